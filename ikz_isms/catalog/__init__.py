@@ -1,0 +1,78 @@
+"""Catalogs: the format registry and the one function that loads any catalog file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import InputError, PluginError, UnknownFormatError
+from .model import Catalog
+
+HEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class CatalogFormat:
+    """An importer contributed through ``ikz_register_catalog_formats``."""
+
+    name: str
+    detect: Callable[[Path, bytes], bool]
+    load: Callable[..., Catalog]
+    description: str
+    plugin: str
+
+
+def catalog_formats(pm: Any) -> list[CatalogFormat]:
+    formats: list[CatalogFormat] = []
+
+    def register(name, detect, load, description="", *, plugin):
+        if any(f.name == name for f in formats):
+            raise PluginError(f"Katalogformat '{name}' ist bereits registriert.")
+        if not callable(detect) or not callable(load):
+            raise PluginError(f"Katalogformat '{name}': detect und load müssen aufrufbar sein.")
+        formats.append(CatalogFormat(name, detect, load, description, plugin))
+
+    pm.contribute("ikz_register_catalog_formats", register)
+    return formats
+
+
+def detect_format(path: Path, formats: list[CatalogFormat]) -> CatalogFormat:
+    from ..store import read_bytes
+
+    if not path.exists():
+        raise InputError("Datei nicht gefunden.", path=str(path))
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        read_bytes(path)
+        raise InputError("Datei ist leer.", path=str(path))
+    for fmt in formats:
+        if fmt.detect(path, head):
+            return fmt
+    known = ", ".join(f.name for f in formats)
+    raise UnknownFormatError(
+        f"unbekanntes Katalogformat (bekannt: {known}).", path=str(path)
+    )
+
+
+def load_catalog(
+    path: str | Path,
+    pm: Any,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    format_name: str | None = None,
+) -> Catalog:
+    """Load any catalog file through the registered formats; errors name file and place."""
+    path = Path(path)
+    formats = catalog_formats(pm)
+    if format_name:
+        matches = [f for f in formats if f.name == format_name]
+        if not matches:
+            raise UnknownFormatError(f"unbekanntes Format '{format_name}'.", path=str(path))
+        fmt = matches[0]
+    else:
+        fmt = detect_format(path, formats)
+    catalog = fmt.load(path, progress=progress or (lambda done, total: None))
+    catalog.path = str(path)
+    return catalog

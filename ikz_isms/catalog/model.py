@@ -1,0 +1,145 @@
+"""In-memory model of a control catalog, shared by every importer and command.
+
+Both BSI worlds map onto the same few types:
+
+* Kompendium Edition 2023: layer (Schicht) -> Baustein -> requirement (Anforderung), level B/S/H.
+* Grundschutz++: practice (Praktik) -> topic (Thema) -> control -> child control, level
+  ``normal-SdT`` / ``erhöht``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Levels as they appear in the catalogs; the meaning is documented in docs/catalogs.md.
+LEVELS_ED2023 = ("B", "S", "H")
+LEVELS_GSPP = ("normal-SdT", "erhöht")
+KNOWN_LEVELS = LEVELS_ED2023 + LEVELS_GSPP
+MODAL_VERBS = ("MUSS", "SOLLTE", "KANN")
+
+LEVEL_NAMES = {
+    "B": "Basis",
+    "S": "Standard",
+    "H": "erhöhter Schutzbedarf",
+    "normal-SdT": "normal (Stand der Technik)",
+    "erhöht": "erhöht",
+}
+
+# The five target-object types (Zielobjekttypen) of the Edition 2023 modelling table.
+TARGET_OBJECT_TYPES = (
+    "Informationsverbund",
+    "IT-System",
+    "Anwendung",
+    "Gebäude/Raum",
+    "Netz",
+)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link from one requirement to another (``related`` or ``required``)."""
+
+    rel: str
+    target: str
+
+
+@dataclass
+class Group:
+    """A grouping level: layer or Baustein (Ed. 2023), practice or topic (G++).
+
+    ``kind`` is one of ``layer``, ``baustein``, ``practice``, ``topic``, ``group``.
+    ``target_object_type`` is set for Ed. 2023 Bausteine (from the modelling table).
+    """
+
+    id: str
+    title: str
+    kind: str = "group"
+    parent: str | None = None
+    uuid: str | None = None
+    target_object_type: str | None = None
+    description: str = ""
+    # where the group was found, for findings: a JSON pointer or "line N"
+    location: str = ""
+
+
+@dataclass
+class Requirement:
+    """One requirement (Anforderung) or G++ control, including child controls.
+
+    ``group`` is the id of the innermost enclosing group (Baustein or topic); ``parent`` is
+    the id of the parent control for G++ child controls (Verbesserungen).
+    """
+
+    id: str
+    title: str
+    statement: str = ""
+    level: str | None = None
+    modal_verb: str | None = None
+    group: str | None = None
+    parent: str | None = None
+    uuid: str | None = None
+    effort: int | None = None
+    target_objects: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    withdrawn: bool = False
+    guidance: str = ""
+    source_class: str | None = None
+    location: str = ""
+    # every modal verb found in the text (Ed. 2023 has no modal-verb field)
+    modal_verbs_in_text: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return not self.withdrawn
+
+
+@dataclass
+class Catalog:
+    """A whole catalog: metadata, groups in document order, requirements in document order."""
+
+    title: str
+    version: str
+    source_format: str
+    groups: dict[str, Group] = field(default_factory=dict)
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+    uuid: str | None = None
+    last_modified: str | None = None
+    oscal_version: str | None = None
+    path: str | None = None
+    # oddities the importer met and tolerated; `ikz-isms check` reports them as findings
+    notes: list[CatalogNote] = field(default_factory=list)
+
+    @property
+    def world(self) -> str:
+        """``ed2023`` when levels are B/S/H, else ``gspp``."""
+        for req in self.requirements.values():
+            if req.level in LEVELS_ED2023:
+                return "ed2023"
+            if req.level in LEVELS_GSPP:
+                return "gspp"
+        return "gspp"
+
+    def active_requirements(self) -> list[Requirement]:
+        return [r for r in self.requirements.values() if not r.withdrawn]
+
+    def top_group(self, group_id: str | None) -> Group | None:
+        """The outermost group (layer or practice) above ``group_id``."""
+        group = self.groups.get(group_id) if group_id else None
+        while group is not None and group.parent is not None:
+            group = self.groups.get(group.parent)
+        return group
+
+    def by_uuid(self) -> dict[str, Requirement]:
+        return {r.uuid: r for r in self.requirements.values() if r.uuid}
+
+
+@dataclass
+class CatalogNote:
+    """Something odd an importer tolerated, reported later by ``ikz-isms check``."""
+
+    rule: str
+    severity: str
+    message: str
+    location: str = ""

@@ -1,0 +1,153 @@
+"""The one road into and out of files: read with located errors, write atomically under a lock."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import InputError, LockTimeoutError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("Datei nicht gefunden.", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("Ist ein Verzeichnis, keine Datei.", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"Datei nicht lesbar ({exc.strerror}).", path=str(path)) from None
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parse a JSON file; a syntax error names the file, line and column."""
+    raw = read_bytes(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"keine gültige UTF-8-Datei (Byte {exc.start}).", path=str(path)
+        ) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"ungültiges JSON: {exc.msg}",
+            path=str(path),
+            location=f"Zeile {exc.lineno}, Spalte {exc.colno}",
+        ) from None
+
+
+def _yaml(typ: str = "rt"):
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ=typ)
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def read_yaml(path: str | os.PathLike[str], *, roundtrip: bool = True) -> Any:
+    """Parse a YAML file. Round-trip mode keeps comments/order and line numbers (``.lc``)."""
+    raw = read_bytes(path)
+    return parse_yaml(raw, path=str(path), roundtrip=roundtrip)
+
+
+def parse_yaml(raw: bytes | str, *, path: str, roundtrip: bool = True) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InputError(f"keine gültige UTF-8-Datei (Byte {exc.start}).", path=path) from None
+    try:
+        return _yaml("rt" if roundtrip else "safe").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        location = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
+        problem = exc.problem or exc.context or "Syntaxfehler"
+        raise InputError(f"ungültiges YAML: {problem}", path=path, location=location) from None
+    except YAMLError as exc:
+        raise InputError(f"ungültiges YAML: {exc}", path=path) from None
+
+
+def dump_yaml(data: Any) -> str:
+    buffer = io.StringIO()
+    _yaml("rt").dump(data, buffer)
+    return buffer.getvalue()
+
+
+def yaml_line(node: Any, key: Any = None) -> int | None:
+    """1-based line of ``node`` (or of ``node[key]``) in a round-trip YAML document."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    try:
+        if key is None:
+            return lc.line + 1
+        if isinstance(key, int):
+            return lc.item(key)[0] + 1
+        return lc.key(key)[0] + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return lc.line + 1
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so readers see the old or the new file, never a mix.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk, and then
+    replace the target in one ``os.replace``.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> None:
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive inter-process lock for ``path`` (a ``.lock`` file beside it)."""
+    from filelock import FileLock, Timeout
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.parent / f".{target.name}.lock"), timeout=timeout)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise LockTimeoutError(
+            f"Datei ist seit {timeout:.0f} s durch einen anderen Prozess gesperrt.",
+            path=str(target),
+        ) from None
