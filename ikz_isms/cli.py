@@ -20,6 +20,7 @@ class App:
         self.pm = pm
         self.workspace_dir = workspace_dir
         self._workspace = None
+        self._reported = 0
 
     @property
     def workspace(self):
@@ -31,10 +32,11 @@ class App:
         return self._workspace
 
     def report_plugin_failures(self) -> None:
-        for failure in self.pm.failures:
+        """Print plugin failures not yet shown (each once per run) on stderr."""
+        for failure in self.pm.failures[self._reported :]:
             hook = f" in {failure.hook}" if failure.hook else ""
             click.echo(f"Warnung: Plugin {failure.plugin}{hook}: {failure.message}", err=True)
-        self.pm.failures.clear()
+        self._reported = len(self.pm.failures)
 
 
 def _workspace_from_argv(argv: list[str]) -> Path | None:
@@ -61,7 +63,9 @@ def _workspace_from_argv(argv: list[str]) -> Path | None:
     help="Arbeitsumgebung (Verzeichnis mit ikz-isms.yaml); sonst IKZ_ISMS_WORKSPACE "
     "oder das nächste Verzeichnis aufwärts mit ikz-isms.yaml.",
 )
-@click.version_option(__version__, prog_name="ikz-isms", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, prog_name="ikz-isms", message="%(prog)s %(version)s", help="Version anzeigen und beenden."
+)
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     """ikz-isms – Informationssicherheit und gemeinsame Beschaffung im Verbund.

@@ -37,8 +37,12 @@ DEFAULT_PLUGINS = (
     "ikz_isms.commands.check",
     "ikz_isms.commands.plugins_cmd",
     "ikz_isms.commands.workspace_cmd",
+    "ikz_isms.commands.county",
+    "ikz_isms.commands.assess",
+    "ikz_isms.commands.journal",
     "ikz_isms.checks.catalog_rules",
     "ikz_isms.checks.workspace_rules",
+    "ikz_isms.checks.record_rules",
 )
 
 

@@ -151,3 +151,23 @@ def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_SECONDS) 
             f"Datei ist seit {timeout:.0f} s durch einen anderen Prozess gesperrt.",
             path=str(target),
         ) from None
+
+
+def update_yaml(path: str | os.PathLike[str], mutate, *, default=None) -> Any:
+    """Locked read-modify-write of a round-trip YAML file; comments and key order are kept.
+
+    ``mutate(document)`` changes the document in place and may return a value, which is
+    returned. If it raises, the file is left untouched. A missing file starts from
+    ``default()`` (or fails when no default is given).
+    """
+    target = Path(path)
+    with locked(target):
+        if target.exists():
+            document = read_yaml(target)
+        elif default is not None:
+            document = default()
+        else:
+            raise InputError("Datei nicht gefunden.", path=str(target))
+        result = mutate(document)
+        atomic_write(target, dump_yaml(document))
+    return result

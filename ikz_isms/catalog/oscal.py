@@ -1,0 +1,581 @@
+"""OSCAL catalogs in and out: Grundschutz++ (current, G0, beta 0.9.7), generic OSCAL, ikz dialect.
+
+Reading selects parts and props by ``name``, never by position, because the BSI files do not
+keep a fixed order (WLAN puts guidance before the statement). Writing produces the "ikz
+dialect": plain OSCAL 1.1.3 with a few props in our namespace ``NS`` so that an Edition 2023
+catalog (levels B/S/H, roles, withdrawn requirements, Baustein target-object types) survives
+the trip through OSCAL unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import InputError
+from .model import LEVELS_ED2023, LEVELS_GSPP, Catalog, CatalogNote, Group, Relation, Requirement
+
+NS = "urn:ikz-isms:oscal"
+OSCAL_VERSION = "1.1.3"
+
+# BSI namespaces of the Satzschablone props we write for Grundschutz++ catalogs
+_BSI_NS = "https://github.com/BSI-Bund/Stand-der-Technik-Bibliothek/tree/main/documentation/namespaces/"
+_BSI_PROP_NS = {
+    "sec_level": _BSI_NS + "security_level.csv",
+    "effort_level": _BSI_NS + "effort_level.csv",
+    "tags": _BSI_NS + "tags.csv",
+    "modal_verb": _BSI_NS + "modal_verbs.csv",
+    "target_object_categories": _BSI_NS + "target_object_categories.csv",
+}
+_UUID_NAMESPACE = uuidlib.uuid5(uuidlib.NAMESPACE_URL, NS)
+# metadata.last-modified is mandatory in OSCAL; a fixed stand-in keeps the output byte-stable
+_UNKNOWN_TIMESTAMP = "1970-01-01T00:00:00Z"
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+GROUP_KINDS = ("layer", "baustein", "practice", "topic", "group")
+MODAL_FROM_PRIORITY = {"must": "MUSS", "should": "SOLLTE", "may": "KANN"}
+# prop names of the G++ beta 0.9.7 that the current BSI schema replaced
+BETA_PROP_NAMES = frozenset({"modalverb", "target_objects", "handlungsworte", "ergebnis", "präzisierung"})
+
+_PARAM = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
+_JSON_HEAD = re.compile(rb'^\s*\{\s*(?:"\$schema"\s*:\s*"[^"]*"\s*,\s*)?"catalog"\s*:')
+_YAML_HEAD = re.compile(rb"^catalog\s*:", re.MULTILINE)
+_PROGRESS_STEP = 100
+
+_TOP_KEYS = frozenset({"$schema", "catalog"})
+_CATALOG_KEYS = frozenset({"uuid", "metadata", "params", "controls", "groups", "back-matter"})
+_METADATA_KEYS = frozenset({
+    "title", "published", "last-modified", "version", "oscal-version", "revisions",
+    "document-ids", "props", "links", "roles", "locations", "parties", "responsible-parties",
+    "actions", "remarks",
+})
+_GROUP_KEYS = frozenset({"id", "class", "title", "params", "props", "links", "parts", "groups", "controls"})
+_CONTROL_KEYS = frozenset({"id", "class", "title", "params", "props", "links", "parts", "controls"})
+_PART_KEYS = frozenset({"id", "name", "ns", "class", "title", "props", "prose", "parts", "links"})
+
+Progress = Callable[[int, int], None]
+
+
+def detect_json(path: Path, head: bytes) -> bool:
+    """True for a JSON document whose top-level object starts with the ``catalog`` key."""
+    return bool(_JSON_HEAD.match(head.removeprefix(b"\xef\xbb\xbf")))
+
+
+def detect_yaml(path: Path, head: bytes) -> bool:
+    """True for a ``.yaml``/``.yml`` file with ``catalog:`` at the top level."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    return bool(_YAML_HEAD.search(head.removeprefix(b"\xef\xbb\xbf")))
+
+
+def load_json(path: Path, progress: Progress | None = None) -> Catalog:
+    from ..store import read_json
+
+    path = Path(path)
+    _refuse_empty(path)
+    return _Reader(path, read_json(path), progress, "oscal-json").run()
+
+
+def load_yaml(path: Path, progress: Progress | None = None) -> Catalog:
+    from ..store import read_yaml
+
+    path = Path(path)
+    _refuse_empty(path)
+    return _Reader(path, read_yaml(path, roundtrip=False), progress, "oscal-yaml").run()
+
+
+def _refuse_empty(path: Path) -> None:
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        return  # the store's reader names the problem
+    if empty:
+        raise InputError("Datei ist leer.", path=str(path))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "isoformat"):  # YAML turns unquoted timestamps into datetimes
+        return value.isoformat()
+    return str(value)
+
+
+def _props(items: Any) -> dict[str, dict]:
+    """Props by name; the first prop of a name wins."""
+    found: dict[str, dict] = {}
+    if isinstance(items, list):
+        for prop in items:
+            if isinstance(prop, dict) and "name" in prop:
+                found.setdefault(_text(prop["name"]), prop)
+    return found
+
+
+def _value(props: dict[str, dict], name: str, *, ns: str | None = None) -> str:
+    prop = props.get(name)
+    if prop is None or (ns is not None and prop.get("ns") != ns):
+        return ""
+    return _text(prop.get("value")).strip()
+
+
+def _split(value: str, sep: str = ",") -> tuple[str, ...]:
+    return tuple(item.strip() for item in value.split(sep) if item.strip())
+
+
+def _prose(part: dict | None) -> str:
+    """The prose of a part; sub-parts (lists in generic OSCAL) follow on their own lines."""
+    if not part:
+        return ""
+    lines = [_text(part.get("prose"))] if part.get("prose") else []
+    for sub in part.get("parts") or ():
+        if isinstance(sub, dict):
+            text = _prose(sub)
+            if text:
+                lines.append(text)
+    return "\n".join(lines)
+
+
+def _param_text(param: dict) -> str:
+    values = [_text(v) for v in param.get("values") or () if _text(v)]
+    if values:
+        return ", ".join(values)
+    if param.get("label"):
+        return _text(param["label"])
+    select = param.get("select")
+    if isinstance(select, dict) and select.get("choice"):
+        return "[Auswahl: " + "; ".join(_text(c) for c in select["choice"]) + "]"
+    return f"[{_text(param.get('id'))}]"
+
+
+def _count_controls(items: Any) -> int:
+    if not isinstance(items, list):
+        return 0
+    return sum(1 + _count_controls(c.get("controls")) for c in items if isinstance(c, dict))
+
+
+def _count_all(node: dict) -> int:
+    total = _count_controls(node.get("controls"))
+    for group in node.get("groups") or ():
+        if isinstance(group, dict):
+            total += _count_all(group)
+    return total
+
+
+class _Reader:
+    """One pass over an OSCAL catalog document, collecting the model and its oddities."""
+
+    def __init__(self, path: Path, data: Any, progress: Progress | None, source_format: str):
+        self.path = path
+        self.data = data
+        self.progress = progress or (lambda done, total: None)
+        self.source_format = source_format
+        self.groups: dict[str, Group] = {}
+        self.requirements: dict[str, Requirement] = {}
+        self.notes: list[CatalogNote] = []
+        self.params: dict[str, str] = {}
+        self.to_render: list[Requirement] = []
+        self.unknown_params: Counter[str] = Counter()
+        self.foreign_keys: Counter[str] = Counter()
+        self.first_foreign = ""
+        self.beta_props: Counter[str] = Counter()
+        self.inferred_kind: dict[str, tuple[int, bool]] = {}
+        self.done = 0
+        self.total = 0
+
+    def fail(self, message: str, location: str | None = None) -> InputError:
+        return InputError(message, path=str(self.path), location=location)
+
+    def run(self) -> Catalog:
+        data = self.data
+        if not isinstance(data, dict) or not isinstance(data.get("catalog"), dict):
+            if isinstance(data, dict) and "profile" in data:
+                raise self.fail("ist ein OSCAL-Profil, kein Katalog; bitte zuerst zu einem Katalog auflösen.")
+            raise self.fail("kein OSCAL-Katalog: das oberste JSON-Objekt hat keinen Eintrag 'catalog'.")
+        body = data["catalog"]
+        metadata = body.get("metadata")
+        if metadata is None:
+            metadata = {}
+        elif not isinstance(metadata, dict):
+            raise self.fail("'metadata' ist kein Objekt.", "/catalog/metadata")
+        self.check_keys(data, _TOP_KEYS, "")
+        self.check_keys(body, _CATALOG_KEYS, "/catalog")
+        self.check_keys(metadata, _METADATA_KEYS, "/catalog/metadata")
+        self.total = _count_all(body)
+        self.controls(body.get("controls"), "/catalog/controls", None, None)
+        self.walk_groups(body.get("groups"), "/catalog/groups", None, 0)
+        self.render_params()
+        self.infer_kinds()
+        self.summarise()
+        self.progress(self.total, self.total)
+        return Catalog(
+            title=_text(metadata.get("title")).strip() or self.path.stem,
+            version=_text(metadata.get("version")).strip(),
+            source_format=self.source_format,
+            groups=self.groups,
+            requirements=self.requirements,
+            uuid=_text(body.get("uuid")) or None,
+            last_modified=_text(metadata.get("last-modified")) or None,
+            oscal_version=_text(metadata.get("oscal-version")) or None,
+            notes=self.notes,
+        )
+
+    def check_keys(self, node: dict, allowed: frozenset[str], pointer: str) -> None:
+        if allowed.issuperset(node):
+            return
+        for key in node:
+            if key not in allowed:
+                self.foreign_keys[key] += 1
+                if not self.first_foreign:
+                    self.first_foreign = f"{pointer}/{key}"
+
+    def items(self, value: Any, pointer: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail("erwartet wird eine Liste.", pointer)
+        return value
+
+    def node(self, value: Any, pointer: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail("erwartet wird ein Objekt.", pointer)
+        return value
+
+    def collect_params(self, owner: dict, pointer: str) -> None:
+        for param in self.items(owner.get("params"), pointer + "/params"):
+            if isinstance(param, dict) and param.get("id"):
+                self.params.setdefault(_text(param["id"]), _param_text(param))
+
+    def walk_groups(self, items: Any, pointer: str, parent: str | None, depth: int) -> None:
+        for index, raw in enumerate(self.items(items, pointer)):
+            here = f"{pointer}/{index}"
+            node = self.node(raw, here)
+            self.check_keys(node, _GROUP_KEYS, here)
+            group_id = _text(node.get("id")).strip()
+            if not group_id:
+                raise self.fail("Gruppe ohne 'id'.", here)
+            self.collect_params(node, here)
+            props = _props(node.get("props"))
+            parts = {}
+            for part in self.items(node.get("parts"), here + "/parts"):
+                if isinstance(part, dict):
+                    parts.setdefault(_text(part.get("name")), part)
+            label = props.get("label") or {}
+            klass = _text(node.get("class"))
+            group = Group(
+                id=group_id,
+                title=_text(node.get("title")),
+                kind=klass if klass in GROUP_KINDS else "group",
+                parent=parent,
+                uuid=_value(props, "alt-identifier") or None,
+                target_object_type=_value(props, "target_object_type", ns=NS) or None,
+                description=_prose(parts.get("overview")) or _text(label.get("remarks")),
+                location=here,
+            )
+            if group_id in self.groups:
+                self.duplicate("Gruppen-ID", group_id, self.groups[group_id].location, here)
+            else:
+                self.groups[group_id] = group
+                if klass not in GROUP_KINDS:
+                    self.inferred_kind[group_id] = (depth, bool(node.get("groups")))
+            self.controls(node.get("controls"), here + "/controls", group_id, None)
+            self.walk_groups(node.get("groups"), here + "/groups", group_id, depth + 1)
+
+    def duplicate(self, what: str, ident: str, first: str, here: str) -> None:
+        self.notes.append(CatalogNote(
+            rule="catalog.duplicate-id",
+            severity="error",
+            message=f"{what} {ident} kommt mehrfach vor; verwendet wird das erste Vorkommen ({first}).",
+            location=here,
+        ))
+
+    def controls(self, items: Any, pointer: str, group: str | None, parent: str | None) -> None:
+        for index, raw in enumerate(self.items(items, pointer)):
+            here = f"{pointer}/{index}"
+            node = self.node(raw, here)
+            self.check_keys(node, _CONTROL_KEYS, here)
+            requirement = self.requirement(node, here, group, parent)
+            if requirement.id in self.requirements:
+                first = self.requirements[requirement.id].location
+                self.duplicate("Anforderungs-ID", requirement.id, first, here)
+            else:
+                self.requirements[requirement.id] = requirement
+                if "{{" in requirement.statement or "{{" in requirement.guidance:
+                    self.to_render.append(requirement)
+            self.done += 1
+            if self.done % _PROGRESS_STEP == 0:
+                self.progress(self.done, self.total)
+            self.controls(node.get("controls"), here + "/controls", group, requirement.id)
+
+    def requirement(self, node: dict, here: str, group: str | None, parent: str | None) -> Requirement:
+        control_id = _text(node.get("id")).strip()
+        if not control_id:
+            raise self.fail("Anforderung (control) ohne 'id'.", here)
+        self.collect_params(node, here)
+        props = _props(node.get("props"))
+        statement_part = guidance_part = None
+        for index, part in enumerate(self.items(node.get("parts"), here + "/parts")):
+            if not isinstance(part, dict):
+                continue
+            self.check_keys(part, _PART_KEYS, f"{here}/parts/{index}")
+            name = part.get("name")
+            if name == "statement" and statement_part is None:
+                statement_part = part
+            elif name == "guidance" and guidance_part is None:
+                guidance_part = part
+        statement_props = _props(statement_part.get("props")) if statement_part else {}
+        if statement_part:
+            for name in BETA_PROP_NAMES.intersection(statement_props):
+                self.beta_props[name] += 1
+
+        klass = _text(node.get("class")) or None
+        level = _value(props, "level", ns=NS) or _value(props, "sec_level")
+        if not level and klass in LEVELS_GSPP + LEVELS_ED2023:
+            # beta 0.9.7 keeps the level in `class`; it is then no source catalog name
+            level, klass = klass, None
+        modal = (
+            _value(statement_props, "modal_verb")
+            or _value(statement_props, "modalverb")
+            or _value(props, "modal_verb")
+            or MODAL_FROM_PRIORITY.get(_value(props, "priority").lower(), "")
+        )
+        targets = _value(statement_props, "target_object_categories") or _value(
+            statement_props, "target_objects"
+        )
+        effort_text = _value(props, "effort_level")
+        return Requirement(
+            id=control_id,
+            title=_text(node.get("title")),
+            statement=_prose(statement_part),
+            level=level or None,
+            modal_verb=modal.upper() or None,
+            group=group,
+            parent=parent,
+            uuid=_value(props, "alt-identifier") or None,
+            effort=int(effort_text) if effort_text.isdigit() else None,
+            target_objects=_split(targets),
+            tags=_split(_value(props, "tags")),
+            roles=_split(_value(props, "roles", ns=NS), ";"),
+            relations=self.relations(node, here),
+            withdrawn=_value(props, "status").lower() == "withdrawn",
+            guidance=_prose(guidance_part),
+            source_class=klass,
+            location=here,
+            modal_verbs_in_text=_split(_value(statement_props, "modal_verbs_in_text", ns=NS)),
+        )
+
+    def relations(self, node: dict, here: str) -> tuple[Relation, ...]:
+        found = []
+        for link in self.items(node.get("links"), here + "/links"):
+            if isinstance(link, dict):
+                href = _text(link.get("href"))
+                if href.startswith("#") and len(href) > 1:
+                    found.append(Relation(_text(link.get("rel")) or "related", href[1:]))
+        return tuple(found)
+
+    def render_params(self) -> None:
+        def substitute(match: re.Match) -> str:
+            param_id = match.group(1)
+            if param_id in self.params:
+                return self.params[param_id]
+            self.unknown_params[param_id] += 1
+            return f"[{param_id}]"
+
+        for requirement in self.to_render:
+            requirement.statement = _PARAM.sub(substitute, requirement.statement)
+            requirement.guidance = _PARAM.sub(substitute, requirement.guidance)
+
+    def infer_kinds(self) -> None:
+        """Name the grouping levels after the world when the file does not say (BSI files)."""
+        levels = {r.level for r in self.requirements.values()}
+        if levels & set(LEVELS_GSPP):
+            outer, inner = "practice", "topic"
+        elif levels & set(LEVELS_ED2023):
+            outer, inner = "layer", "baustein"
+        else:
+            return
+        for group_id, (depth, has_subgroups) in self.inferred_kind.items():
+            self.groups[group_id].kind = outer if depth == 0 and has_subgroups else inner
+
+    def summarise(self) -> None:
+        if self.beta_props:
+            listed = ", ".join(f"{name} ({n}×)" for name, n in sorted(self.beta_props.items()))
+            self.notes.append(CatalogNote(
+                rule="catalog.nonstandard-props",
+                severity="warning",
+                message=(
+                    f"{sum(self.beta_props.values())} Eigenschaften mit Namen des Beta-Formats "
+                    f"(Grundschutz++ 0.9.7), die das aktuelle BSI-Schema nicht kennt, wurden "
+                    f"übernommen: {listed}."
+                ),
+            ))
+        if self.foreign_keys:
+            listed = ", ".join(f"{key} ({n}×)" for key, n in sorted(self.foreign_keys.items()))
+            self.notes.append(CatalogNote(
+                rule="catalog.non-oscal-keys",
+                severity="warning",
+                message=f"{sum(self.foreign_keys.values())} Einträge, die OSCAL nicht kennt, wurden übergangen: {listed}.",
+                location=self.first_foreign,
+            ))
+        if self.unknown_params:
+            listed = ", ".join(sorted(self.unknown_params))
+            self.notes.append(CatalogNote(
+                rule="catalog.unknown-param",
+                severity="warning",
+                message=f"Platzhalter ohne Parameter-Definition: {listed}.",
+            ))
+        self.duplicate_group_uuids()
+
+    def duplicate_group_uuids(self) -> None:
+        by_uuid: dict[str, list[Group]] = {}
+        for group in self.groups.values():
+            if group.uuid:
+                by_uuid.setdefault(group.uuid, []).append(group)
+        repeated = [groups for groups in by_uuid.values() if len(groups) > 1]
+        if not repeated:
+            return
+        example = repeated[0]
+        self.notes.append(CatalogNote(
+            rule="catalog.duplicate-group-uuid",
+            severity="warning",
+            message=(
+                f"{len(repeated)} Gruppen-UUIDs (alt-identifier) kommen mehrfach vor, in zusammen "
+                f"{sum(len(g) for g in repeated)} Gruppen; z. B. {example[0].uuid} bei "
+                f"{', '.join(g.id for g in example)}."
+            ),
+            location=example[1].location,
+        ))
+
+
+def to_oscal(catalog: Catalog) -> dict:
+    """The catalog as OSCAL 1.1.3 catalog JSON in the ikz dialect; same model, same dict."""
+    world = catalog.world
+    children: dict[str, list[Requirement]] = {}
+    by_group: dict[str | None, list[Requirement]] = {}
+    for requirement in catalog.requirements.values():
+        if requirement.parent and requirement.parent in catalog.requirements:
+            children.setdefault(requirement.parent, []).append(requirement)
+        else:
+            group = requirement.group if requirement.group in catalog.groups else None
+            by_group.setdefault(group, []).append(requirement)
+    subgroups: dict[str | None, list[Group]] = {}
+    for group in catalog.groups.values():
+        parent = group.parent if group.parent in catalog.groups else None
+        subgroups.setdefault(parent, []).append(group)
+
+    def control(requirement: Requirement) -> dict:
+        out = _control(requirement, world)
+        if requirement.id in children:
+            out["controls"] = [control(child) for child in children[requirement.id]]
+        return out
+
+    def group_node(group: Group) -> dict:
+        out = _group(group)
+        if group.id in by_group:
+            out["controls"] = [control(r) for r in by_group[group.id]]
+        if group.id in subgroups:
+            out["groups"] = [group_node(g) for g in subgroups[group.id]]
+        return out
+
+    metadata = {
+        "title": catalog.title,
+        "last-modified": _timestamp(catalog.last_modified),
+        "version": _clean(catalog.version) or "0",
+        "oscal-version": OSCAL_VERSION,
+        "props": [{"name": "world", "ns": NS, "value": world}],
+    }
+    body: dict[str, Any] = {
+        "uuid": catalog.uuid or str(uuidlib.uuid5(_UUID_NAMESPACE, catalog.title)),
+        "metadata": metadata,
+    }
+    if None in by_group:
+        body["controls"] = [control(r) for r in by_group[None]]
+    if None in subgroups:
+        body["groups"] = [group_node(g) for g in subgroups[None]]
+    return {"catalog": body}
+
+
+def _clean(value: str | None) -> str:
+    """A prop value as OSCAL wants it: one line, no outer whitespace."""
+    return " ".join(value.split()) if value else ""
+
+
+def _prop(name: str, value: str | None, ns: str | None = None) -> dict | None:
+    value = _clean(value)
+    if not value:
+        return None
+    prop = {"name": name, "value": value}
+    if ns:
+        prop["ns"] = ns
+    return prop
+
+
+def _timestamp(value: str | None) -> str:
+    if value and _TIMESTAMP.match(value):
+        return value
+    if value and _DATE.match(value):
+        return value + "T00:00:00Z"
+    return _UNKNOWN_TIMESTAMP
+
+
+def _group(group: Group) -> dict:
+    props = [
+        _prop("label", group.id),
+        _prop("alt-identifier", group.uuid),
+        _prop("target_object_type", group.target_object_type, NS),
+    ]
+    out: dict[str, Any] = {"id": group.id, "class": group.kind, "title": group.title}
+    out["props"] = [p for p in props if p]
+    if group.description:
+        out["parts"] = [{"id": f"{group.id}_ovw", "name": "overview", "prose": group.description}]
+    return out
+
+
+def _control(requirement: Requirement, world: str) -> dict:
+    r = requirement
+    ed2023_level = r.level in LEVELS_ED2023 or (r.level not in LEVELS_GSPP and world == "ed2023")
+    props = [
+        _prop("alt-identifier", r.uuid),
+        _prop("level", r.level, NS) if ed2023_level else _prop("sec_level", r.level, _BSI_PROP_NS["sec_level"]),
+        _prop("effort_level", None if r.effort is None else str(r.effort), _BSI_PROP_NS["effort_level"]),
+        _prop("tags", ", ".join(r.tags), _BSI_PROP_NS["tags"]),
+        _prop("roles", "; ".join(r.roles), NS),
+        _prop("status", "withdrawn" if r.withdrawn else None),
+    ]
+    statement_props = [
+        _prop("modal_verb", r.modal_verb, _BSI_PROP_NS["modal_verb"]),
+        _prop(
+            "target_object_categories",
+            ", ".join(r.target_objects),
+            _BSI_PROP_NS["target_object_categories"],
+        ),
+        _prop("modal_verbs_in_text", ", ".join(r.modal_verbs_in_text), NS),
+    ]
+    out: dict[str, Any] = {"id": r.id}
+    if r.source_class:
+        out["class"] = r.source_class
+    out["title"] = r.title
+    props = [p for p in props if p]
+    if props:
+        out["props"] = props
+    if r.relations:
+        out["links"] = [{"href": f"#{rel.target}", "rel": rel.rel} for rel in r.relations]
+    parts = []
+    statement: dict[str, Any] = {"id": f"{r.id}_stm", "name": "statement"}
+    statement_props = [p for p in statement_props if p]
+    if statement_props:
+        statement["props"] = statement_props
+    if r.statement:
+        statement["prose"] = r.statement
+    if len(statement) > 2:
+        parts.append(statement)
+    if r.guidance:
+        parts.append({"id": f"{r.id}_gdn", "name": "guidance", "prose": r.guidance})
+    if parts:
+        out["parts"] = parts
+    return out

@@ -1,0 +1,98 @@
+"""Find requirements in a catalog by text and filters (level, modal verb, target object, group)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .model import Catalog, Group, Requirement
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Lower-case and spell umlauts out, so "Gefährdung" and "gefaehrdung" match."""
+    text = unicodedata.normalize("NFC", text or "").casefold().translate(_UMLAUTS)
+    # accents other than the German umlauts (é, à …) are dropped
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What ``ikz-isms catalog search`` asks for; every filter is optional."""
+
+    text: str = ""
+    level: str | None = None
+    modal_verb: str | None = None
+    target_object: str | None = None
+    group: str | None = None
+    include_withdrawn: bool = False
+
+
+def group_chain(catalog: Catalog, group_id: str | None) -> list[Group]:
+    """The groups around a requirement, outermost first (layer › Baustein, practice › topic)."""
+    chain: list[Group] = []
+    seen: set[str] = set()
+    group = catalog.groups.get(group_id) if group_id else None
+    while group is not None and group.id not in seen:
+        seen.add(group.id)
+        chain.append(group)
+        group = catalog.groups.get(group.parent) if group.parent else None
+    return list(reversed(chain))
+
+
+def modal_verbs(req: Requirement) -> tuple[str, ...]:
+    """The modal verb field, or for Edition 2023 (no such field) the verbs in the text."""
+    return (req.modal_verb,) if req.modal_verb else req.modal_verbs_in_text
+
+
+def _in_group(catalog: Catalog, req: Requirement, prefix: str) -> bool:
+    prefix = prefix.strip().upper().rstrip(".")
+    ids = [g.id.upper() for g in group_chain(catalog, req.group)]
+    return any(gid == prefix or gid.startswith(prefix + ".") for gid in ids)
+
+
+def _target_objects(catalog: Catalog, req: Requirement) -> list[str]:
+    """G++ names target-object classes per control, Edition 2023 one type per Baustein."""
+    names = list(req.target_objects)
+    names.extend(g.target_object_type for g in group_chain(catalog, req.group) if g.target_object_type)
+    return names
+
+
+def search_requirements(catalog: Catalog, query: SearchQuery) -> list[Requirement]:
+    """Requirements matching all terms of ``query.text`` (in id, title or statement) and all
+    filters; exact id hits first, then title hits, then the rest, each in catalog order."""
+    terms = fold(query.text).split()
+    wanted_object = fold(query.target_object) if query.target_object else None
+    ranked: list[tuple[int, int, Requirement]] = []
+    for index, req in enumerate(catalog.requirements.values()):
+        if req.withdrawn and not query.include_withdrawn:
+            continue
+        if query.level and req.level != query.level:
+            continue
+        if query.modal_verb and query.modal_verb not in modal_verbs(req):
+            continue
+        if query.group and not _in_group(catalog, req, query.group):
+            continue
+        if wanted_object and not any(
+            wanted_object in fold(name) for name in _target_objects(catalog, req)
+        ):
+            continue
+        if terms:
+            req_id = fold(req.id)
+            title = fold(req.title)
+            haystack = " ".join((req_id, title, fold(req.statement)))
+            if not all(term in haystack for term in terms):
+                continue
+            if " ".join(terms) == req_id:
+                rank = 0
+            elif all(term in req_id or term in title for term in terms):
+                rank = 1
+            else:
+                rank = 2
+        else:
+            rank = 0
+        ranked.append((rank, index, req))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    return [req for _, _, req in ranked]

@@ -1,0 +1,323 @@
+"""The plugin spine: discovery, order, switches, broken plugins, and one test per hook."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from ikz_isms import get_plugin_manager, hookspecs
+from ikz_isms.errors import ExitCode
+from ikz_isms.hookdocs import hook_specs
+
+CONFIG = textwrap.dedent(
+    """\
+    verbund:
+      name: Testverbund
+      members: []
+    catalogs: {}
+    """
+)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    (tmp_path / "ikz-isms.yaml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "catalogs").mkdir()
+    return tmp_path
+
+
+def write_plugin(workspace: Path, name: str, source: str) -> Path:
+    path = workspace / "plugins" / f"{name}.py"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+HELLO = """
+    import click
+    from ikz_isms import hookimpl
+
+    @click.command("hallo")
+    def hallo():
+        click.echo("Hallo aus dem Plugin")
+
+    @hookimpl
+    def ikz_register_commands(cli):
+        cli.add_command(hallo)
+"""
+
+
+def test_hook_ikz_register_commands(workspace, run_cli):
+    write_plugin(workspace, "hallo", HELLO)
+    result = run_cli("hallo", cwd=workspace)
+    assert result.exit_code == 0
+    assert "Hallo aus dem Plugin" in result.output
+    listing = run_cli("plugins", "--format", "json", cwd=workspace)
+    plugins = {p["name"]: p for p in json.loads(listing.output)["plugins"]}
+    assert plugins["hallo"]["origin"] == "workspace"
+    assert plugins["hallo"]["hooks"] == ["ikz_register_commands"]
+
+
+def test_hook_ikz_register_catalog_formats(workspace, tmp_path):
+    write_plugin(
+        workspace,
+        "csvformat",
+        """
+        from ikz_isms import hookimpl
+        from ikz_isms.catalog.model import Catalog, Requirement
+
+        def detect(path, head):
+            return path.suffix == ".csv"
+
+        def load(path, progress):
+            catalog = Catalog(title="CSV", version="1", source_format="csv")
+            for line in path.read_text(encoding="utf-8").splitlines():
+                rid, title, level = line.split(";")
+                catalog.requirements[rid] = Requirement(id=rid, title=title, level=level, modal_verb="MUSS")
+            return catalog
+
+        @hookimpl
+        def ikz_register_catalog_formats(register):
+            register("csv-demo", detect, load, "Semikolon-Liste")
+        """,
+    )
+    source = tmp_path / "liste.csv"
+    source.write_text("X.1.A1;Erste Anforderung;B\nX.1.A2;Zweite;S\n", encoding="utf-8")
+    from ikz_isms.catalog import load_catalog
+
+    catalog = load_catalog(source, get_plugin_manager(workspace))
+    assert list(catalog.requirements) == ["X.1.A1", "X.1.A2"]
+    assert catalog.requirements["X.1.A2"].level == "S"
+
+
+def test_hook_ikz_register_check_rules(workspace, run_cli):
+    write_plugin(
+        workspace,
+        "regel",
+        """
+        from ikz_isms import hookimpl
+        from ikz_isms.checks import Finding
+
+        def always(ctx):
+            yield Finding("regel.demo", "error", "Demo-Befund", "ikz-isms.yaml", "Zeile 1")
+
+        @hookimpl
+        def ikz_register_check_rules(register):
+            register("regel.demo", always, "Meldet immer einen Befund")
+        """,
+    )
+    result = run_cli("check", "--format", "json", cwd=workspace)
+    assert result.exit_code == ExitCode.FINDINGS
+    findings = json.loads(result.output)["findings"]
+    assert any(f["rule"] == "regel.demo" and f["message"] == "Demo-Befund" for f in findings)
+
+
+def test_hook_ikz_register_counties(workspace, run_cli):
+    data = workspace / "plugins" / "musterkreis-daten"
+    data.mkdir()
+    write_plugin(
+        workspace,
+        "musterkreis",
+        f"""
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_counties(register):
+            register(
+                {{"key": "musterkreis", "name": "Landkreis Muster", "ags": "07999",
+                  "inhabitants": 50000, "employees": 300, "isb": {{"name": "Erika Muster"}},
+                  "disclosure": "aggregate"}},
+                {str(data)!r},
+            )
+        """,
+    )
+    result = run_cli("county", "list", "--format", "json", cwd=workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "musterkreis" in result.output
+    assert "Landkreis Muster" in result.output
+
+
+def test_every_hook_has_a_test():
+    names = {name for name, _, _ in hook_specs()}
+    tested = {name[len("test_hook_"):] for name in globals() if name.startswith("test_hook_")}
+    assert names, "no hooks found"
+    assert names <= tested, f"hooks without a test: {sorted(names - tested)}"
+
+
+def test_every_hook_is_documented_with_its_signature():
+    doc = (Path(__file__).parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    for name, signature, docstring in hook_specs():
+        assert f"### `{name}`" in doc, name
+        assert f"def {signature}" in doc, signature
+        assert docstring.splitlines()[0] in doc
+    from ikz_isms.hookdocs import render_hook_reference
+
+    assert render_hook_reference() in doc, "docs/plugins.md is stale: run python -m ikz_isms.hookdocs"
+
+
+def test_hooks_are_prefixed_and_specs_only():
+    for name, _, docstring in hook_specs():
+        assert name.startswith("ikz_register_") or name.startswith("ikz_")
+        assert docstring, f"{name} has no docstring"
+
+
+def test_import_error_is_reported_and_cli_still_works(workspace, run_cli):
+    write_plugin(workspace, "kaputt", "import modul_das_es_nicht_gibt\n")
+    help_result = run_cli("--help", cwd=workspace)
+    assert help_result.exit_code == 0
+    assert "plugins" in help_result.output
+    assert "kaputt" in help_result.stderr
+    listing = run_cli("plugins", "--format", "json", cwd=workspace)
+    assert listing.exit_code == 0
+    failed = json.loads(listing.output)["failed"]
+    assert failed[0]["name"] == "kaputt"
+    assert "modul_das_es_nicht_gibt" in failed[0]["error"]
+
+
+def test_exception_in_hook_is_reported_by_name(workspace, run_cli):
+    write_plugin(
+        workspace,
+        "wirft",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_catalog_formats(register):
+            raise RuntimeError("Absicht")
+        """,
+    )
+    pm = get_plugin_manager(workspace)
+    from ikz_isms.catalog import catalog_formats
+
+    formats = catalog_formats(pm)
+    assert {"oscal-json", "kompendium-xml"} <= {f.name for f in formats}
+    assert [(f.plugin, f.hook) for f in pm.failures] == [("wirft", "ikz_register_catalog_formats")]
+    assert "Absicht" in pm.failures[0].message
+
+
+def test_wrong_return_type_is_reported(workspace):
+    write_plugin(
+        workspace,
+        "gibtzurueck",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_check_rules(register):
+            return ["regel"]
+        """,
+    )
+    pm = get_plugin_manager(workspace)
+    from ikz_isms.checks import check_rules
+
+    check_rules(pm)
+    assert pm.failures and pm.failures[0].plugin == "gibtzurueck"
+    assert "list" in pm.failures[0].message
+
+
+def test_duplicate_registration_is_rejected_with_plugin_name(workspace):
+    write_plugin(
+        workspace,
+        "doppelt",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_catalog_formats(register):
+            register("oscal-json", lambda p, h: False, lambda p, progress: None)
+        """,
+    )
+    pm = get_plugin_manager(workspace)
+    from ikz_isms.catalog import catalog_formats
+
+    catalog_formats(pm)
+    assert any(f.plugin == "doppelt" and "bereits registriert" in f.message for f in pm.failures)
+
+
+def test_misspelt_hook_fails_loudly(workspace, run_cli):
+    write_plugin(
+        workspace,
+        "tippfehler",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_comands(cli):
+            pass
+        """,
+    )
+    result = run_cli("plugins", cwd=workspace)
+    assert result.exit_code == ExitCode.UNAVAILABLE
+    assert "tippfehler" in result.stderr
+    assert "ikz_register_comands" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_allow_and_block_lists(workspace, monkeypatch):
+    write_plugin(workspace, "hallo", HELLO)
+    write_plugin(workspace, "zweites", HELLO.replace("hallo", "zweites"))
+    monkeypatch.setenv("IKZ_ISMS_BLOCK_PLUGINS", "hallo")
+    pm = get_plugin_manager(workspace)
+    assert not pm.has_plugin("hallo") and pm.has_plugin("zweites")
+    monkeypatch.delenv("IKZ_ISMS_BLOCK_PLUGINS")
+    monkeypatch.setenv("IKZ_ISMS_PLUGINS", "hallo")
+    pm = get_plugin_manager(workspace)
+    assert pm.has_plugin("hallo") and not pm.has_plugin("zweites")
+    assert pm.has_plugin("ikz_isms.commands.plugins_cmd"), "built-ins are not subject to the allow-list"
+
+
+def _fake_distribution(site: Path, name: str, module: str, marker: str) -> None:
+    (site / f"{module}.py").write_text(
+        textwrap.dedent(
+            f"""
+            import click
+            from ikz_isms import hookimpl
+
+            @hookimpl
+            def ikz_register_commands(cli):
+                cli.add_command(click.Command("herkunft", callback=lambda: click.echo({marker!r})))
+            """
+        ),
+        encoding="utf-8",
+    )
+    info = site / f"{module}-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.2.3\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(f"[ikz_isms]\n{name} = {module}\n", encoding="utf-8")
+
+
+def test_entry_points_load_first_and_win_over_workspace_copy(workspace, tmp_path, monkeypatch, run_cli):
+    site = tmp_path / "site"
+    site.mkdir()
+    _fake_distribution(site, "herkunft", "ikz_test_herkunft", "aus dem Entry Point")
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "0")
+    write_plugin(
+        workspace,
+        "herkunft",
+        """
+        import click
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_commands(cli):
+            cli.add_command(click.Command("herkunft", callback=lambda: click.echo("aus dem Ordner")))
+        """,
+    )
+    result = run_cli("herkunft", cwd=workspace)
+    assert result.output.strip() == "aus dem Entry Point"
+    listing = json.loads(run_cli("plugins", "--format", "json", cwd=workspace).output)
+    entry = next(p for p in listing["plugins"] if p["name"] == "herkunft")
+    assert entry["origin"] == "entrypoint" and entry["version"] == "1.2.3"
+    names = [p["name"] for p in listing["plugins"]]
+    assert names.index("herkunft") < names.index("ikz_isms.commands.plugins_cmd")
+
+
+def test_hookimpl_marker_is_public():
+    import ikz_isms
+
+    assert ikz_isms.hookimpl is hookspecs.hookimpl
+    assert hookspecs.hookimpl.project_name == "ikz_isms"
