@@ -9,8 +9,10 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, click_de
 from .errors import ExitCode, IkzError
+
+click_de.install()
 
 
 class App:
@@ -63,9 +65,7 @@ def _workspace_from_argv(argv: list[str]) -> Path | None:
     help="Arbeitsumgebung (Verzeichnis mit ikz-isms.yaml); sonst IKZ_ISMS_WORKSPACE "
     "oder das nächste Verzeichnis aufwärts mit ikz-isms.yaml.",
 )
-@click.version_option(
-    __version__, prog_name="ikz-isms", message="%(prog)s %(version)s", help="Version anzeigen und beenden."
-)
+@click.version_option(__version__, prog_name="ikz-isms", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
     """ikz-isms – Informationssicherheit und gemeinsame Beschaffung im Verbund.

@@ -103,7 +103,12 @@ def load(path: Path, progress: Callable[[int, int], None] | None = None) -> Cata
     path = Path(path)
     progress = progress or (lambda done, total: None)
     root, lines = _parse(path, read_bytes(path))
-    return _Importer(path, root, lines, progress).run()
+    try:
+        return _Importer(path, root, lines, progress).run()
+    except RecursionError:
+        raise InputError(
+            "XML ist zu tief verschachtelt für ein IT-Grundschutz-Kompendium.", path=str(path)
+        ) from None
 
 
 def _parse(path: Path, raw: bytes) -> tuple[Element, dict[Element, int]]:
@@ -159,21 +164,12 @@ def _parse(path: Path, raw: bytes) -> tuple[Element, dict[Element, int]]:
         ) from None
     except ParseError as exc:
         line, column = exc.position
-        reason = _EXPAT_MESSAGES.get(
-            _expat_error_name(exc.code, expat_errors), str(exc).split(":")[0]
-        )
+        names = {expat_errors.codes.get(getattr(expat_errors, name)): name for name in _EXPAT_MESSAGES}
+        reason = _EXPAT_MESSAGES.get(names.get(exc.code, ""), str(exc).split(":")[0])
         raise InputError(
             f"ungültiges XML: {reason}.", path=where, location=f"Zeile {line}, Spalte {column + 1}"
         ) from None
     return root, lines
-
-
-def _expat_error_name(code: int, expat_errors) -> str:
-    message = expat_errors.messages.get(code, "")
-    for name in _EXPAT_MESSAGES:
-        if getattr(expat_errors, name, None) == message:
-            return name
-    return ""
 
 
 def _normalise(text: str) -> str:
@@ -433,7 +429,7 @@ class _Importer:
                     continue
                 header = [_normalise("".join(td.itertext())) for td in rows[0].iter(_TD)]
                 type_column = next((i for i, h in enumerate(header) if "Zielobjekt" in h), None)
-                if type_column is None or not header or not header[0].startswith("Baustein"):
+                if type_column is None or not header[0].startswith("Baustein"):
                     continue
                 for row in rows[1:]:
                     cells = [_normalise("".join(td.itertext())) for td in row.iter(_TD)]

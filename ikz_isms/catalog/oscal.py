@@ -220,7 +220,7 @@ class _Reader:
             groups=self.groups,
             requirements=self.requirements,
             uuid=_text(body.get("uuid")) or None,
-            last_modified=_text(metadata.get("last-modified")) or None,
+            last_modified=_known_timestamp(_text(metadata.get("last-modified"))),
             oscal_version=_text(metadata.get("oscal-version")) or None,
             notes=self.notes,
         )
@@ -513,6 +513,10 @@ def _prop(name: str, value: str | None, ns: str | None = None) -> dict | None:
     if ns:
         prop["ns"] = ns
     return prop
+
+
+def _known_timestamp(value: str) -> str | None:
+    return None if value in ("", _UNKNOWN_TIMESTAMP) else value
 
 
 def _timestamp(value: str | None) -> str:

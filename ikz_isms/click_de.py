@@ -1,0 +1,79 @@
+"""German texts for click's own messages (usage, help, errors), since users read German.
+
+click routes its strings through ``gettext``/``ngettext`` bound in each of its modules; we
+rebind those names to a lookup in the table below. Unknown strings stay English.
+"""
+
+from __future__ import annotations
+
+import sys
+
+GERMAN = {
+    "Usage:": "Aufruf:",
+    "Options": "Optionen",
+    "Commands": "Befehle",
+    "Show this message and exit.": "Diese Hilfe anzeigen und beenden.",
+    "Show the version and exit.": "Version anzeigen und beenden.",
+    "Error: {message}": "Fehler: {message}",
+    "Try '{command} {option}' for help.": "Hilfe mit '{command} {option}'.",
+    "No such command {name!r}.": "Unbekannter Befehl {name!r}.",
+    "No such option {name!r}.": "Unbekannte Option {name!r}.",
+    "Missing command.": "Befehl fehlt.",
+    "Missing argument": "Argument fehlt",
+    "Missing option": "Option fehlt",
+    "Missing parameter": "Parameter fehlt",
+    "Missing parameter: {param_name}": "Parameter fehlt: {param_name}",
+    "Missing {param_type}": "{param_type} fehlt",
+    "Invalid value for {param_hint}: {message}": "Ungültiger Wert für {param_hint}: {message}",
+    "Invalid value: {message}": "Ungültiger Wert: {message}",
+    "Option {name!r} does not take a value.": "Option {name!r} erwartet keinen Wert.",
+    "Option {name!r} requires an argument.": "Option {name!r} erwartet einen Wert.",
+    "Option {name!r} requires {nargs} arguments.": "Option {name!r} erwartet {nargs} Werte.",
+    "Got unexpected extra argument ({args})": "Unerwartetes zusätzliches Argument ({args})",
+    "Got unexpected extra arguments ({args})": "Unerwartete zusätzliche Argumente ({args})",
+    "Aborted!": "Abgebrochen.",
+    "Error: invalid input": "Fehler: ungültige Eingabe",
+    "Error: The two entered values do not match.": "Fehler: Die beiden Eingaben stimmen nicht überein.",
+    "Repeat for confirmation": "Zur Bestätigung wiederholen",
+    "Do you want to continue?": "Fortfahren?",
+    "Confirm the action without prompting.": "Ohne Rückfrage bestätigen.",
+    "Choose from:\n\t{choices}": "Auswahl:\n\t{choices}",
+    "{value!r} is not {choice}.": "{value!r} ist nicht {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} ist keiner der Werte {choices}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} ist keine gültige Zahl ({number_type}).",
+    "{value} is not in the range {range}.": "{value} liegt nicht im Bereich {range}.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} existiert nicht.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} ist ein Verzeichnis.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} ist eine Datei.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} ist nicht lesbar.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} ist nicht schreibbar.",
+    "Could not open file {filename!r}: {message}": "Datei {filename!r} nicht zu öffnen: {message}",
+    "default: {default}": "Standard: {default}",
+    "env var: {var}": "Umgebungsvariable: {var}",
+    "required": "Pflicht",
+    "file": "Datei",
+    "directory": "Verzeichnis",
+    "path": "Pfad",
+    "deprecated": "veraltet",
+    "unknown error": "unbekannter Fehler",
+}
+
+
+def _gettext(message: str) -> str:
+    return GERMAN.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _gettext(singular if n == 1 else plural)
+
+
+def install() -> None:
+    """Rebind click's message functions to German (idempotent)."""
+    for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils"):
+        module = sys.modules.get(f"click.{name}")
+        if module is None:
+            continue
+        if hasattr(module, "_"):
+            module._ = _gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext

@@ -1,0 +1,99 @@
+"""The command line as a user meets it: help, usage errors, workspace discovery, init."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from ikz_isms.errors import ExitCode
+from ikz_isms.workspace import Workspace
+
+
+def test_help_is_german_and_lists_commands(run_cli, tmp_path):
+    result = run_cli("--help", cwd=tmp_path)
+    assert result.exit_code == 0
+    assert "Aufruf: ikz-isms" in result.output
+    assert "Befehle:" in result.output
+    for command in ("init", "plugins", "catalog", "check"):
+        assert f"  {command}" in result.output
+
+
+def test_usage_errors_exit_2_in_german(run_cli, tmp_path):
+    result = run_cli("--gibtsnicht", cwd=tmp_path)
+    assert result.exit_code == ExitCode.USAGE
+    assert "Unbekannte Option '--gibtsnicht'" in result.stderr
+    result = run_cli("plugins", "--format", "xml", cwd=tmp_path)
+    assert result.exit_code == ExitCode.USAGE
+    assert "Ungültiger Wert für '--format'" in result.stderr
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "ikz_isms", "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.startswith("ikz-isms ")
+
+
+def test_init_creates_a_valid_empty_workspace(run_cli, tmp_path):
+    target = tmp_path / "neu"
+    result = run_cli("init", str(target), "--name", "IKZ Test & Co", cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "angelegt" in result.output
+    workspace = Workspace.load(target)
+    assert workspace.name == "IKZ Test & Co"
+    assert workspace.members == [] and workspace.pins == {}
+    assert (target / "catalogs").is_dir() and (target / "plugins").is_dir()
+    check = run_cli("check", cwd=target)
+    assert check.exit_code == 0, check.output + check.stderr
+
+
+def test_init_refuses_an_existing_workspace_and_changes_nothing(run_cli, tmp_path):
+    run_cli("init", str(tmp_path / "ws"), cwd=tmp_path)
+    before = (tmp_path / "ws" / "ikz-isms.yaml").read_bytes()
+    result = run_cli("init", str(tmp_path / "ws"), "--name", "anders", cwd=tmp_path)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "existiert bereits" in result.stderr
+    assert (tmp_path / "ws" / "ikz-isms.yaml").read_bytes() == before
+
+
+def test_workspace_found_upwards_and_by_option_and_env(run_cli, tmp_path, monkeypatch):
+    run_cli("init", str(tmp_path / "ws"), "--name", "Oben", cwd=tmp_path)
+    deep = tmp_path / "ws" / "a" / "b"
+    deep.mkdir(parents=True)
+    assert run_cli("check", cwd=deep).exit_code == 0
+    elsewhere = tmp_path / "anderswo"
+    elsewhere.mkdir()
+    missing = run_cli("check", cwd=elsewhere)
+    assert missing.exit_code == ExitCode.INPUT
+    assert "keine Arbeitsumgebung gefunden" in missing.stderr
+    assert run_cli("--workspace", str(tmp_path / "ws"), "check", cwd=elsewhere).exit_code == 0
+    monkeypatch.setenv("IKZ_ISMS_WORKSPACE", str(tmp_path / "ws"))
+    assert run_cli("check", cwd=elsewhere).exit_code == 0
+
+
+def test_invalid_config_names_file_and_line(run_cli, tmp_path):
+    (tmp_path / "ikz-isms.yaml").write_text(
+        textwrap.dedent(
+            """\
+            verbund:
+              name: Test
+              members: [Großbuchstaben Nicht Erlaubt]
+            catalogs: {}
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = run_cli("catalog", "list", cwd=tmp_path)
+    assert result.exit_code == ExitCode.INPUT
+    assert "ikz-isms.yaml" in result.stderr
+    assert "Zeile 3" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_config_yaml(run_cli, tmp_path):
+    (tmp_path / "ikz-isms.yaml").write_text("verbund: [nicht geschlossen\n", encoding="utf-8")
+    result = run_cli("catalog", "list", cwd=tmp_path)
+    assert result.exit_code == ExitCode.INPUT
+    assert "ikz-isms.yaml" in result.stderr and "Zeile" in result.stderr
