@@ -1,1 +1,547 @@
-"""(being written)"""
+"""Built-in plugin: the ``ikz-isms catalog`` commands (import, list, show, search, diff)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import InputError, NotFoundError, RefusedError, UsageError
+from ..hookspecs import hookimpl
+from ..output import emit_json, format_de, format_option, print_table, progress_bar
+
+STORED_FORMAT = "oscal-json"
+_PIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+GROUP_KIND_NAMES = {
+    "layer": "Schicht",
+    "baustein": "Baustein",
+    "practice": "Praktik",
+    "topic": "Thema",
+    "group": "Gruppe",
+}
+LEVEL_CHOICES = ("B", "S", "H", "normal-SdT", "erhöht")
+MODAL_CHOICES = ("MUSS", "SOLLTE", "KANN")
+
+
+@hookimpl
+def ikz_register_commands(cli):
+    cli.add_command(catalog)
+
+
+@click.group()
+def catalog() -> None:
+    """Anforderungskataloge: importieren, anzeigen, durchsuchen, vergleichen.
+
+    Kataloge (IT-Grundschutz-Kompendium Edition 2023 als XML, Grundschutz++ und andere
+    OSCAL-Kataloge) werden als OSCAL-JSON in der Arbeitsumgebung abgelegt und mit Quelle,
+    Version und Prüfsumme (sha256) eingetragen, damit Ergebnisse vergleichbar bleiben.
+    """
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+def _load_file(app: Any, path: Path, label: str | None = None):
+    from ..catalog import load_catalog
+
+    with progress_bar(f"Lese {label or path.name}") as update:
+        return load_catalog(path, app.pm, progress=update)
+
+
+def _load_pinned(app: Any, name: str | None):
+    """A pinned catalog of the workspace; warns when the file no longer matches its pin."""
+    from ..store import sha256_file
+
+    workspace = app.workspace
+    pin = workspace.pin(name)
+    path = workspace.catalog_path(pin)
+    if not path.is_file():
+        raise InputError(f"Katalogdatei von '{pin.name}' fehlt.", path=str(path))
+    if sha256_file(path) != pin.sha256:
+        click.echo(
+            f"Warnung: {pin.file} entspricht nicht mehr der eingetragenen Prüfsumme "
+            f"von '{pin.name}' (Datei nach dem Import geändert).",
+            err=True,
+        )
+    return _load_file(app, path, pin.name)
+
+
+def _load_named(app: Any, name: str | None):
+    """``name`` is a catalog file or the name of a pinned catalog (default: the workspace's)."""
+    if name is not None and Path(name).is_file():
+        return _load_file(app, Path(name))
+    return _load_pinned(app, name)
+
+
+def _slug(text: str) -> str:
+    from ..catalog.search import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "katalog"
+
+
+# -- presentation ------------------------------------------------------------------------
+
+
+def _level_text(level: str | None) -> str:
+    from ..catalog.model import LEVEL_NAMES
+
+    if not level:
+        return "–"
+    name = LEVEL_NAMES.get(level)
+    return f"{level} – {name}" if name and name != level else level
+
+
+def _group_dict(group) -> dict[str, Any]:
+    return {"id": group.id, "title": group.title, "kind": group.kind}
+
+
+def _children(cat) -> dict[str, list[str]]:
+    """Parent id -> ids of its child controls (G++ Verbesserungen)."""
+    children: dict[str, list[str]] = {}
+    for req in cat.requirements.values():
+        if req.parent:
+            children.setdefault(req.parent, []).append(req.id)
+    return children
+
+
+def requirement_dict(cat, req, children: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Every field of a requirement, for ``--format json``."""
+    from ..catalog.model import LEVEL_NAMES
+    from ..catalog.search import group_chain
+
+    return {
+        "id": req.id,
+        "title": req.title,
+        "level": req.level,
+        "level_name": LEVEL_NAMES.get(req.level or ""),
+        "modal_verb": req.modal_verb,
+        "modal_verbs_in_text": list(req.modal_verbs_in_text),
+        "statement": req.statement,
+        "groups": [_group_dict(g) for g in group_chain(cat, req.group)],
+        "parent": req.parent,
+        "children": (children if children is not None else _children(cat)).get(req.id, []),
+        "target_objects": list(req.target_objects),
+        "roles": list(req.roles),
+        "tags": list(req.tags),
+        "relations": [{"rel": rel.rel, "target": rel.target} for rel in req.relations],
+        "uuid": req.uuid,
+        "effort": req.effort,
+        "withdrawn": req.withdrawn,
+        "guidance": req.guidance,
+    }
+
+
+def _catalog_dict(cat) -> dict[str, Any]:
+    return {"title": cat.title, "version": cat.version, "path": cat.path}
+
+
+def _modal_text(req) -> str:
+    from ..catalog.search import modal_verbs
+
+    return "/".join(modal_verbs(req)) or "–"
+
+
+def _echo_fields(rows: list[tuple[str, Any]]) -> None:
+    import shutil
+    import textwrap
+
+    width = max(len(label) for label, _ in rows) + 2
+    columns = max(shutil.get_terminal_size((100, 24)).columns, width + 30)
+    for label, value in rows:
+        text = "–" if value in (None, "", [], ()) else str(value)
+        lines = []
+        for paragraph in text.splitlines() or [""]:
+            lines.extend(textwrap.wrap(paragraph, columns - width) or [""])
+        click.echo(f"{label + ':':<{width}}{lines[0]}")
+        for line in lines[1:]:
+            click.echo(" " * width + line)
+
+
+def _find(cat, ident: str):
+    """The requirement or group with id ``ident`` (case-insensitive), else NotFoundError."""
+    import difflib
+
+    if ident in cat.requirements:
+        return cat.requirements[ident]
+    if ident in cat.groups:
+        return cat.groups[ident]
+    by_upper = {key.upper(): value for key, value in {**cat.groups, **cat.requirements}.items()}
+    if ident.upper() in by_upper:
+        return by_upper[ident.upper()]
+    ids = [*cat.groups, *cat.requirements]
+    close = difflib.get_close_matches(ident, ids, n=5, cutoff=0.6)
+    hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
+    raise NotFoundError(f"'{ident}' gibt es im Katalog '{cat.title}' nicht.{hint}", path=cat.path)
+
+
+def _show_requirement(cat, req) -> None:
+    from ..catalog.search import group_chain
+
+    data = requirement_dict(cat, req)
+    path = " › ".join(f"{g.id} {g.title}" for g in group_chain(cat, req.group))
+    relations = ", ".join(
+        f"{r.rel}: {r.target}"
+        + (f" ({cat.requirements[r.target].title})" if r.target in cat.requirements else "")
+        for r in req.relations
+    )
+    _echo_fields([
+        ("ID", req.id),
+        ("Titel", req.title),
+        ("Stufe", _level_text(req.level)),
+        ("Modalverb", req.modal_verb or ", ".join(req.modal_verbs_in_text)),
+        ("Anforderungstext", req.statement),
+        ("Gruppe", path),
+        ("Übergeordnet", req.parent),
+        ("Verbesserungen", ", ".join(data["children"])),
+        ("Zielobjekte", ", ".join(req.target_objects) or ", ".join(
+            f"{g.target_object_type} (Zielobjekttyp des Bausteins)"
+            for g in group_chain(cat, req.group) if g.target_object_type
+        )),
+        ("Rollen", ", ".join(req.roles)),
+        ("Tags", ", ".join(req.tags)),
+        ("Beziehungen", relations),
+        ("UUID", req.uuid),
+        ("Aufwand", req.effort),
+        ("Entfallen", "ja" if req.withdrawn else "nein"),
+        ("Umsetzungshinweise", req.guidance),
+        ("Katalog", f"{cat.title} ({cat.version})"),
+    ])
+
+
+def _group_members(cat, group) -> list:
+    from ..catalog.search import group_chain
+
+    return [r for r in cat.requirements.values() if group in group_chain(cat, r.group)]
+
+
+def _show_group(cat, group, members: list) -> None:
+    from ..catalog.search import group_chain
+
+    above = group_chain(cat, group.parent)
+    subgroups = [g for g in cat.groups.values() if g.parent == group.id]
+    _echo_fields([
+        ("ID", group.id),
+        ("Titel", group.title),
+        ("Art", GROUP_KIND_NAMES.get(group.kind, group.kind)),
+        ("Übergeordnet", " › ".join(f"{g.id} {g.title}" for g in above)),
+        ("Zielobjekttyp", group.target_object_type),
+        ("UUID", group.uuid),
+        ("Beschreibung", group.description),
+        ("Untergruppen", ", ".join(f"{g.id} {g.title}" for g in subgroups)),
+        ("Anforderungen", f"{format_de(len(members))}, davon aktiv "
+                          f"{format_de(sum(1 for r in members if not r.withdrawn))}"),
+        ("Katalog", f"{cat.title} ({cat.version})"),
+    ])
+    if members:
+        click.echo()
+        _requirement_table(members)
+
+
+def _title_text(req) -> str:
+    # Edition 2023 titles withdrawn requirements "ENTFALLEN"; other catalogs need the hint
+    return req.title + (" (entfallen)" if req.withdrawn and "ENTFALLEN" not in req.title else "")
+
+
+def _requirement_table(reqs: list, title: str | None = None) -> None:
+    print_table(
+        ["ID", "Stufe", "Modalverb", "Titel"],
+        [(r.id, r.level or "–", _modal_text(r), _title_text(r)) for r in reqs],
+        title=title,
+    )
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def _level_counts(cat) -> list[tuple[str, int, int]]:
+    """(level, active, total) in the order of the catalog's world."""
+    from ..catalog.model import KNOWN_LEVELS
+
+    totals: dict[str, list[int]] = {}
+    for req in cat.requirements.values():
+        counts = totals.setdefault(req.level or "–", [0, 0])
+        counts[1] += 1
+        if not req.withdrawn:
+            counts[0] += 1
+    order = {level: index for index, level in enumerate(KNOWN_LEVELS)}
+    ordered = sorted(totals.items(), key=lambda item: order.get(item[0], len(order)))
+    return [(level, counts[0], counts[1]) for level, counts in ordered]
+
+
+@catalog.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--name", help="Name in der Arbeitsumgebung (Standard: aus dem Dateinamen).")
+@click.option("--format-in", "format_in", metavar="FORMAT",
+              help="Quellformat erzwingen (z. B. kompendium-xml, oscal-json, oscal-yaml); "
+                   "sonst wird es erkannt.")
+@click.option("--force", is_flag=True,
+              help="Einen eingetragenen Katalog mit anderem Inhalt ersetzen.")
+@format_option()
+@click.pass_obj
+def import_catalog(app, source: Path, name: str | None, format_in: str | None, force: bool,
+                   fmt: str) -> None:
+    """Katalog SOURCE importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
+    import datetime
+    import hashlib
+    import json
+
+    from ..catalog import load_catalog, oscal
+    from ..store import atomic_write, locked, sha256_file
+    from ..workspace import Workspace
+
+    workspace = app.workspace
+    name = name or _slug(source.stem)
+    if not _PIN_NAME.match(name):
+        raise UsageError(
+            f"ungültiger Katalogname '{name}': erlaubt sind Buchstaben, Ziffern, '.', '_' und '-'."
+        )
+    with progress_bar(f"Importiere {source.name}") as update:
+        cat = load_catalog(source, app.pm, progress=update, format_name=format_in)
+    payload = (json.dumps(oscal.to_oscal(cat), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    digest = hashlib.sha256(payload).hexdigest()
+
+    with locked(workspace.config_path):
+        # re-read under the lock so a concurrent import is not lost
+        workspace = Workspace.load(workspace.root)
+        pin = workspace.pins.get(name)
+        relative = pin.file if pin else f"catalogs/{name}.json"
+        target = workspace.root / relative
+        unchanged = (
+            pin is not None and pin.sha256 == digest
+            and target.is_file() and sha256_file(target) == digest
+        )
+        if pin is not None and pin.sha256 != digest and not force:
+            raise RefusedError(
+                f"Katalog '{name}' ist bereits mit anderem Inhalt eingetragen "
+                f"(sha256 {pin.sha256[:12]} statt {digest[:12]}); ersetzen mit --force.",
+                path=str(workspace.config_path),
+            )
+        if pin is None and target.exists() and not force:
+            raise RefusedError(
+                "Datei existiert bereits, ist aber kein eingetragener Katalog; "
+                "anderen --name wählen oder mit --force überschreiben.",
+                path=str(target),
+            )
+        if not unchanged:
+            previous = target.read_bytes() if target.is_file() else None
+            atomic_write(target, payload)
+            try:
+                catalogs = workspace.config["catalogs"]
+                if not catalogs and getattr(catalogs, "fa", None) is not None:
+                    catalogs.fa.set_block_style()
+                catalogs[name] = {
+                    "file": relative,
+                    "title": cat.title,
+                    "source": source.name,
+                    "version": str(cat.version or ""),
+                    "format": STORED_FORMAT,
+                    "sha256": digest,
+                    "imported": datetime.date.today().isoformat(),
+                }
+                workspace.save()
+            except BaseException:
+                # the catalog file without its pin would be an orphan: put the old one back
+                if previous is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    atomic_write(target, previous)
+                raise
+
+    levels = _level_counts(cat)
+    active = sum(a for _, a, _ in levels)
+    if fmt == "json":
+        emit_json({
+            "name": name, "file": relative, "title": cat.title, "version": cat.version,
+            "source": source.name, "source_format": cat.source_format, "sha256": digest,
+            "unchanged": unchanged, "requirements": len(cat.requirements), "active": active,
+            "levels": {lvl: {"active": a, "total": t} for lvl, a, t in levels},
+        })
+        return
+    verb = "unverändert (bereits eingetragen)" if unchanged else "importiert"
+    click.echo(f"Katalog '{name}' {verb}: {cat.title} (Version {cat.version})")
+    click.echo(f"  Quelle:         {source.name} ({cat.source_format})")
+    click.echo(f"  Datei:          {relative} (sha256 {digest[:12]})")
+    click.echo(f"  Anforderungen:  {format_de(len(cat.requirements))}, "
+               f"davon aktiv {format_de(active)}")
+    for level, level_active, total in levels:
+        click.echo(f"    {_level_text(level)}: {format_de(level_active)} aktiv "
+                   f"von {format_de(total)}")
+
+
+@catalog.command("list")
+@format_option()
+@click.pass_obj
+def list_catalogs(app, fmt: str) -> None:
+    """Die in der Arbeitsumgebung eingetragenen Kataloge, mit Prüfung der Prüfsumme."""
+    from ..errors import IkzError
+    from ..store import sha256_file
+
+    workspace = app.workspace
+    entries = []
+    for pin in workspace.pins.values():
+        path = workspace.catalog_path(pin)
+        count = active = None
+        if not path.is_file():
+            status = "missing"
+        else:
+            status = "ok" if sha256_file(path) == pin.sha256 else "changed"
+            try:
+                cat = _load_file(app, path, pin.name)
+                count, active = len(cat.requirements), len(cat.active_requirements())
+            except IkzError:
+                status = "unreadable"
+        imported = workspace.config["catalogs"][pin.name].get("imported")
+        entries.append({**pin.__dict__, "imported": None if imported is None else str(imported),
+                        "requirements": count, "active": active, "status": status})
+    if fmt == "json":
+        emit_json(entries)
+        return
+    if not entries:
+        click.echo("Keine Kataloge eingetragen. Importieren mit: ikz-isms catalog import DATEI")
+        return
+    status_text = {
+        "ok": "ok", "changed": "geändert!", "missing": "fehlt!", "unreadable": "unlesbar!",
+    }
+    print_table(
+        ["Name", "Titel", "Version", "Format", "Anforderungen", "sha256", "Stand"],
+        [
+            (e["name"], e["title"], e["version"], e["format"],
+             "–" if e["requirements"] is None else format_de(e["requirements"]),
+             e["sha256"][:12], status_text[e["status"]])
+            for e in entries
+        ],
+        right_align=(4,),
+    )
+
+
+@catalog.command("show")
+@click.argument("ident", metavar="ID")
+@click.option("--catalog", "catalog_name", metavar="NAME",
+              help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
+@format_option()
+@click.pass_obj
+def show(app, ident: str, catalog_name: str | None, fmt: str) -> None:
+    """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben."""
+    from ..catalog.model import Requirement
+    from ..catalog.search import group_chain
+
+    cat = _load_named(app, catalog_name)
+    found = _find(cat, ident)
+    if isinstance(found, Requirement):
+        if fmt == "json":
+            emit_json({"catalog": _catalog_dict(cat), "requirement": requirement_dict(cat, found)})
+        else:
+            _show_requirement(cat, found)
+        return
+    members = _group_members(cat, found)
+    if fmt == "json":
+        emit_json({
+            "catalog": _catalog_dict(cat),
+            "group": {
+                **_group_dict(found),
+                "parents": [_group_dict(g) for g in group_chain(cat, found.parent)],
+                "uuid": found.uuid,
+                "target_object_type": found.target_object_type,
+                "description": found.description,
+                "subgroups": [g.id for g in cat.groups.values() if g.parent == found.id],
+                "requirements": [
+                    {"id": r.id, "title": r.title, "level": r.level,
+                     "modal_verb": r.modal_verb, "withdrawn": r.withdrawn}
+                    for r in members
+                ],
+            },
+        })
+    else:
+        _show_group(cat, found, members)
+
+
+@catalog.command("search")
+@click.argument("text")
+@click.option("--catalog", "catalog_name", metavar="NAME",
+              help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
+@click.option("--level", type=click.Choice(LEVEL_CHOICES, case_sensitive=False),
+              metavar="[" + "|".join(LEVEL_CHOICES) + "]",
+              help="Nur diese Stufe (B/S/H bzw. normal-SdT/erhöht).")
+@click.option("--modal", type=click.Choice(MODAL_CHOICES, case_sensitive=False),
+              metavar="[" + "|".join(MODAL_CHOICES) + "]",
+              help="Nur dieses Modalverb.")
+@click.option("--target-object", metavar="X",
+              help="Nur für diesen Zielobjekttyp bzw. diese Zielobjektkategorie.")
+@click.option("--group", "group_prefix", metavar="PREFIX",
+              help="Nur in dieser Schicht, diesem Baustein oder dieser Praktik "
+                   "(ID-Präfix, z. B. SYS.1 oder ASST).")
+@click.option("--include-withdrawn", is_flag=True, help="Auch entfallene Anforderungen.")
+@click.option("--limit", type=click.IntRange(min=1), help="Höchstens N Treffer zeigen.")
+@format_option()
+@click.pass_obj
+def search(app, text: str, catalog_name, level, modal, target_object, group_prefix,
+           include_withdrawn: bool, limit: int | None, fmt: str) -> None:
+    """Anforderungen finden: TEXT in ID, Titel und Anforderungstext (Groß-/Kleinschreibung
+    und Umlaute egal; "" mit Filtern listet alle passenden)."""
+    from ..catalog.search import SearchQuery, search_requirements
+
+    cat = _load_named(app, catalog_name)
+    query = SearchQuery(text, level, modal, target_object, group_prefix, include_withdrawn)
+    hits = search_requirements(cat, query)
+    shown = hits[:limit] if limit else hits
+    if fmt == "json":
+        children = _children(cat)
+        emit_json({
+            "catalog": _catalog_dict(cat),
+            "query": query.__dict__,
+            "total": len(hits),
+            "results": [requirement_dict(cat, r, children) for r in shown],
+        })
+        return
+    if not hits:
+        click.echo("Keine Treffer.")
+        return
+    more = f" (angezeigt: {format_de(len(shown))})" if len(shown) < len(hits) else ""
+    _requirement_table(shown, title=f"{format_de(len(hits))} Treffer in {cat.title}{more}")
+
+
+@catalog.command("diff")
+@click.argument("old")
+@click.argument("new")
+@format_option()
+@click.pass_obj
+def diff(app, old: str, new: str, fmt: str) -> None:
+    """Zwei Katalogstände vergleichen (Dateien oder eingetragene Namen): neue, entfernte,
+    geänderte und umnummerierte Anforderungen (Zuordnung über die stabile UUID)."""
+    from ..catalog.diff import FIELD_LABELS, KIND_LABELS, diff_catalogs
+
+    result = diff_catalogs(_load_named(app, old), _load_named(app, new))
+    if fmt == "json":
+        emit_json(result.to_dict())
+        return
+    click.echo(f"Alt: {result.old_title} (Version {result.old_version})")
+    click.echo(f"Neu: {result.new_title} (Version {result.new_version})")
+    counts = result.counts()
+    print_table(
+        ["Art", "Anzahl"],
+        [(KIND_LABELS.get(kind, "unverändert"), format_de(n)) for kind, n in counts.items()],
+        right_align=(1,),
+    )
+    if result.is_empty:
+        click.echo("Keine Unterschiede.")
+        return
+
+    def fields(entry) -> str:
+        return ", ".join(FIELD_LABELS[f] for f in entry.fields)
+
+    sections = [
+        ("renumbered", ["alte ID", "neue ID", "Titel"], lambda e: (e.old_id, e.new_id, e.title)),
+        ("renumbered_changed", ["alte ID", "neue ID", "Titel", "geändert"],
+         lambda e: (e.old_id, e.new_id, e.title, fields(e))),
+        ("changed", ["ID", "Titel", "geändert"], lambda e: (e.new_id, e.title, fields(e))),
+        ("added", ["ID", "Titel"], lambda e: (e.new_id, e.title)),
+        ("removed", ["ID", "Titel"], lambda e: (e.old_id, e.title)),
+    ]
+    for kind, headers, row in sections:
+        entries = getattr(result, kind)
+        if entries:
+            click.echo()
+            title = f"{KIND_LABELS[kind].capitalize()} ({format_de(len(entries))})"
+            print_table(headers, [row(e) for e in entries], title=title)
