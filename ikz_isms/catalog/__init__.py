@@ -42,6 +42,8 @@ def detect_format(path: Path, formats: list[CatalogFormat]) -> CatalogFormat:
 
     if not path.exists():
         raise InputError("Datei nicht gefunden.", path=str(path))
+    if path.is_dir():
+        raise InputError("Ist ein Verzeichnis, keine Katalogdatei.", path=str(path))
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
     if not head:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import PluginError
+from ..errors import InputError, PluginError
 
 ERROR = "error"
 WARNING = "warning"
 SEVERITIES = (ERROR, WARNING)
+
+# marks a target whose raw document has not been read yet (None means "not OSCAL")
+_UNREAD = object()
 
 
 @dataclass(frozen=True)
@@ -41,21 +45,96 @@ class Rule:
 
 
 @dataclass
+class CatalogTarget:
+    """A catalog file under check: a pinned workspace catalog or a path from the command line.
+
+    ``display`` is the name findings carry (relative to the workspace where possible);
+    after ``CheckContext.load_catalogs`` either ``catalog`` or ``error`` is set.
+    """
+
+    path: Path
+    display: str
+    pin: Any = None
+    format: str | None = None
+    catalog: Any = None
+    error: Any = None
+    _raw: Any = field(default=_UNREAD, repr=False)
+
+
+@dataclass
 class CheckContext:
-    """What rules see: the workspace, the plugin manager and lazily loaded catalogs."""
+    """What rules see: the workspace, the plugin manager and the catalogs under check.
+
+    ``workspace`` is ``None`` when ``check`` runs on catalog files given on the command
+    line; then only rules whose id starts with ``catalog.`` run.
+    """
 
     workspace: Any
     pm: Any
+    targets: list[CatalogTarget] = field(default_factory=list)
     _catalogs: dict[str, Any] = field(default_factory=dict)
 
     def catalog(self, name: str):
         """The pinned catalog ``name``; an unreadable file raises InputError."""
+        for target in self.targets:
+            if target.pin is not None and target.pin.name == name:
+                if target.error is not None:
+                    raise target.error
+                if target.catalog is not None:
+                    return target.catalog
         if name not in self._catalogs:
             from ..catalog import load_catalog
 
             pin = self.workspace.pin(name)
             self._catalogs[name] = load_catalog(self.workspace.catalog_path(pin), self.pm)
         return self._catalogs[name]
+
+    def load_catalogs(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Load every target once; an unreadable file is kept as ``target.error``."""
+        from ..catalog import catalog_formats, detect_format, load_catalog
+
+        formats = catalog_formats(self.pm)
+        known = {fmt.name for fmt in formats}
+        for index, target in enumerate(self.targets):
+            if progress:
+                progress(index, len(self.targets))
+            try:
+                if target.format not in known:
+                    target.format = detect_format(target.path, formats).name
+                target.catalog = load_catalog(target.path, self.pm, format_name=target.format)
+            except InputError as exc:
+                target.error = exc
+            except IsADirectoryError:
+                target.error = InputError("Ist ein Verzeichnis, keine Datei.", path=str(target.path))
+            except OSError as exc:
+                target.error = InputError(f"Datei nicht lesbar ({exc.strerror}).", path=str(target.path))
+            except Exception as exc:  # an importer's bug: report it like unreadable input
+                target.error = InputError(
+                    f"Import abgebrochen ({target.format or 'Format unbekannt'}): "
+                    f"{type(exc).__name__}: {exc}",
+                    path=str(target.path),
+                )
+        if progress:
+            progress(len(self.targets), len(self.targets))
+
+    def loaded(self) -> Iterator[tuple[CatalogTarget, Any]]:
+        """(target, catalog) for every target that loaded."""
+        for target in self.targets:
+            if target.catalog is not None:
+                yield target, target.catalog
+
+    def raw(self, target: CatalogTarget) -> Any:
+        """The parsed JSON/YAML document of an OSCAL target, ``None`` for other formats."""
+        if target._raw is _UNREAD:
+            from ..store import read_json, read_yaml
+
+            if target.format == "oscal-json":
+                target._raw = read_json(target.path)
+            elif target.format == "oscal-yaml":
+                target._raw = read_yaml(target.path, roundtrip=False)
+            else:
+                target._raw = None
+        return target._raw
 
 
 def check_rules(pm: Any) -> list[Rule]:

@@ -1,1 +1,523 @@
-"""(being written)"""
+"""Built-in plugin: the catalog rules of ``ikz-isms check`` (pins, OSCAL structure, content)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Iterator
+
+from ..hookspecs import hookimpl
+from . import ERROR, WARNING, CatalogTarget, CheckContext, Finding
+
+# OSCAL 1.1.3 TokenDatatype ^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$, spelt with Python's re classes.
+TOKEN_RE = re.compile(r"^(?:[^\W\d_]|_)[\w.\-]*$")
+# OSCAL 1.1.3 UUIDDatatype: version 4 or 5
+UUID_RE = re.compile(
+    r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$"
+)
+
+# Allowed and required keys per object, from the official OSCAL 1.1.3 catalog JSON schema.
+_OSCAL: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "top": (frozenset({"$schema", "catalog"}), ("catalog",)),
+    "catalog": (
+        frozenset({"uuid", "metadata", "params", "controls", "groups", "back-matter"}),
+        ("uuid", "metadata"),
+    ),
+    "metadata": (
+        frozenset({
+            "title", "published", "last-modified", "version", "oscal-version", "revisions",
+            "document-ids", "props", "links", "roles", "locations", "parties",
+            "responsible-parties", "actions", "remarks",
+        }),
+        ("title", "last-modified", "version", "oscal-version"),
+    ),
+    "document-id": (frozenset({"scheme", "identifier"}), ("identifier",)),
+    "back-matter": (frozenset({"resources"}), ()),
+    "group": (
+        frozenset({"id", "class", "title", "params", "props", "links", "parts", "groups", "controls"}),
+        ("title",),
+    ),
+    "control": (
+        frozenset({"id", "class", "title", "params", "props", "links", "parts", "controls"}),
+        ("id", "title"),
+    ),
+    "param": (
+        frozenset({
+            "id", "class", "depends-on", "props", "links", "label", "usage", "constraints",
+            "guidelines", "values", "select", "remarks",
+        }),
+        ("id",),
+    ),
+    "part": (
+        frozenset({"id", "name", "ns", "class", "title", "props", "prose", "parts", "links"}),
+        ("name",),
+    ),
+    "prop": (frozenset({"name", "uuid", "ns", "value", "class", "group", "remarks"}), ("name", "value")),
+    "link": (frozenset({"href", "rel", "media-type", "resource-fragment", "text"}), ("href",)),
+}
+
+KIND_NAMES = {
+    "top": "oberste Ebene",
+    "catalog": "catalog",
+    "metadata": "metadata",
+    "document-id": "document-ids",
+    "back-matter": "back-matter",
+    "group": "Gruppe",
+    "control": "Control",
+    "param": "Parameter",
+    "part": "Teil (part)",
+    "prop": "Eigenschaft (prop)",
+    "link": "Verweis (link)",
+}
+
+# Property names the BSI catalog dialect allows: the enum of ``Property.name`` in BSI's
+# documentation/datamodel/oscal_satzschablone_schema.json (Stand-der-Technik-Bibliothek @47de2824).
+BSI_PROP_NAMES = frozenset({
+    "label", "alt-identifier", "sec_level", "effort_level", "tags", "confidentiality",
+    "integrity", "availability", "authenticity", "threats", "target_object_categories",
+    "documentation", "result", "result_specification", "action_word", "modal_verb",
+    "resolution-tool", "scope_implements_norm", "keywords", "scope_target_audience",
+    "scope_security_level", "scope_product", "status",
+})
+# A prop namespace of one of these marks a catalog as BSI dialect (beta included); props in
+# other namespaces are someone else's extension and not BSI's to rule on.
+BSI_NAMESPACE_MARKERS = ("github.com/BSI-Bund/", "bsi.bund.de/")
+# The beta 0.9.7 names and what the current dialect calls them.
+BETA_PROP_NAMES = {
+    "modalverb": "modal_verb",
+    "target_objects": "target_object_categories",
+    "handlungsworte": "action_word",
+    "ergebnis": "result",
+    "präzisierung": "result_specification",
+}
+
+# Importer notes a dedicated rule here already covers, so they are not reported twice.
+# The first set only when the raw OSCAL document could be walked.
+_NOTES_COVERED_BY_RAW = frozenset({"catalog.non-oscal-keys", "catalog.nonstandard-props", "catalog.duplicate-id"})
+_NOTES_COVERED = frozenset({"catalog.modal-verb-missing", "catalog.duplicate-group-uuid"})
+
+_EXAMPLES = 3
+
+
+def _finding(rule: str, severity: str, message: str, target: CatalogTarget, location: str = "") -> Finding:
+    return Finding(rule, severity, message, target.display, location)
+
+
+def pin_mismatch(ctx: CheckContext) -> Iterator[Finding]:
+    """Pinned catalogs whose content hash no longer matches the pin."""
+    from ..store import sha256_file
+
+    for target in ctx.targets:
+        if target.pin is None or not target.path.is_file():
+            continue
+        actual = sha256_file(target.path)
+        if actual != target.pin.sha256:
+            yield _finding(
+                "catalog.pin-mismatch",
+                ERROR,
+                f"SHA-256 stimmt nicht mit der Fixierung „{target.pin.name}“ in ikz-isms.yaml "
+                f"überein (fixiert {target.pin.sha256[:12]}…, Datei {actual[:12]}…): die Datei "
+                "wurde verändert oder die Fixierung nicht nachgezogen.",
+                target,
+            )
+
+
+class _Problems:
+    """Schema problems, summarised per kind so a systematic deviation is one finding."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.first: dict[tuple[str, str], list[str]] = {}
+        self.messages: dict[tuple[str, str], str] = {}
+
+    def add(self, severity: str, message: str, pointer: str) -> None:
+        key = (severity, message)
+        self.counts[key] += 1
+        examples = self.first.setdefault(key, [])
+        if len(examples) < _EXAMPLES:
+            examples.append(pointer or "/")
+
+    def findings(self, target: CatalogTarget) -> Iterator[Finding]:
+        for (severity, message), count in self.counts.items():
+            examples = self.first[(severity, message)]
+            text = message if count == 1 else f"{message.rstrip('.')} ({count}×, z. B. {', '.join(examples)})."
+            yield _finding("catalog.schema", severity, text, target, examples[0])
+
+
+class _OscalWalker:
+    """A compact structural check of an OSCAL 1.1.3 catalog document."""
+
+    def __init__(self) -> None:
+        self.problems = _Problems()
+        self.prop_names: Counter[str] = Counter()
+        self.prop_first: dict[str, str] = {}
+        self.bsi_namespace = False
+
+    def obj(self, node: Any, kind: str, pointer: str) -> dict | None:
+        where = KIND_NAMES[kind]
+        if not isinstance(node, dict):
+            self.problems.add(ERROR, f"{where} muss ein JSON-Objekt sein.", pointer)
+            return None
+        allowed, required = _OSCAL[kind]
+        for key in node:
+            if key not in allowed:
+                self.problems.add(ERROR, f"Schlüssel „{key}“ ist in OSCAL 1.1.3 bei {where} nicht erlaubt.", f"{pointer}/{key}")
+        for key in required:
+            if key not in node:
+                self.problems.add(ERROR, f"Pflichtfeld „{key}“ fehlt bei {where}.", pointer)
+        return node
+
+    def token(self, node: dict, key: str, kind: str, pointer: str) -> None:
+        value = node.get(key)
+        if value is not None and not (isinstance(value, str) and TOKEN_RE.match(value)):
+            self.problems.add(
+                ERROR,
+                f"„{key}“ bei {KIND_NAMES[kind]} ist kein gültiges OSCAL-Token (Buchstabe oder _, "
+                "dann Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich).",
+                f"{pointer}/{key}",
+            )
+
+    def uuid(self, node: dict, key: str, kind: str, pointer: str) -> None:
+        value = node.get(key)
+        if value is not None and not (isinstance(value, str) and UUID_RE.match(value)):
+            self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} ist keine gültige UUID (Version 4 oder 5).", f"{pointer}/{key}")
+
+    def items(self, node: dict, key: str, pointer: str) -> list[tuple[Any, str]]:
+        value = node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.add(ERROR, f"„{key}“ muss eine Liste sein.", f"{pointer}/{key}")
+            return []
+        return [(item, f"{pointer}/{key}/{index}") for index, item in enumerate(value)]
+
+    def strings(self, node: dict, keys: tuple[str, ...], kind: str, pointer: str) -> None:
+        for key in keys:
+            if key in node and not isinstance(node[key], str):
+                self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", f"{pointer}/{key}")
+
+    def document(self, data: Any) -> None:
+        top = self.obj(data, "top", "")
+        if top is None or "catalog" not in top:
+            return
+        catalog = self.obj(top["catalog"], "catalog", "/catalog")
+        if catalog is None:
+            return
+        self.uuid(catalog, "uuid", "catalog", "/catalog")
+        if "metadata" in catalog:
+            self.metadata(catalog["metadata"], "/catalog/metadata")
+        self.params(catalog, "/catalog")
+        for item, here in self.items(catalog, "controls", "/catalog"):
+            self.control(item, here)
+        for item, here in self.items(catalog, "groups", "/catalog"):
+            self.group(item, here)
+        if "back-matter" in catalog:
+            self.obj(catalog["back-matter"], "back-matter", "/catalog/back-matter")
+
+    def metadata(self, node: Any, pointer: str) -> None:
+        metadata = self.obj(node, "metadata", pointer)
+        if metadata is None:
+            return
+        self.strings(metadata, ("title", "last-modified", "version", "oscal-version"), "metadata", pointer)
+        self.props_links(metadata, pointer)
+        for item, here in self.items(metadata, "document-ids", pointer):
+            self.obj(item, "document-id", here)
+
+    def group(self, node: Any, pointer: str) -> None:
+        group = self.obj(node, "group", pointer)
+        if group is None:
+            return
+        self.token(group, "id", "group", pointer)
+        self.token(group, "class", "group", pointer)
+        self.strings(group, ("title",), "group", pointer)
+        self.params(group, pointer)
+        self.props_links(group, pointer)
+        self.parts(group, pointer)
+        for item, here in self.items(group, "controls", pointer):
+            self.control(item, here)
+        for item, here in self.items(group, "groups", pointer):
+            self.group(item, here)
+
+    def control(self, node: Any, pointer: str) -> None:
+        control = self.obj(node, "control", pointer)
+        if control is None:
+            return
+        self.token(control, "id", "control", pointer)
+        self.token(control, "class", "control", pointer)
+        self.strings(control, ("title",), "control", pointer)
+        self.params(control, pointer)
+        self.props_links(control, pointer)
+        self.parts(control, pointer)
+        for item, here in self.items(control, "controls", pointer):
+            self.control(item, here)
+
+    def params(self, node: dict, pointer: str) -> None:
+        for item, here in self.items(node, "params", pointer):
+            param = self.obj(item, "param", here)
+            if param is not None:
+                self.token(param, "id", "param", here)
+                self.props_links(param, here)
+
+    def parts(self, node: dict, pointer: str) -> None:
+        for item, here in self.items(node, "parts", pointer):
+            part = self.obj(item, "part", here)
+            if part is not None:
+                self.token(part, "id", "part", here)
+                self.token(part, "name", "part", here)
+                self.props_links(part, here)
+                self.parts(part, here)
+
+    def props_links(self, node: dict, pointer: str) -> None:
+        for item, here in self.items(node, "props", pointer):
+            prop = self.obj(item, "prop", here)
+            if prop is None:
+                continue
+            self.token(prop, "name", "prop", here)
+            self.uuid(prop, "uuid", "prop", here)
+            self.strings(prop, ("value",), "prop", here)
+            name, ns = prop.get("name"), prop.get("ns")
+            bsi = isinstance(ns, str) and any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+            self.bsi_namespace = self.bsi_namespace or bsi
+            if isinstance(name, str) and (ns is None or bsi):
+                self.prop_names[name] += 1
+                self.prop_first.setdefault(name, f"{here}/name")
+        for item, here in self.items(node, "links", pointer):
+            self.obj(item, "link", here)
+
+    def bsi_dialect(self, target: CatalogTarget) -> Iterator[Finding]:
+        if not self.bsi_namespace:
+            return
+        for name, count in sorted(self.prop_names.items()):
+            if name in BSI_PROP_NAMES:
+                continue
+            current = BETA_PROP_NAMES.get(name)
+            hint = f"; Name aus dem Beta-Format 0.9.7, heute „{current}“" if current else ""
+            yield _finding(
+                "catalog.schema",
+                WARNING,
+                f"Eigenschaft „{name}“ ({count}×) ist im BSI-Katalogschema (Satzschablone) nicht "
+                f"vorgesehen{hint}.",
+                target,
+                self.prop_first[name],
+            )
+
+
+def schema(ctx: CheckContext) -> Iterator[Finding]:
+    """OSCAL 1.1.3 catalog structure, and the BSI dialect's property names."""
+    for target, _catalog in ctx.loaded():
+        data = ctx.raw(target)
+        if data is None:
+            continue
+        walker = _OscalWalker()
+        walker.document(data)
+        yield from walker.problems.findings(target)
+        yield from walker.bsi_dialect(target)
+
+
+def _raw_ids(data: Any) -> tuple[list[tuple[str, str]], set[str]]:
+    """(id, pointer) of every group, control, param and part; plus back-matter resource uuids."""
+    ids: list[tuple[str, str]] = []
+    resources: set[str] = set()
+    catalog = data.get("catalog") if isinstance(data, dict) else None
+    if not isinstance(catalog, dict):
+        return ids, resources
+
+    def walk(node: Any, pointer: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("id"), str):
+            ids.append((node["id"], pointer))
+        for key in ("groups", "controls", "params", "parts"):
+            children = node.get(key)
+            if isinstance(children, list):
+                for index, child in enumerate(children):
+                    walk(child, f"{pointer}/{key}/{index}")
+
+    for key in ("groups", "controls", "params"):
+        children = catalog.get(key)
+        if isinstance(children, list):
+            for index, child in enumerate(children):
+                walk(child, f"/catalog/{key}/{index}")
+    back = catalog.get("back-matter")
+    if isinstance(back, dict) and isinstance(back.get("resources"), list):
+        resources = {r["uuid"] for r in back["resources"] if isinstance(r, dict) and isinstance(r.get("uuid"), str)}
+    return ids, resources
+
+
+def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
+    """Ids that occur more than once (groups, controls, params, parts share one id space)."""
+    for target, catalog in ctx.loaded():
+        data = ctx.raw(target)
+        if data is not None:
+            seen: dict[str, str] = {}
+            for ident, pointer in _raw_ids(data)[0]:
+                if ident in seen:
+                    yield _finding(
+                        "catalog.duplicate-id",
+                        ERROR,
+                        f"ID „{ident}“ kommt mehrfach vor (zuerst {seen[ident]}).",
+                        target,
+                        pointer,
+                    )
+                else:
+                    seen[ident] = pointer
+            continue
+        for ident in catalog.groups.keys() & catalog.requirements.keys():
+            yield _finding(
+                "catalog.duplicate-id",
+                ERROR,
+                f"ID „{ident}“ bezeichnet eine Gruppe und eine Anforderung.",
+                target,
+                catalog.requirements[ident].location,
+            )
+
+
+def duplicate_uuid(ctx: CheckContext) -> Iterator[Finding]:
+    """Requirement UUIDs must be unique; repeated topic UUIDs of groups are BSI's design."""
+    for target, catalog in ctx.loaded():
+        by_uuid: dict[str, list] = {}
+        for requirement in catalog.requirements.values():
+            if requirement.uuid:
+                by_uuid.setdefault(requirement.uuid, []).append(requirement)
+        for uuid, requirements in by_uuid.items():
+            if len(requirements) > 1:
+                yield _finding(
+                    "catalog.duplicate-uuid",
+                    ERROR,
+                    f"UUID {uuid} gehört zu mehreren Anforderungen: "
+                    f"{', '.join(r.id for r in requirements)}.",
+                    target,
+                    requirements[1].location,
+                )
+        groups_by_uuid: dict[str, list] = {}
+        for group in catalog.groups.values():
+            if group.uuid:
+                groups_by_uuid.setdefault(group.uuid, []).append(group)
+        repeated = [groups for groups in groups_by_uuid.values() if len(groups) > 1]
+        if repeated:
+            example = repeated[0]
+            yield _finding(
+                "catalog.duplicate-uuid",
+                WARNING,
+                f"{len(repeated)} Gruppen-UUIDs kommen mehrfach vor, in zusammen "
+                f"{sum(len(g) for g in repeated)} Gruppen (bei BSI-Themen so vorgesehen), z. B. "
+                f"{example[0].uuid} bei {', '.join(g.id for g in example[:5])}.",
+                target,
+                example[1].location,
+            )
+
+
+def dangling_relation(ctx: CheckContext) -> Iterator[Finding]:
+    """Links to an id the catalog does not contain."""
+    for target, catalog in ctx.loaded():
+        known = set(catalog.requirements) | set(catalog.groups)
+        data = ctx.raw(target)
+        if data is not None:
+            ids, resources = _raw_ids(data)
+            known |= {ident for ident, _ in ids} | resources
+        for requirement in catalog.requirements.values():
+            for relation in requirement.relations:
+                if relation.target not in known:
+                    yield _finding(
+                        "catalog.dangling-relation",
+                        ERROR,
+                        f"Anforderung {requirement.id} verweist ({relation.rel}) auf "
+                        f"„{relation.target}“, das es im Katalog nicht gibt.",
+                        target,
+                        requirement.location,
+                    )
+
+
+def missing_modal_verb(ctx: CheckContext) -> Iterator[Finding]:
+    """Active requirements without a modal verb (Ed. 2023: none anywhere in the text)."""
+    for target, catalog in ctx.loaded():
+        active = catalog.active_requirements()
+        if active and not any(r.modal_verb or r.modal_verbs_in_text for r in active):
+            yield _finding(
+                "catalog.missing-modal-verb",
+                ERROR,
+                f"Keine der {len(active)} Anforderungen nennt ein Modalverb (MUSS/SOLLTE/KANN); "
+                "Verbindlichkeit nicht auswertbar.",
+                target,
+            )
+            continue
+        ed2023 = catalog.world == "ed2023"
+        for requirement in active:
+            # Ed. 2023 has no modal-verb field: any verb in the text is enough there
+            found = requirement.modal_verb or (ed2023 and requirement.modal_verbs_in_text)
+            if not found:
+                yield _finding(
+                    "catalog.missing-modal-verb",
+                    ERROR,
+                    f"Anforderung {requirement.id} hat kein Modalverb (MUSS/SOLLTE/KANN).",
+                    target,
+                    requirement.location,
+                )
+
+
+def unknown_level(ctx: CheckContext) -> Iterator[Finding]:
+    """Active requirements whose level is neither B/S/H nor normal-SdT/erhöht."""
+    from ..catalog.model import KNOWN_LEVELS
+
+    for target, catalog in ctx.loaded():
+        active = catalog.active_requirements()
+        if active and all(r.level is None for r in active):
+            yield _finding(
+                "catalog.unknown-level",
+                ERROR,
+                f"Keine der {len(active)} Anforderungen hat ein Sicherheitsniveau "
+                "(B/S/H bzw. normal-SdT/erhöht); Basis-zuerst-Auswertung nicht möglich.",
+                target,
+            )
+            continue
+        for requirement in active:
+            if requirement.level not in KNOWN_LEVELS:
+                shown = f"„{requirement.level}“" if requirement.level else "keines"
+                yield _finding(
+                    "catalog.unknown-level",
+                    ERROR,
+                    f"Anforderung {requirement.id}: unbekanntes Sicherheitsniveau {shown} "
+                    f"(erlaubt: {', '.join(KNOWN_LEVELS)}).",
+                    target,
+                    requirement.location,
+                )
+
+
+def withdrawn(ctx: CheckContext) -> Iterator[Finding]:
+    """One summary per catalog of requirements marked ENTFALLEN."""
+    for target, catalog in ctx.loaded():
+        gone = [r for r in catalog.requirements.values() if r.withdrawn]
+        if gone:
+            noun = "Anforderung" if len(gone) == 1 else "Anforderungen"
+            verb = "wird" if len(gone) == 1 else "werden"
+            yield _finding(
+                "catalog.withdrawn",
+                WARNING,
+                f"{len(gone)} {noun} ENTFALLEN, {verb} nicht geprüft (z. B. {gone[0].id}).",
+                target,
+                gone[0].location,
+            )
+
+
+def importer_notes(ctx: CheckContext) -> Iterator[Finding]:
+    """Oddities the importer tolerated (e.g. catalog.id-normalised), each as a finding."""
+    for target, catalog in ctx.loaded():
+        covered = _NOTES_COVERED | (_NOTES_COVERED_BY_RAW if ctx.raw(target) is not None else frozenset())
+        for note in catalog.notes:
+            if note.rule in covered:
+                continue
+            severity = ERROR if note.severity == ERROR else WARNING
+            yield Finding(note.rule or "catalog.notes", severity, note.message, target.display, note.location)
+
+
+@hookimpl
+def ikz_register_check_rules(register):
+    register("catalog.pin-mismatch", pin_mismatch, "Prüfsumme des Katalogs entspricht der Fixierung")
+    register("catalog.schema", schema, "OSCAL-1.1.3-Struktur und Eigenschaftsnamen des BSI-Schemas")
+    register("catalog.duplicate-id", duplicate_id, "IDs sind eindeutig")
+    register("catalog.duplicate-uuid", duplicate_uuid, "UUIDs der Anforderungen sind eindeutig")
+    register("catalog.dangling-relation", dangling_relation, "Verweise zeigen auf vorhandene Anforderungen")
+    register("catalog.missing-modal-verb", missing_modal_verb, "jede aktive Anforderung hat ein Modalverb")
+    register("catalog.unknown-level", unknown_level, "Sicherheitsniveau ist bekannt")
+    register("catalog.withdrawn", withdrawn, "ENTFALLENE Anforderungen (Zusammenfassung)")
+    register("catalog.notes", importer_notes, "Auffälligkeiten, die der Import toleriert hat")

@@ -1,1 +1,97 @@
-"""(being written)"""
+"""Built-in plugin: the workspace rules of ``ikz-isms check`` (config cross-references, members)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..hookspecs import hookimpl
+from . import ERROR, WARNING, CheckContext, Finding
+
+CONFIG_FILE = "ikz-isms.yaml"
+
+
+def _config_line(ctx: CheckContext, *keys) -> str:
+    """``Zeile N (/a/b)`` of a config entry, for findings a user can jump to."""
+    from ..store import yaml_line
+
+    node = ctx.workspace.config
+    for key in keys[:-1]:
+        node = node[key]
+    line = yaml_line(node, keys[-1])
+    pointer = "/" + "/".join(str(k) for k in keys)
+    return f"Zeile {line} ({pointer})" if line else pointer
+
+
+def config_references(ctx: CheckContext) -> Iterator[Finding]:
+    """The default catalog is pinned, the lead county is a member."""
+    workspace = ctx.workspace
+    if workspace is None:
+        return
+    default = workspace.config.get("default_catalog")
+    if default and str(default) not in workspace.pins:
+        yield Finding(
+            "workspace.config",
+            ERROR,
+            f"default_catalog „{default}“ ist unter catalogs nicht eingetragen "
+            f"(eingetragen: {', '.join(workspace.pins) or 'keine'}).",
+            CONFIG_FILE,
+            _config_line(ctx, "default_catalog"),
+        )
+    lead = workspace.config["verbund"].get("lead")
+    if lead and str(lead) not in workspace.members:
+        yield Finding(
+            "workspace.config",
+            ERROR,
+            f"Federführender Landkreis „{lead}“ steht nicht unter members.",
+            CONFIG_FILE,
+            _config_line(ctx, "verbund", "lead"),
+        )
+
+
+def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
+    """Every member has a county plugin, every county plugin is a member."""
+    from ..county import load_counties
+
+    workspace = ctx.workspace
+    if workspace is None:
+        return
+    counties = load_counties(ctx.pm)
+    members = workspace.members
+    for index, member in enumerate(members):
+        if member not in counties:
+            yield Finding(
+                "workspace.member-without-plugin",
+                WARNING,
+                f"Mitglied „{member}“ hat kein Landkreis-Plugin (ikz_register_counties); "
+                "seine Daten fehlen in Auswertungen.",
+                CONFIG_FILE,
+                _config_line(ctx, "verbund", "members", index),
+            )
+    for key, county in counties.items():
+        if key not in members:
+            yield Finding(
+                "workspace.county-not-member",
+                WARNING,
+                f"Landkreis „{key}“ (Plugin {county.plugin}) ist nicht unter verbund.members "
+                "eingetragen und wird in Verbund-Auswertungen nicht berücksichtigt.",
+                CONFIG_FILE,
+                _config_line(ctx, "verbund", "members"),
+            )
+        elif county.profile.catalog and county.profile.catalog not in workspace.pins:
+            yield Finding(
+                "workspace.config",
+                ERROR,
+                f"Landkreis „{key}“ prüft gegen Katalog „{county.profile.catalog}“, der unter "
+                "catalogs nicht eingetragen ist.",
+                str(county.profile_path),
+            )
+
+
+@hookimpl
+def ikz_register_check_rules(register):
+    register("workspace.config", config_references, "Verweise in ikz-isms.yaml sind aufgelöst")
+    register(
+        "workspace.members",
+        members_and_plugins,
+        "Mitglieder und Landkreis-Plugins passen zusammen",
+    )
