@@ -72,6 +72,8 @@ def ikz_env() -> dict[str, str]:
     """Environment for ikz-isms runs: this working tree's code, no workspace from outside."""
     env = dict(os.environ)
     env.pop("IKZ_ISMS_WORKSPACE", None)
+    # an installed package has its bytecode compiled; measuring without it times the compiler
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
@@ -79,6 +81,7 @@ def ikz_env() -> dict[str, str]:
 def peer_env() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -129,28 +132,39 @@ def trestle_verdict(text: str) -> str:
     return last_line(text)
 
 
-def measure(bench: Bench, runs: int, warmup: int, timeout: float) -> Result:
-    result = Result(bench)
+def run_once(result: Result, timeout: float, timed: bool) -> None:
+    bench = result.bench
+    cwd = bench.prepare()
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(bench.cmd, cwd=cwd, env=bench.env, capture_output=True,
+                              text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired:
+        result.skipped = f"timed out after {timeout:.0f} s"
+        return
+    elapsed = time.perf_counter() - start
+    if not timed:
+        return
+    result.times.append(elapsed)
+    result.codes.append(done.returncode)
+    # temporary paths would make the doc differ on every run
+    output = (done.stdout + "\n" + done.stderr).replace(f"{cwd}{os.sep}", "")
+    result.verdict = trestle_verdict(output) if "trestle" in bench.key else last_line(output)
+
+
+def measure_all(benches: list[Bench], runs: int, warmup: int, timeout: float) -> list[Result]:
+    """Run the benches round-robin, so a burst of load elsewhere hits all rows alike."""
+    results = [Result(bench) for bench in benches]
     for index in range(warmup + runs):
-        cwd = bench.prepare()
-        start = time.perf_counter()
-        try:
-            done = subprocess.run(bench.cmd, cwd=cwd, env=bench.env, capture_output=True,
-                                  text=True, errors="replace", timeout=timeout)
-        except subprocess.TimeoutExpired:
-            result.skipped = f"timed out after {timeout:.0f} s"
-            return result
-        elapsed = time.perf_counter() - start
-        if index < warmup:
-            continue
-        result.times.append(elapsed)
-        result.codes.append(done.returncode)
-        output = done.stdout + "\n" + done.stderr
-        result.verdict = trestle_verdict(output) if "trestle" in bench.key else last_line(output)
-    return result
+        print(f"… round {index + 1} of {warmup + runs}"
+              f"{' (warm-up)' if index < warmup else ''}", file=sys.stderr, flush=True)
+        for result in results:
+            if not result.skipped:
+                run_once(result, timeout, timed=index >= warmup)
+    return results
 
 
-def build_benches(upstream: Path | None, trestle: Path | None, scratch: Scratch,
+def build_benches(upstream: Path | None, trestle: Path | None, peer: bool, scratch: Scratch,
                   notes: list[str]) -> list[Bench]:
     env = ikz_env()
     benches: list[Bench] = []
@@ -167,6 +181,7 @@ def build_benches(upstream: Path | None, trestle: Path | None, scratch: Scratch,
                          lambda: empty_dir, env, target=f"≤ {HELP_TARGET_S} s"))
     script = shutil.which("ikz-isms")
     if script:
+        notes.append(f"Console script timed: `{script}`.")
         benches.append(Bench("help-script", "Start-up via console script, example workspace",
                              "ikz-isms --help", [script, "--help"], lambda: REPO, env,
                              target=f"≤ {HELP_TARGET_S} s"))
@@ -195,6 +210,8 @@ def build_benches(upstream: Path | None, trestle: Path | None, scratch: Scratch,
                              ikz("catalog", "import", str(source)),
                              scratch.new_workspace, env))
 
+    if not peer:
+        return benches
     if trestle is None:
         notes.append("trestle not found: run `benchmarks/setup-peer.sh` (or pass "
                      "`--trestle PATH`); the peer rows were skipped.")
@@ -213,10 +230,11 @@ def build_benches(upstream: Path | None, trestle: Path | None, scratch: Scratch,
     benches.append(Bench("trestle-help", "Peer start-up: trestle --help",
                          "trestle --help", [str(trestle), "--help"],
                          lambda: trestle_ws, peer_env()))
+    # trestle's verdicts: 0 valid, 4 OSCAL_VALIDATION_ERROR; either is a timed answer
     benches.append(Bench("trestle-gspp", "Peer: trestle validate, G++ resolved catalog",
                          "trestle validate -f catalogs/gspp/catalog.json",
                          [str(trestle), "validate", "-f", str(target.relative_to(trestle_ws))],
-                         lambda: trestle_ws, peer_env(), ok_codes=(0, 1)))
+                         lambda: trestle_ws, peer_env(), ok_codes=(0, 4)))
     return benches
 
 
@@ -245,6 +263,10 @@ def machine() -> dict[str, str]:
                 break
     except OSError:
         pass
+    try:
+        load = " / ".join(Path("/proc/loadavg").read_text().split()[:3]) + " (1 / 5 / 15 min)"
+    except OSError:
+        load = "unknown"
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                             capture_output=True, text=True).stdout.strip()
@@ -256,6 +278,7 @@ def machine() -> dict[str, str]:
         "RAM": ram,
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
+        "Load average at start": load,
         "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "Commit": (commit or "unknown") + (" (with uncommitted changes)" if dirty else ""),
     }
@@ -271,11 +294,14 @@ def status(result: Result) -> str:
 
 def render(results: list[Result], info: dict[str, str], runs: int, warmup: int,
            upstream: Path | None, notes: list[str]) -> str:
-    out = [f"Medians of {runs} runs each (after {warmup} untimed warm-up run"
-           f"{'s' if warmup != 1 else ''}), every command a fresh subprocess.", ""]
+    out = [f"Medians of {runs} runs each (after {warmup} untimed warm-up round"
+           f"{'s' if warmup != 1 else ''}), every command a fresh subprocess, the rows "
+           "run round-robin.", ""]
     out += [f"- **{key}:** {value}" for key, value in info.items()]
     out += ["", "| Measurement | Command | Median (s) | Min (s) | Max (s) | Result | Target |",
             "|---|---|---:|---:|---:|---|---|"]
+    by_key = {result.bench.key: result for result in results if result.times}
+    ratio = speed_ratio(by_key)
     for result in results:
         bench = result.bench
         if result.times:
@@ -283,12 +309,11 @@ def render(results: list[Result], info: dict[str, str], runs: int, warmup: int,
         else:
             nums = "– | – | –"
         out.append(f"| {bench.label} | `{bench.shown}` | {nums} | {status(result)} | "
-                   f"{target_verdict(result)} |")
+                   f"{target_verdict(result, ratio)} |")
     out.append("")
-    by_key = {result.bench.key: result for result in results if result.times}
     out += ratio_lines(by_key)
     verdicts = [(r.bench.label, r.verdict) for r in results
-                if r.verdict and r.bench.key.startswith(("check", "trestle-gspp", "import"))]
+                if r.verdict and r.bench.key.startswith(("check", "trestle-gspp"))]
     if verdicts:
         out += ["", "Last line each command printed (its verdict):", ""]
         out += [f"- {label}: `{text.replace('`', chr(39))}`" for label, text in verdicts]
@@ -299,25 +324,45 @@ def render(results: list[Result], info: dict[str, str], runs: int, warmup: int,
     return "\n".join(out) + "\n"
 
 
-def target_verdict(result: Result) -> str:
+def speed_ratio(by_key: dict[str, Result]) -> float | None:
+    """trestle validate's median over check's on the G++ file, when both ran properly."""
+    check, peer = by_key.get("check-gspp"), by_key.get("trestle-gspp")
+    if not (check and peer and check.ok):
+        return None
+    return peer.median / check.median
+
+
+def target_verdict(result: Result, ratio: float | None) -> str:
     bench = result.bench
     if not bench.target or not result.times:
         return bench.target
     if bench.key.startswith("help"):
         met = result.median <= HELP_TARGET_S
-        return f"{bench.target}: {'met' if met else 'missed'}"
-    return bench.target
+    elif ratio is None:
+        return bench.target
+    else:
+        met = ratio >= RATIO_TARGET
+    return f"{bench.target}: {'met' if met else 'missed'}"
 
 
 def ratio_lines(by_key: dict[str, Result]) -> list[str]:
     check, peer = by_key.get("check-gspp"), by_key.get("trestle-gspp")
     if not (check and peer):
         return ["Speed ratio check vs. trestle validate: not measured (a row is missing)."]
-    ratio = peer.median / check.median
+    ratio = speed_ratio(by_key)
+    if ratio is None:
+        return ["Speed ratio check vs. trestle validate: not computed, because "
+                f"`ikz-isms check` did not complete ({status(check)})."]
     met = "met" if ratio >= RATIO_TARGET else "missed"
     lines = [f"**Speed ratio** on the G++ resolved catalog: trestle validate "
              f"{peer.median:.3f} s / ikz-isms check {check.median:.3f} s = "
              f"**{ratio:.1f}×** (target ≥ {RATIO_TARGET:g}×: {met})."]
+    if len(check.times) == len(peer.times) > 1:
+        # both ran in the same rounds, so a round's pair saw the same load
+        spread = sorted(slow / fast for slow, fast in zip(peer.times, check.times))
+        paired = statistics.median(spread)
+        lines.append(f"Median of the per-round ratios: {paired:.1f}× "
+                     f"(range {spread[0]:.1f}–{spread[-1]:.1f}×).")
     base_ikz, base_peer = by_key.get("help-bare"), by_key.get("trestle-help")
     if base_ikz and base_peer:
         work_ikz = check.median - base_ikz.median
@@ -331,12 +376,17 @@ def ratio_lines(by_key: dict[str, Result]) -> list[str]:
     return lines
 
 
-def write_doc(section: str) -> None:
-    text = DOC.read_text(encoding="utf-8")
+def doc_markers() -> tuple[str, int, int]:
+    text = DOC.read_text(encoding="utf-8") if DOC.is_file() else ""
     start, end = text.find(START_MARKER), text.find(END_MARKER)
     if start < 0 or end < start:
         raise SystemExit(f"{DOC}: markers {START_MARKER} / {END_MARKER} not found; "
                          "nothing written.")
+    return text, start, end
+
+
+def write_doc(section: str) -> None:
+    text, start, end = doc_markers()
     new = text[: start + len(START_MARKER)] + "\n\n" + section + "\n" + text[end:]
     tmp = DOC.with_suffix(".md.tmp")
     tmp.write_text(new, encoding="utf-8")
@@ -352,6 +402,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trestle", type=Path, default=None,
                         help="trestle executable (default benchmarks/.venv-trestle, then PATH)")
     parser.add_argument("--no-peer", action="store_true", help="skip trestle")
+    parser.add_argument("--only", action="append", default=[], metavar="PREFIX",
+                        help="time only rows whose key starts with PREFIX (python, help, "
+                        "check, import, trestle); repeatable")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per command run")
     parser.add_argument("--write", action="store_true",
                         help=f"also regenerate the results section of {DOC.relative_to(REPO)}")
@@ -359,6 +412,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1 or args.warmup < 0:
         parser.error("--runs must be ≥ 1 and --warmup ≥ 0")
 
+    if args.write:
+        doc_markers()
     notes: list[str] = []
     upstream: Path | None = args.upstream.resolve()
     missing = [p for p in (GSPP, KOMPENDIUM) if not (upstream / p).is_file()]
@@ -376,18 +431,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         notes.append("The peer was skipped (`--no-peer`).")
 
+    info = machine()
     scratch = Scratch()
     try:
-        benches = build_benches(upstream, trestle, scratch, notes)
-        results = []
-        for bench in benches:
-            print(f"… {bench.label}", file=sys.stderr, flush=True)
-            results.append(measure(bench, args.runs, args.warmup, args.timeout))
+        benches = build_benches(upstream, trestle, not args.no_peer, scratch, notes)
+        if args.only:
+            benches = [b for b in benches if b.key.startswith(tuple(args.only))]
+        results = measure_all(benches, args.runs, args.warmup, args.timeout)
     finally:
         scratch.close()
 
-    info = machine()
-    info["trestle"] = trestle_version(trestle) if upstream is not None else "not run"
+    ran_peer = upstream is not None and not args.no_peer
+    info["trestle"] = trestle_version(trestle) if ran_peer else "not run"
     section = render(results, info, args.runs, args.warmup, upstream, notes)
     print(section)
     if args.write:

@@ -37,16 +37,16 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 
 def read_json(path: str | os.PathLike[str]) -> Any:
     """Parse a JSON file; a syntax error names the file, line and column."""
+    import orjson
+
     raw = read_bytes(path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"keine gültige UTF-8-Datei (Byte {exc.start}).", path=str(path)
-        ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "utf-8" in exc.msg.lower():
+            raise InputError("keine gültige UTF-8-Datei.", path=str(path)) from None
         raise InputError(
             f"ungültiges JSON: {exc.msg}",
             path=str(path),

@@ -76,19 +76,26 @@ def load_json(path: Path, progress: Progress | None = None) -> Catalog:
     from ..store import read_json
 
     path = Path(path)
-    _refuse_empty(path)
+    refuse_empty(path)
     return _Reader(path, read_json(path), progress, "oscal-json").run()
+
+
+def load_document(path: Path, document: Any, source_format: str = "oscal-json") -> Catalog:
+    """Build the model from an already parsed OSCAL document (lets ``check`` parse once)."""
+    catalog = _Reader(Path(path), document, None, source_format).run()
+    catalog.path = str(path)
+    return catalog
 
 
 def load_yaml(path: Path, progress: Progress | None = None) -> Catalog:
     from ..store import read_yaml
 
     path = Path(path)
-    _refuse_empty(path)
+    refuse_empty(path)
     return _Reader(path, read_yaml(path, roundtrip=False), progress, "oscal-yaml").run()
 
 
-def _refuse_empty(path: Path) -> None:
+def refuse_empty(path: Path) -> None:
     try:
         empty = path.stat().st_size == 0
     except OSError:

@@ -101,7 +101,14 @@ class CheckContext:
             try:
                 if target.format not in known:
                     target.format = detect_format(target.path, formats).name
-                target.catalog = load_catalog(target.path, self.pm, format_name=target.format)
+                if target.format in ("oscal-json", "oscal-yaml"):
+                    # the schema rule needs the raw document too: parse the file only once
+                    from ..catalog.oscal import load_document, refuse_empty
+
+                    refuse_empty(Path(target.path))
+                    target.catalog = load_document(target.path, self.raw(target), target.format)
+                else:
+                    target.catalog = load_catalog(target.path, self.pm, format_name=target.format)
             except InputError as exc:
                 target.error = exc
             except IsADirectoryError:
