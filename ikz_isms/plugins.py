@@ -43,6 +43,8 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.catalog_rules",
     "ikz_isms.checks.workspace_rules",
     "ikz_isms.checks.record_rules",
+    "ikz_isms.commands.contracts",
+    "ikz_isms.checks.contract_rules",
 )
 
 
@@ -157,13 +159,15 @@ def _load_entry_points(pm: IkzPluginManager, allow, block) -> None:
 
 def _import_file(name: str, path: Path, search_path: Path | None = None) -> Any:
     module_name = f"ikz_isms_workspace_plugins.{name.replace('-', '_')}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
     if path.is_dir():
         path = path / "__init__.py"
         locations = [str(path.parent)]
     else:
         locations = None
+    cached = sys.modules.get(module_name)
+    # the same plugin name from another workspace (tests, several checkouts) is another module
+    if cached is not None and getattr(cached, "__file__", None) == str(path):
+        return cached
     spec = importlib.util.spec_from_file_location(
         module_name, path, submodule_search_locations=locations
     )

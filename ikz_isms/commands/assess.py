@@ -1,1 +1,345 @@
-"""(being written)"""
+"""Built-in plugin: ``ikz-isms assess`` — the IT-Grundschutz-Check of each county (Soll-Ist)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from ..errors import ExitCode, InputError, NotFoundError, UsageError
+from ..hookspecs import hookimpl
+from ..output import emit_json, format_option, percent_de, print_table
+
+STATUS_ORDER = ("ja", "teilweise", "nein", "entbehrlich", "unbearbeitet")
+
+
+def _select_counties(app: Any, county: str | None) -> list[Any]:
+    from ..county import load_counties
+
+    counties = load_counties(app.pm, app.workspace)
+    members = [counties[k] for k in app.workspace.members if k in counties]
+    if county is None:
+        missing = [k for k in app.workspace.members if k not in counties]
+        for key in missing:
+            click.echo(f"Warnung: Landkreis '{key}' ist Mitglied, aber kein Plugin liefert ihn.", err=True)
+        return members
+    if county not in counties:
+        known = ", ".join(counties) or "keine"
+        raise NotFoundError(f"Landkreis '{county}' ist nicht registriert (bekannt: {known}).")
+    return [counties[county]]
+
+
+def _one_county(app: Any, county: str | None) -> Any:
+    if county is None:
+        selected = _select_counties(app, None)
+        if len(selected) != 1:
+            keys = ", ".join(c.key for c in selected)
+            raise UsageError(f"Bitte den Landkreis mit --county angeben ({keys}).")
+        return selected[0]
+    return _select_counties(app, county)[0]
+
+
+def _assessment(app: Any, county: Any, cache: dict[str, Any]) -> Any:
+    from ..assess import assess_county, county_catalog, load_county_data
+
+    data = load_county_data(county)
+    pin, catalog = county_catalog(app.workspace, app.pm, county, cache)
+    return assess_county(data, catalog, pin)
+
+
+def county_report(assessment: Any, approach: str | None) -> dict[str, Any]:
+    """The JSON document of one county's check (also the base of the text output)."""
+    from ..assess.modelling import approaches_for
+    from ..assess.summary import summarize
+
+    if approach and approach not in approaches_for(assessment.catalog):
+        raise UsageError(
+            f"Vorgehensweise '{approach}' passt nicht zum Katalog "
+            f"(möglich: {', '.join(approaches_for(assessment.catalog))})."
+        )
+    county = assessment.data.county
+    summary = summarize(assessment.catalog, assessment.pairs, assessment.data.records)
+    if approach:
+        summary["approaches"] = [a for a in summary["approaches"] if a["id"] == approach]
+        for row in summary["layers"] + summary["groups"]:
+            row["approaches"] = {approach: row["approaches"][approach]}
+    pin = assessment.pin
+    return {
+        "county": county.key,
+        "name": county.profile.name,
+        "ags": county.profile.ags,
+        "classification": county.profile.classification,
+        "catalog": {
+            "name": pin.name if pin else None,
+            "title": assessment.catalog.title,
+            "version": pin.version if pin else assessment.catalog.version,
+            "sha256": pin.sha256 if pin else None,
+        },
+        "targets": len(assessment.data.targets),
+        "modelling_problems": [
+            {"rule": p.rule, "target": p.target, "baustein": p.baustein, "message": p.message, "line": p.line}
+            for p in assessment.problems
+        ],
+        **summary,
+    }
+
+
+def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
+    click.echo("")
+    ags = f", AGS {report['ags']}" if report["ags"] else ""
+    click.echo(f"Landkreis {report['name']}{ags} – {report['classification']}")
+    catalog = report["catalog"]
+    click.echo(f"Katalog: {catalog['name']} {catalog['title']} ({catalog['version']}), {report['targets']} Zielobjekte")
+    print_table(
+        ["Vorgehensweise", "anwendbar", *STATUS_ORDER, "Erfüllung"],
+        [
+            (a["label"], a["applicable"], *(a["status"][s] for s in STATUS_ORDER), percent_de(a["fulfilment"]))
+            for a in report["approaches"]
+        ],
+        title="Erfüllung je Vorgehensweise",
+        right_align=range(1, 8),
+    )
+    labels = [a["label"] for a in report["approaches"]]
+    ids = [a["id"] for a in report["approaches"]]
+    layer_name = "Schicht" if report["world"] == "ed2023" else "Praktik"
+    print_table(
+        [layer_name, "Titel", *labels],
+        [
+            (row["id"], row["title"], *(_cell(row["approaches"][a]) for a in ids))
+            for row in report["layers"]
+        ],
+        title=f"Erfüllung je {layer_name}",
+        right_align=range(2, 2 + len(ids)),
+    )
+    if by_group:
+        group_name = "Baustein" if report["world"] == "ed2023" else "Thema"
+        print_table(
+            [group_name, "Titel", *labels],
+            [(row["id"], row["title"], *(_cell(row["approaches"][a]) for a in ids)) for row in report["groups"]],
+            title=f"Erfüllung je {group_name}",
+            right_align=range(2, 2 + len(ids)),
+        )
+    gaps = report["basis_gaps"]
+    heading = "Offene Basis-Anforderungen" if report["world"] == "ed2023" else "Offene MUSS-Anforderungen (normal-SdT)"
+    if not gaps:
+        click.echo(f"{heading}: keine.")
+    else:
+        grouped: dict[str, dict[str, Any]] = {}
+        for gap in gaps:
+            entry = grouped.setdefault(gap["requirement"], {"title": gap["title"], "targets": []})
+            entry["targets"].append(f"{gap['target']} ({gap['status']})")
+        print_table(
+            ["Anforderung", "Titel", "Zielobjekte (Status)"],
+            [(rid, e["title"], ", ".join(e["targets"])) for rid, e in grouped.items()],
+            title=f"{heading} – Risiko nicht akzeptierbar: {len(grouped)} Anforderungen, {len(gaps)} offene Prüfpunkte",
+        )
+    for problem in report["modelling_problems"]:
+        click.echo(f"Warnung: {problem['message']}", err=True)
+    if report["unmodelled_records"]:
+        click.echo(
+            f"Hinweis: {len(report['unmodelled_records'])} Prüfeinträge ohne modellierte Anforderung "
+            "(Details: ikz-isms check).",
+            err=True,
+        )
+
+
+def _cell(tally: dict[str, Any]) -> str:
+    if not tally["applicable"]:
+        return "–"
+    return f"{percent_de(tally['fulfilment'], 0)} ({tally['fulfilled']}/{tally['applicable']})"
+
+
+def _print_overview(reports: list[dict[str, Any]]) -> None:
+    ids: list[str] = []
+    labels: dict[str, str] = {}
+    for report in reports:
+        for a in report["approaches"]:
+            if a["id"] not in ids:
+                ids.append(a["id"])
+                labels[a["id"]] = a["label"]
+    rows = []
+    for report in reports:
+        by_id = {a["id"]: a for a in report["approaches"]}
+        rows.append((
+            report["name"], report["catalog"]["name"],
+            *(percent_de(by_id[a]["fulfilment"]) if a in by_id else "–" for a in ids),
+            len({g["requirement"] for g in report["basis_gaps"]}),
+        ))
+    print_table(
+        ["Landkreis", "Katalog", *(labels[a] for a in ids), "offene Basis-Anf."],
+        rows,
+        title="Übersicht IT-Grundschutz-Check",
+        right_align=range(2, 3 + len(ids)),
+    )
+
+
+def _actor(actor: str | None) -> str:
+    import getpass
+
+    return actor or os.environ.get("IKZ_ISMS_ACTOR") or getpass.getuser()
+
+
+county_option = click.option(
+    "--county", envvar="IKZ_ISMS_COUNTY", help="Landkreis-Schlüssel (sonst IKZ_ISMS_COUNTY)."
+)
+
+
+@click.group("assess", invoke_without_command=True)
+@county_option
+@click.option("--approach", type=click.Choice(["basis", "standard", "kern", "normal-sdt", "erhoeht"]),
+              help="Nur diese Vorgehensweise zeigen.")
+@click.option("--by-group", is_flag=True, help="Auch die Erfüllung je Baustein (Ed. 2023) bzw. Thema (G++) zeigen.")
+@click.option("--fail-on-basis-gaps", is_flag=True, help="Exit-Code 1, wenn Basis-Anforderungen offen sind.")
+@click.option("--interactive", is_flag=True, help="Offene Anforderungen eines Zielobjekts abfragen und speichern.")
+@click.option("--target", help="Zielobjekt für --interactive (sonst alle der Reihe nach).")
+@click.option("--max-age", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Mit --interactive: Einträge, die älter als so viele Tage sind, erneut abfragen (0 = nur offene).")
+@click.option("--actor", help="Name für das Journal (sonst IKZ_ISMS_ACTOR oder Benutzername).")
+@format_option()
+@click.pass_context
+def assess(ctx, county, approach, by_group, fail_on_basis_gaps, interactive, target, max_age, actor, fmt):
+    """IT-Grundschutz-Check: Erfüllung je Vorgehensweise und Schicht, offene Basis-Anforderungen."""
+    if ctx.invoked_subcommand is not None:
+        return None
+    app = ctx.obj
+    if interactive:
+        from .assess_walk import walk
+
+        walk(app, _one_county(app, county), target, _actor(actor), _assessment, max_age)
+        return None
+    cache: dict[str, Any] = {}
+    reports = [county_report(_assessment(app, c, cache), approach) for c in _select_counties(app, county)]
+    if fmt == "json":
+        emit_json({"verbund": app.workspace.name, "counties": reports})
+    elif not reports:
+        click.echo("Keine Landkreise im Verbund – mit 'ikz-isms county add NAME' anlegen.")
+    else:
+        if len(reports) > 1:
+            _print_overview(reports)
+        for report in reports:
+            _print_county(report, by_group)
+    if fail_on_basis_gaps and any(r["basis_gaps"] for r in reports):
+        ctx.exit(int(ExitCode.FINDINGS))
+    return None
+
+
+SHORT_LEVEL = {"normal": "n", "hoch": "h", "sehr hoch": "sh"}
+
+
+def _need_cell(dim_need: dict[str, Any]) -> str:
+    text = dim_need["result"]
+    if dim_need["overridden"]:
+        return f"{text} (übersteuert)"
+    if dim_need["inherited_from"]:
+        return f"{text} ← {', '.join(dim_need['inherited_from'])}"
+    return text
+
+
+@assess.command("targets")
+@county_option
+@format_option()
+@click.pass_obj
+def targets_command(app, county, fmt):
+    """Zielobjekte, Abhängigkeiten und resultierender Schutzbedarf (Maximumprinzip)."""
+    from ..assess import load_county_data
+
+    result = []
+    for selected in _select_counties(app, county):
+        data = load_county_data(selected)
+        result.append({
+            "county": selected.key,
+            "name": selected.profile.name,
+            "targets": [
+                {
+                    "id": t.id, "name": t.name, "type": t.type, "count": t.count,
+                    "depends_on": list(t.depends_on),
+                    "bausteine": list(t.bausteine),
+                    "kategorien": None if t.categories is None else list(t.categories),
+                    "protection_need": data.needs[t.id].as_dict(),
+                }
+                for t in data.targets
+            ],
+        })
+    if fmt == "json":
+        emit_json({"counties": result})
+        return
+    for entry in result:
+        rows = [
+            (t["id"], t["name"], t["type"], ", ".join(t["depends_on"]) or "–",
+             "/".join(SHORT_LEVEL[t["protection_need"][d]["own"]] for d in ("C", "I", "A")),
+             *(_need_cell(t["protection_need"][d]) for d in ("C", "I", "A")))
+            for t in entry["targets"]
+        ]
+        print_table(
+            ["ID", "Name", "Typ", "hängt ab von", "eigen C/I/A", "Vertraulichkeit", "Integrität", "Verfügbarkeit"],
+            rows,
+            title=f"Strukturanalyse und Schutzbedarf – Landkreis {entry['name']} "
+            "(Maximumprinzip; ← geerbt von; n/h/sh = normal/hoch/sehr hoch)",
+        )
+        for t in entry["targets"]:
+            reason = t["protection_need"]["override_reason"]
+            if reason:
+                click.echo(f"Übersteuerung {t['id']}: {reason}")
+
+
+def validate_pair(assessment: Any, requirement: str, target: str) -> Any:
+    """The modelled pair; unknown requirement or target, or no modelling, raises (exit 3)."""
+    catalog = assessment.catalog
+    county = assessment.data.county
+    req = catalog.requirements.get(requirement)
+    if req is None:
+        raise NotFoundError(f"Anforderung '{requirement}' gibt es im Katalog {catalog.title} nicht.")
+    if req.withdrawn:
+        raise InputError(f"Anforderung '{requirement}' ist entfallen und wird nicht geprüft.")
+    obj = assessment.data.target(target)
+    if obj is None:
+        known = ", ".join(t.id for t in assessment.data.targets)
+        raise NotFoundError(
+            f"Zielobjekt '{target}' gibt es im Landkreis {county.profile.name} nicht (bekannt: {known}).",
+            path=str(county.targets_path),
+        )
+    pair = assessment.pair(requirement, target)
+    if pair is None:
+        raise InputError(
+            f"Anforderung '{requirement}' ist auf Zielobjekt '{target}' nicht modelliert "
+            "(Bausteine bzw. Zielobjektkategorien in zielobjekte.yaml prüfen)."
+        )
+    return pair
+
+
+@assess.command("set")
+@click.argument("requirement")
+@click.argument("target")
+@click.argument("status")
+@click.option("--statement", help="Umsetzung (Beschreibung).")
+@click.option("--responsible", help="Verantwortlich.")
+@click.option("--reason", help="Begründung (Pflicht bei entbehrlich).")
+@click.option("--evidence", multiple=True, help="Nachweis-Referenz (mehrfach möglich).")
+@county_option
+@click.option("--actor", help="Name für das Journal (sonst IKZ_ISMS_ACTOR oder Benutzername).")
+@format_option()
+@click.pass_obj
+def set_command(app, requirement, target, status, statement, responsible, reason, evidence, county, actor, fmt):
+    """Einen Prüfeintrag setzen: ANFORDERUNG ZIELOBJEKT STATUS (für Skripte)."""
+    from ..assess.records import set_record, validate_change
+
+    selected = _one_county(app, county)
+    validate_change(status, reason)
+    assessment = _assessment(app, selected, {})
+    validate_pair(assessment, requirement, target)
+    old, new = set_record(
+        selected.records_path, selected.journal_path, requirement, target, status,
+        actor=_actor(actor), statement=statement, responsible=responsible, reason=reason,
+        evidence=list(evidence) or None,
+    )
+    if fmt == "json":
+        emit_json({"county": selected.key, "record": f"{requirement}@{target}", "old": old, "new": new})
+        return
+    before = old["status"] if old else "neu"
+    click.echo(f"Gespeichert: {requirement} auf {target} ({selected.profile.name}): {before} → {status}")
+
+
+@hookimpl
+def ikz_register_commands(cli):
+    cli.add_command(assess)
