@@ -86,6 +86,9 @@ def parse_yaml(raw: bytes | str, *, path: str, roundtrip: bool = True) -> Any:
         raise InputError(f"ungültiges YAML: {problem}", path=path, location=location) from None
     except YAMLError as exc:
         raise InputError(f"ungültiges YAML: {exc}", path=path) from None
+    except ValueError as exc:
+        # ruamel constructs timestamps eagerly: "2025-13-01" fails here, without a mark
+        raise InputError(f"ungültiger Wert in YAML: {exc}", path=path) from None
 
 
 def dump_yaml(data: Any) -> str:
