@@ -251,7 +251,11 @@ def get_plugin_manager(
     for module_name in DEFAULT_PLUGINS:
         if block and module_name in block:
             continue
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # a damaged installation: report it, keep the rest usable
+            pm.failures.append(PluginFailure(module_name, f"Laden fehlgeschlagen: {type(exc).__name__}: {exc}"))
+            continue
         pm.register_plugin(module, PluginInfo(module_name, "builtin", __version__))
     try:
         pm.check_pending()
