@@ -127,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(ExitCode.OK)
+    except Exception as exc:
+        if os.environ.get("IKZ_ISMS_DEBUG"):
+            raise
+        click.echo(
+            f"Interner Fehler: {type(exc).__name__}: {exc}\n"
+            "Bitte mit IKZ_ISMS_DEBUG=1 wiederholen und die Ausgabe an die Entwickler melden.",
+            err=True,
+        )
+        return int(ExitCode.INTERNAL)
     finally:
         app.report_plugin_failures()
     return int(result) if isinstance(result, int) else int(ExitCode.OK)

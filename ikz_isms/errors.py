@@ -21,6 +21,8 @@ class ExitCode(IntEnum):
     REFUSED = 4
     #: another process holds the lock too long, or a plugin failed while it was needed
     UNAVAILABLE = 5
+    #: a bug in ikz-isms or a plugin; set IKZ_ISMS_DEBUG=1 for the traceback
+    INTERNAL = 70
     #: interrupted by the user (Ctrl-C)
     INTERRUPTED = 130
 

@@ -97,3 +97,18 @@ def test_malformed_config_yaml(run_cli, tmp_path):
     result = run_cli("catalog", "list", cwd=tmp_path)
     assert result.exit_code == ExitCode.INPUT
     assert "ikz-isms.yaml" in result.stderr and "Zeile" in result.stderr
+
+
+def test_unexpected_bug_is_one_german_line_not_a_traceback(run_cli, tmp_path, monkeypatch):
+    (tmp_path / "ikz-isms.yaml").write_text("verbund: {name: T, members: []}\ncatalogs: {}\n", encoding="utf-8")
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "fehlerhaft.py").write_text(
+        "import click\nfrom ikz_isms import hookimpl\n\n"
+        "@click.command('kaputt')\ndef kaputt():\n    raise ZeroDivisionError('durch null')\n\n"
+        "@hookimpl\ndef ikz_register_commands(cli):\n    cli.add_command(kaputt)\n",
+        encoding="utf-8",
+    )
+    result = run_cli("kaputt", cwd=tmp_path)
+    assert result.exit_code == ExitCode.INTERNAL
+    assert "Interner Fehler: ZeroDivisionError: durch null" in result.stderr
+    assert "Traceback" not in result.stderr
