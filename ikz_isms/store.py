@@ -88,7 +88,26 @@ def parse_yaml(raw: bytes | str, *, path: str, roundtrip: bool = True) -> Any:
         raise InputError(f"ungültiges YAML: {exc}", path=path) from None
     except ValueError as exc:
         # ruamel constructs timestamps eagerly: "2025-13-01" fails here, without a mark
+        bad = _bad_date(text)
+        if bad:
+            raise InputError(
+                f"ungültiges Datum '{bad[0]}' (erwartet JJJJ-MM-TT).", path=path, location=f"Zeile {bad[1]}"
+            ) from None
         raise InputError(f"ungültiger Wert in YAML: {exc}", path=path) from None
+
+
+def _bad_date(text: str) -> tuple[str, int] | None:
+    """The first impossible plain date (e.g. 2026-02-30) and its 1-based line."""
+    import datetime
+    import re
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in re.finditer(r"(?<![\w.'\"-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.'\"-])", line.split("#")[0]):
+            try:
+                datetime.date(*map(int, match.groups()))
+            except ValueError:
+                return match.group(0), number
+    return None
 
 
 def dump_yaml(data: Any) -> str:

@@ -65,7 +65,7 @@ def term_too_long(ctx: Any) -> Iterator[Finding]:
                 "contracts.term-too-long", ERROR,
                 f"{contract.id}: Laufzeit einschließlich Verlängerungen {months} Monate, zulässig {limit.months} "
                 f"({limit.source}); längere Laufzeit nur mit Begründung in 'term.long_term_reason'.",
-                _rel(ctx, contract.path), "term",
+                _rel(ctx, contract.path), contract.location("term"),
             )
 
 
@@ -130,7 +130,7 @@ def separate_contracts(ctx: Any) -> Iterator[Finding]:
                 f"Produktkategorie {category}: {len(owners)} Landkreise mit getrennten Verträgen "
                 f"({', '.join(c.id for c in group)}); gemeinsame Ausschreibung prüfen "
                 "(ikz-isms contracts opportunities).",
-                _rel(ctx, group[0].path), "category",
+                _rel(ctx, group[0].path), group[0].location("category"),
             )
 
 

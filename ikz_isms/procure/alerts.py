@@ -1,0 +1,101 @@
+"""Due dates of contracts: repeated reminders before notice deadlines, term ends, ceiling thresholds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from .dates import add_months
+from .model import FrameworkContract
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing due: ``kind`` is reminder, deadline, term-end, ceiling or ceiling-forecast."""
+
+    contract: str
+    title: str
+    kind: str
+    date: dt.date
+    message: str
+
+    def as_dict(self, on: dt.date) -> dict[str, object]:
+        return {
+            "contract": self.contract,
+            "title": self.title,
+            "kind": self.kind,
+            "date": self.date.isoformat(),
+            "days": (self.date - on).days,
+            "message": self.message,
+        }
+
+
+def _de(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def contract_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) -> list[Alert]:
+    """Alerts of one contract dated from ``on`` to ``horizon`` (ceiling states count as today)."""
+    alerts: list[Alert] = []
+
+    def add(kind: str, day: dt.date, message: str) -> None:
+        if on <= day <= horizon:
+            alerts.append(Alert(contract.id, contract.title, kind, day, message))
+
+    express = contract.term.renewal == "express"
+    what = "Frist für die Verlängerungsoption" if express else "Kündigungsfrist"
+    cursor = on
+    # a long window may span several renewal periods: assume no notice is given and follow them
+    while cursor <= horizon:
+        state = contract.state(cursor)
+        if state.expired:
+            break
+        deadline = state.notice_deadline
+        if deadline is None:
+            end = state.ends_on or state.current_end
+            add("term-end", end, f"Vertrag endet am {_de(end)}; keine Verlängerung mehr möglich.")
+            break
+        for months in sorted(contract.notice_alerts, reverse=True):
+            add("reminder", add_months(deadline, -months),
+                f"Erinnerung: {months} Monate bis zur {what} am {_de(deadline)}.")
+        if express:
+            add("deadline", deadline, f"{what}: Verlängerung bis {_de(deadline)} erklären, "
+                                      f"sonst endet der Vertrag am {_de(state.current_end)}.")
+            break
+        add("deadline", deadline, f"{what}: Kündigung muss bis {_de(deadline)} zugegangen sein, "
+                                  f"sonst Verlängerung über {_de(state.ends_on or state.current_end)} hinaus.")
+        cursor = deadline + dt.timedelta(days=1)
+    alerts += _ceiling_alerts(contract, on, horizon)
+    return alerts
+
+
+def _ceiling_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) -> Iterable[Alert]:
+    if not contract.ceiling:
+        return []
+    consumed = contract.consumed(on)
+    share = consumed / contract.ceiling
+    found = []
+    for percent in sorted(contract.ceiling_alerts):
+        limit = contract.ceiling * Decimal(percent) / 100
+        if consumed >= limit:
+            found.append(Alert(contract.id, contract.title, "ceiling", on,
+                               f"Höchstwert zu {share * 100:.1f} % ausgeschöpft (Schwelle {percent} %)."))
+            continue
+        elapsed = (on - contract.term.start).days + 1
+        if consumed > 0 and elapsed > 0:
+            days = int((limit * elapsed / consumed).to_integral_value(rounding="ROUND_CEILING"))
+            reach = contract.term.start + dt.timedelta(days=days - 1)
+            if on <= reach <= horizon:
+                found.append(Alert(contract.id, contract.title, "ceiling-forecast", reach,
+                                   f"{percent} % des Höchstwerts voraussichtlich am {_de(reach)} erreicht."))
+    return found
+
+
+def due(contracts: Iterable[FrameworkContract], on: dt.date, within_days: int) -> list[Alert]:
+    """Every alert from ``on`` to ``on + within_days``, by date, then contract."""
+    horizon = on + dt.timedelta(days=within_days)
+    alerts = [a for c in contracts for a in contract_alerts(c, on, horizon)]
+    order = {"ceiling": 0, "reminder": 1, "ceiling-forecast": 2, "deadline": 3, "term-end": 4}
+    return sorted(alerts, key=lambda a: (a.date, a.contract, order.get(a.kind, 9)))

@@ -1,0 +1,157 @@
+"""A contract's cost split for a period: gather total, members and figures, then allocate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..errors import InputError
+from .allocation import Allocation, allocate_costs, per_unit_costs
+from .model import ALLOCATION_KEYS, FrameworkContract
+from .money import euro
+
+PROFILE_FIELD = {"inhabitants": "inhabitants", "employees": "employees", "per_employee": "employees",
+                 "per_inhabitant": "inhabitants"}
+METRIC_NAMES = {"inhabitants": "Einwohner", "employees": "Beschäftigte", "use": "Abrufe (€)", "hours": "Stunden"}
+
+
+@dataclass
+class Settlement:
+    """An allocation for one contract and period, with what a statement must say about it."""
+
+    contract: FrameworkContract
+    period: int
+    allocation: Allocation
+    members: list[str]
+    key_label: str
+    metric_label: str
+    vat_note: str
+    basis: str
+
+    def as_dict(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+        data = self.allocation.as_dict()
+        for share in data["shares"]:
+            share["name"] = (names or {}).get(share["county"], share["county"])
+        return {
+            "contract": self.contract.id,
+            "title": self.contract.title,
+            "period": self.period,
+            "key_label": self.key_label,
+            "metric": self.metric_label,
+            "basis": self.basis,
+            "vat_note": self.vat_note,
+            "agreement": self.contract.allocation.agreement if self.contract.allocation else "",
+            **data,
+        }
+
+
+def settle(
+    contract: FrameworkContract,
+    period: int,
+    profiles: Mapping[str, Mapping[str, Any]],
+    legal: Any,
+    total: Decimal | None = None,
+) -> Settlement:
+    """Allocate ``contract``'s cost for calendar year ``period``; missing inputs raise InputError."""
+    key = contract.allocation
+    where = str(contract.path)
+    if key is None:
+        raise InputError(f"Vertrag '{contract.id}' hat keinen Verteilungsschlüssel ('allocation').", path=where)
+    start, end = dt.date(period, 1, 1), dt.date(period, 12, 31)
+    members = list(key.members or contract.holders)
+    calloffs = [c for c in contract.calloffs if start <= c.date <= end]
+    vat_rate, vat_note = _vat(key.vat, start, legal)
+    basis = key.key if key.key != "hybrid" else (key.variable or "inhabitants")
+
+    def figures(name: str) -> dict[str, Decimal]:
+        if name == "equal":
+            return {m: Decimal(1) for m in members}
+        if name == "use":
+            return {m: sum((c.amount for c in calloffs if c.county == m), Decimal(0)) for m in members}
+        if name == "hours":
+            return {m: sum((c.hours or Decimal(0) for c in calloffs if c.county == m), Decimal(0)) for m in members}
+        values: dict[str, Decimal] = {}
+        missing = []
+        for m in members:
+            if m in key.metrics:
+                values[m] = key.metrics[m]
+            elif name in PROFILE_FIELD and (profiles.get(m) or {}).get(PROFILE_FIELD[name]) is not None:
+                values[m] = Decimal(profiles[m][PROFILE_FIELD[name]])
+            else:
+                missing.append(m)
+        if missing:
+            raise InputError(
+                f"Kennzahl ({METRIC_NAMES.get(name, key.metric_name or name)}) fehlt für: {', '.join(missing)} – "
+                "in 'allocation.metrics' oder im Landkreisprofil ergänzen.",
+                path=where,
+            )
+        return values
+
+    if key.key == "per_unit":
+        price = contract.price.price_on(start) if contract.price else None
+        if price is None:
+            raise InputError(f"Kein Stückpreis gültig am {start.isoformat()} ('price.history').", path=where)
+        metric = contract.price.model if contract.price else "metric"
+        allocation = per_unit_costs(price.amount, figures(metric), vat_rate=None if contract.price.gross else vat_rate)
+        if contract.price.gross:
+            vat_note = "Stückpreis brutto (Umsatzsteuer des Lieferanten enthalten)."
+        allocation.notes.append(f"Stückpreis {euro(price.amount)} gültig ab {price.valid_from.strftime('%d.%m.%Y')}.")
+        label = key.metric_name or METRIC_NAMES.get(PROFILE_FIELD.get(metric, ""), "Menge")
+        return Settlement(contract, period, allocation, members, ALLOCATION_KEYS["per_unit"], label, vat_note, "per_unit")
+
+    if total is None:
+        total = key.costs.get(str(period))
+    if total is None and key.key in ("use", "hours"):
+        if key.key == "hours":
+            if key.rate is None:
+                raise InputError("Stundenschlüssel ohne Stundensatz ('allocation.rate').", path=where)
+            total = sum(figures("hours").values(), Decimal(0)) * key.rate
+        else:
+            total = sum(figures("use").values(), Decimal(0))
+        total = total.quantize(Decimal("0.01"))
+    if total is None:
+        raise InputError(
+            f"Kein Betrag für {period}: 'allocation.costs.{period}' eintragen oder --total angeben.", path=where
+        )
+    if key.key == "equal":
+        allocation = allocate_costs(total, members, "equal", vat_rate=vat_rate)
+    elif key.key == "fixed":
+        allocation = allocate_costs(total, members, "fixed", percentages=key.percentages, vat_rate=vat_rate)
+    elif key.key == "hybrid":
+        allocation = allocate_costs(
+            total, members, "hybrid", weights=figures(basis), base_share=key.base_share,
+            base_per_member=key.base_per_member, min_base_share=key.min_base_share, vat_rate=vat_rate,
+        )
+    else:
+        allocation = allocate_costs(total, members, "proportional", weights=figures(key.key), vat_rate=vat_rate)
+    if key.reference_date:
+        allocation.notes.append(f"Kennzahlen zum Stichtag {key.reference_date.strftime('%d.%m.%Y')}.")
+    label = key.metric_name or METRIC_NAMES.get(basis, "")
+    return Settlement(contract, period, allocation, members, _key_label(key), label, vat_note, basis)
+
+
+def _key_label(key: Any) -> str:
+    if key.key != "hybrid":
+        return ALLOCATION_KEYS.get(key.key, key.key)
+    if key.base_share is not None:
+        base = f"{key.base_share * 100:.0f} % Sockel gleich verteilt"
+    else:
+        base = f"Sockel {key.base_per_member} € je Mitglied"
+    variable = ALLOCATION_KEYS.get(key.variable or "inhabitants", key.variable)
+    minimum = f", Sockel mindestens {key.min_base_share * 100:.0f} %" if key.min_base_share is not None else ""
+    return f"{base}, Rest {variable}{minimum}"
+
+
+def _vat(setting: str, start: dt.date, legal: Any) -> tuple[Decimal | None, str]:
+    """VAT rate for reimbursements between public bodies (§2b UStG) and the line's note."""
+    figure = next((f for f in legal.figures if f.id == "vat.section-2b" and not f.unconfirmed), None)
+    rate = figure.rate if figure else Decimal(19)
+    applies_from = figure.valid_from if figure else dt.date(2027, 1, 1)
+    if setting == "no":
+        return None, "Keine Umsatzsteuer (laut Vertrag nicht steuerbar)."
+    if setting == "yes" or (figure is not None and start >= applies_from):
+        return rate, (f"Umsatzsteuer {rate} % nach §2b UStG (ab {applies_from.strftime('%d.%m.%Y')}), "
+                      "je Zeile kaufmännisch auf den Cent gerundet (eine Rechnung je Landkreis).")
+    return None, f"Keine Umsatzsteuer: §2b UStG gilt erst ab {applies_from.strftime('%d.%m.%Y')}."

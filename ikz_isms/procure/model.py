@@ -1,0 +1,245 @@
+"""Typed contract objects: framework contract (Rahmenvereinbarung), call-off (Abruf), price, key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .dates import Term, TermState
+
+PRICE_MODELS = {
+    "fixed": "Festpreis",
+    "unit": "Stückpreis",
+    "per_employee": "je Beschäftigte:n",
+    "per_seat": "je Arbeitsplatz",
+    "per_inhabitant": "je Einwohner:in",
+    "hourly": "Stundensatz",
+}
+
+ALLOCATION_KEYS = {
+    "equal": "zu gleichen Teilen",
+    "inhabitants": "nach Einwohnerzahl",
+    "employees": "nach Beschäftigten",
+    "metric": "nach Kennzahl",
+    "use": "nach Abrufen (Nutzung)",
+    "hours": "nach Stunden zum Stundensatz",
+    "fixed": "feste Prozentsätze",
+    "hybrid": "Sockel gleich verteilt plus variabler Anteil",
+    "per_unit": "Stückpreis × Kennzahl je Landkreis",
+}
+
+KIND_NAMES = {"framework": "Rahmenvereinbarung", "single": "Einzelvertrag"}
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """A price valid from a day on (dated price history)."""
+
+    valid_from: dt.date
+    amount: Decimal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PriceModel:
+    """How the supplier charges: ``model`` (see PRICE_MODELS) and a dated price history."""
+
+    model: str
+    history: tuple[PricePoint, ...] = ()
+    gross: bool = False
+
+    def price_on(self, day: dt.date) -> PricePoint | None:
+        valid = [p for p in self.history if p.valid_from <= day]
+        return max(valid, key=lambda p: p.valid_from) if valid else None
+
+
+@dataclass(frozen=True)
+class CallOff:
+    """An Abruf: one county orders under a framework contract (net amount)."""
+
+    id: str
+    contract: str
+    county: str
+    date: dt.date
+    amount: Decimal
+    quantity: Decimal | None = None
+    hours: Decimal | None = None
+    description: str = ""
+    lot: str = ""
+    forced_reason: str | None = None
+    refusals: tuple[str, ...] = ()
+    path: Path | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "contract": self.contract,
+            "county": self.county,
+            "date": self.date.isoformat(),
+            "amount": str(self.amount),
+            "quantity": str(self.quantity) if self.quantity is not None else None,
+            "hours": str(self.hours) if self.hours is not None else None,
+            "description": self.description,
+            "forced": {"reason": self.forced_reason, "refusals": list(self.refusals)} if self.forced_reason else None,
+        }
+
+
+@dataclass(frozen=True)
+class AllocationKey:
+    """The written key (Verteilungsschlüssel) by which the counties share a contract's cost.
+
+    ``key`` names the rule (ALLOCATION_KEYS). ``hybrid`` splits a base part equally
+    (``base_share`` of the total, or ``base_per_member`` each, raised to ``min_base_share`` of
+    the total when below it) and the rest by ``variable``. ``metrics`` holds per-county
+    figures at ``reference_date`` (inhabitants, employees, services ...); missing ones come
+    from the county profiles. ``costs`` maps a period (year) to the amount to allocate.
+    """
+
+    key: str
+    variable: str | None = None
+    base_share: Decimal | None = None
+    base_per_member: Decimal | None = None
+    min_base_share: Decimal | None = None
+    rate: Decimal | None = None
+    reference_date: dt.date | None = None
+    metric_name: str = ""
+    metrics: dict[str, Decimal] = field(default_factory=dict)
+    percentages: dict[str, Decimal] = field(default_factory=dict)
+    members: tuple[str, ...] = ()
+    costs: dict[str, Decimal] = field(default_factory=dict)
+    vat: str = "auto"
+    agreement: str = ""
+
+
+@dataclass
+class FrameworkContract:
+    """A Rahmenvereinbarung of the Verbund, or (``kind == "single"``) a county's own contract.
+
+    ``participants`` are the authorities named at tender time; only they may call off
+    (§21(2) VgV, §15(3) UVgO). ``ceiling`` is the maximum volume (Höchstwert), net.
+    """
+
+    id: str
+    title: str
+    kind: str
+    term: Term
+    path: Path
+    category: str = ""
+    note: str = ""
+    lead: str = ""
+    owner: str = ""
+    participants: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
+    regime: str = ""
+    procedure: str = ""
+    evb_it: str = ""
+    cpv: tuple[str, ...] = ()
+    lots: tuple[dict, ...] = ()
+    ceiling: Decimal | None = None
+    estimate: Decimal | None = None
+    annual_value: Decimal | None = None
+    price: PriceModel | None = None
+    allocation: AllocationKey | None = None
+    notice_alerts: tuple[int, ...] = (6, 3)
+    ceiling_alerts: tuple[int, ...] = (80,)
+    calloffs: list[CallOff] = field(default_factory=list)
+    long_term_reason: str = ""
+    plugin: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def location(self, key: str) -> str:
+        """``Zeile N`` of a top-level field in the contract file, for findings."""
+        line = self.lines.get(key)
+        return f"Zeile {line}" if line else key
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def holders(self) -> tuple[str, ...]:
+        """Counties bound by the contract: the participants, or the owner of a single contract."""
+        if self.participants:
+            return self.participants
+        return (self.owner,) if self.owner else ()
+
+    def consumed(self, on: dt.date | None = None) -> Decimal:
+        return sum((c.amount for c in self.calloffs if on is None or c.date <= on), Decimal(0))
+
+    def remaining(self, on: dt.date | None = None) -> Decimal | None:
+        return None if self.ceiling is None else self.ceiling - self.consumed(on)
+
+    def utilisation(self, on: dt.date | None = None) -> Decimal | None:
+        if not self.ceiling:
+            return None
+        return self.consumed(on) / self.ceiling
+
+    def forecast_runout(self, on: dt.date) -> dt.date | None:
+        """Day the ceiling is used up at the average pace so far (``None``: no pace yet).
+
+        The pace is the consumption up to ``on`` over the days since the start.
+        """
+        consumed = self.consumed(on)
+        if self.ceiling is None or consumed <= 0:
+            return None
+        elapsed = (on - self.term.start).days + 1
+        if elapsed <= 0:
+            return None
+        if consumed >= self.ceiling:
+            return max(c.date for c in self.calloffs if c.date <= on)
+        days = (self.ceiling * elapsed / consumed).to_integral_value(rounding="ROUND_CEILING")
+        return self.term.start + dt.timedelta(days=int(days) - 1)
+
+    def state(self, on: dt.date) -> TermState:
+        return self.term.state(on)
+
+    def summary(self, on: dt.date) -> dict[str, object]:
+        """The figures ``contracts list/show`` report, JSON-ready."""
+        state = self.state(on)
+        utilisation = self.utilisation(on)
+        runout = self.forecast_runout(on)
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "category": self.category,
+            "lead": self.lead or None,
+            "owner": self.owner or None,
+            "participants": list(self.participants),
+            "suppliers": list(self.suppliers),
+            "regime": self.regime or None,
+            "procedure": self.procedure or None,
+            "evb_it": self.evb_it or None,
+            "cpv": list(self.cpv),
+            "term": {
+                "start": self.term.start.isoformat(),
+                "end": self.term.end.isoformat(),
+                "renewal": self.term.renewal,
+                "renewal_months": self.term.renewal_months,
+                "max_renewals": self.term.max_renewals,
+                "notice_months": self.term.notice_months,
+                "final_end": self.term.final_end.isoformat(),
+            },
+            "state": state.as_dict(),
+            "ceiling": str(self.ceiling) if self.ceiling is not None else None,
+            "estimate": str(self.estimate) if self.estimate is not None else None,
+            "consumed": str(self.consumed(on)),
+            "remaining": str(self.remaining(on)) if self.ceiling is not None else None,
+            "utilisation": str(utilisation.quantize(Decimal("0.0001"))) if utilisation is not None else None,
+            "forecast_runout": runout.isoformat() if runout else None,
+            "price_model": self.price.model if self.price else None,
+            "price": _price_now(self.price, on),
+            "allocation_key": self.allocation.key if self.allocation else None,
+            "calloffs": len(self.calloffs),
+            "file": str(self.path),
+        }
+
+
+def _price_now(price: PriceModel | None, on: dt.date) -> str | None:
+    if price is None:
+        return None
+    point = price.price_on(on)
+    return str(point.amount) if point else None

@@ -1,0 +1,380 @@
+"""``ikz-isms contracts``: list, show, due, calloff add with its refusals, opportunities, check rules, bad data."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+
+from ikz_isms.errors import ExitCode
+
+TODAY = "2026-11-24"
+
+
+def contract_file(ws: Path, name: str) -> Path:
+    return ws / "catalogs" / "vertraege" / f"{name}.yaml"
+
+
+def test_list_json_shows_utilisation_and_current_notice_deadline(example_workspace, run_cli):
+    result = run_cli("contracts", "list", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in json.loads(result.output)["contracts"]}
+    vob = rows["rv-vob-beratung"]
+    assert vob["consumed"] == "32935.00" and vob["remaining"] == "87065.00"
+    assert vob["utilisation"] == "0.2745"
+    assert vob["state"]["current_end"] == "2027-03-31"
+    assert vob["state"]["notice_deadline"] == "2026-12-31"
+    assert vob["forecast_runout"] is not None
+    # renewed term: the deadline 2026-09-30 was missed, so the next one is a year later
+    mdm = rows["ev-mdm-bernkastel-wittlich"]
+    assert mdm["state"]["current_end"] == "2026-12-31"
+    assert mdm["state"]["notice_deadline"] == "2027-09-30"
+    assert rows["ev-unterweisung-alt-vulkaneifel"]["state"]["expired"] is True
+
+
+def test_list_text_is_german(example_workspace, run_cli):
+    result = run_cli("contracts", "list", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == 0
+    assert "Kündigungsfrist" in result.output and "Ausschöpfung" in result.output
+    assert "27,4 %" in result.output
+
+
+def test_show_contract_with_price_history_and_calloffs(example_workspace, run_cli):
+    result = run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"Nächste Kündigungsfrist:\s+31\.12\.2026", result.output)
+    assert "192,00 €" in result.output
+    assert "Prüfung Ausschreibungsentwurf" in result.output
+    data = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, "--format", "json",
+                              cwd=example_workspace).output)
+    assert [p["amount"] for p in data["price_history"]] == ["185.00", "192.00"]
+    assert len(data["calloff_list"]) == 5
+
+
+def test_show_unknown_contract(example_workspace, run_cli):
+    result = run_cli("contracts", "show", "rv-gibt-es-nicht", cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "nicht gefunden" in result.stderr
+
+
+def test_due_within_90_days(example_workspace, run_cli):
+    result = run_cli("contracts", "due", "--within", "90d", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    alerts = json.loads(result.output)["alerts"]
+    deadlines = {(a["contract"], a["date"]) for a in alerts if a["kind"] == "deadline"}
+    assert ("rv-vob-beratung", "2026-12-31") in deadlines
+    assert ("rv-endpoint-monitoring", "2026-12-31") in deadlines
+    assert all(0 <= a["days"] <= 90 for a in alerts)
+
+
+def test_due_repeated_reminders_six_and_three_months_before(example_workspace, run_cli):
+    # VOB framework: deadline 2026-12-31 → reminders on 2026-06-30 and 2026-09-30
+    result = run_cli("contracts", "due", "--within", "1y", "--date", "2026-06-01", "--format", "json",
+                     cwd=example_workspace)
+    alerts = [a for a in json.loads(result.output)["alerts"] if a["contract"] == "rv-vob-beratung"]
+    kinds = [(a["kind"], a["date"]) for a in alerts]
+    assert ("reminder", "2026-06-30") in kinds
+    assert ("reminder", "2026-09-30") in kinds
+    assert ("deadline", "2026-12-31") in kinds
+    text = run_cli("contracts", "due", "--within", "1y", "--date", "2026-06-01", cwd=example_workspace).output
+    assert "Erinnerung: 6 Monate" in text and "Erinnerung: 3 Monate" in text
+
+
+def test_due_ceiling_alert_at_80_percent(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    text = path.read_text(encoding="utf-8").replace('amount: "5760.00"', 'amount: "75000.00"')
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("contracts", "due", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    ceiling = [a for a in json.loads(result.output)["alerts"] if a["kind"] == "ceiling"]
+    assert ceiling and ceiling[0]["contract"] == "rv-vob-beratung"
+    assert "Schwelle 80 %" in ceiling[0]["message"]
+
+
+def test_due_rejects_bad_period(example_workspace, run_cli):
+    result = run_cli("contracts", "due", "--within", "bald", cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE
+    assert "--within" in result.stderr
+
+
+# -- call-offs -------------------------------------------------------------------------------
+
+
+def test_calloff_add_writes_and_keeps_comments(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--hours", "10",
+                     "--date", "2026-11-20", "--description", "Prüfung Nachtrag", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "A006" in result.output and "1.920,00 €" in result.output
+    text = path.read_text(encoding="utf-8")
+    assert "# Rahmenvereinbarung Beratung bei VOB-Vergaben" in text
+    assert "- id: A006" in text and "amount: '1920.00'" in text
+    shown = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, "--format", "json",
+                               cwd=example_workspace).output)
+    assert shown["consumed"] == "34855.00"
+
+
+def test_calloff_by_county_not_named_at_tender_is_refused(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-endpoint-monitoring")
+    before = path.read_bytes()
+    result = run_cli("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "eifelkreis-bitburg-pruem",
+                     "--amount", "1000", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "nicht benannt" in result.stderr and "§21 Abs. 2 VgV" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_calloff_outside_term_is_refused(example_workspace, run_cli):
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "100", "--date", "2025-03-01", cwd=example_workspace)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "außerhalb der Laufzeit" in result.stderr
+
+
+def test_calloff_above_ceiling_is_refused(example_workspace, run_cli):
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "87065.01", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.REFUSED
+    assert "Höchstwert" in result.stderr and "87.065,00 €" in result.stderr
+    exact = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                    "--amount", "87065.00", "--date", TODAY, cwd=example_workspace)
+    assert exact.exit_code == 0, exact.stderr
+
+
+def test_forced_calloff_records_reason_and_check_downgrades_to_warning(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-endpoint-monitoring")
+    no_reason = run_cli("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "eifelkreis-bitburg-pruem",
+                        "--amount", "1000", "--date", TODAY, "--force", cwd=example_workspace)
+    assert no_reason.exit_code == ExitCode.USAGE
+    result = run_cli("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "eifelkreis-bitburg-pruem",
+                     "--amount", "1000", "--date", TODAY, "--force", "--reason", "Notfall nach Vorfall, Vergabestelle informiert",
+                     cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert "reason: Notfall nach Vorfall, Vergabestelle informiert" in text
+    assert "- not-named" in text
+    check = run_cli("check", "--format", "json", cwd=example_workspace)
+    findings = [f for f in json.loads(check.output)["findings"] if f["rule"] == "contracts.calloff-not-named"]
+    assert findings and findings[0]["severity"] == "warning"
+    assert findings[0]["file"].endswith("rv-endpoint-monitoring.yaml") and findings[0]["location"].startswith("Zeile ")
+
+
+def test_calloff_rejects_bad_amount(example_workspace, run_cli):
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "12.345", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE
+
+
+# -- check rules -----------------------------------------------------------------------------
+
+
+def write(ws: Path, name: str, text: str) -> Path:
+    path = contract_file(ws, name)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_check_flags_term_over_four_years_under_vgv(example_workspace, run_cli):
+    write(example_workspace, "rv-lang", """\
+        id: rv-lang
+        title: Zu lange Rahmenvereinbarung
+        kind: framework
+        participants: [vulkaneifel]
+        regime: VgV
+        term:
+          start: 2026-01-01
+          end: 2029-12-31
+          renewal: tacit
+          renewal_months: 12
+          max_renewals: 1
+          notice_months: 3
+        """)
+    result = run_cli("check", "--format", "json", cwd=example_workspace)
+    assert result.exit_code == ExitCode.FINDINGS
+    finding = next(f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.term-too-long")
+    assert "60 Monate" in finding["message"] and "§21 Abs. 6 VgV" in finding["message"]
+    assert finding["file"] == "catalogs/vertraege/rv-lang.yaml" and finding["location"] == "Zeile 6"
+
+
+def test_check_accepts_long_term_with_reason_and_uvgo_six_years(example_workspace, run_cli):
+    write(example_workspace, "rv-uvgo", """\
+        id: rv-uvgo
+        title: Sechs Jahre nach UVgO
+        kind: framework
+        participants: [vulkaneifel]
+        regime: UVgO
+        term: {start: 2026-01-01, end: 2031-12-31}
+        """)
+    result = run_cli("check", "--format", "json", cwd=example_workspace)
+    assert not [f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.term-too-long"]
+
+
+def test_bad_contract_file_is_a_located_finding_and_an_input_error(example_workspace, run_cli):
+    write(example_workspace, "rv-kaputt", """\
+        id: rv-kaputt
+        title: Kaputt
+        kind: framework
+        participants: [vulkaneifel]
+        term:
+          start: 2026-01-01
+          end: 2026-02-30
+        ceiling: 12,50
+        """)
+    check = run_cli("check", "--format", "json", cwd=example_workspace)
+    finding = next(f for f in json.loads(check.output)["findings"] if f["rule"] == "contracts.invalid")
+    assert finding["severity"] == "error"
+    assert finding["file"].endswith("rv-kaputt.yaml") and finding["location"] == "Zeile 7"
+    listing = run_cli("contracts", "list", cwd=example_workspace)
+    assert listing.exit_code == ExitCode.INPUT
+    assert "rv-kaputt.yaml" in listing.stderr and "Zeile 7" in listing.stderr
+    assert "Traceback" not in listing.stderr
+
+
+def test_money_as_float_text_is_a_schema_error_with_line(example_workspace, run_cli):
+    write(example_workspace, "rv-geld", """\
+        id: rv-geld
+        title: Geld
+        kind: framework
+        participants: [vulkaneifel]
+        term: {start: 2026-01-01, end: 2026-12-31}
+        ceiling: "12.345"
+        """)
+    result = run_cli("contracts", "list", cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "rv-geld.yaml, Zeile 6" in result.stderr
+
+
+def test_calloff_add_on_broken_workspace_writes_nothing(example_workspace, run_cli):
+    write(example_workspace, "rv-kaputt", "id: rv-kaputt\ntitle: [\n")
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--amount", "10",
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "rv-kaputt.yaml" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_check_warns_on_separate_contracts_for_one_category(example_workspace, run_cli):
+    result = run_cli("check", "--format", "json", cwd=example_workspace)
+    finding = next(f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.separate-contracts")
+    assert "mobilgeraeteverwaltung" in finding["message"] and finding["severity"] == "warning"
+
+
+def test_legal_figures_are_dated_and_sourced():
+    import datetime as dt
+
+    from ikz_isms.procure.legal import load_legal_figures
+
+    legal = load_legal_figures()
+    figure = legal.get("eu-threshold.supplies-services-subcentral", dt.date(2026, 11, 24))
+    assert str(figure.amount) == "216000" and "2025/2152" in figure.source
+    assert str(legal.get("eu-threshold.supplies-services-subcentral", dt.date(2025, 6, 1)).amount) == "221000"
+    # the raised state limit is shipped but flagged, and not used for calculation
+    assert str(legal.get("rlp.direktauftrag", dt.date(2026, 11, 24)).amount) == "3000"
+    assert [str(f.amount) for f in legal.pending("rlp.direktauftrag")] == ["10000"]
+
+
+# -- opportunities and export ----------------------------------------------------------------
+
+
+def test_opportunities_propose_joint_tender_with_threshold_verdict(example_workspace, run_cli):
+    result = run_cli("contracts", "opportunities", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    found = {o["category"]: o for o in json.loads(result.output)["opportunities"]}
+    assert "unterweisungssoftware" not in found  # old contracts expired, a framework exists
+    mdm = found["mobilgeraeteverwaltung"]
+    assert mdm["annual_total"] == "60500.00"
+    assert mdm["estimate"] == "242000.00"
+    assert mdm["above_threshold"] is True and "VgV" in mdm["verdict"]
+    assert mdm["threshold"]["amount"] == "216000"
+    assert mdm["counties_to_name"] == ["bernkastel-wittlich", "eifelkreis-bitburg-pruem", "cochem-zell", "vulkaneifel"]
+    assert mdm["annual_need"]["eifelkreis-bitburg-pruem"] is None
+
+
+def test_opportunities_below_threshold_is_national(example_workspace, run_cli):
+    contract_file(example_workspace, "ev-mdm-bernkastel-wittlich").unlink()
+    result = run_cli("contracts", "opportunities", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    mdm = json.loads(result.output)["opportunities"][0]
+    assert mdm["estimate"] == "130000.00" and mdm["above_threshold"] is False
+    assert "UVgO" in mdm["verdict"]
+
+
+def test_export_ocds_is_valid_against_the_release_schema(example_workspace, run_cli, tmp_path):
+    from tests.conftest import upstream_file
+
+    schema_path = upstream_file("schemas/ocds/1.1.5/release-schema.json")
+    from jsonschema import Draft4Validator
+
+    out = tmp_path / "ocds.json"
+    result = run_cli("export", "ocds", "--date", TODAY, "--output", str(out), cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    package = json.loads(out.read_text(encoding="utf-8"))
+    validator = Draft4Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    for release in package["releases"]:
+        errors = [e.message for e in validator.iter_errors(release)]
+        assert not errors, (release["ocid"], errors)
+    frameworks = [r for r in package["releases"] if "tender" in r]
+    monitoring = next(r for r in frameworks if r["ocid"].endswith("rv-endpoint-monitoring"))
+    buyers = [p["id"] for p in monitoring["parties"] if "buyer" in p["roles"]]
+    assert buyers == ["bernkastel-wittlich", "cochem-zell", "vulkaneifel"]
+    assert monitoring["tender"]["techniques"]["hasFrameworkAgreement"] is True
+    calloffs = [r for r in package["releases"] if r.get("relatedProcesses")]
+    assert len(calloffs) == 11
+    link = calloffs[0]["relatedProcesses"][0]
+    assert link["relationship"] == ["framework"] and link["scheme"] == "ocid"
+    assert any(r["ocid"] == link["identifier"] for r in frameworks)
+    again = run_cli("export", "ocds", "--date", TODAY, cwd=example_workspace)
+    assert json.loads(again.output) == package
+
+
+def test_parallel_calloffs_cannot_both_use_the_remaining_ceiling(example_workspace):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "IKZ_ISMS_NO_ENTRY_POINTS": "1"}
+    command = [sys.executable, "-m", "ikz_isms", "contracts", "calloff", "add", "rv-vob-beratung",
+               "--amount", "50000", "--date", TODAY, "--county"]
+    runs = [subprocess.Popen(command + [county], cwd=example_workspace, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for county in ("vulkaneifel", "cochem-zell")]
+    codes = sorted(run.wait(timeout=60) for run in runs)
+    assert codes == [0, ExitCode.REFUSED]
+    text = contract_file(example_workspace, "rv-vob-beratung").read_text(encoding="utf-8")
+    assert text.count("amount: '50000.00'") == 1
+
+
+def test_workspace_legal_figures_override_is_checked(example_workspace, run_cli):
+    write(example_workspace, "rechtliche-kennzahlen", """\
+        figures:
+          - id: eu-threshold.supplies-services-subcentral
+            label: Schwellenwert
+            amount: "216000"
+            valid_from: 2026-01-01
+            source: Delegierte Verordnung (EU) 2025/2152
+          - id: eu-threshold.supplies-services-subcentral
+            label: Schwellenwert alt
+            amount: "221000"
+            valid_from: 2024-01-01
+            valid_to: 2026-06-30
+            source: Delegierte Verordnung (EU) 2023/2495
+        """)
+    result = run_cli("check", "--format", "json", cwd=example_workspace)
+    finding = next(f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.legal-figures")
+    assert "überschneiden" in finding["message"]
+    assert finding["file"] == "catalogs/vertraege/rechtliche-kennzahlen.yaml"
+    assert not [f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.invalid"]
+
+
+def test_legal_figure_without_source_is_an_input_error(example_workspace, run_cli):
+    write(example_workspace, "rechtliche-kennzahlen", """\
+        figures:
+          - id: eu-threshold.supplies-services-subcentral
+            amount: "216000"
+            valid_from: 2026-01-01
+        """)
+    result = run_cli("contracts", "opportunities", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "rechtliche-kennzahlen.yaml, Zeile 2" in result.stderr and "source" in result.stderr
