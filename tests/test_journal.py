@@ -1,0 +1,100 @@
+"""`ikz-isms journal show|verify` and the `journal.chain` check rule: a journal you can trust."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+COUNTY = "vulkaneifel"
+
+
+def journal_path(ws: Path) -> Path:
+    return ws / "plugins" / f"ikz-county-{COUNTY}" / "data" / "journal.jsonl"
+
+
+@pytest.fixture
+def journaled(run_cli, example_workspace) -> Path:
+    """The example workspace after three journaled changes in Vulkaneifel."""
+    for status in ("nein", "teilweise", "ja"):
+        result = run_cli("--workspace", example_workspace, "assess", "set", "ISMS.1.A2", "IV", status,
+                         "--county", COUNTY, "--actor", "ISB Vulkaneifel", "--statement", f"Stand {status}")
+        assert result.exit_code == 0, result.stderr
+    return example_workspace
+
+
+def test_two_changes_two_entries_and_chain_intact(run_cli, example_workspace):
+    ws = example_workspace
+    for status in ("teilweise", "ja"):
+        assert run_cli("--workspace", ws, "assess", "set", "ISMS.1.A2", "IV", status, "--county", COUNTY,
+                       "--actor", "Erika Muster").exit_code == 0
+    shown = json.loads(run_cli("--workspace", ws, "journal", "show", "--county", COUNTY, "--format", "json").output)
+    entries = shown["counties"][0]["entries"]
+    assert len(entries) == 2
+    assert [(e["old"]["status"], e["new"]["status"]) for e in entries] == [("nein", "teilweise"), ("teilweise", "ja")]
+    text = run_cli("--workspace", ws, "journal", "show", "--county", COUNTY)
+    assert "Erika Muster" in text.output and "ISMS.1.A2 auf IV" in text.output
+    assert "nein → teilweise" in text.output and "teilweise → ja" in text.output
+    result = run_cli("--workspace", ws, "journal", "verify")
+    assert result.exit_code == 0, result.output
+    assert "Vulkaneifel: Journal intakt (2 Einträge)" in result.output
+    assert "Cochem-Zell: Journal intakt (keine Einträge)" in result.output
+
+
+def test_show_limit(run_cli, journaled):
+    shown = json.loads(run_cli("--workspace", journaled, "journal", "show", "--county", COUNTY, "--limit", "1",
+                               "--format", "json").output)
+    entries = shown["counties"][0]["entries"]
+    assert [e["seq"] for e in entries] == [3]
+
+
+def _edit_value(lines: list[str]) -> tuple[list[str], int]:
+    entry = json.loads(lines[1])
+    entry["new"]["status"] = "ja"
+    lines[1] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    return lines, 2
+
+
+def _delete_line(lines: list[str]) -> tuple[list[str], int]:
+    del lines[1]
+    return lines, 2
+
+
+def _swap_lines(lines: list[str]) -> tuple[list[str], int]:
+    lines[1], lines[2] = lines[2], lines[1]
+    return lines, 2
+
+
+@pytest.mark.parametrize("tamper", [_edit_value, _delete_line, _swap_lines], ids=["edit", "delete", "swap"])
+def test_tampering_is_detected_with_the_line(run_cli, journaled, tamper):
+    path = journal_path(journaled)
+    lines, line = tamper(path.read_text(encoding="utf-8").splitlines())
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("--workspace", journaled, "journal", "verify")
+    assert result.exit_code == 1
+    assert "Journal verändert oder lückenhaft" in result.output
+    assert "Vulkaneifel" in result.output and "Prüfung fehlgeschlagen" in result.output
+    report = json.loads(run_cli("--workspace", journaled, "journal", "verify", "--format", "json").output)
+    assert report["intact"] is False
+    county = next(c for c in report["counties"] if c["county"] == COUNTY)
+    assert county["problems"][0]["line"] == line
+    assert all(c["intact"] for c in report["counties"] if c["county"] != COUNTY)
+
+
+def test_check_reports_broken_chain_as_error(run_cli, journaled):
+    assert run_cli("--workspace", journaled, "check").exit_code == 0
+    path = journal_path(journaled)
+    path.write_text(path.read_text(encoding="utf-8").replace('"actor": "ISB Vulkaneifel"', '"actor": "jemand"', 1),
+                    encoding="utf-8")
+    result = run_cli("--workspace", journaled, "check")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("FEHLER") and " journal.chain " in line]
+    assert errors and "journal.jsonl:Zeile 1" in errors[0]
+    findings = json.loads(run_cli("--workspace", journaled, "check", "--format", "json").output)
+    assert any(f["rule"] == "journal.chain" and f["severity"] == "error" for f in findings["findings"])
+
+
+def test_unknown_county_is_input_error(run_cli, example_workspace):
+    result = run_cli("--workspace", example_workspace, "journal", "verify", "--county", "atlantis")
+    assert result.exit_code == 3 and "atlantis" in result.stderr
