@@ -1,0 +1,41 @@
+Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
+  Als ISB des Eifelkreises Bitburg-Prüm
+  möchte ich die Bewertung der gemeinsamen Finanzsoftware übernehmen, die Bernkastel-Wittlich
+  veröffentlicht hat, ohne meine eigenen Prüfergebnisse zu verlieren,
+  damit ein Produkt nur einmal bewertet wird und ich sehe, wann die Übernahme zu erneuern ist.
+
+  Background:
+    Given die Beispiel-Arbeitsumgebung des Verbunds
+    And die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" liegt im Verbund vor
+
+  Scenario: Die Bewertung des Nachbarn wird mit ihrer Herkunft übernommen
+    When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN --actor isb-eifel" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe enthält "4 Prüfeinträge geerbt (Herkunft review:bernkastel-wittlich-finanzsoftware-5-1)"
+    And der Prüfeintrag "APP.3.1.A22" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "review:bernkastel-wittlich-finanzsoftware-5-1"
+    And das Journal des Landkreises "eifelkreis-bitburg-pruem" ist intakt und nennt "isb-eifel" für 4 Änderungen
+    When ich "ikz-isms review list" ausführe
+    Then die Ausgabe enthält "eifelkreis-bitburg-pruem/APP-FIN (4)"
+
+  Scenario: Eine eigene Prüfung bleibt gegen die Übernahme erhalten
+    When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe enthält "Eigene Einträge behalten (2): APP.3.1.A4 (ja), APP.3.1.A14 (ja)"
+    And der Prüfeintrag "APP.3.1.A4" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "own"
+
+  Scenario: Eine abgelaufene Bewertung meldet die geerbten Einträge zur erneuten Prüfung
+    Given ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausgeführt habe
+    And die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" ist inzwischen abgelaufen
+    When ich "ikz-isms review list" ausführe
+    Then die Ausgabe enthält "abgelaufen"
+    When ich "ikz-isms check" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe meldet WARNUNG der Regel "review.expired"
+    And die Ausgabe enthält "Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen"
+
+  Scenario: Eine abgelaufene Bewertung wird nicht ohne Weiteres übernommen
+    Given die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" ist inzwischen abgelaufen
+    When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
+    Then endet der Befehl mit Exit-Code 4
+    And die Fehlermeldung enthält "abgelaufen"
+    And der Prüfeintrag "APP.3.1.A22" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "unbearbeitet" und die Herkunft "own"

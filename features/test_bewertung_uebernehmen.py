@@ -1,0 +1,109 @@
+"""Steps for features/bewertung_uebernehmen.feature: an ISB adopts a neighbour's shared review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from tests.conftest import example_workspace, isolated_env, run_cli  # noqa: F401  (fixtures)
+
+scenarios("bewertung_uebernehmen.feature")
+
+COUNTY_DIRS = {
+    "bernkastel-wittlich": "ikz-county-bernkastel-wittlich",
+    "eifelkreis-bitburg-pruem": "ikz-county-eifelkreis-bitburg-pruem",
+    "cochem-zell": "ikz-county-cochem-zell",
+    "vulkaneifel": "ikz-county-vulkaneifel",
+}
+
+
+@pytest.fixture
+def state():
+    return {}
+
+
+def _review_file(workspace, review_id):
+    return workspace / "catalogs" / "bewertungen" / f"{review_id}.yaml"
+
+
+def _run(run_cli, workspace, command):  # noqa: F811
+    args = shlex.split(command)
+    assert args[0] == "ikz-isms"
+    return run_cli("--workspace", workspace, *args[1:], cwd=workspace)
+
+
+@given("die Beispiel-Arbeitsumgebung des Verbunds", target_fixture="workspace")
+def given_example(example_workspace):  # noqa: F811
+    return example_workspace
+
+
+@given(parsers.parse('die Bewertung "{review_id}" liegt im Verbund vor'))
+def review_present(workspace, review_id):
+    assert _review_file(workspace, review_id).is_file()
+
+
+@given(parsers.parse('die Bewertung "{review_id}" ist inzwischen abgelaufen'))
+def review_expired(workspace, review_id):
+    path = _review_file(workspace, review_id)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    lines = [f"valid_until: {yesterday}" if line.startswith("valid_until:") else line
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@given(parsers.parse('ich "{command}" ausgeführt habe'))
+def ran_before(run_cli, workspace, command):  # noqa: F811
+    result = _run(run_cli, workspace, command)
+    assert result.exit_code == 0, result.output + result.stderr
+
+
+@when(parsers.parse('ich "{command}" ausführe'))
+def run(run_cli, workspace, state, command):  # noqa: F811
+    state["result"] = _run(run_cli, workspace, command)
+
+
+@then(parsers.parse("endet der Befehl mit Exit-Code {code:d}"))
+def exit_code(state, code):
+    result = state["result"]
+    assert result.exit_code == code, result.output + result.stderr
+
+
+@then(parsers.parse('die Ausgabe enthält "{text}"'))
+def output_contains(state, text):
+    assert text in state["result"].output, state["result"].output
+
+
+@then(parsers.parse('die Fehlermeldung enthält "{text}"'))
+def stderr_contains(state, text):
+    assert text in state["result"].stderr
+    assert "Traceback" not in state["result"].stderr
+
+
+@then(parsers.parse('die Ausgabe meldet WARNUNG der Regel "{rule}"'))
+def output_warns(state, rule):
+    lines = state["result"].output.splitlines()
+    assert any(line.startswith("WARNUNG") and f" {rule} " in line for line in lines), lines
+
+
+@then(parsers.parse(
+    'der Prüfeintrag "{requirement}" auf "{target}" im Landkreis "{county}" hat den Status "{status}" '
+    'und die Herkunft "{provenance}"'
+))
+def record_has(workspace, requirement, target, county, status, provenance):
+    from ikz_isms.assess.records import load_records
+
+    record = load_records(workspace / "plugins" / COUNTY_DIRS[county] / "data" / "pruefungen.yaml").get(requirement, target)
+    assert record is not None
+    assert (record.status, record.provenance) == (status, provenance)
+
+
+@then(parsers.parse('das Journal des Landkreises "{county}" ist intakt und nennt "{actor}" für {count:d} Änderungen'))
+def journal_names(workspace, county, actor, count):
+    from ikz_isms import journal
+
+    path = workspace / "plugins" / COUNTY_DIRS[county] / "data" / "journal.jsonl"
+    assert journal.verify(path) == []
+    assert sum(1 for entry in journal.read(path) if entry["actor"] == actor) == count

@@ -1,0 +1,486 @@
+"""Shared reviews ("Einer für Alle"): a county publishes its review of a product, others adopt it.
+
+A review is one YAML file ``catalogs/bewertungen/<id>.yaml`` in the Verbund's workspace:
+product, version, vendor, date, validity, author county, the catalog pin it was made
+against and the author's results for the requirements the product must meet (the
+requirements modelled on the author's target object). It lives at Verbund level because
+it belongs to no single county.
+
+Adopting copies the results into the adopting county's check records with provenance
+``review:<id>`` (journaled like every record change). A local override — a record of the
+county's own (provenance ``own``) that is not ``unbearbeitet`` — is never overwritten.
+The review id in the provenance pins the adopted product version: when the review
+expires, or a later review of the same product has a higher major version, the inherited
+records are *stale* and must be checked again (:func:`stale_inherited`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, NotFoundError, RefusedError, UsageError
+from .records import CheckRecord, RecordChange
+
+REVIEWS_DIR = Path("catalogs") / "bewertungen"
+PROVENANCE_PREFIX = "review:"
+#: a review that runs out within this many days is shown as "läuft ab in N Tagen"
+EXPIRY_WARNING_DAYS = 90
+DEFAULT_VALIDITY_YEARS = 2
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    """The author's result for one requirement."""
+
+    requirement: str
+    status: str
+    title: str = ""
+    statement: str = ""
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """A published review (gemeinsame Bewertung) of one product version."""
+
+    id: str
+    product: str
+    version: str
+    vendor: str
+    date: _dt.date
+    valid_until: _dt.date
+    author: str
+    author_name: str
+    catalog_name: str
+    catalog_sha256: str
+    catalog_version: str = ""
+    disclosure: str = "full"
+    target: dict[str, Any] = field(default_factory=dict)
+    results: tuple[ReviewResult, ...] = ()
+    path: Path | None = None
+
+    @property
+    def provenance(self) -> str:
+        return PROVENANCE_PREFIX + self.id
+
+    @property
+    def major_version(self) -> int | None:
+        return major_version(self.version)
+
+    def same_product(self, other: "Review") -> bool:
+        return (self.product.casefold(), self.vendor.casefold()) == (other.product.casefold(), other.vendor.casefold())
+
+    def expired(self, today: _dt.date) -> bool:
+        return self.valid_until < today
+
+    def validity(self, today: _dt.date) -> str:
+        """``gültig``, ``abgelaufen`` or ``läuft ab in N Tagen`` (German, as users read it)."""
+        days = (self.valid_until - today).days
+        if days < 0:
+            return "abgelaufen"
+        if days <= EXPIRY_WARNING_DAYS:
+            return "läuft heute ab" if days == 0 else f"läuft ab in {days} Tag{'en' if days != 1 else ''}"
+        return "gültig"
+
+
+@dataclass(frozen=True)
+class StaleRecord:
+    """An inherited record that must be checked again, and why.
+
+    ``reason`` is ``expired`` (the review ran out), ``superseded`` (a review of a higher
+    major version of the product exists, ``by``) or ``unknown`` (no such review file).
+    """
+
+    county: str
+    target: str
+    requirement: str
+    review: str
+    reason: str
+    message: str
+    by: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class Adoption:
+    """What adopting a review for a target object does: changes, kept overrides, skipped results."""
+
+    review: Review
+    target: str
+    changes: list[RecordChange] = field(default_factory=list)
+    kept: list[CheckRecord] = field(default_factory=list)
+    not_modelled: list[str] = field(default_factory=list)
+    applied: list[tuple[dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
+
+
+def major_version(version: str) -> int | None:
+    """The leading number of a version (``5.2.1`` → 5, ``v12`` → 12); ``None`` without one."""
+    match = re.match(r"^\D*(\d+)", version.strip())
+    return int(match.group(1)) if match else None
+
+
+def reviews_dir(workspace: Any) -> Path:
+    return workspace.root / REVIEWS_DIR
+
+
+def review_path(workspace: Any, review_id: str) -> Path:
+    return reviews_dir(workspace) / f"{review_id}.yaml"
+
+
+def review_id_for(author: str, product: str, version: str) -> str:
+    """Default id: ``<author>-<product>-<version>`` as a slug (``bernkastel-wittlich-doppik-5-2``)."""
+    from ..county import slugify
+
+    return "-".join(part for part in (author, slugify(product), slugify(version)) if part)
+
+
+def parse_review(document: Any, path: Path | None = None) -> Review:
+    """A review from a schema-valid document; impossible dates raise InputError."""
+    from ..store import yaml_line
+    from .data import parse_date, plain
+
+    data = plain(document)
+    dates = {}
+    for name in ("date", "valid_until"):
+        value = parse_date(data[name])
+        if value is None:
+            raise InputError(
+                f"ungültiges Datum '{data[name]}' (erwartet JJJJ-MM-TT).",
+                path=str(path) if path else None,
+                location=f"Zeile {yaml_line(document, name)}" if yaml_line(document, name) else f"/{name}",
+            )
+        dates[name] = value
+    results = tuple(
+        ReviewResult(
+            requirement=item["requirement"],
+            status=item["status"],
+            title=item.get("title") or "",
+            statement=item.get("statement") or "",
+            reason=item.get("reason") or "",
+            evidence=tuple(item.get("evidence") or ()),
+        )
+        for item in data.get("results") or ()
+    )
+    catalog = data["catalog"]
+    return Review(
+        id=data["id"],
+        product=data["product"],
+        version=data["version"],
+        vendor=data["vendor"],
+        date=dates["date"],
+        valid_until=dates["valid_until"],
+        author=data["author"],
+        author_name=data.get("author_name") or data["author"],
+        catalog_name=catalog["name"],
+        catalog_sha256=catalog["sha256"],
+        catalog_version=catalog.get("version") or "",
+        disclosure=data.get("disclosure") or "full",
+        target=data.get("target") or {},
+        results=results,
+        path=path,
+    )
+
+
+def load_review(path: Path) -> Review:
+    """Read and validate one review file; the file name must be ``<id>.yaml``."""
+    from ..store import yaml_line
+    from .data import load_validated
+
+    document = load_validated(path, "review", roundtrip=False)
+    review = parse_review(document, path)
+    if review.id != path.stem:
+        document = load_validated(path, "review")
+        raise InputError(
+            f"Bewertung '{review.id}' liegt in einer Datei mit anderem Namen (erwartet {review.id}.yaml).",
+            path=str(path),
+            location=f"Zeile {yaml_line(document, 'id')}",
+        )
+    return review
+
+
+def load_reviews(workspace: Any) -> dict[str, Review]:
+    """Every review of the workspace by id, sorted by id; a broken file raises InputError."""
+    directory = reviews_dir(workspace)
+    if not directory.is_dir():
+        return {}
+    reviews = [load_review(path) for path in sorted(directory.glob("*.yaml"))]
+    return {review.id: review for review in reviews}
+
+
+def find_review(workspace: Any, review_id: str) -> Review:
+    path = review_path(workspace, review_id)
+    if not ID_PATTERN.match(review_id) or not path.is_file():
+        known = ", ".join(load_reviews(workspace)) or "keine"
+        raise NotFoundError(f"Bewertung '{review_id}' gibt es nicht (vorhanden: {known}).", path=str(reviews_dir(workspace)))
+    return load_review(path)
+
+
+def superseded_by(review: Review, reviews: dict[str, Review]) -> Review | None:
+    """The review of the same product with the highest major version above ``review``'s, if any."""
+    mine = review.major_version
+    if mine is None:
+        return None
+    newer = [
+        other for other in reviews.values()
+        if other.id != review.id and review.same_product(other)
+        and other.major_version is not None and other.major_version > mine
+    ]
+    return max(newer, key=lambda other: (other.major_version, other.date), default=None)
+
+
+def build_review(
+    assessment: Any,
+    target_id: str,
+    *,
+    product: str,
+    version: str,
+    vendor: str,
+    review_id: str | None = None,
+    today: _dt.date | None = None,
+    valid_until: _dt.date | None = None,
+) -> dict[str, Any]:
+    """The review document a county publishes for one of its target objects (pure).
+
+    Results are the county's own answered records (not ``unbearbeitet``, not themselves
+    inherited) for the requirements modelled on the target. Disclosure ``none`` refuses;
+    ``aggregate`` publishes statuses (and the reason of ``entbehrlich``) but withholds
+    statements and evidence references; ``full`` publishes everything.
+    """
+    county = assessment.data.county
+    profile = county.profile
+    if profile.disclosure == "none":
+        raise RefusedError(
+            f"Landkreis {profile.name} gibt nach seiner Offenlegungsregel (disclosure: none) keine "
+            "Prüfergebnisse weiter; eine Bewertung kann nicht veröffentlicht werden.",
+            path=str(county.profile_path),
+        )
+    target = assessment.data.target(target_id)
+    if target is None:
+        known = ", ".join(t.id for t in assessment.data.targets)
+        raise NotFoundError(
+            f"Zielobjekt '{target_id}' gibt es im Landkreis {profile.name} nicht (bekannt: {known}).",
+            path=str(county.targets_path),
+        )
+    today = today or _dt.date.today()
+    valid_until = valid_until or _add_years(today, DEFAULT_VALIDITY_YEARS)
+    if valid_until <= today:
+        raise UsageError(f"--valid-until ({valid_until.isoformat()}) muss nach dem Datum der Bewertung liegen.")
+    review_id = review_id or review_id_for(county.key, product, version)
+    if not ID_PATTERN.match(review_id):
+        raise UsageError(f"Bewertungs-ID '{review_id}' ungültig: nur Kleinbuchstaben, Ziffern, Punkt und Bindestrich.")
+    full = profile.disclosure == "full"
+    results = []
+    for pair in assessment.pairs:
+        if pair.target.id != target_id:
+            continue
+        record = assessment.data.records.get(pair.requirement.id, target_id)
+        if record is None or record.status == "unbearbeitet" or record.provenance != "own":
+            continue
+        result: dict[str, Any] = {"requirement": record.requirement, "title": pair.requirement.title, "status": record.status}
+        if full and record.statement:
+            result["statement"] = record.statement
+        if record.reason:
+            result["reason"] = record.reason
+        if full and record.evidence:
+            result["evidence"] = list(record.evidence)
+        results.append(result)
+    if not results:
+        raise RefusedError(
+            f"Landkreis {profile.name} hat für Zielobjekt '{target_id}' keine eigenen bearbeiteten "
+            "Prüfeinträge; es gibt nichts zu veröffentlichen."
+        )
+    pin = assessment.pin
+    target_info: dict[str, Any] = {"id": target.id, "name": target.name, "type": target.type}
+    if target.bausteine:
+        target_info["bausteine"] = list(target.bausteine)
+    if target.categories:
+        target_info["kategorien"] = list(target.categories)
+    return {
+        "id": review_id,
+        "product": product,
+        "version": version,
+        "vendor": vendor,
+        "date": today,
+        "valid_until": valid_until,
+        "author": county.key,
+        "author_name": profile.name,
+        "disclosure": profile.disclosure,
+        "classification": profile.classification,
+        "catalog": {"name": pin.name, "version": pin.version, "sha256": pin.sha256},
+        "target": target_info,
+        "results": results,
+    }
+
+
+def _add_years(day: _dt.date, years: int) -> _dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def write_review(workspace: Any, document: dict[str, Any]) -> Path:
+    """Write a new review file; an existing id is refused (a review, once published, stays)."""
+    from ..store import atomic_write, dump_yaml, locked
+    from ruamel.yaml.comments import CommentedMap
+
+    path = review_path(workspace, document["id"])
+    data = CommentedMap(document)
+    data.yaml_set_start_comment(
+        "Gemeinsame Bewertung („Einer für Alle“), veröffentlicht mit 'ikz-isms review publish'.\n"
+        f"Einstufung: {document.get('classification') or 'siehe Landkreis'}. "
+        "Übernehmen mit 'ikz-isms review adopt ID --county .. --target ..'."
+    )
+    with locked(path):
+        if path.exists():
+            raise RefusedError(
+                f"Bewertung '{document['id']}' gibt es schon; eine veröffentlichte Bewertung wird nicht "
+                "überschrieben (andere --id oder neue Version wählen).",
+                path=str(path),
+            )
+        atomic_write(path, dump_yaml(data))
+    return path
+
+
+def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt.date | None = None,
+                  force: bool = False) -> Adoption:
+    """Which records adopting ``review`` for ``target_id`` changes, and which it keeps (pure).
+
+    Refuses (exit 4) when the review was made against another catalog than the county's
+    pin, or has expired (unless ``force``). Results for requirements not modelled on the
+    target are skipped; a local override (own record, not ``unbearbeitet``) is kept.
+    """
+    county = assessment.data.county
+    pin = assessment.pin
+    if pin is None or pin.sha256 != review.catalog_sha256:
+        theirs = f"{review.catalog_name} (sha256 {review.catalog_sha256[:12]})"
+        ours = f"{pin.name} (sha256 {pin.sha256[:12]})" if pin else "keinem fixierten Katalog"
+        raise RefusedError(
+            f"Bewertung '{review.id}' wurde gegen Katalog {theirs} erstellt, Landkreis "
+            f"{county.profile.name} prüft gegen {ours}; die Ergebnisse sind nicht übertragbar.",
+            path=str(review.path) if review.path else None,
+        )
+    today = today or _dt.date.today()
+    if review.expired(today) and not force:
+        raise RefusedError(
+            f"Bewertung '{review.id}' ist seit {review.valid_until.isoformat()} abgelaufen; "
+            "neu bewerten oder mit --force trotzdem übernehmen.",
+            path=str(review.path) if review.path else None,
+        )
+    if assessment.data.target(target_id) is None:
+        known = ", ".join(t.id for t in assessment.data.targets)
+        raise NotFoundError(
+            f"Zielobjekt '{target_id}' gibt es im Landkreis {county.profile.name} nicht (bekannt: {known}).",
+            path=str(county.targets_path),
+        )
+    modelled = {p.requirement.id for p in assessment.pairs if p.target.id == target_id}
+    adoption = Adoption(review, target_id)
+    evidence_head = (REVIEWS_DIR / f"{review.id}.yaml").as_posix()
+    for result in review.results:
+        if result.requirement not in modelled:
+            adoption.not_modelled.append(result.requirement)
+            continue
+        existing = assessment.data.records.get(result.requirement, target_id)
+        if existing is not None and existing.provenance == "own" and existing.status != "unbearbeitet":
+            adoption.kept.append(existing)
+            continue
+        statement = result.statement or (
+            f"Übernommen aus der Bewertung von {review.author_name} vom {review.date.isoformat()} "
+            "(Begründung nicht veröffentlicht)."
+        )
+        adoption.changes.append(RecordChange(
+            requirement=result.requirement,
+            target=target_id,
+            status=result.status,
+            statement=statement,
+            reason=result.reason or None,
+            evidence=(evidence_head, *(f"{review.author}:{ref}" for ref in result.evidence)),
+            checked=review.date,
+            provenance=review.provenance,
+        ))
+    if not adoption.changes and not adoption.kept:
+        raise RefusedError(
+            f"Keine Anforderung der Bewertung '{review.id}' ist auf Zielobjekt '{target_id}' modelliert "
+            "(Bausteine bzw. Zielobjektkategorien in zielobjekte.yaml prüfen)."
+        )
+    return adoption
+
+
+def adopt(review: Review, assessment: Any, target_id: str, *, actor: str, today: _dt.date | None = None,
+          force: bool = False) -> Adoption:
+    """Plan the adoption and write it: one locked, journaled change of ``pruefungen.yaml``."""
+    from .records import set_records
+
+    adoption = plan_adoption(review, assessment, target_id, today=today, force=force)
+    if adoption.changes:
+        county = assessment.data.county
+        adoption.applied = set_records(county.records_path, county.journal_path, adoption.changes, actor=actor)
+    return adoption
+
+
+def inherited_from(record: CheckRecord) -> str | None:
+    """The review id a record was inherited from, ``None`` for an own record."""
+    if record.provenance.startswith(PROVENANCE_PREFIX):
+        return record.provenance[len(PROVENANCE_PREFIX):]
+    return None
+
+
+def stale_inherited(workspace: Any, county_data: Any, *, reviews: dict[str, Review] | None = None,
+                    today: _dt.date | None = None) -> list[StaleRecord]:
+    """Inherited records of a county that must be checked again (expired, superseded or unknown review).
+
+    ``county_data`` is an :class:`ikz_isms.assess.CountyData`; ``reviews`` defaults to the
+    workspace's reviews (pass them in when calling for many counties).
+    """
+    if reviews is None:
+        reviews = load_reviews(workspace)
+    today = today or _dt.date.today()
+    county = county_data.county.key
+    stale: list[StaleRecord] = []
+    for record in county_data.records:
+        review_id = inherited_from(record)
+        if review_id is None:
+            continue
+        review = reviews.get(review_id)
+        where = f"{record.requirement} auf {record.target}"
+        if review is None:
+            stale.append(StaleRecord(county, record.target, record.requirement, review_id, "unknown",
+                                     f"{where} stammt aus Bewertung '{review_id}', die es nicht (mehr) gibt.",
+                                     line=record.line))
+            continue
+        newer = superseded_by(review, reviews)
+        if review.expired(today):
+            stale.append(StaleRecord(county, record.target, record.requirement, review_id, "expired",
+                                     f"{where} stammt aus Bewertung '{review_id}', abgelaufen am "
+                                     f"{review.valid_until.isoformat()}.", line=record.line))
+        elif newer is not None:
+            stale.append(StaleRecord(county, record.target, record.requirement, review_id, "superseded",
+                                     f"{where} stammt aus Bewertung '{review_id}' ({review.product} "
+                                     f"{review.version}); inzwischen gibt es Version {newer.version} "
+                                     f"(Bewertung '{newer.id}').", by=newer.id, line=record.line))
+    return stale
+
+
+def adopters(records_by_county: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per review id: which county adopted it for which target object, with how many records.
+
+    ``records_by_county`` maps a county key to its :class:`RecordSet`.
+    """
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    for county, records in records_by_county.items():
+        for record in records:
+            review_id = inherited_from(record)
+            if review_id is not None:
+                per_review = found.setdefault(review_id, {})
+                per_review[(county, record.target)] = per_review.get((county, record.target), 0) + 1
+    return {
+        review_id: [{"county": county, "target": target, "records": count} for (county, target), count in entries.items()]
+        for review_id, entries in found.items()
+    }

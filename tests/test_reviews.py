@@ -1,0 +1,388 @@
+"""Shared reviews ("Einer für Alle"): ``ikz-isms review publish|adopt|list`` and their check rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from ikz_isms.assess.reviews import major_version
+
+EXAMPLE = "bernkastel-wittlich-finanzsoftware-5-1"
+ADOPTER = "eifelkreis-bitburg-pruem"
+COUNTY_DIRS = {
+    "bernkastel-wittlich": "ikz-county-bernkastel-wittlich",
+    "eifelkreis-bitburg-pruem": "ikz-county-eifelkreis-bitburg-pruem",
+    "cochem-zell": "ikz-county-cochem-zell",
+    "vulkaneifel": "ikz-county-vulkaneifel",
+}
+
+
+def data_dir(ws: Path, county: str) -> Path:
+    return ws / "plugins" / COUNTY_DIRS[county] / "data"
+
+
+def review_file(ws: Path, review_id: str = EXAMPLE) -> Path:
+    return ws / "catalogs" / "bewertungen" / f"{review_id}.yaml"
+
+
+def set_valid_until(ws: Path, day: dt.date, review_id: str = EXAMPLE) -> None:
+    path = review_file(ws, review_id)
+    lines = [
+        f"valid_until: {day.isoformat()}" if line.startswith("valid_until:") else line
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def records(ws: Path, county: str) -> dict[tuple[str, str], dict]:
+    from ikz_isms.store import read_yaml
+
+    document = read_yaml(data_dir(ws, county) / "pruefungen.yaml", roundtrip=False)
+    return {(r["requirement"], r["target"]): r for r in document["pruefungen"]}
+
+
+def journal_entries(ws: Path, county: str) -> list[dict]:
+    from ikz_isms import journal
+
+    return journal.read(data_dir(ws, county) / "journal.jsonl")
+
+
+def snapshot(ws: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def ws(example_workspace):
+    return example_workspace
+
+
+@pytest.fixture
+def cli(run_cli, ws):
+    def run(*args):
+        return run_cli("--workspace", ws, *args, cwd=ws)
+
+    return run
+
+
+def adopt(cli, *extra):
+    return cli("review", "adopt", EXAMPLE, "--county", ADOPTER, "--target", "APP-FIN", "--actor", "isb-eifel", *extra)
+
+
+# --- list ---------------------------------------------------------------------------------
+
+
+def test_list_shows_the_example_review_as_valid(cli):
+    result = cli("review", "list")
+    assert result.exit_code == 0, result.stderr
+    assert "Gemeinsame Bewertungen" in result.output
+    assert "KommunalFinanz Doppik 5.1" in result.output
+    assert "gültig" in result.output
+
+
+def test_list_json_names_validity_catalog_and_adopters(cli):
+    result = cli("review", "list", "--format", "json")
+    assert result.exit_code == 0
+    (entry,) = json.loads(result.output)["reviews"]
+    assert entry["id"] == EXAMPLE
+    assert entry["author"] == "bernkastel-wittlich"
+    assert entry["validity"] == "gültig" and entry["expired"] is False
+    assert entry["catalog"]["name"] == "muster"
+    assert entry["results"] == 6
+    assert entry["superseded_by"] is None
+
+
+def test_list_says_when_a_review_runs_out_soon_or_has_expired(cli, ws):
+    set_valid_until(ws, dt.date.today() + dt.timedelta(days=30))
+    assert "läuft ab in 30 Tagen" in json.loads(cli("review", "list", "--format", "json").output)["reviews"][0]["validity"]
+    set_valid_until(ws, dt.date.today() - dt.timedelta(days=1))
+    result = cli("review", "list")
+    assert "abgelaufen" in result.output
+
+
+def test_list_without_reviews_says_how_to_publish(cli, ws):
+    review_file(ws).unlink()
+    result = cli("review", "list")
+    assert result.exit_code == 0
+    assert "review publish" in result.output
+
+
+# --- publish ------------------------------------------------------------------------------
+
+
+def publish(cli, county="bernkastel-wittlich", target="APP-DMS", *extra):
+    return cli("review", "publish", "--county", county, "--target", target, "--product", "E-Akte Kommunal",
+               "--version", "3.2", "--vendor", "Beispiel AG", *extra)
+
+
+def test_publish_writes_the_counties_own_results_with_pin(cli, ws):
+    from ikz_isms.store import read_yaml
+
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS", "--valid-until", "2030-06-30", "--id", "bw-eakte-3")
+    assert result.exit_code == 0, result.stderr
+    assert "Veröffentlicht: Bewertung bw-eakte-3" in result.output
+    document = read_yaml(review_file(ws, "bw-eakte-3"), roundtrip=False)
+    assert document["author"] == "bernkastel-wittlich"
+    assert document["product"] == "E-Akte Kommunal" and document["version"] == "3.2" and document["vendor"] == "Beispiel AG"
+    assert document["date"] == dt.date.today()
+    assert document["valid_until"] == dt.date(2030, 6, 30)
+    assert document["catalog"]["name"] == "muster" and len(document["catalog"]["sha256"]) == 64
+    own = records(ws, "bernkastel-wittlich")
+    answered = {req for (req, target), r in own.items() if target == "APP-DMS" and r["status"] != "unbearbeitet"}
+    assert {r["requirement"] for r in document["results"]} == answered
+    with_statement = [r for r in document["results"] if own[(r["requirement"], "APP-DMS")].get("statement")]
+    assert with_statement and all("statement" in r for r in with_statement)
+
+
+def test_publish_default_id_and_validity_of_two_years(cli, ws):
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.output)
+    assert document["id"] == "bernkastel-wittlich-e-akte-kommunal-3-2"
+    assert document["valid_until"] == dt.date.today().replace(year=dt.date.today().year + 2).isoformat()
+    assert review_file(ws, document["id"]).is_file()
+
+
+def test_publish_with_aggregate_disclosure_withholds_statements_and_evidence(cli, ws):
+    from ikz_isms.store import read_yaml
+
+    result = publish(cli, "eifelkreis-bitburg-pruem", "APP-FIN", "--id", "eifel-fin")
+    assert result.exit_code == 0, result.stderr
+    assert "Offenlegung aggregate" in result.output
+    document = read_yaml(review_file(ws, "eifel-fin"), roundtrip=False)
+    assert document["disclosure"] == "aggregate"
+    assert document["results"]
+    assert all("statement" not in r and "evidence" not in r for r in document["results"])
+
+
+def test_a_county_with_disclosure_none_cannot_publish(cli, ws):
+    profile = data_dir(ws, "cochem-zell") / "landkreis.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace("disclosure: aggregate", "disclosure: none"), encoding="utf-8")
+    before = snapshot(ws)
+    result = publish(cli, "cochem-zell", "APP-FACH")
+    assert result.exit_code == 4
+    assert "disclosure: none" in result.stderr and "nicht veröffentlicht" in result.stderr
+    assert snapshot(ws) == before
+
+
+def test_publishing_the_same_id_twice_is_refused(cli, ws):
+    assert publish(cli, "bernkastel-wittlich", "APP-DMS", "--id", "twice").exit_code == 0
+    content = review_file(ws, "twice").read_bytes()
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS", "--id", "twice")
+    assert result.exit_code == 4
+    assert "gibt es schon" in result.stderr
+    assert review_file(ws, "twice").read_bytes() == content
+
+
+def test_publish_for_an_unknown_target_is_an_input_error(cli, ws):
+    result = publish(cli, "eifelkreis-bitburg-pruem", "IV-NICHT-DA")
+    assert result.exit_code == 3
+    assert "IV-NICHT-DA" in result.stderr
+
+
+def test_publish_without_own_answers_is_refused(cli, ws):
+    (data_dir(ws, "bernkastel-wittlich") / "pruefungen.yaml").write_text("pruefungen: []\n", encoding="utf-8")
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS")
+    assert result.exit_code == 4
+    assert "nichts zu veröffentlichen" in result.stderr
+    assert not (ws / "catalogs" / "bewertungen" / "bernkastel-wittlich-e-akte-kommunal-3-2.yaml").exists()
+
+
+def test_publish_rejects_a_validity_before_the_date(cli):
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS", "--valid-until", "2020-01-01")
+    assert result.exit_code == 2
+    assert "--valid-until" in result.stderr
+
+
+# --- adopt --------------------------------------------------------------------------------
+
+
+def test_adopt_inherits_records_with_provenance_and_keeps_local_overrides(cli, ws):
+    before = records(ws, ADOPTER)
+    journal_before = len(journal_entries(ws, ADOPTER))
+    result = adopt(cli)
+    assert result.exit_code == 0, result.stderr
+    assert "4 Prüfeinträge geerbt" in result.output
+    assert "Eigene Einträge behalten (2): APP.3.1.A4 (ja), APP.3.1.A14 (ja)" in result.output
+    after = records(ws, ADOPTER)
+    for req in ("APP.3.1.A1", "APP.3.1.A7", "APP.3.1.A20", "APP.3.1.A22"):
+        record = after[(req, "APP-FIN")]
+        assert record["provenance"] == f"review:{EXAMPLE}"
+        assert record["checked"] == dt.date(2026, 3, 16)
+        assert f"catalogs/bewertungen/{EXAMPLE}.yaml" in record["evidence"]
+    assert after[("APP.3.1.A20", "APP-FIN")]["status"] == "teilweise"
+    assert "bernkastel-wittlich:DMS:ISMS/2026-051" in after[("APP.3.1.A1", "APP-FIN")]["evidence"]
+    for req in ("APP.3.1.A4", "APP.3.1.A14"):
+        assert after[(req, "APP-FIN")] == before[(req, "APP-FIN")]
+    entries = journal_entries(ws, ADOPTER)[journal_before:]
+    assert len(entries) == 4
+    assert {e["actor"] for e in entries} == {"isb-eifel"}
+    assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in entries)
+    from ikz_isms import journal
+
+    assert journal.verify(data_dir(ws, ADOPTER) / "journal.jsonl") == []
+
+
+def test_adopted_review_is_listed_with_its_adopter(cli):
+    assert adopt(cli).exit_code == 0
+    (entry,) = json.loads(cli("review", "list", "--format", "json").output)["reviews"]
+    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 4}]
+    assert f"{ADOPTER}/APP-FIN (4)" in cli("review", "list").output
+
+
+def test_adopting_again_changes_nothing(cli, ws):
+    assert adopt(cli).exit_code == 0
+    journal_before = len(journal_entries(ws, ADOPTER))
+    result = adopt(cli, "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert report["adopted"] == [] and report["unchanged"] == 4
+    assert len(journal_entries(ws, ADOPTER)) == journal_before
+
+
+def test_an_override_after_adoption_is_kept_on_the_next_adoption(cli, ws):
+    assert adopt(cli).exit_code == 0
+    assert cli("assess", "set", "APP.3.1.A20", "APP-FIN", "ja", "--county", ADOPTER,
+               "--statement", "WAF im Blockiermodus").exit_code == 0
+    assert records(ws, ADOPTER)[("APP.3.1.A20", "APP-FIN")]["provenance"] == "own"
+    result = adopt(cli, "--format", "json")
+    assert {"requirement": "APP.3.1.A20", "status": "ja"} in json.loads(result.output)["kept"]
+    assert records(ws, ADOPTER)[("APP.3.1.A20", "APP-FIN")]["statement"] == "WAF im Blockiermodus"
+
+
+def test_adopt_refuses_a_review_made_against_another_catalog(cli, ws):
+    path = review_file(ws)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sha256: 28e32fda", "sha256: 00000000"), encoding="utf-8")
+    before = snapshot(ws)
+    result = adopt(cli)
+    assert result.exit_code == 4
+    assert "nicht übertragbar" in result.stderr and "Katalog" in result.stderr
+    assert snapshot(ws) == before
+
+
+def test_adopt_refuses_an_expired_review_unless_forced(cli, ws):
+    set_valid_until(ws, dt.date.today() - dt.timedelta(days=10))
+    before = snapshot(ws)
+    result = adopt(cli)
+    assert result.exit_code == 4
+    assert "abgelaufen" in result.stderr and "--force" in result.stderr
+    assert snapshot(ws) == before
+    forced = adopt(cli, "--force")
+    assert forced.exit_code == 0
+    assert "abgelaufen" in forced.stderr
+
+
+def test_adopt_unknown_review_or_target_is_an_input_error(cli, ws):
+    before = snapshot(ws)
+    unknown = cli("review", "adopt", "gibt-es-nicht", "--county", ADOPTER, "--target", "APP-FIN")
+    assert unknown.exit_code == 3 and EXAMPLE in unknown.stderr
+    no_target = cli("review", "adopt", EXAMPLE, "--county", ADOPTER, "--target", "APP-XYZ")
+    assert no_target.exit_code == 3 and "APP-XYZ" in no_target.stderr
+    assert snapshot(ws) == before
+
+
+def test_adopt_onto_a_target_without_those_bausteine_is_refused(cli, ws):
+    result = cli("review", "adopt", EXAMPLE, "--county", ADOPTER, "--target", "IV")
+    assert result.exit_code == 4
+    assert "modelliert" in result.stderr
+
+
+# --- stale inherited records and check ------------------------------------------------------
+
+
+def review_findings(ws: Path) -> list[dict]:
+    """What ``check`` reports from the review rules (run alone: the full check takes seconds)."""
+    from ikz_isms.checks import CheckContext
+    from ikz_isms.commands.review import expired_rule, files_rule
+    from ikz_isms.plugins import get_plugin_manager
+    from ikz_isms.workspace import Workspace
+
+    ctx = CheckContext(Workspace.load(ws), get_plugin_manager(ws))
+    return [f.as_dict() for rule in (files_rule, expired_rule) for f in rule(ctx)]
+
+
+def test_check_is_clean_after_adopting_the_example(cli):
+    assert adopt(cli).exit_code == 0
+    result = cli("check", "--format", "json")
+    assert result.exit_code == 0
+    assert not [f for f in json.loads(result.output)["findings"] if f["rule"].startswith("review.")]
+
+
+def test_expired_review_flags_inherited_records_for_recheck(cli, ws):
+    assert adopt(cli).exit_code == 0
+    set_valid_until(ws, dt.date.today() - dt.timedelta(days=1))
+    (finding,) = review_findings(ws)
+    assert finding["rule"] == "review.expired" and finding["severity"] == "warning"
+    assert "Eifelkreis Bitburg-Prüm, Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen" in finding["message"]
+    assert finding["file"].endswith("pruefungen.yaml")
+
+
+def test_a_new_major_version_supersedes_the_adopted_review(cli, ws):
+    from ikz_isms.assess import load_county_data
+    from ikz_isms.assess.reviews import stale_inherited
+    from ikz_isms.county import load_counties
+    from ikz_isms.plugins import get_plugin_manager
+    from ikz_isms.workspace import Workspace
+
+    assert adopt(cli).exit_code == 0
+    newer = review_file(ws, "bernkastel-wittlich-finanzsoftware-6-0")
+    newer.write_text(
+        review_file(ws).read_text(encoding="utf-8")
+        .replace(f"id: {EXAMPLE}", "id: bernkastel-wittlich-finanzsoftware-6-0")
+        .replace("version: '5.1'", "version: '6.0'"),
+        encoding="utf-8",
+    )
+    listed = json.loads(cli("review", "list", "--format", "json").output)["reviews"]
+    assert {r["id"]: r["superseded_by"] for r in listed}[EXAMPLE] == "bernkastel-wittlich-finanzsoftware-6-0"
+    assert [f["rule"] for f in review_findings(ws)] == ["review.superseded"]
+
+    workspace = Workspace.load(ws)
+    county = load_counties(get_plugin_manager(ws), workspace)[ADOPTER]
+    stale = stale_inherited(workspace, load_county_data(county))
+    assert len(stale) == 4
+    assert {s.reason for s in stale} == {"superseded"}
+    assert {s.by for s in stale} == {"bernkastel-wittlich-finanzsoftware-6-0"}
+
+
+def test_records_from_a_missing_review_are_flagged(cli, ws):
+    assert adopt(cli).exit_code == 0
+    review_file(ws).unlink()
+    assert [f["rule"] for f in review_findings(ws)] == ["review.unknown"]
+
+
+def test_a_broken_review_file_is_a_check_error_and_an_input_error(cli, ws):
+    path = review_file(ws)
+    path.write_text(path.read_text(encoding="utf-8").replace("status: teilweise", "status: vielleicht"), encoding="utf-8")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "review.file" in result.output and "vielleicht" in result.output
+    listed = cli("review", "list")
+    assert listed.exit_code == 3
+    assert f"{EXAMPLE}.yaml" in listed.stderr and "Zeile" in listed.stderr
+    assert "Traceback" not in listed.stderr
+
+
+def test_records_from_a_broken_review_are_not_reported_as_missing(cli, ws):
+    assert adopt(cli).exit_code == 0
+    path = review_file(ws)
+    path.write_text(path.read_text(encoding="utf-8").replace("valid_until: 2028-03-15", "valid_until: 2028-02-30"), encoding="utf-8")
+    findings = review_findings(ws)
+    assert [(f["rule"], f["severity"]) for f in findings] == [("review.file", "error")]
+    assert "2028-02-30" in findings[0]["message"]
+
+
+def test_a_review_whose_file_name_differs_from_its_id_is_rejected(cli, ws):
+    review_file(ws).rename(review_file(ws, "anders"))
+    result = cli("review", "list")
+    assert result.exit_code == 3
+    assert "anders.yaml" in result.stderr and f"{EXAMPLE}.yaml" in result.stderr
+
+
+def test_major_version():
+    assert major_version("5.1") == 5
+    assert major_version("v12.0.3") == 12
+    assert major_version("2026-R2") == 2026
+    assert major_version("Frühjahr") is None
