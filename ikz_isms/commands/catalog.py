@@ -8,12 +8,10 @@ from typing import Any
 
 import click
 
-from ..errors import InputError, NotFoundError, RefusedError, UsageError
+from ..errors import InputError, NotFoundError
 from ..hookspecs import hookimpl
 from ..output import emit_json, format_de, format_option, print_table, progress_bar
 
-STORED_FORMAT = "oscal-json"
-_PIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 GROUP_KIND_NAMES = {
     "layer": "Schicht",
     "baustein": "Baustein",
@@ -283,71 +281,16 @@ def _level_counts(cat) -> list[tuple[str, int, int]]:
 def import_catalog(app, source: Path, name: str | None, format_in: str | None, force: bool,
                    fmt: str) -> None:
     """Katalog SOURCE importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
-    import datetime
-    import hashlib
-    import json
-
-    from ..catalog import load_catalog, oscal
-    from ..store import atomic_write, locked, sha256_file
-    from ..workspace import Workspace
+    from ..catalog import load_catalog
+    from ..catalog.pinning import check_pin_name, pin_catalog
 
     workspace = app.workspace
     name = name or _slug(source.stem)
-    if not _PIN_NAME.match(name):
-        raise UsageError(
-            f"ungültiger Katalogname '{name}': erlaubt sind Buchstaben, Ziffern, '.', '_' und '-'."
-        )
+    check_pin_name(name)
     with progress_bar(f"Importiere {source.name}") as update:
         cat = load_catalog(source, app.pm, progress=update, format_name=format_in)
-    payload = (json.dumps(oscal.to_oscal(cat), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    digest = hashlib.sha256(payload).hexdigest()
-
-    with locked(workspace.config_path):
-        # re-read under the lock so a concurrent import is not lost
-        workspace = Workspace.load(workspace.root)
-        pin = workspace.pins.get(name)
-        relative = pin.file if pin else f"catalogs/{name}.json"
-        target = workspace.root / relative
-        unchanged = (
-            pin is not None and pin.sha256 == digest
-            and target.is_file() and sha256_file(target) == digest
-        )
-        if pin is not None and pin.sha256 != digest and not force:
-            raise RefusedError(
-                f"Katalog '{name}' ist bereits mit anderem Inhalt eingetragen "
-                f"(sha256 {pin.sha256[:12]} statt {digest[:12]}); ersetzen mit --force.",
-                path=str(workspace.config_path),
-            )
-        if pin is None and target.exists() and not force:
-            raise RefusedError(
-                "Datei existiert bereits, ist aber kein eingetragener Katalog; "
-                "anderen --name wählen oder mit --force überschreiben.",
-                path=str(target),
-            )
-        if not unchanged:
-            previous = target.read_bytes() if target.is_file() else None
-            atomic_write(target, payload)
-            try:
-                catalogs = workspace.config["catalogs"]
-                if not catalogs and getattr(catalogs, "fa", None) is not None:
-                    catalogs.fa.set_block_style()
-                catalogs[name] = {
-                    "file": relative,
-                    "title": cat.title,
-                    "source": source.name,
-                    "version": str(cat.version or ""),
-                    "format": STORED_FORMAT,
-                    "sha256": digest,
-                    "imported": datetime.date.today().isoformat(),
-                }
-                workspace.save()
-            except BaseException:
-                # the catalog file without its pin would be an orphan: put the old one back
-                if previous is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    atomic_write(target, previous)
-                raise
+    result = pin_catalog(workspace, cat, name=name, source_name=source.name, force=force)
+    relative, digest, unchanged = result.file, result.sha256, result.unchanged
 
     levels = _level_counts(cat)
     active = sum(a for _, a, _ in levels)
