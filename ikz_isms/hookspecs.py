@@ -64,3 +64,42 @@ def ikz_register_counties(register):
     the directory holding the county's YAML data (target objects, check records, plan,
     journal). A county key may be registered only once. Returns nothing.
     """
+
+
+@hookspec
+def ikz_register_contracts(register):
+    """Contribute a county's own contracts and its call-offs against the Verbund's contracts.
+
+    Fires whenever contracts are needed (``contracts``, ``costs``, ``export ocds``,
+    ``check``). Call ``register(path)`` once per YAML file. A file with an ``id`` is a
+    contract (``kind: single`` with ``owner`` for the county's own contract, or a
+    ``framework``) following ``ikz_isms/schemas/contract.schema.json``; a file with only
+    ``calloffs`` lists call-offs (Abrufe), each naming its ``contract``, following
+    ``calloffs.schema.json``. The Verbund's framework contracts themselves live in the
+    workspace's ``catalogs/vertraege/``. A file may be registered only once. Returns nothing.
+    """
+
+
+@hookspec
+def ikz_customise_report(kind, county, register):
+    """Customise a PDF report: letterhead, logo, signature block, extra sections.
+
+    Fires once per PDF while ``ikz-isms report`` builds it. ``kind`` is ``"county"``,
+    ``"plan"`` or ``"verbund"``; ``county`` is the ``ikz_isms.county.County`` the report is
+    about (``None`` for the Verbund report) — a county plugin usually answers only for its
+    own ``county.key``. Call ``register(part, value)`` with plain data (all text is printed
+    literally, never as markup):
+
+    * ``register("letterhead", ["Kreisverwaltung …", "Referat …"])`` — lines above the title
+      on the cover page (once per report);
+    * ``register("logo", path)`` — a PNG or JPEG drawn at the top right of the cover page
+      (once per report);
+    * ``register("signature", [("Ort, Datum", ""), ("Landrat", "Name")])`` — the signature
+      block at the end: (role, name) pairs, each with a line to sign on (once per report);
+    * ``register("section", {"title": "...", "paragraphs": [...], "table": {"header": [...],
+      "rows": [[...], ...]}})`` — an extra section appended before the signature block
+      (``table`` optional; any number of sections).
+
+    A second letterhead, logo or signature for the same report is rejected with the names
+    of both plugins. Returns nothing.
+    """

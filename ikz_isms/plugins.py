@@ -48,6 +48,8 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.record_rules",
     "ikz_isms.commands.contracts",
     "ikz_isms.checks.contract_rules",
+    "ikz_isms.commands.tender",
+    "ikz_isms.checks.tender_rules",
 )
 
 

@@ -140,6 +140,44 @@ def test_hook_ikz_register_counties(workspace, run_cli):
     assert "Landkreis Muster" in result.output
 
 
+def test_hook_ikz_register_contracts(workspace, run_cli):
+    vertraege = workspace / "catalogs" / "vertraege"
+    vertraege.mkdir()
+    (vertraege / "rv-demo.yaml").write_text(
+        "id: rv-demo\ntitle: Demo-Rahmenvertrag\nkind: framework\nparticipants: [musterkreis]\n"
+        "term: {start: 2026-01-01, end: 2027-12-31}\nceiling: '1000.00'\n",
+        encoding="utf-8",
+    )
+    data = workspace / "plugins" / "musterkreis-vertraege"
+    data.mkdir()
+    (data / "eigener-vertrag.yaml").write_text(
+        "id: ev-muster-mdm\ntitle: Eigener MDM-Vertrag\nkind: single\nowner: musterkreis\n"
+        "category: mobilgeraeteverwaltung\nterm: {start: 2025-01-01, end: 2027-12-31}\n",
+        encoding="utf-8",
+    )
+    (data / "abrufe.yaml").write_text(
+        "calloffs:\n  - {contract: rv-demo, id: M1, county: musterkreis, date: 2026-03-01, amount: '250.00'}\n",
+        encoding="utf-8",
+    )
+    write_plugin(
+        workspace,
+        "musterkreis_vertraege",
+        f"""
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_contracts(register):
+            register({str(data / "eigener-vertrag.yaml")!r})
+            register({str(data / "abrufe.yaml")!r})
+        """,
+    )
+    result = run_cli("contracts", "list", "--date", "2026-11-24", "--format", "json", cwd=workspace)
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in json.loads(result.output)["contracts"]}
+    assert rows["ev-muster-mdm"]["owner"] == "musterkreis"
+    assert rows["rv-demo"]["consumed"] == "250.00"
+
+
 def test_every_hook_has_a_test():
     names = {name for name, _, _ in hook_specs()}
     tested = {name[len("test_hook_"):] for name in globals() if name.startswith("test_hook_")}
@@ -321,3 +359,38 @@ def test_hookimpl_marker_is_public():
 
     assert ikz_isms.hookimpl is hookspecs.hookimpl
     assert hookspecs.hookimpl.project_name == "ikz_isms"
+
+
+def test_hook_ikz_customise_report(example_workspace, run_cli, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    write_plugin(
+        example_workspace,
+        "briefkopf",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_customise_report(kind, county, register):
+            register("section", {"title": "Zusatzkapitel", "paragraphs": ["Text <i>wörtlich</i>"]})
+            register("letterhead", ["Kreisverwaltung Musterstadt", f"Bericht: {kind}"])
+        """,
+    )
+    write_plugin(
+        example_workspace,
+        "zweiter",
+        """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_customise_report(kind, county, register):
+            register("letterhead", ["Doppelt"])
+        """,
+    )
+    out = tmp_path / "r.pdf"
+    result = run_cli("report", "verbund", "-o", str(out), cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "zweiter" in result.stderr and "briefkopf" in result.stderr
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(str(out)).pages)
+    assert "Zusatzkapitel" in text and "Text <i>wörtlich</i>" in text
+    # one letterhead wins, the second is rejected and reported with both plugin names
+    assert ("Doppelt" in text) != ("Bericht: verbund" in text)

@@ -196,13 +196,28 @@ county_option = click.option(
 @click.option("--max-age", type=click.IntRange(min=0), default=0, show_default=True,
               help="Mit --interactive: Einträge, die älter als so viele Tage sind, erneut abfragen (0 = nur offene).")
 @click.option("--actor", help="Name für das Journal (sonst IKZ_ISMS_ACTOR oder Benutzername).")
+@click.option("--verbund", is_flag=True,
+              help="Verbund-Übersicht: alle Landkreise je Schicht/Praktik, Verlauf, gemeinsame Lücken (nach Freigabe).")
+@click.option("--pseudonymise", is_flag=True, help="Mit --verbund: Landkreisnamen durch Pseudonyme ersetzen.")
 @format_option()
 @click.pass_context
-def assess(ctx, county, approach, by_group, fail_on_basis_gaps, interactive, target, max_age, actor, fmt):
+def assess(ctx, county, approach, by_group, fail_on_basis_gaps, interactive, target, max_age, actor, verbund,
+           pseudonymise, fmt):
     """IT-Grundschutz-Check: Erfüllung je Vorgehensweise und Schicht, offene Basis-Anforderungen."""
     if ctx.invoked_subcommand is not None:
         return None
     app = ctx.obj
+    if pseudonymise and not verbund:
+        raise UsageError("--pseudonymise gilt nur mit --verbund.")
+    if verbund:
+        from .assess_verbund import show_verbund
+
+        # IKZ_ISMS_COUNTY names the ISB's own county; only an explicit --county conflicts
+        explicit = ctx.get_parameter_source("county") == click.core.ParameterSource.COMMANDLINE
+        if (county and explicit) or interactive:
+            raise UsageError("--verbund zeigt alle Landkreise; --county und --interactive passen nicht dazu.")
+        show_verbund(app, _select_counties(app, None), approach, pseudonymise, fmt)
+        return None
     if interactive:
         from .assess_walk import walk
 

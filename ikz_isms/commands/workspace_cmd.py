@@ -21,9 +21,10 @@ catalogs: {{}}
 """
 
 GITIGNORE = """\
-# erzeugte Ausgaben und Sperrdateien
+# erzeugte Ausgaben, Sperrdateien und abgeleiteter Cache
 /out/
 .*.lock
+.ikz-cache/
 """
 
 

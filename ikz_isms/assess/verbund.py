@@ -1,0 +1,329 @@
+"""The Verbund view: counties × layers/practices, fulfilment per approach, trend, shared gaps.
+
+Pure functions in two steps:
+
+1. :func:`county_figures` turns one county's :class:`~ikz_isms.assess.Assessment` and its
+   journal into plain, JSON-ready figures (all detail; this is what the derived cache keeps).
+2. :func:`verbund_view` combines the figures of all counties into the document
+   ``assess --verbund`` shows: it applies each county's disclosure policy, groups counties
+   by catalog pin (content hash) so only like is compared with like, pseudonymises names on
+   request and lists the gaps several counties share.
+
+Trend (from the journal, see ``docs/verbund.md``): the current records are the state
+*now*; walking the journal from its newest entry to its oldest and undoing each change
+(``new`` → ``old``) gives the state at every earlier moment. The state is sampled at the
+end of every calendar quarter since the first journal entry. Applicability is today's
+modelling throughout, so a point says "how much of what applies today was fulfilled then".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from typing import Any, Iterable, Mapping
+
+from .modelling import APPROACH_LABELS, APPROACHES, approaches_for
+from .records import DONE_STATUSES, STATUSES
+from .summary import FULFILMENT_RULE
+
+#: bump when the figures' shape or meaning changes, so derived caches are rebuilt
+FIGURES_FORMAT = 1
+
+OPEN_STATUSES = ("unbearbeitet", "teilweise", "nein")
+NO_DISCLOSURE = "keine Freigabe"
+TREND_METHOD = (
+    "Verlauf aus dem Journal: vom aktuellen Stand der Prüfeinträge rückwärts jede Änderung "
+    "(neu → alt) zurückgenommen; Stand am Ende jedes Quartals seit dem ersten Journaleintrag; "
+    "anwendbar ist durchgehend die heutige Modellierung; Änderungen ohne Journaleintrag "
+    "(Handbearbeitung) erscheinen, als hätten sie immer gegolten"
+)
+
+
+def quarter_label(day: _dt.date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1}/{day.year}"
+
+
+def quarter_ends(first: _dt.date, today: _dt.date) -> list[_dt.date]:
+    """Ends of the quarters from ``first``'s up to the last one completed before ``today``."""
+    ends = []
+    year, quarter = first.year, (first.month - 1) // 3
+    while True:
+        end_month = quarter * 3 + 3
+        end = _dt.date(year, end_month, 31 if end_month in (3, 12) else 30)
+        if end >= today:
+            return ends
+        ends.append(end)
+        year, quarter = (year + 1, 0) if quarter == 3 else (year, quarter + 1)
+
+
+def _status(value: Any) -> str:
+    return value if value in STATUSES else "unbearbeitet"
+
+
+def _record_status(record: Any) -> str:
+    """Status of a journaled record value (``None``: the record did not exist)."""
+    if not isinstance(record, Mapping):
+        return "unbearbeitet"
+    return _status(record.get("status"))
+
+
+def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *, journal_intact: bool,
+                   today: _dt.date) -> dict[str, Any]:
+    """All figures of one county, JSON-ready; disclosure is applied later by :func:`verbund_view`."""
+    catalog = assessment.catalog
+    records = assessment.data.records
+    approaches = approaches_for(catalog)
+    order = {rid: index for index, rid in enumerate(catalog.requirements)}
+    layer_of: dict[str | None, Any] = {}
+    totals = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
+    layers: dict[str, dict[str, dict[str, int]]] = {}
+    open_reqs: dict[str, dict[str, Any]] = {}
+    current: dict[tuple[str, str], str] = {}
+    applies: dict[tuple[str, str], frozenset[str]] = {}
+    for pair in assessment.pairs:
+        if not pair.approaches:
+            continue
+        req = pair.requirement
+        record = records.get(req.id, pair.target.id)
+        status = _status(record.status) if record is not None else "unbearbeitet"
+        current[pair.key] = status
+        applies[pair.key] = pair.approaches
+        if req.group not in layer_of:
+            layer_of[req.group] = catalog.top_group(req.group)
+        layer = layer_of[req.group]
+        layer_counts = layers.setdefault(layer.id if layer else "", {a: dict.fromkeys(STATUSES, 0) for a in approaches})
+        for approach in pair.approaches:
+            totals[approach][status] += 1
+            layer_counts[approach][status] += 1
+        if status in OPEN_STATUSES:
+            entry = open_reqs.setdefault(req.id, {"title": req.title, "order": order.get(req.id, 0), "approaches": set()})
+            entry["approaches"].update(pair.approaches)
+    group_order = {gid: index for index, gid in enumerate(catalog.groups)}
+    layer_titles = {}
+    for gid in sorted(layers, key=lambda g: group_order.get(g, len(group_order))):
+        group = catalog.groups.get(gid)
+        layer_titles[gid] = [group.title if group else "ohne Gruppe", group_order.get(gid, len(group_order))]
+    pin = assessment.pin
+    return {
+        "format": FIGURES_FORMAT,
+        "world": catalog.world,
+        "catalog": {
+            "name": pin.name if pin else None,
+            "title": catalog.title,
+            "version": pin.version if pin else catalog.version,
+            "sha256": pin.sha256 if pin else None,
+        },
+        "targets": len(assessment.data.targets),
+        "approaches": totals,
+        "layers": {gid: layers[gid] for gid in layer_titles},
+        "layer_titles": layer_titles,
+        "open": {rid: {**e, "approaches": sorted(e["approaches"])} for rid, e in open_reqs.items()},
+        "trend": trend(current, applies, totals, journal_entries, today),
+        "journal": {"entries": len(journal_entries), "intact": journal_intact},
+    }
+
+
+def trend(current: dict[tuple[str, str], str], applies: dict[tuple[str, str], frozenset[str]],
+          totals: Mapping[str, Mapping[str, int]], entries: list[Mapping[str, Any]],
+          today: _dt.date) -> list[dict[str, Any]]:
+    """Fulfilled/applicable per approach at each quarter end since the first journal entry, then now.
+
+    The last point ("aktuell") carries no date, so cached figures stay valid all quarter.
+    """
+    fulfilled = {a: sum(counts[s] for s in DONE_STATUSES) for a, counts in totals.items()}
+    applicable = {a: sum(counts.values()) for a, counts in totals.items()}
+    now = {"date": None, "label": "aktuell", "fulfilled": dict(fulfilled), "applicable": applicable}
+    dated = [e for e in entries if isinstance(e.get("time"), str) and len(e["time"]) >= 10]
+    if not dated:
+        return [now]
+    first = min(_dt.date.fromisoformat(e["time"][:10]) for e in dated)
+    state = dict(current)
+    points = [now]
+    position = len(dated)
+    for end in reversed(quarter_ends(first, today)):
+        boundary = end.isoformat()
+        # undo, newest first, every change made after this quarter's last day
+        while position > 0 and dated[position - 1]["time"][:10] > boundary:
+            position -= 1
+            entry = dated[position]
+            key = _pair_key(entry.get("record"))
+            if key not in applies:
+                continue
+            before, after = _record_status(entry.get("old")), state[key]
+            state[key] = before
+            change = (before in DONE_STATUSES) - (after in DONE_STATUSES)
+            if change:
+                for approach in applies[key]:
+                    fulfilled[approach] += change
+        points.append({"date": boundary, "label": quarter_label(end), "fulfilled": dict(fulfilled),
+                       "applicable": applicable})
+    points.reverse()
+    return points
+
+
+def _pair_key(record: Any) -> tuple[str, str] | None:
+    if not isinstance(record, str) or "@" not in record:
+        return None
+    requirement, target = record.rsplit("@", 1)
+    return requirement, target
+
+
+def _alphabetic(index: int) -> str:
+    """A, B, …, Z, AA, AB, … (spreadsheet column style)."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def pseudonyms(keys: Iterable[str], secret: str) -> dict[str, str]:
+    """Stable pseudonyms "Landkreis A", "B", … assigned in the order of a keyed hash of each key.
+
+    The same keys and secret always give the same labels; the order of the labels follows
+    the hash, not the names or the membership list. With a secret not known to the reader
+    the hash cannot be recomputed, so the order reveals nothing (see docs/verbund.md).
+    """
+    def digest(key: str) -> str:
+        return hashlib.sha256(f"{secret}\x00{key}".encode("utf-8")).hexdigest()
+
+    ordered = sorted(set(keys), key=lambda k: (digest(k), k))
+    return {key: f"Landkreis {_alphabetic(index)}" for index, key in enumerate(ordered)}
+
+
+def _ratio(done: int, total: int) -> float | None:
+    return round(done / total, 4) if total else None
+
+
+def _tally(counts: Mapping[str, int], *, detail: bool) -> dict[str, Any]:
+    applicable = sum(counts.values())
+    fulfilled = sum(counts[s] for s in DONE_STATUSES)
+    result: dict[str, Any] = {"applicable": applicable, "fulfilled": fulfilled, "fulfilment": _ratio(fulfilled, applicable)}
+    if detail:
+        result["status"] = dict(counts)
+    return result
+
+
+def _catalog_label(catalog: Mapping[str, Any]) -> str:
+    sha = (catalog.get("sha256") or "")[:12]
+    return f"{catalog.get('name')} „{catalog.get('title')}“ ({catalog.get('version')}, sha256 {sha or '–'})"
+
+
+def verbund_view(
+    verbund: str,
+    counties: list[tuple[Any, dict[str, Any] | None]],
+    *,
+    approach: str | None = None,
+    pseudonymise: bool = False,
+    secret: str = "",
+    min_shared: int = 2,
+    today: _dt.date | None = None,
+) -> dict[str, Any]:
+    """The Verbund document from (profile, figures) per county; figures ``None`` for disclosure none.
+
+    Counties are grouped by catalog content hash; figures of different groups are never
+    put side by side, and every group after the first says why (``comparable``).
+    """
+    names = pseudonyms([p.key for p, _ in counties], secret) if pseudonymise else {p.key: p.name for p, _ in counties}
+    groups: dict[str, dict[str, Any]] = {}
+    hidden = []
+    for profile, figures in counties:
+        if profile.disclosure == "none" or figures is None:
+            hidden.append({"name": names[profile.key], "disclosure": "none", "status": NO_DISCLOSURE})
+            continue
+        sha = figures["catalog"]["sha256"] or f"ohne-pin:{figures['catalog']['name']}"
+        group = groups.setdefault(sha, _new_group(figures, approach))
+        group["counties"].append(_county_entry(profile, figures, names[profile.key], group, today))
+    result_groups = []
+    for index, group in enumerate(groups.values()):
+        _finish_group(group, min_shared, pseudonymise)
+        if index:
+            first = result_groups[0]["catalog"]
+            group["comparable"] = (
+                f"nicht vergleichbar: anderer Katalogstand {_catalog_label(group['catalog'])} als "
+                f"Gruppe 1 ({_catalog_label(first)}); die Werte der Gruppen dürfen nicht verglichen werden."
+            )
+        result_groups.append(group)
+    for group in result_groups:
+        group.pop("approach_ids")
+    if pseudonymise:
+        for group in result_groups:
+            group["counties"].sort(key=lambda c: (len(c["name"]), c["name"]))
+        hidden.sort(key=lambda c: (len(c["name"]), c["name"]))
+    return {
+        "verbund": verbund,
+        "rule": FULFILMENT_RULE,
+        "trend_method": TREND_METHOD,
+        "pseudonymised": pseudonymise,
+        "approach": approach,
+        "comparable": len(result_groups) <= 1,
+        "groups": result_groups,
+        "not_disclosed": hidden,
+    }
+
+
+def _new_group(figures: dict[str, Any], approach: str | None) -> dict[str, Any]:
+    world = figures["world"]
+    ids = [a for a in APPROACHES[world] if approach in (None, a)]
+    return {
+        "catalog": {**figures["catalog"], "world": world},
+        "comparable": None,
+        "note": None if ids else f"Vorgehensweise '{approach}' gibt es in diesem Katalog nicht; keine Werte.",
+        "approaches": [{"id": a, "label": APPROACH_LABELS[a]} for a in ids],
+        "approach_ids": ids,
+        "layers": {},
+        "counties": [],
+        "shared_gaps": [],
+        "_open": {},
+    }
+
+
+def _county_entry(profile: Any, figures: dict[str, Any], name: str, group: dict[str, Any],
+                  today: _dt.date | None) -> dict[str, Any]:
+    ids = group["approach_ids"]
+    full = profile.disclosure == "full"
+    entry: dict[str, Any] = {
+        "name": name,
+        "disclosure": profile.disclosure,
+        "approaches": {a: _tally(figures["approaches"][a], detail=full) for a in ids},
+        "trend": [
+            {"date": p["date"] or (today.isoformat() if today else None), "label": p["label"],
+             "fulfilment": {a: _ratio(p["fulfilled"][a], p["applicable"][a]) for a in ids}}
+            for p in figures["trend"]
+        ],
+    }
+    if not full:
+        return entry
+    entry["targets"] = figures["targets"]
+    entry["layers"] = {
+        gid: {a: _tally(counts[a], detail=False) for a in ids} for gid, counts in figures["layers"].items()
+    }
+    for gid, (title, position) in figures["layer_titles"].items():
+        group["layers"].setdefault(gid, (position, title))
+    entry["journal"] = figures["journal"]
+    open_here = [rid for rid, e in figures["open"].items() if any(a in ids for a in e["approaches"])]
+    entry["open_requirements"] = len(open_here)
+    for rid in open_here:
+        info = figures["open"][rid]
+        shared = group["_open"].setdefault(rid, {"title": info["title"], "order": info["order"], "counties": []})
+        shared["counties"].append(name)
+    return entry
+
+
+def _finish_group(group: dict[str, Any], min_shared: int, pseudonymise: bool) -> None:
+    gaps = [
+        {"requirement": rid, "title": e["title"], "counties": len(e["counties"]),
+         "names": sorted(e["counties"], key=lambda n: (len(n), n)) if pseudonymise else e["counties"],
+         "_order": e["order"]}
+        for rid, e in group.pop("_open").items()
+        if len(e["counties"]) >= min_shared
+    ]
+    gaps.sort(key=lambda g: (-g["counties"], g["_order"]))
+    for gap in gaps:
+        gap.pop("_order")
+    group["shared_gaps"] = gaps
+    group["shared_gaps_from"] = sum(1 for c in group["counties"] if c["disclosure"] == "full")
+    group["layers"] = [
+        {"id": gid, "title": title} for gid, (_, title) in sorted(group["layers"].items(), key=lambda item: item[1][0])
+    ]

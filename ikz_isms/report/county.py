@@ -1,0 +1,345 @@
+"""The county report (reference documents A.1–A.6 of BSI-Standard 200-2) and the plan alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.platypus import Table, TableStyle
+
+from ..assess.modelling import APPROACH_LABELS, approaches_for
+from ..assess.targets import DIMENSION_NAMES, DIMENSIONS
+from ..output import percent_de
+from . import charts
+from .model import (
+    STATUS_ORDER, Customisation, ReportDate, check_rows, measures, modelling_rows, provenance_de,
+)
+from .pdf import CONTENT_WIDTH, STATUS_TINTS, CondPageBreak, ReportBuilder, cm
+from .text import date_de, escape, euro_de
+
+LAYER_NAME = {"ed2023": "Schicht", "gspp": "Praktik"}
+STATE_TINT = {"umgesetzt": STATUS_TINTS["ja"], "verworfen": STATUS_TINTS["unbearbeitet"]}
+
+
+@dataclass
+class CountyContext:
+    """Everything one county's PDF is made from."""
+
+    assessment: Any
+    figures: dict[str, Any]
+    verbund: str
+    author: str
+    date: ReportDate
+    customisation: Customisation
+
+    @property
+    def county(self) -> Any:
+        return self.assessment.data.county
+
+    @property
+    def world(self) -> str:
+        return self.assessment.catalog.world
+
+
+def _builder(ctx: CountyContext, title: str) -> ReportBuilder:
+    profile = ctx.county.profile
+    return ReportBuilder(
+        title=f"{title} – Landkreis {profile.name}", subject=f"{title}, {ctx.verbund}", author=ctx.author,
+        marking=profile.classification, running_title=f"{title} · Landkreis {profile.name}",
+        date=ctx.date.date, epoch=ctx.date.epoch,
+    )
+
+
+def _cover(doc: ReportBuilder, ctx: CountyContext, title: str, subtitle: str, note: str = "") -> None:
+    profile = ctx.county.profile
+    custom = ctx.customisation
+    head_left = [doc.cell(line, bold=index == 0) for index, line in enumerate(custom.letterhead)]
+    logo = doc.image(custom.logo, 5 * cm, 2.5 * cm) if custom.logo else ""
+    if head_left or logo:
+        doc.add(Table([[head_left, logo]], colWidths=[CONTENT_WIDTH * 0.65, CONTENT_WIDTH * 0.35],
+                      style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                                        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])))
+    doc.space(2.5 * cm)
+    doc.para(title, doc.styles.title)
+    doc.para(subtitle, doc.styles.subtitle)
+    doc.para(f"Landkreis {profile.name}", doc.styles.subtitle)
+    doc.space(1 * cm)
+    pin = ctx.assessment.pin
+    catalog = ctx.assessment.catalog
+    isb = ", ".join(v for v in (profile.isb.get("name"), profile.isb.get("email")) if v) or "–"
+    rows = [
+        ("Landkreis", f"{profile.name}" + (f" (AGS {profile.ags})" if profile.ags else "")),
+        ("Verbund", ctx.verbund),
+        ("Katalog", catalog.title),
+        ("Katalog-Pin", f"{pin.name}, Version {pin.version or catalog.version}" if pin else catalog.version),
+        ("SHA-256 des Katalogs", pin.sha256 if pin else "–"),
+        ("Stand", date_de(ctx.date.date)),
+        ("Verfasst von", ctx.author),
+        ("Informationssicherheitsbeauftragte/r", isb),
+        ("Einstufung", profile.classification),
+    ]
+    doc.table(["Angabe", "Wert"], rows, [0.32, 0.68])
+    if note:
+        doc.space(0.6 * cm)
+        doc.para(note, doc.styles.small)
+
+
+def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
+    figures = ctx.figures
+    approaches = figures["approaches"]
+    doc.heading("Zusammenfassung", new_page=True)
+    doc.para(
+        f"{figures['targets']} Zielobjekte, modelliert auf den Katalog {ctx.assessment.catalog.title}. "
+        "Zählung je Paar aus Anforderung und Zielobjekt.")
+    doc.table(
+        ["Vorgehensweise", "anwendbar", *STATUS_ORDER, "Erfüllung"],
+        [(a["label"], str(a["applicable"]), *(str(a["status"][s]) for s in STATUS_ORDER), percent_de(a["fulfilment"]))
+         for a in approaches],
+        [0.21, 0.12, 0.07, 0.12, 0.11, 0.07, 0.16, 0.14], right=range(1, 8),
+    )
+    doc.space()
+    doc.add(charts.fulfilment_bars(
+        "Erfüllungsgrad je Vorgehensweise", [a["label"] for a in approaches],
+        [[a["fulfilment"] for a in approaches]], ["Erfüllung"]))
+    doc.space()
+    doc.add(charts.status_bars(
+        "Statusverteilung je Vorgehensweise (Anteil der Prüfpunkte, Anzahl im Balken)",
+        [a["label"] for a in approaches], [a["status"] for a in approaches], STATUS_ORDER))
+    layer = LAYER_NAME[ctx.world]
+    layers = figures["layers"]
+    ids = [a["id"] for a in approaches]
+    doc.add(charts.fulfilment_bars(
+        f"Erfüllungsgrad je {layer}", [f"{row['id']} {row['title']}"[:34] for row in layers],
+        [[row["approaches"][a]["fulfilment"] for row in layers] for a in ids],
+        [APPROACH_LABELS[a] for a in ids]))
+    gaps = figures["basis_gaps"]
+    requirement_count = len({g["requirement"] for g in gaps})
+    heading = "Basis-Anforderungen" if ctx.world == "ed2023" else "MUSS-Anforderungen (normal-SdT)"
+    doc.space()
+    doc.para(
+        f"Offene {heading}: {requirement_count} Anforderungen in {len(gaps)} Prüfpunkten. "
+        "Ihr Risiko kann nicht akzeptiert werden." if gaps else f"Offene {heading}: keine.")
+    if plan:
+        from ..assess.plan import totals
+
+        summary = totals(plan, ctx.date.date)
+        doc.para(
+            f"Realisierungsplan: {summary['count']} Maßnahmen, geschätzte Kosten {euro_de(summary['cost'])}, "
+            f"davon überfällig zum {date_de(ctx.date.date)}: {summary['overdue']}.")
+
+
+def _structure(doc: ReportBuilder, ctx: CountyContext) -> None:
+    data = ctx.assessment.data
+    doc.heading("A.1 Strukturanalyse", new_page=True)
+    doc.para("Zielobjekte des Informationsverbunds und ihre Abhängigkeiten („hängt ab von“: läuft auf oder "
+             "braucht das genannte Objekt).")
+    doc.table(
+        ["ID", "Name", "Typ", "Anzahl", "hängt ab von", "Beschreibung"],
+        [(t.id, t.name, t.type, str(t.count), ", ".join(t.depends_on) or "–", t.description or "–")
+         for t in data.targets],
+        [0.1, 0.24, 0.14, 0.07, 0.17, 0.28], right=(3,),
+    )
+
+
+def _need_cell(dim: Any) -> str:
+    text = dim.result
+    if dim.overridden:
+        return f"{text}\n(übersteuert; eigen: {dim.own})"
+    if dim.inherited_from:
+        return f"{text}\n(eigen: {dim.own}; geerbt von {', '.join(dim.inherited_from)})"
+    return text
+
+
+def _needs(doc: ReportBuilder, ctx: CountyContext) -> None:
+    data = ctx.assessment.data
+    doc.heading("A.2 Schutzbedarfsfeststellung", new_page=True)
+    doc.para("Schutzbedarf je Grundwert (normal / hoch / sehr hoch), vererbt nach dem Maximumprinzip entlang "
+             "der Abhängigkeiten; Übersteuerungen mit Begründung (z. B. Verteilungseffekt).")
+    rows = []
+    tints = []
+    for index, target in enumerate(data.targets):
+        need = data.needs[target.id]
+        rows.append((f"{target.id}\n{target.name}", *(_need_cell(need.dims[d]) for d in DIMENSIONS),
+                     need.override_reason or "–"))
+        for column, dim in enumerate(DIMENSIONS, start=1):
+            level = need.dims[dim].result
+            if level != "normal":
+                tints.append((column, index, STATUS_TINTS["teilweise"] if level == "hoch" else STATUS_TINTS["nein"]))
+    doc.table(["Zielobjekt", *(DIMENSION_NAMES[d] for d in DIMENSIONS), "Begründung der Übersteuerung"],
+              rows, [0.24, 0.17, 0.17, 0.17, 0.25], tints=tints)
+
+
+def _modelling(doc: ReportBuilder, ctx: CountyContext) -> None:
+    doc.heading("A.3 Modellierung", new_page=True)
+    approaches = approaches_for(ctx.assessment.catalog)
+    if ctx.world == "ed2023":
+        doc.para("Bausteine des IT-Grundschutz-Kompendiums je Zielobjekt und die Zahl der anwendbaren "
+                 "Anforderungen je Vorgehensweise.")
+        header = ["Zielobjekt", "Bausteine", *(APPROACH_LABELS[a] for a in approaches)]
+    else:
+        doc.para("Zielobjektkategorien (Grundschutz++) je Zielobjekt und die Zahl der anwendbaren "
+                 "Anforderungen je Vorgehensweise.")
+        header = ["Zielobjekt", "Zielobjektkategorien", *(APPROACH_LABELS[a] for a in approaches)]
+    rows = []
+    for target, modules, counts in modelling_rows(ctx.assessment):
+        listing = "\n".join(f"{mid} {title}" if ctx.world == "ed2023" else mid for mid, title in modules) or "–"
+        rows.append((f"{target.id}\n{target.name}", listing, *(str(counts[a]) for a in approaches)))
+    share = 0.42 / len(approaches)
+    doc.table(header, rows, [0.25, 0.33, *([share] * len(approaches))], right=range(2, 2 + len(approaches)))
+    for problem in ctx.assessment.problems:
+        doc.para(f"Hinweis zur Modellierung: {problem.message}", doc.styles.small)
+
+
+def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
+    doc.heading("A.4 Ergebnis des IT-Grundschutz-Checks", new_page=True)
+    doc.para("Je Zielobjekt und Anforderung: Status, Umsetzung (bei „entbehrlich“ mit Begründung), "
+             "Verantwortliche, Prüfdatum und Herkunft (eigene Prüfung oder übernommene gemeinsame Prüfung). "
+             "Stufe: B = Basis, S = Standard, H = erhöhter Schutzbedarf.")
+    rows_by_target = check_rows(ctx.assessment)
+    data = ctx.assessment.data
+    for target in data.targets:
+        rows = rows_by_target.get(target.id) or []
+        doc.heading(f"{target.id} – {target.name}", level=1)
+        counts = {s: 0 for s in STATUS_ORDER}
+        for row in rows:
+            counts[row.status] += 1
+        doc.para(f"{len(rows)} Anforderungen: " + ", ".join(f"{s} {counts[s]}" for s in STATUS_ORDER),
+                 doc.styles.small)
+        if not rows:
+            continue
+        modules: dict[str, list[Any]] = {}
+        for row in rows:
+            modules.setdefault(row.module, []).append(row)
+        # one table per Baustein (Thema in G++): the structure auditors know, and short tables
+        # keep page breaking linear in the number of rows
+        for module, module_rows in modules.items():
+            doc.add(CondPageBreak(4 * cm))
+            doc.para(module, doc.styles.module)
+            _check_table(doc, module_rows)
+
+
+def _check_table(doc: ReportBuilder, rows: list[Any]) -> None:
+    table_rows = []
+    tints = []
+    for index, row in enumerate(rows):
+        record = row.record
+        statement = record.statement if record else ""
+        if record and record.reason:
+            statement = f"{statement}\nBegründung: {record.reason}" if statement else f"Begründung: {record.reason}"
+        if record and record.evidence:
+            statement = f"{statement}\nNachweis: {', '.join(record.evidence)}".lstrip("\n")
+        origin = f"{date_de(record.checked)}\n{provenance_de(record.provenance)}" if record else "–"
+        table_rows.append((
+            doc.cell_markup(f"<b>{escape(row.requirement.id)}</b> {escape(row.requirement.title)}"),
+            row.level, row.status, statement or "–", (record.responsible if record else "") or "–", origin,
+        ))
+        tints.append((2, index, STATUS_TINTS[row.status]))
+    doc.table(["Anforderung", "Stufe", "Status", "Umsetzung / Begründung", "Verantwortlich", "Geprüft, Herkunft"],
+              table_rows, [0.24, 0.06, 0.12, 0.28, 0.15, 0.15], tints=tints)
+
+
+def _risk(doc: ReportBuilder, ctx: CountyContext) -> None:
+    data = ctx.assessment.data
+    doc.heading("A.5 Risikoanalyse", new_page=True)
+    elevated = [t for t in data.targets if data.needs[t.id].elevated]
+    modelled = {p.target.id for p in ctx.assessment.pairs}
+    unmodelled = [t for t in data.targets if t.id not in modelled]
+    doc.para("Die Risikoanalyse nach BSI-Standard 200-3 ist nicht Teil dieses Berichts. Sie ist für die "
+             "folgenden Zielobjekte erforderlich (erhöhter Schutzbedarf oder kein passender Baustein).")
+    rows = [(t.id, t.name, "erhöhter Schutzbedarf: " + ", ".join(
+        f"{DIMENSION_NAMES[d]} {data.needs[t.id].result(d)}" for d in DIMENSIONS if data.needs[t.id].result(d) != "normal"))
+        for t in elevated]
+    rows += [(t.id, t.name, "keine Anforderung modelliert") for t in unmodelled if t not in elevated]
+    if rows:
+        doc.table(["ID", "Zielobjekt", "Anlass"], rows, [0.12, 0.4, 0.48])
+    else:
+        doc.para("Keine.")
+
+
+def plan_table(doc: ReportBuilder, plan: list[Any], today: Any) -> None:
+    from ..assess.plan import totals
+
+    rows = []
+    tints = []
+    for index, measure in enumerate(plan):
+        overdue = measure.is_overdue(today)
+        deadline = date_de(measure.deadline) + ("\nüberfällig" if overdue else "")
+        rows.append((
+            measure.id,
+            doc.cell_markup(f"<b>{escape(measure.title)}</b>"
+                            + (f"<br/>{escape(measure.description)}" if measure.description else "")),
+            f"{measure.requirement}\n{measure.target}", str(measure.priority), measure.responsible or "–",
+            deadline, euro_de(measure.cost), measure.state,
+        ))
+        if overdue:
+            tints.append((5, index, STATUS_TINTS["nein"]))
+        if measure.state in STATE_TINT:
+            tints.append((7, index, STATE_TINT[measure.state]))
+    summary = totals(plan, today)
+    rows.append(("", doc.cell_markup("<b>Summe</b>"), "", "", f"{summary['count']} Maßnahmen",
+                 f"{summary['overdue']} überfällig", doc.cell_markup(f"<b>{escape(euro_de(summary['cost']))}</b>"), ""))
+    doc.table(["Nr.", "Maßnahme", "Anforderung, Zielobjekt", "Prio.", "Verantwortlich", "Frist", "Kosten", "Stand"],
+              rows, [0.07, 0.25, 0.14, 0.06, 0.15, 0.11, 0.12, 0.10], right=(3, 6), tints=tints)
+
+
+def _plan(doc: ReportBuilder, ctx: CountyContext, plan: list[Any], *, new_page: bool = True) -> None:
+    doc.heading("A.6 Realisierungsplan", new_page=new_page)
+    doc.para("Je Lücke (nein/teilweise) eine Maßnahme mit Zielobjekt, Verantwortlichen, Frist und geschätzten "
+             "Kosten. Priorität 1 ist die höchste: Basis-Anforderungen zuerst, dann nach Schutzbedarf. "
+             f"Überfällig: Frist vor dem {date_de(ctx.date.date)} und noch nicht umgesetzt.")
+    if not plan:
+        doc.para("Keine Maßnahmen: der IT-Grundschutz-Check zeigt keine Lücken.")
+        return
+    plan_table(doc, plan, ctx.date.date)
+
+
+def _extras(doc: ReportBuilder, ctx: CountyContext) -> None:
+    for section in ctx.customisation.sections:
+        doc.heading(section.title, new_page=True)
+        for paragraph in section.paragraphs:
+            doc.para(paragraph)
+        if section.header:
+            doc.table(section.header, section.rows, [1 / len(section.header)] * len(section.header))
+
+
+def _signature(doc: ReportBuilder, ctx: CountyContext) -> None:
+    pairs = ctx.customisation.signature or [
+        ("Ort, Datum", ""),
+        ("Informationssicherheitsbeauftragte/r", ctx.county.profile.isb.get("name", "")),
+    ]
+    doc.space(1 * cm)
+    doc.para("Freigabe", doc.styles.h2)
+    doc.signature_block(pairs)
+
+
+def county_pdf(ctx: CountyContext) -> bytes:
+    """The audit report of one county: cover, contents, summary, A.1–A.6, extras, signatures."""
+    plan = measures(ctx.assessment, ctx.date.date)
+    doc = _builder(ctx, "IT-Grundschutz-Prüfbericht")
+    _cover(doc, ctx, "IT-Grundschutz-Prüfbericht",
+           "Referenzdokumente nach BSI-Standard 200-2: Strukturanalyse, Schutzbedarf, Modellierung, "
+           "IT-Grundschutz-Check und Realisierungsplan", f"{ctx.figures['rule']}.")
+    doc.page_break()
+    doc.para("Inhalt", doc.styles.h1)
+    doc.toc()
+    _summary(doc, ctx, plan)
+    _structure(doc, ctx)
+    _needs(doc, ctx)
+    _modelling(doc, ctx)
+    _check(doc, ctx)
+    _risk(doc, ctx)
+    _plan(doc, ctx, plan)
+    _extras(doc, ctx)
+    _signature(doc, ctx)
+    return doc.render()
+
+
+def plan_pdf(ctx: CountyContext) -> bytes:
+    """The Realisierungsplan alone (A.6), with a short cover block and signatures."""
+    plan = measures(ctx.assessment, ctx.date.date)
+    doc = _builder(ctx, "Realisierungsplan")
+    _cover(doc, ctx, "Realisierungsplan", "Referenzdokument A.6 nach BSI-Standard 200-2")
+    _plan(doc, ctx, plan)
+    _extras(doc, ctx)
+    _signature(doc, ctx)
+    return doc.render()

@@ -1,0 +1,298 @@
+"""The contract value estimate (§3 VgV), the EU threshold verdict and the procedures it allows.
+
+Pure functions over a template, a project's data and the legal figures: every figure
+(threshold, state value limit, maximum term) comes from the dated data with its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..procure.money import cents, euro
+
+#: §3 Abs. 11 VgV: contracts over 48 months (or open-ended) count with 48 monthly values
+RULE_MONTHS = 48
+PERIODS = {"month": "Monat", "year": "Jahr", "once": "einmalig"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One county's need for one lot and its share of the estimate."""
+
+    county: str
+    lot: str
+    quantity: Decimal | None
+    quantity_with_options: Decimal | None
+    source: str
+    unit_price: Decimal
+    period: str
+    months: int
+    value: Decimal | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "county": self.county, "lot": self.lot,
+            "quantity": _s(self.quantity), "quantity_with_options": _s(self.quantity_with_options),
+            "source": self.source, "unit_price": str(self.unit_price), "price_period": self.period,
+            "months": self.months, "value": _s(self.value),
+        }
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A procedure type and whether the estimate allows it (``ground``: only with a stated reason)."""
+
+    name: str
+    status: str  # "frei" | "Wertgrenze" | "Begründung"
+    basis: str
+    limit: Any = None
+    pending: tuple[Any, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return self.status in ("frei", "Wertgrenze")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "status": self.status, "allowed_without_ground": self.allowed, "basis": self.basis,
+            "limit": self.limit.as_dict() if self.limit else None,
+            "pending_limits": [p.as_dict() for p in self.pending],
+        }
+
+
+@dataclass
+class Estimate:
+    """The §3 VgV estimate with its parts, the threshold verdict, regime and procedures."""
+
+    total: Decimal
+    parts: list[Part]
+    months: int
+    counted_months: int
+    threshold: Any
+    notice_date: dt.date
+    regime: str
+    eu: bool
+    procedures: list[Procedure]
+    reasoning: list[str]
+    missing: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def by_county(self) -> dict[str, Decimal]:
+        result: dict[str, Decimal] = {}
+        for part in self.parts:
+            result[part.county] = result.get(part.county, Decimal(0)) + (part.value or Decimal(0))
+        return result
+
+    def by_lot(self) -> dict[str, Decimal]:
+        result: dict[str, Decimal] = {}
+        for part in self.parts:
+            result[part.lot] = result.get(part.lot, Decimal(0)) + (part.value or Decimal(0))
+        return result
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": str(self.total),
+            "complete": self.complete,
+            "missing": self.missing,
+            "notice_date": self.notice_date.isoformat(),
+            "term_months_including_options": self.months,
+            "counted_months": self.counted_months,
+            "by_county": {k: str(v) for k, v in self.by_county().items()},
+            "by_lot": {k: str(v) for k, v in self.by_lot().items()},
+            "parts": [p.as_dict() for p in self.parts],
+            "threshold": self.threshold.as_dict(),
+            "eu": self.eu,
+            "regime": self.regime,
+            "procedures": [p.as_dict() for p in self.procedures],
+            "reasoning": self.reasoning,
+            "notes": self.notes,
+        }
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
+
+
+def _de(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def threshold_id(contract_type: str) -> str:
+    return "eu-threshold.works" if contract_type == "works" else "eu-threshold.supplies-services-subcentral"
+
+
+def total_months(template: Any, data: Mapping[str, Any]) -> int:
+    """Base term plus every chosen extension option."""
+    chosen = set(data.get("options", []))
+    return int(data["term_months"]) + sum(
+        int(o.get("months", 0)) for o in template.options if o["id"] in chosen and o["kind"] == "extension")
+
+
+def _quantity_factor(template: Any, data: Mapping[str, Any], lot: Mapping[str, Any]) -> Decimal:
+    """1 plus every chosen quantity option that applies to the lot (by default: recurring lots)."""
+    chosen = set(data.get("options", []))
+    factor = Decimal(1)
+    for option in template.options:
+        if option["id"] not in chosen or option["kind"] != "quantity":
+            continue
+        if option.get("lots") and lot["id"] not in option["lots"]:
+            continue
+        if not option.get("lots") and lot["price_period"] == "once":
+            continue
+        factor += Decimal(str(option["percent"])) / 100
+    return factor
+
+
+def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[str, str] | None = None) -> Estimate:
+    """The estimated contract value of a project and what follows from it on its notice date."""
+    names = names or {}
+    notice = as_date(data["notice_date"])
+    months = total_months(template, data)
+    framework = bool(template.data["framework"])
+    counted = months if framework or months <= RULE_MONTHS else RULE_MONTHS
+    reasoning: list[str] = []
+    parts: list[Part] = []
+    missing: list[str] = []
+    for county in data["counties"]:
+        county_needs = (data.get("needs") or {}).get(county) or {}
+        for lot in template.lots:
+            need = county_needs.get(lot["id"]) or {}
+            raw = need.get("quantity")
+            quantity = Decimal(str(raw)) if raw not in (None, "") else None
+            factor = _quantity_factor(template, data, lot)
+            price = Decimal(str(lot["unit_price"]))
+            period = lot["price_period"]
+            if quantity is None:
+                missing.append(f"{names.get(county, county)}: Menge für Los '{lot['id']}' fehlt")
+                parts.append(Part(county, lot["id"], None, None, need.get("source", "fehlt"), price, period, 0, None))
+                continue
+            with_options = quantity * factor
+            if period == "once":
+                value, lot_months = with_options * price, 0
+            else:
+                monthly = with_options * price / (12 if period == "year" else 1)
+                value, lot_months = monthly * counted, counted
+            parts.append(Part(county, lot["id"], quantity, with_options, need.get("source", ""), price, period,
+                              lot_months, cents(value)))
+    total = sum((p.value for p in parts if p.value is not None), Decimal(0))
+
+    extensions = [o for o in template.options if o["id"] in data.get("options", []) and o["kind"] == "extension"]
+    quantities = [o for o in template.options if o["id"] in data.get("options", []) and o["kind"] == "quantity"]
+    term_text = f"Grundlaufzeit {data['term_months']} Monate"
+    if extensions:
+        term_text += " + " + " + ".join(f"{o['label']} ({o['months']} Monate)" for o in extensions)
+    reasoning.append(f"Laufzeit: {term_text} = {months} Monate (Optionen und Verlängerungen zählen mit, §3 Abs. 1 VgV).")
+    if quantities:
+        reasoning.append("Mehrmengen-Optionen eingerechnet: " + "; ".join(o["label"] for o in quantities) + ".")
+    if framework:
+        reasoning.append(
+            f"Rahmenvereinbarung: Wert = geschätzter Gesamtwert aller Abrufe über die gesamte Laufzeit "
+            f"({months} Monate, §3 Abs. 4 VgV).")
+    elif months > RULE_MONTHS:
+        reasoning.append(f"Laufzeit über {RULE_MONTHS} Monate ohne Gesamtpreis: {RULE_MONTHS}-facher Monatswert "
+                         "(§3 Abs. 11 Nr. 2 VgV).")
+    else:
+        reasoning.append(f"Laufzeit bis {RULE_MONTHS} Monate: Gesamtwert über die Laufzeit (§3 Abs. 11 Nr. 1 VgV).")
+    by_lot = {}
+    for part in parts:
+        by_lot[part.lot] = by_lot.get(part.lot, Decimal(0)) + (part.value or Decimal(0))
+    if len(template.lots) > 1:
+        reasoning.append("Lose werden addiert (§3 Abs. 7 VgV): " + " + ".join(
+            f"{lot['id']} {euro(by_lot[lot['id']])}" for lot in template.lots) + f" = {euro(total)}.")
+    if len(data["counties"]) > 1:
+        reasoning.append(
+            f"Gemeinsame Beschaffung von {len(data['counties'])} Landkreisen (§4 VgV): der Wert umfasst den "
+            "Bedarf aller Beteiligten; keine Aufteilung, um unter dem Schwellenwert zu bleiben (§3 Abs. 2 VgV).")
+    reasoning.append(f"Maßgeblicher Tag: Absendung der Bekanntmachung am {_de(notice)} (§3 Abs. 3 VgV).")
+
+    threshold = legal.get(threshold_id(template.data["contract_type"]), notice)
+    eu = total >= threshold.amount
+    period = f"gültig {_de(threshold.valid_from)}–{_de(threshold.valid_to)}" if threshold.valid_to else \
+        f"gültig ab {_de(threshold.valid_from)}"
+    comparison = "erreicht oder überschreitet" if eu else "liegt unter"
+    reasoning.append(f"Geschätzter Auftragswert {euro(total)} netto {comparison} den EU-Schwellenwert "
+                     f"{euro(threshold.amount)} ({threshold.label}, {period}; {threshold.source}).")
+    works = template.data["contract_type"] == "works"
+    if eu:
+        regime = "VOB/A Abschnitt 2 (GWB Teil 4)" if works else "VgV (GWB Teil 4)"
+        reasoning.append(f"Folge: EU-weite Vergabe nach {regime}.")
+    else:
+        regime = "VOB/A Abschnitt 1" if works else "UVgO"
+        reasoning.append(f"Folge: nationale Vergabe nach {regime}, in Rheinland-Pfalz verbindlich durch die "
+                         "Verwaltungsvorschrift „Öffentliches Auftragswesen in Rheinland-Pfalz“ (18.08.2021).")
+    procedures = allowed_procedures(total, eu, works, legal, notice)
+    notes = []
+    if eu:
+        limit_id = "lot-exemption.works" if works else "lot-exemption.supplies-services"
+        exemption = legal.get(limit_id, notice)
+        small = [lot_id for lot_id, value in by_lot.items() if value < exemption.amount]
+        if small and len(template.lots) > 1:
+            notes.append(f"Lose unter {euro(exemption.amount)} ({', '.join(small)}) dürfen national vergeben werden, "
+                         f"zusammen höchstens 20 % des Gesamtwerts ({exemption.source}).")
+    if missing:
+        notes.append("Schätzung unvollständig: " + "; ".join(missing) + ".")
+    return Estimate(cents(total), parts, months, counted, threshold, notice, regime, eu, procedures, reasoning,
+                    missing, notes)
+
+
+def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: Any, day: dt.date) -> list[Procedure]:
+    """The procedure types of the regime; state value limits (RLP) decide the simpler ones."""
+    if eu:
+        basis = "§119 GWB, §14 Abs. 2 VgV" if not works else "§3a EU VOB/A"
+        ground = "§14 Abs. 3, 4 VgV" if not works else "§3a EU Abs. 2, 3 VOB/A"
+        return [
+            Procedure("Offenes Verfahren", "frei", basis),
+            Procedure("Nicht offenes Verfahren", "frei", basis),
+            Procedure("Verhandlungsverfahren mit Teilnahmewettbewerb", "Begründung", ground),
+            Procedure("Verhandlungsverfahren ohne Teilnahmewettbewerb", "Begründung", ground),
+            Procedure("Wettbewerblicher Dialog", "Begründung", ground),
+            Procedure("Innovationspartnerschaft", "Begründung", "§19 VgV" if not works else "§3b EU Abs. 5 VOB/A"),
+        ]
+
+    def limited(name: str, figure_id: str, basis: str) -> Procedure:
+        figure = legal.get(figure_id, day)
+        status = "Wertgrenze" if total <= figure.amount else "Begründung"
+        return Procedure(name, status, basis, figure, tuple(legal.pending(figure_id)))
+
+    if works:
+        return [
+            Procedure("Öffentliche Ausschreibung", "frei", "§3a Abs. 1 VOB/A"),
+            limited("Beschränkte Ausschreibung ohne Teilnahmewettbewerb", "rlp.beschraenkt-ohne-tw.works",
+                    "§3a Abs. 2 VOB/A"),
+            Procedure("Beschränkte Ausschreibung mit Teilnahmewettbewerb", "Begründung", "§3a Abs. 2 VOB/A"),
+            limited("Freihändige Vergabe", "rlp.verhandlungsvergabe", "§3a Abs. 3 VOB/A"),
+            limited("Direktauftrag", "rlp.direktauftrag", "§3a Abs. 4 VOB/A"),
+        ]
+    return [
+        Procedure("Öffentliche Ausschreibung", "frei", "§8 Abs. 2 UVgO"),
+        Procedure("Beschränkte Ausschreibung mit Teilnahmewettbewerb", "frei", "§8 Abs. 2 UVgO"),
+        limited("Beschränkte Ausschreibung ohne Teilnahmewettbewerb", "rlp.beschraenkt-ohne-tw.supplies-services",
+                "§8 Abs. 3 UVgO"),
+        limited("Verhandlungsvergabe mit oder ohne Teilnahmewettbewerb", "rlp.verhandlungsvergabe", "§8 Abs. 4 UVgO"),
+        limited("Direktauftrag (kein Vergabeverfahren)", "rlp.direktauftrag", "§14 UVgO"),
+    ]
+
+
+def procedure_text(procedure: Procedure) -> str:
+    """German one-liner: whether and why a procedure is available."""
+    if procedure.status == "frei":
+        return "zulässig (freie Wahl)"
+    if procedure.limit is None:
+        return "nur mit Begründung"
+    limit = procedure.limit
+    text = (f"zulässig bis {euro(limit.amount)} (Wertgrenze, {limit.source})" if procedure.status == "Wertgrenze"
+            else f"über der Wertgrenze {euro(limit.amount)} ({limit.source}): nur mit Ausnahmegrund")
+    for pending in procedure.pending:
+        text += f"; angehobene Wertgrenze {euro(pending.amount)} UNBESTÄTIGT ({pending.source}), nicht angewandt"
+    return text

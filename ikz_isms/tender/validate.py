@@ -1,0 +1,109 @@
+"""Consistency rules for templates and tender projects, shared by ``check`` and ``tender pack``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from ..checks import ERROR, WARNING, Finding
+from ..errors import InputError
+from .project import Tender
+from .templates import Template
+
+HUNDRED = Decimal(100)
+
+
+def rel(workspace: Any, path: Any) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(workspace.root).resolve()))
+    except ValueError:
+        return str(path)
+
+
+def template_findings(template: Template, workspace: Any, pm: Any, cache: dict[str, Any]) -> Iterator[Finding]:
+    """Weights that do not sum to 100 %, security requirements missing from the pinned catalog."""
+    from .security import resolve_requirements, template_catalog
+
+    file = rel(workspace, template.path)
+    weights = template.weights
+    total = sum((w for _, w in weights), Decimal(0))
+    if total != HUNDRED:
+        listed = ", ".join(f"{name} {w.normalize():f}" for name, w in weights)
+        yield Finding("tender.award-weights", ERROR,
+                      f"Vorlage {template.id}: Gewichte der Zuschlagskriterien ergeben {total.normalize():f} %, "
+                      f"nicht 100 % ({listed}).", file, template.line("award", "criteria"))
+    try:
+        pin, catalog = template_catalog(template, workspace, pm, cache)
+    except InputError as exc:
+        yield Finding("tender.security-requirements", ERROR,
+                      f"Vorlage {template.id}: Katalog nicht ladbar: {exc}", file, template.line("catalog"))
+        return
+    _, problems = resolve_requirements(template, catalog)
+    for problem in problems:
+        yield Finding("tender.security-requirements", ERROR, f"Vorlage {template.id}: {problem.message} "
+                      f"(fixierter Katalog {pin.label()})", file, problem.location)
+
+
+def project_findings(tender: Tender, template: Template, workspace: Any, legal: Any,
+                     counties: Mapping[str, Any], names: Mapping[str, str]) -> Iterator[Finding]:
+    """Counties named, framework term within the legal limit, estimate complete."""
+    from .estimate import estimate, total_months
+
+    file = rel(workspace, tender.path)
+    data = tender.data
+    named = set(data["counties"])
+    if tender.data.get("template_sha256") and template.sha256 != data["template_sha256"]:
+        yield Finding("tender.project-invalid", WARNING,
+                      f"{tender.name}: Vorlage {template.id} wurde seit Anlage der Vergabe geändert "
+                      "(Prüfsumme weicht ab); Unterlagen prüfen.", file, tender.line("template_sha256"))
+    for county in data["counties"]:
+        if counties and county not in counties:
+            yield Finding("tender.counties-named", ERROR,
+                          f"{tender.name}: Landkreis '{county}' ist nicht registriert (ikz-isms county list).",
+                          file, tender.line("counties"))
+        if county not in (data.get("needs") or {}):
+            yield Finding("tender.counties-named", ERROR,
+                          f"{tender.name}: für {names.get(county, county)} ist kein Bedarf erfasst (needs).",
+                          file, tender.line("needs"))
+    for county in data.get("needs") or {}:
+        if county not in named:
+            yield Finding("tender.counties-named", ERROR,
+                          f"{tender.name}: {names.get(county, county)} hat Bedarf, ist aber nicht unter 'counties' "
+                          "benannt; nur benannte Landkreise dürfen abrufen (§21 Abs. 2 VgV, §15 Abs. 3 UVgO).",
+                          file, tender.line("needs", county))
+    if data["lead"] not in named:
+        yield Finding("tender.counties-named", ERROR,
+                      f"{tender.name}: Federführung {data['lead']} ist nicht unter 'counties' benannt.",
+                      file, tender.line("lead"))
+    members = [m for m in workspace.members if m not in named]
+    if members and template.data["framework"]:
+        yield Finding("tender.counties-named", WARNING,
+                      f"{tender.name}: Verbundmitglieder nicht benannt: {', '.join(names.get(m, m) for m in members)}; "
+                      "sie können der Rahmenvereinbarung später nicht beitreten.", file, tender.line("counties"))
+    options = {o["id"] for o in template.options}
+    for option in data.get("options", []):
+        if option not in options:
+            yield Finding("tender.estimate-incomplete", ERROR,
+                          f"{tender.name}: Option '{option}' gibt es in der Vorlage {template.id} nicht.",
+                          file, tender.line("options"))
+    try:
+        result = estimate(template, data, legal, names)
+    except InputError as exc:
+        yield Finding("tender.estimate-incomplete", ERROR, f"{tender.name}: {exc.message}", file, tender.line("notice_date"))
+        return
+    for text in result.missing:
+        yield Finding("tender.estimate-incomplete", ERROR, f"{tender.name}: Schätzung unvollständig – {text}.",
+                      file, tender.line("needs"))
+    if template.data["framework"] and not data.get("long_term_reason"):
+        works = template.data["contract_type"] == "works"
+        key = ("VOB" if works else "VgV") if result.eu else "UVgO"
+        if works and not result.eu:
+            return
+        limit = legal.get(f"framework-max-term.{key}", result.notice_date)
+        months = total_months(template, data)
+        if months > limit.months:
+            yield Finding("tender.term-too-long", ERROR,
+                          f"{tender.name}: Laufzeit der Rahmenvereinbarung einschließlich Verlängerungen {months} "
+                          f"Monate, zulässig {limit.months} ({limit.source}); länger nur mit Begründung in "
+                          "'long_term_reason'.", file, tender.line("term_months"))

@@ -1,0 +1,264 @@
+"""``ikz-isms tender``: projects from templates, estimate, packs (PDF, YAML, OCDS), checks and proposals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+COUNTIES = "bernkastel-wittlich,eifelkreis-bitburg-pruem,cochem-zell,vulkaneifel"
+
+
+def _new(run_cli, ws, *extra):
+    return run_cli("tender", "new", "endpunkt-ueberwachung", "--counties", COUNTIES, "--notice-date", "2026-03-01",
+                   "--date", "2026-11-24", "--name", "mdr", *extra, cwd=ws)
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    # table cells wrap: compare with whitespace collapsed
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(str(path)).pages).split())
+
+
+def test_list_shows_the_three_shared_templates(example_workspace, run_cli):
+    result = run_cli("tender", "list", "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    templates = {t["id"]: t for t in json.loads(result.output)["templates"]}
+    assert set(templates) == {"endpunkt-ueberwachung", "vob-vergabeberatung", "lizenz-je-beschaeftigte"}
+    assert templates["lizenz-je-beschaeftigte"]["contract_terms"] == "EVB-IT Überlassung Typ B"
+
+
+def test_new_takes_each_countys_need_from_its_profile(example_workspace, run_cli):
+    result = _new(run_cli, example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "Vergabe 'mdr' angelegt" in result.output
+    assert "Beschäftigte nicht im Landkreisprofil" in result.output  # Eifelkreis has no employee figure
+    from ikz_isms.store import read_yaml
+
+    project = read_yaml(example_workspace / "vergaben" / "mdr" / "vergabe.yaml")
+    assert list(project["counties"]) == COUNTIES.split(",")
+    assert project["needs"]["vulkaneifel"]["ueberwachung"]["quantity"] == "406"  # 312 × 1,3 rounded up
+    assert project["needs"]["eifelkreis-bitburg-pruem"]["ueberwachung"]["quantity"] is None
+    assert list(project["options"]) == ["verlaengerung", "mehrmenge"]
+    again = _new(run_cli, example_workspace)
+    assert again.exit_code == 4 and "gibt es schon" in again.stderr
+
+
+def test_new_rejects_unknown_counties_options_and_terms(example_workspace, run_cli):
+    assert _new(run_cli, example_workspace, "--counties", "atlantis").exit_code == 2
+    bad_option = _new(run_cli, example_workspace, "--options", "gold")
+    assert bad_option.exit_code == 2 and "unbekannte Option" in bad_option.stderr
+    assert _new(run_cli, example_workspace, "--term", "vier Jahre").exit_code == 2
+    missing = run_cli("tender", "new", "gibt-es-nicht", "--counties", "vulkaneifel", cwd=example_workspace)
+    assert missing.exit_code == 3 and "Vorlage 'gibt-es-nicht' nicht gefunden" in missing.stderr
+    assert not (example_workspace / "vergaben" / "mdr").exists()
+
+
+def test_estimate_shows_sum_parts_and_reasoning(example_workspace, run_cli):
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    text = run_cli("tender", "estimate", cwd=example_workspace)
+    assert text.exit_code == 0, text.stderr
+    for expected in ("Gesamt", "723.785,60 €", "§3 Abs. 4 VgV", "EU-weite Vergabe nach VgV", "Offenes Verfahren",
+                     "Delegierte Verordnung (EU) 2025/2152"):
+        assert expected in text.output
+    data = json.loads(run_cli("tender", "estimate", "mdr", "--format", "json", cwd=example_workspace).output)
+    assert data["total"] == "723785.60" and data["eu"] is True and data["complete"] is True
+    assert data["threshold"]["amount"] == "216000"
+    assert sum(float(v) for v in data["by_county"].values()) == pytest.approx(723785.60)
+    assert data["term_months_including_options"] == 48
+
+
+def test_pack_writes_german_pdfs_yaml_and_valid_ocds_with_identical_bytes(example_workspace, run_cli, tmp_path):
+    from tests.conftest import upstream_file
+
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    first = run_cli("tender", "pack", "--output", str(tmp_path / "a"), cwd=example_workspace)
+    assert first.exit_code == 0, first.stderr
+    second = run_cli("tender", "pack", "mdr", "--output", str(tmp_path / "b"), cwd=example_workspace)
+    assert second.exit_code == 0, second.stderr
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == ["ocds-mdr.json", "vergabe-mdr.yaml", "vergabeunterlagen-mdr.pdf", "vergabevermerk-mdr.pdf"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+    documents = _pdf_text(tmp_path / "a" / "vergabeunterlagen-mdr.pdf")
+    for expected in ("Aufforderung zur Angebotsabgabe", "Bewerbungsbedingungen", "Zuschlagskriterien",
+                     "erweiterte Richtwertmethode", "Leistungsbeschreibung", "Anlage Sicherheitsanforderungen",
+                     "DER.1.A5", "Vorhandene Erkennungsfunktionen nutzen", "Preisblatt", "Vertragsbedingungen",
+                     "EVB-IT Service", "Eigenerklärung", "Referenzen", "überwacht 2.384 Endpunkte",
+                     "Eifelkreis Bitburg-Prüm"):
+        assert expected in documents, expected
+    assert "723.785,60" not in documents  # bidders never see the estimate
+    assert "{{" not in documents
+    record = _pdf_text(tmp_path / "a" / "vergabevermerk-mdr.pdf")
+    for expected in ("Vergabevermerk", "Geschätzter Auftragswert", "723.785,60 €", "EU-Schwellenwert",
+                     "Offenes Verfahren", "VS – NUR FÜR DEN DIENSTGEBRAUCH"):
+        assert expected in record, expected
+
+    resolved = (tmp_path / "a" / "vergabe-mdr.yaml").read_text(encoding="utf-8")
+    assert "sicherheitsanforderungen:" in resolved and "DER.1.A5" in resolved
+
+    schema = json.loads(upstream_file("schemas/ocds/1.1.5/release-schema.json").read_text(encoding="utf-8"))
+    from jsonschema import Draft4Validator
+
+    package = json.loads((tmp_path / "a" / "ocds-mdr.json").read_text(encoding="utf-8"))
+    release = package["releases"][0]
+    assert not [e.message for e in Draft4Validator(schema).iter_errors(release)]
+    assert release["tag"] == ["planning", "tender"]
+    assert [p["id"] for p in release["parties"] if "buyer" in p["roles"]] == COUNTIES.split(",")
+    assert release["tender"]["techniques"]["hasFrameworkAgreement"] is True
+    assert release["tender"]["value"] == {"amount": 723785.6, "currency": "EUR"}
+    assert [lot["id"] for lot in release["tender"]["lots"]] == ["ueberwachung", "vorfallbehandlung", "einrichtung"]
+
+
+def test_pack_default_folder_is_replaced_as_a_whole(example_workspace, run_cli):
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    target = example_workspace / "vergaben" / "mdr" / "unterlagen"
+    assert run_cli("tender", "pack", cwd=example_workspace).exit_code == 0
+    (target / "fremd.txt").write_text("alt", encoding="utf-8")
+    assert run_cli("tender", "pack", cwd=example_workspace).exit_code == 0
+    assert not (target / "fremd.txt").exists()
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(".unterlagen")] == []
+
+
+def test_pack_is_refused_while_the_estimate_is_incomplete_and_writes_nothing(example_workspace, run_cli, tmp_path):
+    _new(run_cli, example_workspace)
+    result = run_cli("tender", "pack", "--output", str(tmp_path / "out"), cwd=example_workspace)
+    assert result.exit_code == 4
+    assert "tender.estimate-incomplete" in result.stderr and "Eifelkreis Bitburg-Prüm" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_failed_write_leaves_the_previous_pack(tmp_path):
+    from ikz_isms.tender.pack import write_pack
+
+    target = tmp_path / "pack"
+    write_pack({"a.txt": b"alt"}, target)
+    with pytest.raises(OSError):
+        write_pack({"a.txt": b"neu", "fehlt/b.txt": b"x"}, target)
+    assert (target / "a.txt").read_bytes() == b"alt"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+
+
+def _check(run_cli, ws):
+    result = run_cli("check", "--format", "json", cwd=ws)
+    return result, [f for f in json.loads(result.output)["findings"] if f["rule"].startswith("tender.")]
+
+
+def test_shipped_templates_pass_check(example_workspace, run_cli):
+    result, findings = _check(run_cli, example_workspace)
+    assert findings == []
+
+
+BAD_TEMPLATE = """\
+id: kaputt
+title: Kaputte Vorlage
+contract_type: services
+framework: true
+lots:
+  - id: los
+    title: Los
+    unit: Stunde
+    quantity: {source: explicit, default: 10}
+    unit_price: "100"
+    price_period: year
+term: {months: 24}
+security_requirements:
+  - id: DER.1.A5
+  - id: DER.99.A1
+sections:
+  - title: Gegenstand
+    text: "Leistung für {{ unbekannt }} und {{ __import__('os').system('x') }}"
+eligibility:
+  - {area: Zuverlässigkeit, criterion: keine Ausschlussgründe, evidence: Eigenerklärung}
+award:
+  method: einfache Richtwertmethode
+  criteria:
+    - {name: Preis, weight: 60}
+    - {name: Qualität, weight: 30}
+contract_terms: {type: VOL/B}
+"""
+
+
+def test_bad_template_gives_findings_with_file_and_line(example_workspace, run_cli):
+    path = example_workspace / "catalogs" / "vorlagen" / "kaputt.yaml"
+    path.write_text(BAD_TEMPLATE, encoding="utf-8")
+    result, findings = _check(run_cli, example_workspace)
+    assert result.exit_code == 1
+    by_rule = {}
+    for finding in findings:
+        assert finding["file"] == "catalogs/vorlagen/kaputt.yaml"
+        by_rule.setdefault(finding["rule"], []).append(finding)
+    placeholders = by_rule["tender.template-invalid"]
+    assert any("'unbekannt' ist nicht erklärt" in f["message"] and f["location"].startswith("Zeile 18")
+               for f in placeholders)
+    assert any("nur einfache Platzhalter" in f["message"] for f in placeholders)
+
+
+def test_weights_and_unknown_requirements_are_findings_with_line(example_workspace, run_cli):
+    path = example_workspace / "catalogs" / "vorlagen" / "kaputt.yaml"
+    path.write_text(BAD_TEMPLATE.replace("{{ unbekannt }} und {{ __import__('os').system('x') }}", "alle"),
+                    encoding="utf-8")
+    result, findings = _check(run_cli, example_workspace)
+    rules = {f["rule"]: f for f in findings}
+    assert "ergeben 90 %" in rules["tender.award-weights"]["message"]
+    assert rules["tender.award-weights"]["location"].startswith("Zeile 24")
+    unknown = rules["tender.security-requirements"]
+    assert "DER.99.A1" in unknown["message"] and unknown["location"].startswith("Zeile 15")
+
+
+@pytest.mark.parametrize(
+    "text, message, line",
+    [
+        (BAD_TEMPLATE.replace("price_period: year", "price_period: weekly"), "nicht erlaubt", "Zeile 11"),
+        (BAD_TEMPLATE.replace("contract_type: services\n", ""), "Pflichtfeld 'contract_type' fehlt", "Zeile 1"),
+        (BAD_TEMPLATE.replace("term: {months: 24}", "term: {months: 24"), "ungültiges YAML", "Zeile"),
+    ],
+)
+def test_schema_and_syntax_errors_in_templates_name_the_place(example_workspace, run_cli, text, message, line):
+    (example_workspace / "catalogs" / "vorlagen" / "kaputt.yaml").write_text(text, encoding="utf-8")
+    result, findings = _check(run_cli, example_workspace)
+    invalid = [f for f in findings if f["rule"] == "tender.template-invalid"]
+    assert invalid and message in invalid[0]["message"] and invalid[0]["location"].startswith(line)
+    listing = run_cli("tender", "new", "kaputt", "--counties", "vulkaneifel", cwd=example_workspace)
+    assert listing.exit_code == 3 and "kaputt.yaml" in listing.stderr
+
+
+def test_project_rules_named_counties_and_term(example_workspace, run_cli):
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650", "--term", "60")
+    path = example_workspace / "vergaben" / "mdr" / "vergabe.yaml"
+    text = path.read_text(encoding="utf-8").replace("  - vulkaneifel\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    result, findings = _check(run_cli, example_workspace)
+    rules = {f["rule"] for f in findings}
+    assert {"tender.counties-named", "tender.term-too-long"} <= rules
+    named = next(f for f in findings if f["rule"] == "tender.counties-named" and f["severity"] == "error")
+    assert "Vulkaneifel hat Bedarf, ist aber nicht unter 'counties'" in named["message"]
+    assert named["file"] == "vergaben/mdr/vergabe.yaml" and named["location"].startswith("Zeile")
+    term = next(f for f in findings if f["rule"] == "tender.term-too-long")
+    assert "84 Monate, zulässig 48" in term["message"]
+    path.write_text(text + "long_term_reason: Amortisation der Einrichtung über sieben Jahre\n", encoding="utf-8")
+    _, findings = _check(run_cli, example_workspace)
+    assert "tender.term-too-long" not in {f["rule"] for f in findings}
+
+
+def test_opportunities_propose_the_monitoring_template_for_shared_gaps(example_workspace, run_cli):
+    result = run_cli("tender", "opportunities", "--date", "2026-03-01", "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    proposals = {p["template"]: p for p in json.loads(result.output)["proposals"]}
+    monitoring = proposals["endpunkt-ueberwachung"]
+    assert set(monitoring["gaps"]["OPS.1.1.4.A1"]) == {"eifelkreis-bitburg-pruem", "cochem-zell", "vulkaneifel"}
+    assert monitoring["counties_to_name"] == COUNTIES.split(",")
+    assert monitoring["estimate"]["threshold"]["amount"] == "216000"
+    assert all(len(counties) >= 2 for counties in monitoring["gaps"].values())
+    text = run_cli("tender", "opportunities", "--date", "2026-03-01", cwd=example_workspace)
+    assert "Vorschlag: gemeinsame Ausschreibung" in text.output and "Zu benennen:" in text.output
+
+
+def test_placeholders_are_substituted_never_evaluated():
+    from ikz_isms.tender.templates import render
+
+    assert render("{{ a }} und {{a}}", {"a": "X"}) == "X und X"
+    assert render("{{ a.__class__ }}", {"a": "X"}) == "{{ a.__class__ }}"
