@@ -8,7 +8,6 @@ import shlex
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.conftest import example_workspace, isolated_env, run_cli  # noqa: F401  (fixtures)
 
 scenarios("bewertung_uebernehmen.feature")
 

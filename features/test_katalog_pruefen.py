@@ -9,7 +9,6 @@ import xml.etree.ElementTree as ET
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.conftest import example_workspace, isolated_env, run_cli  # noqa: F401  (fixtures)
 
 scenarios("katalog_pruefen.feature")
 

@@ -13,7 +13,7 @@ import pytest
 
 from ikz_isms.catalog.diff import diff_catalogs
 from ikz_isms.catalog.model import Catalog, Group, Relation, Requirement
-from tests.conftest import upstream_file
+from tests.support import upstream_file
 
 GSPP = "gspp/resolved-2026-06-30/Grundschutz++-catalog.json"
 BETA = "gspp/beta-0.9.7/Grundschutz++-Kompendium.json"

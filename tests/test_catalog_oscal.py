@@ -13,7 +13,7 @@ from ikz_isms.catalog.oscal import NS, detect_json, detect_yaml, load_json, load
 from ikz_isms.errors import InputError
 from ikz_isms.store import write_json
 
-from conftest import UPSTREAM, upstream_file
+from tests.support import UPSTREAM, upstream_file
 
 RESOLVED = "gspp/resolved-2026-06-30/Grundschutz++-catalog.json"
 SCHEMA = UPSTREAM / "schemas/oscal/1.1.3/oscal_catalog_schema.json"

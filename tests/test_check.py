@@ -10,7 +10,7 @@ import pytest
 
 from ikz_isms.store import sha256_file
 
-from tests.conftest import upstream_file
+from tests.support import upstream_file
 
 CATALOG_UUID = "3f1c2a4e-8b7d-4c2e-9a1f-0123456789ab"
 BSI_NS = "https://github.com/BSI-Bund/Stand-der-Technik-Bibliothek/tree/main/Dokumentation/namespaces"

@@ -302,7 +302,7 @@ def test_opportunities_below_threshold_is_national(example_workspace, run_cli):
 
 
 def test_export_ocds_is_valid_against_the_release_schema(example_workspace, run_cli, tmp_path):
-    from tests.conftest import upstream_file
+    from tests.support import upstream_file
 
     schema_path = upstream_file("schemas/ocds/1.1.5/release-schema.json")
     from jsonschema import Draft4Validator

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, upstream_file
+from tests.support import ROOT, upstream_file
 from ikz_isms.catalog.model import LEVELS_ED2023, MODAL_VERBS, TARGET_OBJECT_TYPES
 
 CATALOG = ROOT / "catalogs" / "ikz-musterkatalog.json"

@@ -71,7 +71,7 @@ def test_estimate_shows_sum_parts_and_reasoning(example_workspace, run_cli):
 
 
 def test_pack_writes_german_pdfs_yaml_and_valid_ocds_with_identical_bytes(example_workspace, run_cli, tmp_path):
-    from tests.conftest import upstream_file
+    from tests.support import upstream_file
 
     _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
     first = run_cli("tender", "pack", "--output", str(tmp_path / "a"), cwd=example_workspace)

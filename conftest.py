@@ -1,17 +1,15 @@
-"""Shared fixtures: an isolated environment, the CLI as a user runs it, the upstream data."""
+"""Fixtures for tests/ and features/: an isolated environment, the CLI as a user runs it, the BSI data."""
 
 from __future__ import annotations
 
 import io
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-UPSTREAM = Path(os.environ.get("IKZ_ISMS_UPSTREAM", ROOT.parent / "shared" / "upstream"))
+from tests.support import ROOT, UPSTREAM
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +30,6 @@ def upstream() -> Path:
     if not (UPSTREAM / "README.md").exists():
         pytest.skip(f"BSI-Originaldaten fehlen ({UPSTREAM}); nur im Entwickler-/CI-Checkout vorhanden")
     return UPSTREAM
-
-
-def upstream_file(relative: str) -> Path:
-    path = UPSTREAM / relative
-    if not path.exists():
-        pytest.skip(f"BSI-Originaldatei fehlt: {path}")
-    return path
 
 
 @dataclass
