@@ -7,21 +7,22 @@ Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
   Background:
     Given die Beispiel-Arbeitsumgebung des Verbunds
     And die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" liegt im Verbund vor
+    And der Landkreis "eifelkreis-bitburg-pruem" hat die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" noch nicht übernommen
 
   Scenario: Die Bewertung des Nachbarn wird mit ihrer Herkunft übernommen
     When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN --actor isb-eifel" ausführe
     Then endet der Befehl mit Exit-Code 0
-    And die Ausgabe enthält "4 Prüfeinträge geerbt (Herkunft review:bernkastel-wittlich-finanzsoftware-5-1)"
+    And die Ausgabe enthält "5 Prüfeinträge geerbt (Herkunft review:bernkastel-wittlich-finanzsoftware-5-1)"
     And der Prüfeintrag "APP.3.1.A22" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "review:bernkastel-wittlich-finanzsoftware-5-1"
-    And das Journal des Landkreises "eifelkreis-bitburg-pruem" ist intakt und nennt "isb-eifel" für 4 Änderungen
+    And das Journal des Landkreises "eifelkreis-bitburg-pruem" ist intakt und nennt "isb-eifel" für 5 Änderungen
     When ich "ikz-isms review list" ausführe
-    Then die Ausgabe enthält "eifelkreis-bitburg-pruem/APP-FIN (4)"
+    Then die Ausgabe enthält "eifelkreis-bitburg-pruem/APP-FIN (5)"
 
   Scenario: Eine eigene Prüfung bleibt gegen die Übernahme erhalten
     When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
     Then endet der Befehl mit Exit-Code 0
-    And die Ausgabe enthält "Eigene Einträge behalten (2): APP.3.1.A4 (ja), APP.3.1.A14 (ja)"
-    And der Prüfeintrag "APP.3.1.A4" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "own"
+    And die Ausgabe enthält "Eigene Einträge behalten (1): APP.3.1.A14 (ja)"
+    And der Prüfeintrag "APP.3.1.A14" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "own"
 
   Scenario: Eine abgelaufene Bewertung meldet die geerbten Einträge zur erneuten Prüfung
     Given ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausgeführt habe
@@ -31,7 +32,10 @@ Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
     When ich "ikz-isms check" ausführe
     Then endet der Befehl mit Exit-Code 0
     And die Ausgabe meldet WARNUNG der Regel "review.expired"
-    And die Ausgabe enthält "Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen"
+    And die Ausgabe enthält "Zielobjekt APP-FIN: 5 geerbte Prüfeinträge erneut prüfen"
+    When ich "ikz-isms assess --county eifelkreis-bitburg-pruem" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe enthält "Geerbte Prüfeinträge zur erneuten Prüfung (5)"
 
   Scenario: Eine abgelaufene Bewertung wird nicht ohne Weiteres übernommen
     Given die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" ist inzwischen abgelaufen

@@ -31,7 +31,7 @@ Feature: Der Arbeitstag der Informationssicherheitsbeauftragten
       """
     Then endet der Befehl mit Exit-Code 0
     And die Ausgabe enthält "3 Antworten gespeichert."
-    And das Journal des Landkreises "vulkaneifel" hat 3 Einträge und ist intakt
+    And das Journal des Landkreises "vulkaneifel" hat 3 neue Einträge und ist intakt
 
   Scenario: Eine Anforderung per Skript setzen
     When ich "ikz-isms assess set APP.3.1.A14 APP-TERMIN ja --statement 'Quelltexte im internen Repository' --county vulkaneifel" ausführe

@@ -44,6 +44,13 @@ def review_present(workspace, review_id):
     assert _review_file(workspace, review_id).is_file()
 
 
+@given(parsers.parse('der Landkreis "{county}" hat die Bewertung "{review_id}" noch nicht übernommen'))
+def not_yet_adopted(workspace, county, review_id):
+    from tests.support import undo_adoption
+
+    undo_adoption(workspace / "plugins" / COUNTY_DIRS[county] / "data", review_id)
+
+
 @given(parsers.parse('die Bewertung "{review_id}" ist inzwischen abgelaufen'))
 def review_expired(workspace, review_id):
     path = _review_file(workspace, review_id)

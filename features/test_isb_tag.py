@@ -41,7 +41,12 @@ def _measure(run_cli, workspace, requirement, target):  # noqa: F811
 
 
 @given("die Beispiel-Arbeitsumgebung des Verbunds", target_fixture="workspace")
-def given_example(example_workspace):  # noqa: F811
+def given_example(example_workspace, state):  # noqa: F811
+    # the example journals already hold the counties' (invented) history
+    state["journal_before"] = {
+        folder.parents[1].name.removeprefix("ikz-county-"): len(folder.read_text(encoding="utf-8").splitlines())
+        for folder in example_workspace.glob("plugins/ikz-county-*/data/journal.jsonl")
+    }
     return example_workspace
 
 
@@ -119,11 +124,11 @@ def target_listed(state, target, server):
     assert found["protection_need"]["C"]["result"] == "hoch"
 
 
-@then(parsers.parse('das Journal des Landkreises "{county}" hat {count:d} Einträge und ist intakt'))
-def journal_intact(run_cli, workspace, county, count):  # noqa: F811
+@then(parsers.parse('das Journal des Landkreises "{county}" hat {count:d} neue Einträge und ist intakt'))
+def journal_intact(run_cli, workspace, state, county, count):  # noqa: F811
     result = run_cli("--workspace", workspace, "journal", "verify", "--county", county)
     assert result.exit_code == 0, result.output
-    assert f"Journal intakt ({count} Einträge)" in result.output
+    assert f"Journal intakt ({state['journal_before'][county] + count} Einträge)" in result.output
 
 
 @then(parsers.parse('die offenen Basis-Anforderungen von "{target}" sind "{expected}"'))

@@ -141,7 +141,8 @@ def load_counties(pm: Any, workspace: Any = None) -> dict[str, County]:
 
 def read_profile(data_dir: Path) -> CountyProfile:
     """Read and validate ``landkreis.yaml``; problems raise InputError with file and line."""
-    from .assess.data import load_validated, plain
+    from .schemas import load_validated
+    from .store import plain
 
     document = load_validated(data_dir / PROFILE_FILE, "landkreis")
     return CountyProfile.from_mapping(plain(document))

@@ -47,6 +47,8 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.workspace_rules",
     "ikz_isms.checks.record_rules",
     "ikz_isms.commands.contracts",
+    "ikz_isms.commands.costs",
+    "ikz_isms.commands.export",
     "ikz_isms.checks.contract_rules",
     "ikz_isms.commands.tender",
     "ikz_isms.checks.tender_rules",

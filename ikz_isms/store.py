@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import io
 import json
@@ -61,6 +62,8 @@ def _yaml(typ: str = "rt"):
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    # one value shared by many entries (e.g. an adopted review's date) must not become &id001/*id001
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 
@@ -98,7 +101,6 @@ def parse_yaml(raw: bytes | str, *, path: str, roundtrip: bool = True) -> Any:
 
 def _bad_date(text: str) -> tuple[str, int] | None:
     """The first impossible plain date (e.g. 2026-02-30) and its 1-based line."""
-    import datetime
     import re
 
     for number, line in enumerate(text.splitlines(), start=1):
@@ -129,6 +131,54 @@ def yaml_line(node: Any, key: Any = None) -> int | None:
         return lc.key(key)[0] + 1
     except (KeyError, IndexError, TypeError, AttributeError):
         return lc.line + 1
+
+
+def pointer_line(document: Any, pointer: list[Any] | tuple[Any, ...]) -> int | None:
+    """1-based line of the place ``pointer`` (keys and indexes) names in a round-trip YAML document.
+
+    Where the pointer leads past what the document holds, the deepest node reached answers.
+    """
+    node, key = document, None
+    for part in pointer:
+        try:
+            child = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(child, (dict, list)) and hasattr(child, "lc"):
+            node, key = child, None
+        else:
+            key = part
+            break
+    return yaml_line(node, key)
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """A date from YAML (already a date, or an ISO string); ``None`` if it is no valid date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def plain(node: Any) -> Any:
+    """Round-trip YAML nodes to plain JSON-like Python (dates become ISO strings)."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    if isinstance(node, (datetime.date, datetime.datetime)):
+        return node.isoformat()[:10]
+    if node is None or isinstance(node, bool):
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return str(node)
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:

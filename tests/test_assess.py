@@ -113,6 +113,7 @@ def test_set_writes_record_keeps_comments_and_journals(run_cli, example_workspac
     folder = data_dir(example_workspace, "cochem-zell")
     records = folder / "pruefungen.yaml"
     before = records.read_text(encoding="utf-8")
+    journaled = len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines())
     result = run_cli(
         "--workspace", example_workspace, "assess", "set", "ISMS.1.A1", "IV", "teilweise",
         "--county", "cochem-zell", "--statement", "Leitlinie im Entwurf", "--responsible", "ISB",
@@ -125,8 +126,8 @@ def test_set_writes_record_keeps_comments_and_journals(run_cli, example_workspac
     assert after.splitlines()[:3] == before.splitlines()[:3]  # header comments kept
     assert "Leitlinie im Entwurf" in after and "DMS:ISMS/2026-001" in after
     lines = (folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1
-    entry = json.loads(lines[0])
+    assert len(lines) == journaled + 1
+    entry = json.loads(lines[-1])
     assert entry["actor"] == "Test-ISB" and entry["record"] == "ISMS.1.A1@IV"
     assert entry["new"]["status"] == "teilweise"
     assert journal.verify(folder / "journal.jsonl") == []
@@ -139,7 +140,7 @@ def test_set_writes_record_keeps_comments_and_journals(run_cli, example_workspac
     assert done.exit_code == 0
     change = json.loads(done.output)
     assert change["old"]["status"] == "teilweise" and change["new"]["status"] == "entbehrlich"
-    assert len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    assert len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()) == journaled + 2
 
 
 @pytest.mark.parametrize(
@@ -155,11 +156,12 @@ def test_set_writes_record_keeps_comments_and_journals(run_cli, example_workspac
 def test_set_refuses_bad_input_and_writes_nothing(run_cli, example_workspace, args, message):
     folder = data_dir(example_workspace, "vulkaneifel")
     before = (folder / "pruefungen.yaml").read_bytes()
+    journal_before = (folder / "journal.jsonl").read_bytes()
     result = run_cli("--workspace", example_workspace, "assess", "set", *args, "--county", "vulkaneifel")
     assert result.exit_code == 3
     assert message in result.stderr and "Traceback" not in result.stderr
     assert (folder / "pruefungen.yaml").read_bytes() == before
-    assert (folder / "journal.jsonl").read_bytes() == b""
+    assert (folder / "journal.jsonl").read_bytes() == journal_before
 
 
 @pytest.mark.parametrize(
@@ -184,12 +186,13 @@ def test_malformed_records_file_is_input_error(run_cli, example_workspace, broke
 
 def test_interactive_walk_saves_each_answer_and_resumes(run_cli, example_workspace):
     folder = data_dir(example_workspace, "cochem-zell")
+    journaled = len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines())
     first = run_cli("--workspace", example_workspace, "assess", "--interactive", "--county", "cochem-zell",
                     "--target", "R-SERVER", "--actor", "Walk", input="ja\nSchrank abgeschlossen\nHaustechnik\nq\n")
     assert first.exit_code == 0, first.stderr
     assert "1 Antworten gespeichert" in first.output
     asked_first = first.output.split("[1/")[1].split("]")[1].split()[0]
-    entries = [json.loads(line) for line in (folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()]
+    entries = [json.loads(line) for line in (folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()][journaled:]
     assert [e["record"] for e in entries] == [f"{asked_first}@R-SERVER"]
     assert entries[0]["new"]["responsible"] == "Haustechnik"
 
@@ -200,7 +203,7 @@ def test_interactive_walk_saves_each_answer_and_resumes(run_cli, example_workspa
     assert asked_first not in second.output.split("[1/")[1].split("\n")[0]
     records = (folder / "pruefungen.yaml").read_text(encoding="utf-8")
     assert "kein Bedarf" in records
-    assert len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()) == journaled + 3
     assert journal.verify(folder / "journal.jsonl") == []
 
 
@@ -223,6 +226,7 @@ def test_concurrent_writers_lose_no_update(example_workspace):
     import sys
 
     folder = data_dir(example_workspace, "cochem-zell")
+    journaled = len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines())
     script = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -242,4 +246,4 @@ def test_concurrent_writers_lose_no_update(example_workspace):
         for n in range(15):
             assert f"requirement: TEST.{name}.A{n}\n" in text
     lines = (folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 45 and journal.verify(folder / "journal.jsonl") == []
+    assert len(lines) == journaled + 45 and journal.verify(folder / "journal.jsonl") == []

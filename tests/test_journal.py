@@ -26,44 +26,49 @@ def journaled(run_cli, example_workspace) -> Path:
 
 def test_two_changes_two_entries_and_chain_intact(run_cli, example_workspace):
     ws = example_workspace
+    history = len(journal_path(ws).read_text(encoding="utf-8").splitlines())
+    (ws / "plugins" / "ikz-county-cochem-zell" / "data" / "journal.jsonl").write_text("", encoding="utf-8")
     for status in ("teilweise", "ja"):
         assert run_cli("--workspace", ws, "assess", "set", "ISMS.1.A2", "IV", status, "--county", COUNTY,
                        "--actor", "Erika Muster").exit_code == 0
     shown = json.loads(run_cli("--workspace", ws, "journal", "show", "--county", COUNTY, "--format", "json").output)
     entries = shown["counties"][0]["entries"]
-    assert len(entries) == 2
-    assert [(e["old"]["status"], e["new"]["status"]) for e in entries] == [("nein", "teilweise"), ("teilweise", "ja")]
+    assert len(entries) == history + 2
+    assert [(e["old"]["status"], e["new"]["status"]) for e in entries[-2:]] == [("nein", "teilweise"), ("teilweise", "ja")]
     text = run_cli("--workspace", ws, "journal", "show", "--county", COUNTY)
     assert "Erika Muster" in text.output and "ISMS.1.A2 auf IV" in text.output
     assert "nein → teilweise" in text.output and "teilweise → ja" in text.output
     result = run_cli("--workspace", ws, "journal", "verify")
     assert result.exit_code == 0, result.output
-    assert "Vulkaneifel: Journal intakt (2 Einträge)" in result.output
+    assert f"Vulkaneifel: Journal intakt ({history + 2} Einträge)" in result.output
     assert "Cochem-Zell: Journal intakt (keine Einträge)" in result.output
 
 
 def test_show_limit(run_cli, journaled):
+    total = len(journal_path(journaled).read_text(encoding="utf-8").splitlines())
     shown = json.loads(run_cli("--workspace", journaled, "journal", "show", "--county", COUNTY, "--limit", "1",
                                "--format", "json").output)
     entries = shown["counties"][0]["entries"]
-    assert [e["seq"] for e in entries] == [3]
+    assert [e["seq"] for e in entries] == [total]
 
 
+# each tampers with the fixture's three entries, the last lines of the journal; returns the line that shows it
 def _edit_value(lines: list[str]) -> tuple[list[str], int]:
-    entry = json.loads(lines[1])
+    entry = json.loads(lines[-2])
     entry["new"]["status"] = "ja"
-    lines[1] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
-    return lines, 2
+    lines[-2] = json.dumps(entry, ensure_ascii=False, sort_keys=True)
+    return lines, len(lines) - 1
 
 
 def _delete_line(lines: list[str]) -> tuple[list[str], int]:
-    del lines[1]
-    return lines, 2
+    line = len(lines) - 1
+    del lines[-2]
+    return lines, line
 
 
 def _swap_lines(lines: list[str]) -> tuple[list[str], int]:
-    lines[1], lines[2] = lines[2], lines[1]
-    return lines, 2
+    lines[-2], lines[-1] = lines[-1], lines[-2]
+    return lines, len(lines) - 1
 
 
 @pytest.mark.parametrize("tamper", [_edit_value, _delete_line, _swap_lines], ids=["edit", "delete", "swap"])
@@ -85,12 +90,13 @@ def test_tampering_is_detected_with_the_line(run_cli, journaled, tamper):
 def test_check_reports_broken_chain_as_error(run_cli, journaled):
     assert run_cli("--workspace", journaled, "check").exit_code == 0
     path = journal_path(journaled)
+    first_change = len(path.read_text(encoding="utf-8").splitlines()) - 2
     path.write_text(path.read_text(encoding="utf-8").replace('"actor": "ISB Vulkaneifel"', '"actor": "jemand"', 1),
                     encoding="utf-8")
     result = run_cli("--workspace", journaled, "check")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("FEHLER") and " journal.chain " in line]
-    assert errors and "journal.jsonl:Zeile 1" in errors[0]
+    assert errors and f"journal.jsonl:Zeile {first_change}:" in errors[0]
     findings = json.loads(run_cli("--workspace", journaled, "check", "--format", "json").output)
     assert any(f["rule"] == "journal.chain" and f["severity"] == "error" for f in findings["findings"])
 

@@ -54,8 +54,21 @@ def snapshot(ws: Path) -> dict[str, bytes]:
     return {str(p.relative_to(ws)): p.read_bytes() for p in sorted(ws.rglob("*")) if p.is_file()}
 
 
+INHERITED = ("APP.3.1.A1", "APP.3.1.A4", "APP.3.1.A7", "APP.3.1.A20", "APP.3.1.A22")
+
+
+@pytest.fixture
+def shipped(example_workspace):
+    """The example as shipped: the Eifelkreis has adopted the example review."""
+    return example_workspace
+
+
 @pytest.fixture
 def ws(example_workspace):
+    """The example as it was before the Eifelkreis adopted the review (tests of adopting start there)."""
+    from tests.support import undo_adoption
+
+    assert undo_adoption(data_dir(example_workspace, ADOPTER), EXAMPLE) == len(INHERITED)
     return example_workspace
 
 
@@ -204,20 +217,19 @@ def test_adopt_inherits_records_with_provenance_and_keeps_local_overrides(cli, w
     journal_before = len(journal_entries(ws, ADOPTER))
     result = adopt(cli)
     assert result.exit_code == 0, result.stderr
-    assert "4 Prüfeinträge geerbt" in result.output
-    assert "Eigene Einträge behalten (2): APP.3.1.A4 (ja), APP.3.1.A14 (ja)" in result.output
+    assert "5 Prüfeinträge geerbt" in result.output
+    assert "Eigene Einträge behalten (1): APP.3.1.A14 (ja)" in result.output
     after = records(ws, ADOPTER)
-    for req in ("APP.3.1.A1", "APP.3.1.A7", "APP.3.1.A20", "APP.3.1.A22"):
+    for req in INHERITED:
         record = after[(req, "APP-FIN")]
         assert record["provenance"] == f"review:{EXAMPLE}"
         assert record["checked"] == dt.date(2026, 3, 16)
         assert f"catalogs/bewertungen/{EXAMPLE}.yaml" in record["evidence"]
     assert after[("APP.3.1.A20", "APP-FIN")]["status"] == "teilweise"
     assert "bernkastel-wittlich:DMS:ISMS/2026-051" in after[("APP.3.1.A1", "APP-FIN")]["evidence"]
-    for req in ("APP.3.1.A4", "APP.3.1.A14"):
-        assert after[(req, "APP-FIN")] == before[(req, "APP-FIN")]
+    assert after[("APP.3.1.A14", "APP-FIN")] == before[("APP.3.1.A14", "APP-FIN")]
     entries = journal_entries(ws, ADOPTER)[journal_before:]
-    assert len(entries) == 4
+    assert len(entries) == 5
     assert {e["actor"] for e in entries} == {"isb-eifel"}
     assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in entries)
     from ikz_isms import journal
@@ -228,8 +240,8 @@ def test_adopt_inherits_records_with_provenance_and_keeps_local_overrides(cli, w
 def test_adopted_review_is_listed_with_its_adopter(cli):
     assert adopt(cli).exit_code == 0
     (entry,) = json.loads(cli("review", "list", "--format", "json").output)["reviews"]
-    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 4}]
-    assert f"{ADOPTER}/APP-FIN (4)" in cli("review", "list").output
+    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 5}]
+    assert f"{ADOPTER}/APP-FIN (5)" in cli("review", "list").output
 
 
 def test_adopting_again_changes_nothing(cli, ws):
@@ -238,7 +250,7 @@ def test_adopting_again_changes_nothing(cli, ws):
     result = adopt(cli, "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)
-    assert report["adopted"] == [] and report["unchanged"] == 4
+    assert report["adopted"] == [] and report["unchanged"] == 5
     assert len(journal_entries(ws, ADOPTER)) == journal_before
 
 
@@ -316,7 +328,7 @@ def test_expired_review_flags_inherited_records_for_recheck(cli, ws):
     set_valid_until(ws, dt.date.today() - dt.timedelta(days=1))
     (finding,) = review_findings(ws)
     assert finding["rule"] == "review.expired" and finding["severity"] == "warning"
-    assert "Eifelkreis Bitburg-Prüm, Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen" in finding["message"]
+    assert "Eifelkreis Bitburg-Prüm, Zielobjekt APP-FIN: 5 geerbte Prüfeinträge erneut prüfen" in finding["message"]
     assert finding["file"].endswith("pruefungen.yaml")
 
 
@@ -342,7 +354,7 @@ def test_a_new_major_version_supersedes_the_adopted_review(cli, ws):
     workspace = Workspace.load(ws)
     county = load_counties(get_plugin_manager(ws), workspace)[ADOPTER]
     stale = stale_inherited(workspace, load_county_data(county))
-    assert len(stale) == 4
+    assert len(stale) == 5
     assert {s.reason for s in stale} == {"superseded"}
     assert {s.by for s in stale} == {"bernkastel-wittlich-finanzsoftware-6-0"}
 
@@ -351,6 +363,80 @@ def test_records_from_a_missing_review_are_flagged(cli, ws):
     assert adopt(cli).exit_code == 0
     review_file(ws).unlink()
     assert [f["rule"] for f in review_findings(ws)] == ["review.unknown"]
+
+
+# --- the example as shipped ------------------------------------------------------------------
+
+
+@pytest.fixture
+def shipped_cli(run_cli, shipped):
+    def run(*args):
+        return run_cli("--workspace", shipped, *args, cwd=shipped)
+
+    return run
+
+
+def test_the_shipped_example_review_is_made_on_the_authors_target_and_adopted(shipped, shipped_cli):
+    from ikz_isms.store import read_yaml
+
+    review = read_yaml(review_file(shipped), roundtrip=False)
+    author = records(shipped, "bernkastel-wittlich")
+    assert {r["requirement"]: r["status"] for r in review["results"]} == {
+        req: r["status"] for (req, target), r in author.items() if target == review["target"]["id"]
+    }
+    (entry,) = json.loads(shipped_cli("review", "list", "--format", "json").output)["reviews"]
+    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 5}]
+    adopted = records(shipped, ADOPTER)
+    assert {req for (req, target), r in adopted.items()
+            if target == "APP-FIN" and r.get("provenance") == f"review:{EXAMPLE}"} == set(INHERITED)
+    assert adopted[("APP.3.1.A14", "APP-FIN")]["provenance"] == "own"
+    assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in journal_entries(shipped, ADOPTER)[-5:])
+    result = shipped_cli("check", "--format", "json")
+    assert result.exit_code == 0
+    assert not [f for f in json.loads(result.output)["findings"] if f["rule"].startswith("review.")]
+
+
+def test_assess_lists_no_inherited_records_for_recheck_while_the_review_is_valid(shipped_cli):
+    assert "Geerbte Prüfeinträge" not in shipped_cli("assess").output
+    report = json.loads(shipped_cli("assess", "--format", "json").output)
+    assert all(county["stale_inherited"] == [] for county in report["counties"])
+
+
+def test_assess_lists_inherited_records_of_an_expired_review_for_recheck(shipped, shipped_cli):
+    expired = dt.date.today() - dt.timedelta(days=1)
+    set_valid_until(shipped, expired)
+    result = shipped_cli("assess", "--county", ADOPTER)
+    assert result.exit_code == 0, result.stderr
+    assert "Geerbte Prüfeinträge zur erneuten Prüfung (5)" in result.output
+    section = result.output.split("Geerbte Prüfeinträge zur erneuten Prüfung")[1]
+    assert all(req in section for req in INHERITED) and "APP.3.1.A14" not in section
+    assert EXAMPLE in section and f"abgelaufen am {expired.isoformat()}" in section
+    report = json.loads(shipped_cli("assess", "--format", "json").output)
+    stale = {c["county"]: c["stale_inherited"] for c in report["counties"]}
+    assert {c: len(s) for c, s in stale.items()} == {
+        "bernkastel-wittlich": 0, ADOPTER: 5, "cochem-zell": 0, "vulkaneifel": 0}
+    assert {(s["target"], s["requirement"]) for s in stale[ADOPTER]} == {("APP-FIN", req) for req in INHERITED}
+    assert {(s["review"], s["reason"], s["valid_until"]) for s in stale[ADOPTER]} == {
+        (EXAMPLE, "expired", expired.isoformat())}
+
+
+def test_assess_names_a_superseding_review(shipped, shipped_cli):
+    review_file(shipped, "bernkastel-wittlich-finanzsoftware-6-0").write_text(
+        review_file(shipped).read_text(encoding="utf-8")
+        .replace(f"id: {EXAMPLE}", "id: bernkastel-wittlich-finanzsoftware-6-0")
+        .replace("version: '5.1'", "version: '6.0'"),
+        encoding="utf-8",
+    )
+    result = shipped_cli("assess", "--county", ADOPTER)
+    assert "ersetzt durch bernkastel-wittlich-finanzsoftware-6-0" in result.output
+
+
+def test_assess_still_runs_when_a_review_file_is_broken(shipped, shipped_cli):
+    path = review_file(shipped)
+    path.write_text(path.read_text(encoding="utf-8").replace("status: teilweise", "status: vielleicht"), encoding="utf-8")
+    result = shipped_cli("assess", "--county", ADOPTER)
+    assert result.exit_code == 0
+    assert "Bewertungen nicht lesbar" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_broken_review_file_is_a_check_error_and_an_input_error(cli, ws):

@@ -144,6 +144,7 @@ def test_different_catalog_pins_are_not_compared(run_cli, example_workspace):
 
 def test_trend_replays_the_journal_backwards(run_cli, example_workspace):
     data = data_dir(example_workspace, "vulkaneifel")
+    (data / "journal.jsonl").write_text("", encoding="utf-8")  # just the three changes below
     record = {"requirement": "ISMS.1.A1", "target": "IV", "provenance": "own"}
     journal.append(data / "journal.jsonl", [
         {"time": "2025-05-10T08:00:00+00:00", "actor": "isb", "record": "ISMS.1.A1@IV",
@@ -176,8 +177,27 @@ def test_trend_replays_the_journal_backwards(run_cli, example_workspace):
 
 
 def test_trend_without_journal_is_today_only(run_cli, example_workspace):
+    (data_dir(example_workspace, "bernkastel-wittlich") / "journal.jsonl").write_text("", encoding="utf-8")
     view = verbund_json(run_cli, example_workspace)
     assert [p["label"] for p in county(view, "Bernkastel-Wittlich")["trend"]] == ["aktuell"]
+
+
+def test_the_example_history_shows_a_trend_ending_today(run_cli, example_workspace):
+    view = verbund_json(run_cli, example_workspace)
+    labels = [f"Q{(d.month - 1) // 3 + 1}/{d.year}" for d in quarter_ends(dt.date(2025, 1, 1), dt.date.today())]
+    basis = {}
+    for name, key in zip(NAMES, KEYS):
+        trend = county(view, name)["trend"]
+        assert [p["label"] for p in trend] == [*labels, "aktuell"]
+        own = own_report(run_cli, example_workspace, key)["approaches"][0]
+        assert trend[-1]["fulfilment"]["basis"] == round(own["fulfilled"] / own["applicable"], 4)
+        basis[name] = [p["fulfilment"]["basis"] for p in trend]
+    steady = basis["Bernkastel-Wittlich"]
+    assert all(a <= b for a, b in zip(steady, steady[1:])) and steady[-1] - steady[0] > 0.3
+    assert max(basis["Cochem-Zell"]) - min(basis["Cochem-Zell"]) < 0.1
+    for name in ("Eifelkreis Bitburg-Prüm", "Vulkaneifel"):
+        assert basis["Cochem-Zell"][-1] < basis[name][-1] < steady[-1]
+        assert basis[name][-1] > basis[name][0]
 
 
 def test_cache_is_used_and_invalidated_when_a_record_file_changes(run_cli, example_workspace):
@@ -264,7 +284,8 @@ def test_quick_schema_check_agrees_with_jsonschema(schema_name, document):
     from jsonschema import Draft202012Validator
 
     from ikz_isms.assess.cache import quick_valid
-    from ikz_isms.assess.data import plain, schema
+    from ikz_isms.schemas import schema
+    from ikz_isms.store import plain
 
     definition = schema(schema_name)
     assert quick_valid(document, definition, definition) == Draft202012Validator(definition).is_valid(plain(document))

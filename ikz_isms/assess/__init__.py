@@ -48,7 +48,7 @@ class Assessment:
 
 
 def load_targets(county: County, *, roundtrip: bool = True) -> list[TargetObject]:
-    from .data import load_validated
+    from ..schemas import load_validated
 
     return parse_targets(load_validated(county.targets_path, "zielobjekte", roundtrip=roundtrip))
 

@@ -74,7 +74,7 @@ _ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description"}
 def quick_valid(value: Any, node: dict[str, Any], root: dict[str, Any]) -> bool:
     """JSON Schema validity for the keywords our county schemas use, without jsonschema's overhead.
 
-    Dates count as strings (as :func:`ikz_isms.assess.data.plain` makes them). Any other
+    Dates count as strings (as :func:`ikz_isms.store.plain` makes them). Any other
     keyword raises ``_Unsupported`` so a schema that grows stays exact.
     """
     import re
@@ -129,7 +129,8 @@ def quick_valid(value: Any, node: dict[str, Any], root: dict[str, Any]) -> bool:
 
 
 def _schema_valid(document: Any, schema_name: str) -> bool:
-    from .data import plain, schema
+    from ..schemas import schema
+    from ..store import plain
 
     definition = schema(schema_name)
     try:

@@ -158,7 +158,7 @@ def plan_path(county: Any) -> Path:
 def parse_plan(document: Any, path: str = "plan.yaml") -> list[Measure]:
     """Measures from a schema-valid plan document, in file order; bad dates or amounts raise."""
     from ..store import yaml_line
-    from .data import plain
+    from ..store import plain
 
     items = (document or {}).get("massnahmen") or []
     measures: list[Measure] = []
@@ -197,7 +197,7 @@ def parse_plan(document: Any, path: str = "plan.yaml") -> list[Measure]:
 
 def read_plan_document(path: Path, *, roundtrip: bool = True) -> Any:
     """Parse and validate ``plan.yaml`` (schema ``plan``); problems raise InputError with the line."""
-    from .data import load_validated
+    from ..schemas import load_validated
 
     return load_validated(path, "plan", roundtrip=roundtrip)
 

@@ -71,7 +71,7 @@ class RecordSet:
 def parse_records(document: Any) -> RecordSet:
     """Records from a schema-valid ``pruefungen.yaml`` document."""
     from ..store import yaml_line
-    from .data import plain
+    from ..store import plain
 
     items = (document or {}).get("pruefungen") or []
     result = RecordSet()
@@ -101,7 +101,7 @@ def load_records(path: Path, *, roundtrip: bool = True) -> RecordSet:
 
     With ``roundtrip=False`` the read is faster and records carry no line numbers.
     """
-    from .data import load_validated
+    from ..schemas import load_validated
 
     if not path.exists():
         return RecordSet()
@@ -156,7 +156,8 @@ def set_records(
     """
     from .. import journal
     from ..store import update_yaml
-    from .data import plain, schema_problems
+    from ..schemas import schema_problems
+    from ..store import plain
 
     for change in changes:
         validate_change(change.status, change.reason)

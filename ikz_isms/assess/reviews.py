@@ -143,7 +143,7 @@ def review_id_for(author: str, product: str, version: str) -> str:
 def parse_review(document: Any, path: Path | None = None) -> Review:
     """A review from a schema-valid document; impossible dates raise InputError."""
     from ..store import yaml_line
-    from .data import parse_date, plain
+    from ..store import parse_date, plain
 
     data = plain(document)
     dates = {}
@@ -190,7 +190,7 @@ def parse_review(document: Any, path: Path | None = None) -> Review:
 def load_review(path: Path) -> Review:
     """Read and validate one review file; the file name must be ``<id>.yaml``."""
     from ..store import yaml_line
-    from .data import load_validated
+    from ..schemas import load_validated
 
     document = load_validated(path, "review", roundtrip=False)
     review = parse_review(document, path)

@@ -26,6 +26,13 @@ class PinResult:
     unchanged: bool
 
 
+def default_pin_name(stem: str) -> str:
+    """A pin name from a file name: folded to lower-case ASCII, other characters as dashes."""
+    from .search import fold
+
+    return re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") or "katalog"
+
+
 def check_pin_name(name: str) -> None:
     if not PIN_NAME.match(name):
         raise UsageError(

@@ -1,10 +1,11 @@
-"""Find requirements in a catalog by text and filters (level, modal verb, target object, group)."""
+"""Find requirements in a catalog: by id, or by text and filters (level, modal verb, target object, group)."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 
+from ..errors import NotFoundError
 from .model import Catalog, Group, Requirement
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -45,6 +46,23 @@ def group_chain(catalog: Catalog, group_id: str | None) -> list[Group]:
 def modal_verbs(req: Requirement) -> tuple[str, ...]:
     """The modal verb field, or for Edition 2023 (no such field) the verbs in the text."""
     return (req.modal_verb,) if req.modal_verb else req.modal_verbs_in_text
+
+
+def find(catalog: Catalog, ident: str) -> Requirement | Group:
+    """The requirement or group with id ``ident`` (case-insensitive), else NotFoundError with close ids."""
+    import difflib
+
+    if ident in catalog.requirements:
+        return catalog.requirements[ident]
+    if ident in catalog.groups:
+        return catalog.groups[ident]
+    by_upper = {key.upper(): value for key, value in {**catalog.groups, **catalog.requirements}.items()}
+    if ident.upper() in by_upper:
+        return by_upper[ident.upper()]
+    ids = [*catalog.groups, *catalog.requirements]
+    close = difflib.get_close_matches(ident, ids, n=5, cutoff=0.6)
+    hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
+    raise NotFoundError(f"'{ident}' gibt es im Katalog '{catalog.title}' nicht.{hint}", path=catalog.path)
 
 
 def _in_group(catalog: Catalog, req: Requirement, prefix: str) -> bool:

@@ -35,11 +35,12 @@ def _where(line: int | None, pointer: str = "") -> str:
 def _read(ctx, path: Path, schema_name: str, rule: str, out: list[Finding]) -> Any:
     """The parsed document, or None after reporting why it cannot be used."""
     from ..errors import InputError
-    from ..assess.data import read_county_yaml, schema_problems
+    from ..schemas import schema_problems
+    from ..store import read_yaml
 
     shown = _display(ctx, path)
     try:
-        document = read_county_yaml(path)
+        document = read_yaml(path)
     except InputError as exc:
         kind = "bad-date" if exc.message.startswith("ungültiges Datum") else "syntax"
         out.append(Finding(f"{rule}.{kind}", ERROR, exc.message, shown, exc.location or ""))
@@ -55,7 +56,7 @@ def _read(ctx, path: Path, schema_name: str, rule: str, out: list[Finding]) -> A
 
 def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
     from ..assess import assess_county
-    from ..assess.data import parse_date
+    from ..store import parse_date
     from ..assess.modelling import CATEGORY_PARENTS
     from ..assess.records import STATUSES, parse_records
     from ..assess.targets import DependencyCycleError, parse_targets, resolve_needs, structure_problems

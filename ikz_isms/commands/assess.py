@@ -85,6 +85,36 @@ def county_report(assessment: Any, approach: str | None) -> dict[str, Any]:
     }
 
 
+def _stale_inherited(workspace: Any, data: Any, reviews: dict[str, Any]) -> list[dict[str, Any]]:
+    """Inherited records to check again; ``reviews`` caches the workspace's reviews across counties."""
+    from ..assess.reviews import inherited_from, load_reviews, stale_inherited
+
+    if not any(inherited_from(record) for record in data.records):
+        return []
+    if not reviews:
+        try:
+            reviews.update(load_reviews(workspace))
+        except InputError as exc:
+            # a broken review file is check's business; the Soll-Ist itself is still worth showing
+            click.echo(f"Warnung: Bewertungen nicht lesbar, geerbte Einträge nicht geprüft: {exc} "
+                       "(Details: ikz-isms check).", err=True)
+            return []
+    return [
+        {"target": s.target, "requirement": s.requirement, "review": s.review, "reason": s.reason,
+         "valid_until": reviews[s.review].valid_until.isoformat() if s.review in reviews else None,
+         "superseded_by": s.by, "message": s.message}
+        for s in stale_inherited(workspace, data, reviews=reviews)
+    ]
+
+
+def _stale_reason(entry: dict[str, Any]) -> str:
+    if entry["reason"] == "superseded":
+        return f"ersetzt durch {entry['superseded_by']}"
+    if entry["reason"] == "expired":
+        return f"abgelaufen am {entry['valid_until']}"
+    return "Bewertung fehlt"
+
+
 def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
     click.echo("")
     ags = f", AGS {report['ags']}" if report["ags"] else ""
@@ -133,6 +163,13 @@ def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
             ["Anforderung", "Titel", "Zielobjekte (Status)"],
             [(rid, e["title"], ", ".join(e["targets"])) for rid, e in grouped.items()],
             title=f"{heading} – Risiko nicht akzeptierbar: {len(grouped)} Anforderungen, {len(gaps)} offene Prüfpunkte",
+        )
+    stale = report.get("stale_inherited") or []
+    if stale:
+        print_table(
+            ["Zielobjekt", "Anforderung", "Bewertung", "Grund"],
+            [(s["target"], s["requirement"], s["review"], _stale_reason(s)) for s in stale],
+            title=f"Geerbte Prüfeinträge zur erneuten Prüfung ({len(stale)})",
         )
     for problem in report["modelling_problems"]:
         click.echo(f"Warnung: {problem['message']}", err=True)
@@ -224,7 +261,13 @@ def assess(ctx, county, approach, by_group, fail_on_basis_gaps, interactive, tar
         walk(app, _one_county(app, county), target, _actor(actor), _assessment, max_age)
         return None
     cache: dict[str, Any] = {}
-    reports = [county_report(_assessment(app, c, cache), approach) for c in _select_counties(app, county)]
+    reviews: dict[str, Any] = {}
+    reports = []
+    for selected in _select_counties(app, county):
+        assessment = _assessment(app, selected, cache)
+        report = county_report(assessment, approach)
+        report["stale_inherited"] = _stale_inherited(app.workspace, assessment.data, reviews)
+        reports.append(report)
     if fmt == "json":
         emit_json({"verbund": app.workspace.name, "counties": reports})
     elif not reports:

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import click
 
-from ..assess.data import parse_date
+from ..store import parse_date
 from ..errors import NotFoundError
 
 LEVEL_RANK = {"B": 0, "S": 1, "H": 2, "normal-SdT": 0, "erhöht": 1}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import InputError, NotFoundError
+from ..errors import InputError
 from ..hookspecs import hookimpl
 from ..output import emit_json, format_de, format_option, print_table, progress_bar
 
@@ -73,12 +72,6 @@ def _load_named(app: Any, name: str | None):
     return _load_pinned(app, name)
 
 
-def _slug(text: str) -> str:
-    from ..catalog.search import fold
-
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "katalog"
-
-
 # -- presentation ------------------------------------------------------------------------
 
 
@@ -89,50 +82,6 @@ def _level_text(level: str | None) -> str:
         return "–"
     name = LEVEL_NAMES.get(level)
     return f"{level} – {name}" if name and name != level else level
-
-
-def _group_dict(group) -> dict[str, Any]:
-    return {"id": group.id, "title": group.title, "kind": group.kind}
-
-
-def _children(cat) -> dict[str, list[str]]:
-    """Parent id -> ids of its child controls (G++ Verbesserungen)."""
-    children: dict[str, list[str]] = {}
-    for req in cat.requirements.values():
-        if req.parent:
-            children.setdefault(req.parent, []).append(req.id)
-    return children
-
-
-def requirement_dict(cat, req, children: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """Every field of a requirement, for ``--format json``."""
-    from ..catalog.model import LEVEL_NAMES
-    from ..catalog.search import group_chain
-
-    return {
-        "id": req.id,
-        "title": req.title,
-        "level": req.level,
-        "level_name": LEVEL_NAMES.get(req.level or ""),
-        "modal_verb": req.modal_verb,
-        "modal_verbs_in_text": list(req.modal_verbs_in_text),
-        "statement": req.statement,
-        "groups": [_group_dict(g) for g in group_chain(cat, req.group)],
-        "parent": req.parent,
-        "children": (children if children is not None else _children(cat)).get(req.id, []),
-        "target_objects": list(req.target_objects),
-        "roles": list(req.roles),
-        "tags": list(req.tags),
-        "relations": [{"rel": rel.rel, "target": rel.target} for rel in req.relations],
-        "uuid": req.uuid,
-        "effort": req.effort,
-        "withdrawn": req.withdrawn,
-        "guidance": req.guidance,
-    }
-
-
-def _catalog_dict(cat) -> dict[str, Any]:
-    return {"title": cat.title, "version": cat.version, "path": cat.path}
 
 
 def _modal_text(req) -> str:
@@ -157,25 +106,9 @@ def _echo_fields(rows: list[tuple[str, Any]]) -> None:
             click.echo(" " * width + line)
 
 
-def _find(cat, ident: str):
-    """The requirement or group with id ``ident`` (case-insensitive), else NotFoundError."""
-    import difflib
-
-    if ident in cat.requirements:
-        return cat.requirements[ident]
-    if ident in cat.groups:
-        return cat.groups[ident]
-    by_upper = {key.upper(): value for key, value in {**cat.groups, **cat.requirements}.items()}
-    if ident.upper() in by_upper:
-        return by_upper[ident.upper()]
-    ids = [*cat.groups, *cat.requirements]
-    close = difflib.get_close_matches(ident, ids, n=5, cutoff=0.6)
-    hint = f" Meinten Sie: {', '.join(close)}?" if close else ""
-    raise NotFoundError(f"'{ident}' gibt es im Katalog '{cat.title}' nicht.{hint}", path=cat.path)
-
-
 def _show_requirement(cat, req) -> None:
     from ..catalog.search import group_chain
+    from ..catalog.views import requirement_dict
 
     data = requirement_dict(cat, req)
     path = " › ".join(f"{g.id} {g.title}" for g in group_chain(cat, req.group))
@@ -206,12 +139,6 @@ def _show_requirement(cat, req) -> None:
         ("Umsetzungshinweise", req.guidance),
         ("Katalog", f"{cat.title} ({cat.version})"),
     ])
-
-
-def _group_members(cat, group) -> list:
-    from ..catalog.search import group_chain
-
-    return [r for r in cat.requirements.values() if group in group_chain(cat, r.group)]
 
 
 def _show_group(cat, group, members: list) -> None:
@@ -253,21 +180,6 @@ def _requirement_table(reqs: list, title: str | None = None) -> None:
 # -- commands ----------------------------------------------------------------------------
 
 
-def _level_counts(cat) -> list[tuple[str, int, int]]:
-    """(level, active, total) in the order of the catalog's world."""
-    from ..catalog.model import KNOWN_LEVELS
-
-    totals: dict[str, list[int]] = {}
-    for req in cat.requirements.values():
-        counts = totals.setdefault(req.level or "–", [0, 0])
-        counts[1] += 1
-        if not req.withdrawn:
-            counts[0] += 1
-    order = {level: index for index, level in enumerate(KNOWN_LEVELS)}
-    ordered = sorted(totals.items(), key=lambda item: order.get(item[0], len(order)))
-    return [(level, counts[0], counts[1]) for level, counts in ordered]
-
-
 @catalog.command("import")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--name", help="Name in der Arbeitsumgebung (Standard: aus dem Dateinamen).")
@@ -282,17 +194,18 @@ def import_catalog(app, source: Path, name: str | None, format_in: str | None, f
                    fmt: str) -> None:
     """Katalog SOURCE importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
     from ..catalog import load_catalog
-    from ..catalog.pinning import check_pin_name, pin_catalog
+    from ..catalog.pinning import check_pin_name, default_pin_name, pin_catalog
+    from ..catalog.views import level_counts
 
     workspace = app.workspace
-    name = name or _slug(source.stem)
+    name = name or default_pin_name(source.stem)
     check_pin_name(name)
     with progress_bar(f"Importiere {source.name}") as update:
         cat = load_catalog(source, app.pm, progress=update, format_name=format_in)
     result = pin_catalog(workspace, cat, name=name, source_name=source.name, force=force)
     relative, digest, unchanged = result.file, result.sha256, result.unchanged
 
-    levels = _level_counts(cat)
+    levels = level_counts(cat)
     active = sum(a for _, a, _ in levels)
     if fmt == "json":
         emit_json({
@@ -368,34 +281,20 @@ def list_catalogs(app, fmt: str) -> None:
 def show(app, ident: str, catalog_name: str | None, fmt: str) -> None:
     """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben."""
     from ..catalog.model import Requirement
-    from ..catalog.search import group_chain
+    from ..catalog.search import find
+    from ..catalog.views import catalog_dict, group_detail, group_members, requirement_dict
 
     cat = _load_named(app, catalog_name)
-    found = _find(cat, ident)
+    found = find(cat, ident)
     if isinstance(found, Requirement):
         if fmt == "json":
-            emit_json({"catalog": _catalog_dict(cat), "requirement": requirement_dict(cat, found)})
+            emit_json({"catalog": catalog_dict(cat), "requirement": requirement_dict(cat, found)})
         else:
             _show_requirement(cat, found)
         return
-    members = _group_members(cat, found)
+    members = group_members(cat, found)
     if fmt == "json":
-        emit_json({
-            "catalog": _catalog_dict(cat),
-            "group": {
-                **_group_dict(found),
-                "parents": [_group_dict(g) for g in group_chain(cat, found.parent)],
-                "uuid": found.uuid,
-                "target_object_type": found.target_object_type,
-                "description": found.description,
-                "subgroups": [g.id for g in cat.groups.values() if g.parent == found.id],
-                "requirements": [
-                    {"id": r.id, "title": r.title, "level": r.level,
-                     "modal_verb": r.modal_verb, "withdrawn": r.withdrawn}
-                    for r in members
-                ],
-            },
-        })
+        emit_json({"catalog": catalog_dict(cat), "group": group_detail(cat, found, members)})
     else:
         _show_group(cat, found, members)
 
@@ -424,15 +323,16 @@ def search(app, text: str, catalog_name, level, modal, target_object, group_pref
     """Anforderungen finden: TEXT in ID, Titel und Anforderungstext (Groß-/Kleinschreibung
     und Umlaute egal; "" mit Filtern listet alle passenden)."""
     from ..catalog.search import SearchQuery, search_requirements
+    from ..catalog.views import catalog_dict, child_ids, requirement_dict
 
     cat = _load_named(app, catalog_name)
     query = SearchQuery(text, level, modal, target_object, group_prefix, include_withdrawn)
     hits = search_requirements(cat, query)
     shown = hits[:limit] if limit else hits
     if fmt == "json":
-        children = _children(cat)
+        children = child_ids(cat)
         emit_json({
-            "catalog": _catalog_dict(cat),
+            "catalog": catalog_dict(cat),
             "query": query.__dict__,
             "total": len(hits),
             "results": [requirement_dict(cat, r, children) for r in shown],

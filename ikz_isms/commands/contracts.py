@@ -1,4 +1,4 @@
-"""Built-in plugin: ``contracts`` (list, show, due, calloff add, opportunities), ``costs allocate``, ``export ocds``."""
+"""Built-in plugin: ``contracts`` (list, show, due, calloff add, opportunities) and the helpers its sibling groups share."""
 
 from __future__ import annotations
 
@@ -16,45 +16,52 @@ from ..output import emit_json, format_option, print_table, to_json
 @hookimpl
 def ikz_register_commands(cli):
     cli.add_command(contracts)
-    cli.add_command(costs)
-    if "export" not in cli.commands:
-        cli.add_command(export)
 
 
-def _date_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute)."):
+def date_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute)."):
+    """``--date`` as the day a command looks at; read it with :func:`day_or_today`."""
     return click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help_text)
 
 
-def _day(value: Any) -> dt.date:
+def day_or_today(value: Any) -> dt.date:
+    """The ``--date`` given, else today."""
     return value.date() if value is not None else dt.date.today()
 
 
-def _de(day: dt.date | None) -> str:
+def de_date(day: dt.date | None) -> str:
+    """TT.MM.JJJJ, or a dash for no date."""
     return day.strftime("%d.%m.%Y") if day else "–"
 
 
-def _load(app: Any):
+def workspace_contracts(app: Any):
+    """All contracts of the workspace and its county plugins."""
     from ..procure.store import load_contracts
 
     return load_contracts(app.pm, app.workspace)
 
 
-def _names(app: Any) -> dict[str, str]:
-    from ..procure.store import county_metrics
-
-    return {key: str(data["name"]) for key, data in county_metrics(app.pm, app.workspace).items()}
-
-
-def _euro(value: Decimal | str | None) -> str:
+def euro_text(value: Decimal | str | None) -> str:
+    """German money text for a Decimal or its JSON string, a dash for none."""
     from ..procure.money import euro
 
     return euro(Decimal(value)) if value is not None else "–"
 
 
-def _percent(value: str | None) -> str:
+def percent_text(value: str | None) -> str:
+    """A share (JSON string, 0.5 = 50 %) as German percent text, a dash for none."""
     from ..output import format_de
 
     return "–" if value is None else f"{format_de(Decimal(value) * 100, 1)} %"
+
+
+def parse_number(text: str, option: str) -> Decimal:
+    """An amount typed at an option (a lone decimal comma is accepted); UsageError naming the option otherwise."""
+    from ..procure.money import to_decimal
+
+    try:
+        return to_decimal(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+    except InputError:
+        raise UsageError(f"{option} '{text}' ist keine Zahl.") from None
 
 
 @click.group()
@@ -67,13 +74,13 @@ def contracts() -> None:
 
 
 @contracts.command("list")
-@_date_option()
+@date_option()
 @format_option()
 @click.pass_obj
 def list_contracts(app: Any, on: Any, fmt: str) -> None:
     """Alle Verträge mit Ausschöpfung und nächster Kündigungsfrist."""
-    day = _day(on)
-    rows = [c.summary(day) for c in _load(app)]
+    day = day_or_today(on)
+    rows = [c.summary(day) for c in workspace_contracts(app)]
     if fmt == "json":
         emit_json({"date": day, "contracts": rows})
         return
@@ -84,25 +91,25 @@ def list_contracts(app: Any, on: Any, fmt: str) -> None:
         ["Vertrag", "Art", "Titel", "Laufzeit bis", "Kündigungsfrist", "Abgerufen", "Höchstwert", "Ausschöpfung"],
         [
             [r["id"], "Rahmen" if r["kind"] == "framework" else "Einzel", r["title"],
-             _de(dt.date.fromisoformat(r["state"]["current_end"])) + (" (abgelaufen)" if r["state"]["expired"] else ""),
-             _de(dt.date.fromisoformat(r["state"]["notice_deadline"])) if r["state"]["notice_deadline"] else "–",
-             _euro(r["consumed"]), _euro(r["ceiling"]), _percent(r["utilisation"])]
+             de_date(dt.date.fromisoformat(r["state"]["current_end"])) + (" (abgelaufen)" if r["state"]["expired"] else ""),
+             de_date(dt.date.fromisoformat(r["state"]["notice_deadline"])) if r["state"]["notice_deadline"] else "–",
+             euro_text(r["consumed"]), euro_text(r["ceiling"]), percent_text(r["utilisation"])]
             for r in rows
         ],
-        title=f"Verträge am {_de(day)}",
+        title=f"Verträge am {de_date(day)}",
         right_align=(5, 6, 7),
     )
 
 
 @contracts.command("show")
 @click.argument("contract_id", metavar="VERTRAG")
-@_date_option()
+@date_option()
 @format_option()
 @click.pass_obj
 def show_contract(app: Any, contract_id: str, on: Any, fmt: str) -> None:
     """Einen Vertrag mit Laufzeit, Fristen, Preisen und Abrufen anzeigen."""
-    day = _day(on)
-    contract = _load(app).get(contract_id)
+    day = day_or_today(on)
+    contract = workspace_contracts(app).get(contract_id)
     summary = contract.summary(day)
     summary["calloff_list"] = [c.as_dict() for c in contract.calloffs]
     summary["price_history"] = [
@@ -124,16 +131,16 @@ def show_contract(app: Any, contract_id: str, on: Any, fmt: str) -> None:
         ("Lieferanten", ", ".join(contract.suppliers) or "–"),
         ("Vergaberecht / Verfahren", " / ".join(x for x in (contract.regime, contract.procedure) if x) or "–"),
         ("Vertragsbedingungen", contract.evb_it or "–"),
-        ("Laufzeit", f"{_de(term.start)} bis {_de(term.end)}; Verlängerung: {renewal}; "
+        ("Laufzeit", f"{de_date(term.start)} bis {de_date(term.end)}; Verlängerung: {renewal}; "
                      f"Kündigungsfrist {term.notice_months} Monate zum Laufzeitende"),
-        ("Aktuelle Laufzeit bis", _de(state.current_end) + _renewed(state)),
+        ("Aktuelle Laufzeit bis", de_date(state.current_end) + _renewed(state)),
         _deadline_line(contract, state),
-        ("Höchstwert / Schätzung", f"{_euro(summary['ceiling'])} / {_euro(summary['estimate'])}"),
-        ("Abgerufen / verbleibend", f"{_euro(summary['consumed'])} / {_euro(summary['remaining'])}"),
-        ("Ausschöpfung", _percent(summary["utilisation"])),
+        ("Höchstwert / Schätzung", f"{euro_text(summary['ceiling'])} / {euro_text(summary['estimate'])}"),
+        ("Abgerufen / verbleibend", f"{euro_text(summary['consumed'])} / {euro_text(summary['remaining'])}"),
+        ("Ausschöpfung", percent_text(summary["utilisation"])),
         ("Prognose Ausschöpfung", _runout(contract, day)),
         ("Preismodell", (PRICE_MODELS.get(contract.price.model, contract.price.model) if contract.price else "–")
-         + (f", aktuell {_euro(summary['price'])}" if summary["price"] else "")),
+         + (f", aktuell {euro_text(summary['price'])}" if summary["price"] else "")),
         ("Datei", str(contract.path)),
     ]
     width = max(len(k) for k, _ in lines)
@@ -142,7 +149,7 @@ def show_contract(app: Any, contract_id: str, on: Any, fmt: str) -> None:
     if contract.calloffs:
         print_table(
             ["Abruf", "Datum", "Landkreis", "Betrag (netto)", "Beschreibung", "erzwungen"],
-            [[c.id, _de(c.date), c.county, _euro(c.amount), c.description, c.forced_reason or ""] for c in contract.calloffs],
+            [[c.id, de_date(c.date), c.county, euro_text(c.amount), c.description, c.forced_reason or ""] for c in contract.calloffs],
             title="Abrufe",
             right_align=(3,),
         )
@@ -157,13 +164,13 @@ def _renewed(state: Any) -> str:
 def _deadline_line(contract: Any, state: Any) -> tuple[str, str]:
     if contract.term.renewal == "express":
         label = "Frist Verlängerungsoption"
-        text = (f"{_de(state.notice_deadline)} (Verlängerung erklären, sonst Ende {_de(state.current_end)})"
+        text = (f"{de_date(state.notice_deadline)} (Verlängerung erklären, sonst Ende {de_date(state.current_end)})"
                 if state.notice_deadline else "– keine Verlängerung mehr möglich")
         return label, text
     if state.notice_deadline:
-        return "Nächste Kündigungsfrist", f"{_de(state.notice_deadline)} (Kündigung beendet den Vertrag zum {_de(state.ends_on)})"
+        return "Nächste Kündigungsfrist", f"{de_date(state.notice_deadline)} (Kündigung beendet den Vertrag zum {de_date(state.ends_on)})"
     end = state.ends_on or state.current_end
-    return "Nächste Kündigungsfrist", f"– keine Verlängerung mehr offen, Ende {_de(end)}"
+    return "Nächste Kündigungsfrist", f"– keine Verlängerung mehr offen, Ende {de_date(end)}"
 
 
 def _runout(contract: Any, day: dt.date) -> str:
@@ -171,13 +178,13 @@ def _runout(contract: Any, day: dt.date) -> str:
     if runout is None:
         return "–"
     if runout > contract.term.final_end:
-        return f"{_de(runout)} (nach dem spätesten Vertragsende; Höchstwert reicht)"
-    return _de(runout)
+        return f"{de_date(runout)} (nach dem spätesten Vertragsende; Höchstwert reicht)"
+    return de_date(runout)
 
 
 @contracts.command("due")
 @click.option("--within", default="90d", show_default=True, help="Zeitraum: z. B. 90d, 12w, 6m, 1y.")
-@_date_option()
+@date_option()
 @format_option()
 @click.pass_obj
 def due_contracts(app: Any, within: str, on: Any, fmt: str) -> None:
@@ -189,18 +196,18 @@ def due_contracts(app: Any, within: str, on: Any, fmt: str) -> None:
         days = parse_within(within)
     except ValueError:
         raise UsageError(f"--within '{within}' nicht verstanden (Beispiele: 90d, 12w, 6m, 1y).") from None
-    day = _day(on)
-    alerts = due(_load(app), day, days)
+    day = day_or_today(on)
+    alerts = due(workspace_contracts(app), day, days)
     if fmt == "json":
         emit_json({"date": day, "within_days": days, "alerts": [a.as_dict(day) for a in alerts]})
         return
     if not alerts:
-        click.echo(f"Nichts fällig bis {_de(day + dt.timedelta(days=days))}.")
+        click.echo(f"Nichts fällig bis {de_date(day + dt.timedelta(days=days))}.")
         return
     print_table(
         ["Datum", "in Tagen", "Vertrag", "Meldung"],
-        [[_de(a.date), str((a.date - day).days), a.contract, a.message] for a in alerts],
-        title=f"Fällig bis {_de(day + dt.timedelta(days=days))}",
+        [[de_date(a.date), str((a.date - day).days), a.contract, a.message] for a in alerts],
+        title=f"Fällig bis {de_date(day + dt.timedelta(days=days))}",
         right_align=(1,),
     )
 
@@ -218,7 +225,7 @@ def calloff() -> None:
 @click.option("--hours", help="Stunden (bei Stundensätzen).")
 @click.option("--description", default="", help="Kurzbeschreibung des Abrufs.")
 @click.option("--id", "calloff_id", help="Abruf-ID (Standard: fortlaufend A001, A002 …).")
-@_date_option("Abrufdatum JJJJ-MM-TT (Standard: heute).")
+@date_option("Abrufdatum JJJJ-MM-TT (Standard: heute).")
 @click.option("--force", is_flag=True, help="Trotz Verstoß abrufen; nur mit --reason, der Grund wird gespeichert.")
 @click.option("--reason", help="Begründung für --force.")
 @format_option()
@@ -230,11 +237,11 @@ def calloff_add(app: Any, contract_id: str, county: str, amount: str | None, qua
 
     if force and not (reason or "").strip():
         raise UsageError("--force braucht eine Begründung: --reason \"…\".")
-    day = _day(on)
-    contract = _load(app).get(contract_id)
-    value = _number(amount, "--amount") if amount is not None else None
-    qty = _number(quantity, "--quantity") if quantity is not None else None
-    hrs = _number(hours, "--hours") if hours is not None else None
+    day = day_or_today(on)
+    contract = workspace_contracts(app).get(contract_id)
+    value = parse_number(amount, "--amount") if amount is not None else None
+    qty = parse_number(quantity, "--quantity") if quantity is not None else None
+    hrs = parse_number(hours, "--hours") if hours is not None else None
     if value is None:
         unit = contract.price.price_on(day) if contract.price else None
         count = qty if qty is not None else hrs
@@ -257,7 +264,7 @@ def calloff_add(app: Any, contract_id: str, county: str, amount: str | None, qua
         """Judge the call-off against the file as it is under the lock, so parallel call-offs cannot both fit."""
         fresh = parse_checked(document, contract.path, contract.plugin)
         fresh.calloffs += external
-        refusals = _refusals(fresh, county, day, value)
+        refusals = fresh.calloff_refusals(county, day, value)
         if refusals and not force:
             details = "\n".join(f"  – {message}" for _, message in refusals)
             raise RefusedError(
@@ -283,41 +290,14 @@ def calloff_add(app: Any, contract_id: str, county: str, amount: str | None, qua
     if fmt == "json":
         click.echo(to_json(result))
         return
-    click.echo(f"Abruf {calloff_id} über {_euro(value)} für {county} in {contract.id} erfasst ({contract.path}).")
+    click.echo(f"Abruf {calloff_id} über {euro_text(value)} für {county} in {contract.id} erfasst ({contract.path}).")
     for _, message in refusals:
         click.echo(f"Erzwungen trotz: {message} Grund: {reason}", err=True)
 
 
-def _number(text: str, option: str) -> Decimal:
-    from ..procure.money import to_decimal
-
-    try:
-        return to_decimal(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
-    except InputError:
-        raise UsageError(f"{option} '{text}' ist keine Zahl.") from None
-
-
-def _refusals(contract: Any, county: str, day: dt.date, value: Decimal) -> list[tuple[str, str]]:
-    """(code, German message) for every rule the call-off breaks."""
-    found = []
-    if contract.kind == "framework" and county not in contract.participants:
-        found.append(("not-named", f"{county} wurde bei der Ausschreibung nicht benannt (§21 Abs. 2 VgV, §15 Abs. 3 UVgO); "
-                                   f"abrufberechtigt: {', '.join(contract.participants)}."))
-    elif contract.kind == "single" and county != contract.owner:
-        found.append(("not-named", f"{county} ist nicht Vertragsinhaber ({contract.owner})."))
-    state = contract.state(day)
-    if day < contract.term.start or state.expired:
-        found.append(("outside-term", f"Abrufdatum {_de(day)} liegt außerhalb der Laufzeit "
-                                      f"({_de(contract.term.start)} bis {_de(state.current_end)})."))
-    if contract.ceiling is not None and contract.consumed() + value > contract.ceiling:
-        found.append(("ceiling", f"Höchstwert {_euro(contract.ceiling)} würde überschritten: bereits abgerufen "
-                                 f"{_euro(contract.consumed())}, verbleibend {_euro(contract.ceiling - contract.consumed())}."))
-    return found
-
-
 @contracts.command("opportunities")
 @click.option("--lead-time", default="12m", show_default=True, help="Vorlauf vor Kündigungsfristen, z. B. 12m, 18m.")
-@_date_option()
+@date_option()
 @format_option()
 @click.pass_obj
 def opportunities_cmd(app: Any, lead_time: str, on: Any, fmt: str) -> None:
@@ -330,8 +310,8 @@ def opportunities_cmd(app: Any, lead_time: str, on: Any, fmt: str) -> None:
     match = re.fullmatch(r"\s*(\d+)\s*m?\s*", lead_time)
     if not match:
         raise UsageError(f"--lead-time '{lead_time}' nicht verstanden (in Monaten, z. B. 12m).")
-    day = _day(on)
-    found = opportunities(_load(app), app.workspace.members, day, int(match.group(1)), load_legal_figures(app.workspace))
+    day = day_or_today(on)
+    found = opportunities(workspace_contracts(app), app.workspace.members, day, int(match.group(1)), load_legal_figures(app.workspace))
     if fmt == "json":
         emit_json({"date": day, "lead_months": int(match.group(1)), "opportunities": [o.as_dict() for o in found]})
         return
@@ -343,129 +323,12 @@ def opportunities_cmd(app: Any, lead_time: str, on: Any, fmt: str) -> None:
         for reason in item.reasons:
             click.echo(f"  Anlass: {reason}")
         print_table(["Landkreis", "Jahresbedarf (netto)"],
-                    [[k, _euro(v)] for k, v in item.parts.items()] + [["Summe", _euro(item.annual_total)]],
+                    [[k, euro_text(v)] for k, v in item.parts.items()] + [["Summe", euro_text(item.annual_total)]],
                     right_align=(1,))
-        click.echo(f"  Auftragswert (§3 VgV, 48 Monate): {_euro(item.estimate)}; Schwellenwert "
-                   f"{_euro(item.threshold.amount)} ({item.threshold.source})")
+        click.echo(f"  Auftragswert (§3 VgV, 48 Monate): {euro_text(item.estimate)}; Schwellenwert "
+                   f"{euro_text(item.threshold.amount)} ({item.threshold.source})")
         click.echo(f"  Ergebnis: {item.verdict}")
         click.echo(f"  Zu benennen: {', '.join(item.counties)}")
         for note in item.notes:
             click.echo(f"  Hinweis: {note}")
         click.echo("")
-
-
-@click.group()
-def costs() -> None:
-    """Kostenverteilung zwischen den Landkreisen nach dem Verteilungsschlüssel des Vertrags."""
-
-
-@costs.command("allocate")
-@click.argument("contract_id", metavar="VERTRAG")
-@click.option("--period", required=True, type=int, help="Abrechnungsjahr, z. B. 2026.")
-@click.option("--total", help="Zu verteilender Betrag (Standard: allocation.costs des Jahres oder die Abrufe).")
-@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False), help="Abrechnung je Landkreis als PDF in dieses Verzeichnis.")
-@format_option("text", "json", "csv")
-@click.pass_obj
-def allocate(app: Any, contract_id: str, period: int, total: str | None, pdf_dir: str | None, fmt: str) -> None:
-    """Kosten eines Vertrags für ein Jahr verteilen; die Anteile ergeben die Summe auf den Cent."""
-    from ..procure.costs import settle
-    from ..procure.legal import load_legal_figures
-    from ..procure.store import county_metrics
-
-    contract = _load(app).get(contract_id)
-    profiles = county_metrics(app.pm, app.workspace)
-    amount = _number(total, "--total") if total is not None else None
-    settlement = settle(contract, period, profiles, load_legal_figures(app.workspace), amount)
-    names = {k: str(v["name"]) for k, v in profiles.items()}
-    data = settlement.as_dict(names)
-    if pdf_dir:
-        from ..procure.statement import write_statements
-
-        data["pdf"] = [str(p) for p in write_statements(settlement, names, pdf_dir)]
-    if fmt == "json":
-        emit_json(data)
-    elif fmt == "csv":
-        _csv(data)
-    else:
-        _allocation_table(data)
-    if pdf_dir and fmt != "json":
-        for path in data["pdf"]:
-            click.echo(f"Abrechnung geschrieben: {path}", err=True)
-
-
-def _allocation_table(data: dict[str, Any]) -> None:
-    shares = data["shares"]
-    vat = any(s["vat_applies"] for s in shares)
-    hybrid = data["key"] == "hybrid"
-    headers = ["Landkreis", data["metric"] or "Kennzahl"] + (["Sockel", "Variabel"] if hybrid else []) + ["Anteil", "%"]
-    if vat:
-        headers += ["USt §2b", "Brutto"]
-    rows = []
-    for s in shares:
-        row = [s["name"], _metric(s["metric"])] + ([_euro(s["base"]), _euro(s["variable"])] if hybrid else [])
-        row += [_euro(s["amount"]), _percent(str(Decimal(s["percent"]) / 100))]
-        if vat:
-            row += [_euro(s["vat"]), _euro(s["gross"])]
-        rows.append(row)
-    summe = ["Summe", ""]
-    if hybrid:
-        summe += [_euro(sum(Decimal(s["base"]) for s in shares)), _euro(sum(Decimal(s["variable"]) for s in shares))]
-    summe += [_euro(data["total"]), "100,0 %"]
-    if vat:
-        summe += [_euro(sum(Decimal(s["vat"]) for s in shares)), _euro(sum(Decimal(s["gross"]) for s in shares))]
-    rows.append(summe)
-    print_table(headers, rows, title=f"{data['contract']} – {data['title']}: Kostenverteilung {data['period']}",
-                right_align=tuple(range(1, len(headers))))
-    click.echo(f"Schlüssel: {data['key_label']}")
-    click.echo(f"Rundung: {data['rounding']}")
-    click.echo(f"Umsatzsteuer: {data['vat_note']}")
-    for note in data["notes"]:
-        click.echo(f"Hinweis: {note}")
-
-
-def _metric(value: str | None) -> str:
-    from ..output import format_de
-
-    if value is None:
-        return "–"
-    number = Decimal(value)
-    return format_de(number, 0 if number == number.to_integral_value() else 2)
-
-
-def _csv(data: dict[str, Any]) -> None:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["vertrag", "jahr", "landkreis", "name", "kennzahl", "sockel", "variabel", "anteil", "prozent",
-                     "ust_2b", "ust", "brutto"])
-    for s in data["shares"]:
-        writer.writerow([data["contract"], data["period"], s["county"], s["name"], s["metric"] or "", s["base"],
-                         s["variable"], s["amount"], s["percent"], "ja" if s["vat_applies"] else "nein", s["vat"], s["gross"]])
-    click.echo(buffer.getvalue(), nl=False)
-
-
-@click.group()
-def export() -> None:
-    """Daten für andere Systeme ausgeben."""
-
-
-@export.command("ocds")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Datei (Standard: Standardausgabe).")
-@click.option("--prefix", default="ocds-ikz000", show_default=True, help="OCID-Präfix des Veröffentlichers.")
-@_date_option("Veröffentlichungsdatum JJJJ-MM-TT (Standard: heute).")
-@click.pass_obj
-def export_ocds(app: Any, output: str | None, prefix: str, on: Any) -> None:
-    """Rahmenvereinbarungen und Abrufe als OCDS-1.1.5-Release-Paket (JSON)."""
-    from ..procure.ocds import release_package
-    from ..store import atomic_write
-
-    day = _day(on)
-    package = release_package(_load(app), prefix, _names(app), day, app.workspace.name)
-    text = to_json(package) + "\n"
-    if output:
-        atomic_write(output, text)
-        click.echo(f"{len(package['releases'])} OCDS-Releases geschrieben: {output}", err=True)
-    else:
-        click.echo(text, nl=False)

@@ -159,7 +159,7 @@ def update_plan(county: Any, assessment: Any, today: _dt.date) -> dict[str, Any]
     """Create or refresh the county's ``plan.yaml`` from the current gaps (locked, atomic, comments kept)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from ..assess.data import schema_problems
+    from ..schemas import schema_problems
     from ..assess.plan import DERIVED_FIELDS, build_plan, parse_plan, plan_notes, plan_path, read_plan_document
     from ..store import update_yaml
 
@@ -265,7 +265,8 @@ def update_command(app, county, as_of, fmt):
 @click.pass_obj
 def set_command(app, measure_id, responsible, deadline, cost, state, title, description, county, fmt):
     """Eine Maßnahme ändern: Verantwortlich, Frist, Kosten, Stand, Titel, Beschreibung."""
-    from ..assess.data import plain, schema_problems
+    from ..schemas import schema_problems
+    from ..store import plain
     from ..assess.plan import STATES, money_de, parse_deadline, parse_money, parse_plan, plan_path, read_plan_document
     from ..store import update_yaml
 
@@ -333,7 +334,8 @@ LABELS = {
 
 def plan_rule(ctx: Any) -> Any:
     """``county.plan``: each county's plan.yaml is readable, schema-valid, with real dates and amounts."""
-    from ..assess.data import read_county_yaml, schema_problems
+    from ..schemas import schema_problems
+    from ..store import read_yaml
     from ..assess.plan import parse_plan, plan_path
     from ..checks import ERROR, Finding
     from ..county import load_counties
@@ -347,7 +349,7 @@ def plan_rule(ctx: Any) -> Any:
         path = plan_path(counties[key])
         shown = os.path.relpath(path, ctx.workspace.root)
         try:
-            document = read_county_yaml(path)
+            document = read_yaml(path)
             if document is None:
                 yield Finding("county.plan.invalid", ERROR, "Datei ist leer.", shown)
                 continue

@@ -110,9 +110,9 @@ def parse_legal_figures(document, path: str) -> LegalFigures:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> LegalFigures:
-    from ..assess.data import read_county_yaml
+    from ..store import read_yaml
 
-    return parse_legal_figures(read_county_yaml(Path(path)), path)
+    return parse_legal_figures(read_yaml(Path(path)), path)
 
 
 def load_legal_figures(workspace=None) -> LegalFigures:
@@ -127,6 +127,6 @@ def load_legal_figures(workspace=None) -> LegalFigures:
 
 
 def _read(path: Path):
-    from ..assess.data import read_county_yaml
+    from ..store import read_yaml
 
-    return read_county_yaml(path)
+    return read_yaml(path)

@@ -196,6 +196,25 @@ class FrameworkContract:
     def state(self, on: dt.date) -> TermState:
         return self.term.state(on)
 
+    def calloff_refusals(self, county: str, day: dt.date, amount: Decimal) -> list[tuple[str, str]]:
+        """(code, German message) for every rule a call-off of ``amount`` by ``county`` on ``day`` breaks."""
+        from .money import euro
+
+        found = []
+        if self.kind == "framework" and county not in self.participants:
+            found.append(("not-named", f"{county} wurde bei der Ausschreibung nicht benannt (§21 Abs. 2 VgV, §15 Abs. 3 UVgO); "
+                                       f"abrufberechtigt: {', '.join(self.participants)}."))
+        elif self.kind == "single" and county != self.owner:
+            found.append(("not-named", f"{county} ist nicht Vertragsinhaber ({self.owner})."))
+        state = self.state(day)
+        if day < self.term.start or state.expired:
+            found.append(("outside-term", f"Abrufdatum {day:%d.%m.%Y} liegt außerhalb der Laufzeit "
+                                          f"({self.term.start:%d.%m.%Y} bis {state.current_end:%d.%m.%Y})."))
+        if self.ceiling is not None and self.consumed() + amount > self.ceiling:
+            found.append(("ceiling", f"Höchstwert {euro(self.ceiling)} würde überschritten: bereits abgerufen "
+                                     f"{euro(self.consumed())}, verbleibend {euro(self.ceiling - self.consumed())}."))
+        return found
+
     def summary(self, on: dt.date) -> dict[str, object]:
         """The figures ``contracts list/show`` report, JSON-ready."""
         state = self.state(on)

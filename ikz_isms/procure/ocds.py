@@ -33,8 +33,9 @@ def _amount(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _value(value: Decimal | None) -> dict[str, Any] | None:
-    return None if value is None else {"amount": _amount(value), "currency": "EUR"}
+def value(amount: Decimal | None) -> dict[str, Any] | None:
+    """An OCDS ``Value`` in euro, or ``None`` when the amount is unknown."""
+    return None if amount is None else {"amount": _amount(amount), "currency": "EUR"}
 
 
 def _category(contract: FrameworkContract) -> str:
@@ -49,7 +50,8 @@ def _method(procedure: str) -> str | None:
     return METHODS.get(procedure.strip().lower()) if procedure else None
 
 
-def _stamp(day: dt.date) -> str:
+def stamp(day: dt.date) -> str:
+    """An OCDS date-time for the start of ``day`` (UTC)."""
     return f"{day.isoformat()}T00:00:00Z"
 
 
@@ -57,11 +59,12 @@ def _party(key: str, names: Mapping[str, str], roles: list[str]) -> dict[str, An
     return {"id": key, "name": names.get(key, key), "roles": roles}
 
 
-def _clean(data: Any) -> Any:
+def clean(data: Any) -> Any:
+    """``data`` without empty fields, which OCDS wants omitted rather than null."""
     if isinstance(data, dict):
-        return {k: _clean(v) for k, v in data.items() if v not in (None, [], {}, "")}
+        return {k: clean(v) for k, v in data.items() if v not in (None, [], {}, "")}
     if isinstance(data, list):
-        return [_clean(v) for v in data]
+        return [clean(v) for v in data]
     return data
 
 
@@ -73,13 +76,13 @@ def framework_release(contract: FrameworkContract, prefix: str, names: Mapping[s
         _party(c, names, ["buyer", "procuringEntity"] if c == contract.lead else ["buyer"]) for c in contract.holders
     ]
     parties += [{**s, "roles": ["supplier"]} for s in suppliers]
-    period = {"startDate": _stamp(contract.term.start), "endDate": _stamp(contract.term.final_end)}
+    period = {"startDate": stamp(contract.term.start), "endDate": stamp(contract.term.final_end)}
     lead = contract.lead or contract.owner
     award_id = f"{contract.id}-zuschlag"
     release = {
         "ocid": ocid,
         "id": f"{contract.id}-{on.isoformat()}",
-        "date": _stamp(on),
+        "date": stamp(on),
         "tag": ["tender", "award", "contract"],
         "initiationType": "tender",
         "language": "de",
@@ -93,7 +96,7 @@ def framework_release(contract: FrameworkContract, prefix: str, names: Mapping[s
             "procurementMethod": _method(contract.procedure),
             "procurementMethodDetails": " – ".join(p for p in (contract.regime, contract.procedure) if p) or None,
             "mainProcurementCategory": _category(contract),
-            "value": _value(contract.estimate),
+            "value": value(contract.estimate),
             "contractPeriod": period,
             "items": [
                 {"id": str(i), "classification": {"scheme": "CPV", "id": code.split("-")[0]}}
@@ -101,15 +104,15 @@ def framework_release(contract: FrameworkContract, prefix: str, names: Mapping[s
             ],
             "techniques": {"hasFrameworkAgreement": contract.kind == "framework"},
             "lots": [
-                {"id": lot["id"], "title": lot["title"], "value": _value(lot.get("estimate"))} for lot in contract.lots
+                {"id": lot["id"], "title": lot["title"], "value": value(lot.get("estimate"))} for lot in contract.lots
             ],
         },
-        "awards": [{"id": award_id, "status": "active", "suppliers": suppliers, "value": _value(contract.ceiling),
+        "awards": [{"id": award_id, "status": "active", "suppliers": suppliers, "value": value(contract.ceiling),
                     "contractPeriod": period}],
         "contracts": [{"id": contract.id, "awardID": award_id, "title": contract.title, "status": _status(contract, on),
-                       "period": period, "value": _value(contract.ceiling)}],
+                       "period": period, "value": value(contract.ceiling)}],
     }
-    return _clean(release)
+    return clean(release)
 
 
 def _status(contract: FrameworkContract, on: dt.date) -> str:
@@ -125,10 +128,10 @@ def calloff_releases(contract: FrameworkContract, prefix: str, names: Mapping[st
     for calloff in contract.calloffs:
         ocid = f"{framework_ocid}-{calloff.id}"
         award_id = f"{calloff.id}-zuschlag"
-        yield _clean({
+        yield clean({
             "ocid": ocid,
             "id": f"{calloff.id}-{calloff.date.isoformat()}",
-            "date": _stamp(calloff.date),
+            "date": stamp(calloff.date),
             "tag": ["award", "contract"],
             "initiationType": "tender",
             "language": "de",
@@ -141,10 +144,10 @@ def calloff_releases(contract: FrameworkContract, prefix: str, names: Mapping[st
                 "scheme": "ocid",
                 "identifier": framework_ocid,
             }],
-            "awards": [{"id": award_id, "status": "active", "date": _stamp(calloff.date),
-                        "suppliers": suppliers, "value": _value(calloff.amount)}],
+            "awards": [{"id": award_id, "status": "active", "date": stamp(calloff.date),
+                        "suppliers": suppliers, "value": value(calloff.amount)}],
             "contracts": [{"id": calloff.id, "awardID": award_id, "title": calloff.description or contract.title,
-                           "status": "active", "dateSigned": _stamp(calloff.date), "value": _value(calloff.amount)}],
+                           "status": "active", "dateSigned": stamp(calloff.date), "value": value(calloff.amount)}],
         })
 
 
@@ -162,7 +165,7 @@ def release_package(
         "uri": f"urn:ikz-isms:ocds:{prefix}:{on.isoformat()}",
         "version": OCDS_VERSION,
         "extensions": EXTENSIONS,
-        "publishedDate": _stamp(on),
+        "publishedDate": stamp(on),
         "publisher": {"name": publisher},
         "releases": releases,
     }

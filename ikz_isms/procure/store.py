@@ -32,7 +32,7 @@ def _where(node: Any, key: Any) -> str | None:
 
 
 def _date(node: Any, key: str, path: Path) -> dt.date:
-    from ..assess.data import parse_date
+    from ..store import parse_date
 
     value = parse_date(node[key])
     if value is None:
@@ -51,20 +51,16 @@ def _money(node: Any, key: str, path: Path) -> Decimal | None:
 
 
 def _validated(path: Path, schema_name: str) -> Any:
-    from ..assess.data import load_validated
+    from ..schemas import load_validated
 
     return load_validated(path, schema_name)
 
 
 def _check_schema(document: Any, path: Path, schema_name: str) -> Any:
     """``document`` if it satisfies the schema; else the first violation as a located InputError."""
-    from ..assess.data import schema_problems
+    from ..schemas import raise_first, schema_problems
 
-    problems = schema_problems(document, schema_name)
-    if problems:
-        first = problems[0]
-        more = f" (und {len(problems) - 1} weitere)" if len(problems) > 1 else ""
-        raise InputError(first.message + more, path=str(path), location=first.location)
+    raise_first(schema_problems(document, schema_name), path)
     return document
 
 
@@ -321,9 +317,9 @@ def load_contracts(pm: Any, workspace: Any, *, lenient: bool = False) -> Contrac
 
 
 def _validated_any(path: Path) -> Any:
-    from ..assess.data import read_county_yaml
+    from ..store import read_yaml
 
-    document = read_county_yaml(path)
+    document = read_yaml(path)
     if not isinstance(document, dict):
         raise InputError("Datei enthält keinen Vertrag (Abschnitt erwartet).", path=str(path))
     return document

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..procure.dates import add_months
-from ..procure.ocds import EXTENSIONS, METHODS, _clean, _stamp, _value
+from ..procure.ocds import EXTENSIONS, METHODS, clean, stamp, value
 
 CATEGORIES = {"services": "services", "supplies": "goods", "works": "works"}
 
@@ -28,7 +28,7 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
     release = {
         "ocid": f"{prefix}-{data['name']}",
         "id": f"{data['name']}-{created.isoformat()}",
-        "date": _stamp(created),
+        "date": stamp(created),
         "tag": ["planning", "tender"],
         "initiationType": "tender",
         "language": "de",
@@ -36,7 +36,7 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
         "buyer": {"id": lead, "name": names.get(lead, lead)},
         "planning": {
             "rationale": " ".join(estimate.reasoning),
-            "budget": {"description": "Geschätzter Auftragswert nach §3 VgV (netto)", "amount": _value(estimate.total)},
+            "budget": {"description": "Geschätzter Auftragswert nach §3 VgV (netto)", "amount": value(estimate.total)},
         },
         "tender": {
             "id": data["name"],
@@ -44,7 +44,7 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
             "description": template.data.get("summary"),
             "status": "planned",
             "procuringEntity": {"id": lead, "name": names.get(lead, lead)},
-            "value": _value(estimate.total),
+            "value": value(estimate.total),
             "procurementMethod": METHODS.get(procedure.lower()),
             "procurementMethodDetails": f"{estimate.regime} – {procedure}",
             "mainProcurementCategory": CATEGORIES[template.data["contract_type"]],
@@ -57,13 +57,13 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
             ],
             "contractPeriod": {"durationInDays": (add_months(notice, estimate.months) - notice).days},
             "techniques": {"hasFrameworkAgreement": bool(template.data["framework"])},
-            "lots": [{"id": lot["id"], "title": lot["title"], "value": _value(by_lot.get(lot["id"]))}
+            "lots": [{"id": lot["id"], "title": lot["title"], "value": value(by_lot.get(lot["id"]))}
                      for lot in template.lots],
         },
     }
     if data.get("offer_deadline"):
-        release["tender"]["tenderPeriod"] = {"endDate": _stamp(_date(data["offer_deadline"]))}
-    return _clean(release)
+        release["tender"]["tenderPeriod"] = {"endDate": stamp(_date(data["offer_deadline"]))}
+    return clean(release)
 
 
 def release_package(release: dict[str, Any], publisher: str) -> dict[str, Any]:

@@ -43,20 +43,9 @@ class Tender:
         return dt.date.fromisoformat(self.data["created"])
 
     def line(self, *pointer: Any) -> str:
-        from ..store import yaml_line
+        from ..store import pointer_line
 
-        node, key = self.raw, None
-        for part in pointer:
-            try:
-                child = node[part]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(child, (dict, list)) and hasattr(child, "lc"):
-                node, key = child, None
-            else:
-                key = part
-                break
-        line = yaml_line(node, key) if node is not None else None
+        line = pointer_line(self.raw, pointer)
         return f"Zeile {line}" if line else "/" + "/".join(str(p) for p in pointer)
 
 
@@ -73,7 +62,8 @@ def tender_files(workspace: Any) -> list[Path]:
 
 def read_tender(path: Path) -> Tender:
     """Read and schema-check a project; the first violation raises InputError with its line."""
-    from ..assess.data import load_validated, plain
+    from ..schemas import load_validated
+    from ..store import plain
 
     raw = load_validated(path, SCHEMA)
     data = plain(raw)

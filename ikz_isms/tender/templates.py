@@ -63,20 +63,9 @@ class Template:
 
     def line(self, *pointer: Any) -> str:
         """``Zeile n`` of a place in the file (e.g. ``line("award", "criteria")``), else the pointer."""
-        from ..store import yaml_line
+        from ..store import pointer_line
 
-        node, key = self.raw, None
-        for part in pointer:
-            try:
-                child = node[part]
-            except (KeyError, IndexError, TypeError):
-                break
-            if isinstance(child, (dict, list)) and hasattr(child, "lc"):
-                node, key = child, None
-            else:
-                key = part
-                break
-        line = yaml_line(node, key) if node is not None else None
+        line = pointer_line(self.raw, pointer)
         text = "/" + "/".join(str(p) for p in pointer)
         return f"Zeile {line} ({text})" if line else text
 
@@ -166,11 +155,12 @@ def read_template(path: Path) -> tuple[Template | None, list[Problem]]:
     Syntax errors and schema violations make the template unusable; semantic problems
     (unknown placeholder, duplicate lot) are reported with the template still returned.
     """
-    from ..assess.data import plain, read_county_yaml, schema_problems
+    from ..schemas import schema_problems
+    from ..store import plain, read_yaml
     from ..store import sha256_file
 
     try:
-        raw = read_county_yaml(path)
+        raw = read_yaml(path)
     except InputError as exc:
         return None, [Problem(exc.message, exc.location or "")]
     if raw is None:

@@ -1,0 +1,84 @@
+"""Presentation-independent views of a catalog: JSON-ready records of its parts and its counts per level."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import KNOWN_LEVELS, LEVEL_NAMES, Catalog, Group, Requirement
+from .search import group_chain
+
+
+def catalog_dict(catalog: Catalog) -> dict[str, Any]:
+    return {"title": catalog.title, "version": catalog.version, "path": catalog.path}
+
+
+def group_dict(group: Group) -> dict[str, Any]:
+    return {"id": group.id, "title": group.title, "kind": group.kind}
+
+
+def child_ids(catalog: Catalog) -> dict[str, list[str]]:
+    """Parent id -> ids of its child controls (G++ Verbesserungen)."""
+    children: dict[str, list[str]] = {}
+    for req in catalog.requirements.values():
+        if req.parent:
+            children.setdefault(req.parent, []).append(req.id)
+    return children
+
+
+def requirement_dict(catalog: Catalog, req: Requirement, children: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Every field of a requirement, for ``--format json``; pass ``children`` when listing many."""
+    return {
+        "id": req.id,
+        "title": req.title,
+        "level": req.level,
+        "level_name": LEVEL_NAMES.get(req.level or ""),
+        "modal_verb": req.modal_verb,
+        "modal_verbs_in_text": list(req.modal_verbs_in_text),
+        "statement": req.statement,
+        "groups": [group_dict(g) for g in group_chain(catalog, req.group)],
+        "parent": req.parent,
+        "children": (children if children is not None else child_ids(catalog)).get(req.id, []),
+        "target_objects": list(req.target_objects),
+        "roles": list(req.roles),
+        "tags": list(req.tags),
+        "relations": [{"rel": rel.rel, "target": rel.target} for rel in req.relations],
+        "uuid": req.uuid,
+        "effort": req.effort,
+        "withdrawn": req.withdrawn,
+        "guidance": req.guidance,
+    }
+
+
+def group_members(catalog: Catalog, group: Group) -> list[Requirement]:
+    """The requirements in ``group`` or any group below it."""
+    return [r for r in catalog.requirements.values() if group in group_chain(catalog, r.group)]
+
+
+def group_detail(catalog: Catalog, group: Group, members: list[Requirement]) -> dict[str, Any]:
+    """A group with its place in the catalog, its subgroups and its requirements, for ``--format json``."""
+    return {
+        **group_dict(group),
+        "parents": [group_dict(g) for g in group_chain(catalog, group.parent)],
+        "uuid": group.uuid,
+        "target_object_type": group.target_object_type,
+        "description": group.description,
+        "subgroups": [g.id for g in catalog.groups.values() if g.parent == group.id],
+        "requirements": [
+            {"id": r.id, "title": r.title, "level": r.level,
+             "modal_verb": r.modal_verb, "withdrawn": r.withdrawn}
+            for r in members
+        ],
+    }
+
+
+def level_counts(catalog: Catalog) -> list[tuple[str, int, int]]:
+    """(level, active, total) in the order of the catalog's world."""
+    totals: dict[str, list[int]] = {}
+    for req in catalog.requirements.values():
+        counts = totals.setdefault(req.level or "–", [0, 0])
+        counts[1] += 1
+        if not req.withdrawn:
+            counts[0] += 1
+    order = {level: index for index, level in enumerate(KNOWN_LEVELS)}
+    ordered = sorted(totals.items(), key=lambda item: order.get(item[0], len(order)))
+    return [(level, counts[0], counts[1]) for level, counts in ordered]
