@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any, Callable
+
 from ..hookspecs import hookimpl
+
+
+def _lazy(module: str, function: str) -> Callable[..., Any]:
+    """A stand-in that imports the importer module on first use, keeping start-up light."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(f"ikz_isms.catalog.{module}"), function)(*args, **kwargs)
+
+    call.__name__ = function
+    return call
 
 
 @hookimpl
 def ikz_register_catalog_formats(register):
-    from . import kompendium, oscal
-
-    register(
-        "kompendium-xml",
-        kompendium.detect,
-        kompendium.load,
-        "IT-Grundschutz-Kompendium Edition 2023 (DocBook XML)",
-    )
+    # JSON first: its detection is the cheapest and the most frequent case
     register(
         "oscal-json",
-        oscal.detect_json,
-        oscal.load_json,
+        _lazy("oscal", "detect_json"),
+        _lazy("oscal", "load_json"),
         "OSCAL-Katalog JSON (Grundschutz++ aktuell und Beta 0.9.7, beliebige OSCAL-Kataloge)",
     )
     register(
-        "oscal-yaml",
-        oscal.detect_yaml,
-        oscal.load_yaml,
-        "OSCAL-Katalog YAML",
+        "kompendium-xml",
+        _lazy("kompendium", "detect"),
+        _lazy("kompendium", "load"),
+        "IT-Grundschutz-Kompendium Edition 2023 (DocBook XML)",
     )
+    register("oscal-yaml", _lazy("oscal", "detect_yaml"), _lazy("oscal", "load_yaml"), "OSCAL-Katalog YAML")

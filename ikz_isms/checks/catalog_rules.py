@@ -152,6 +152,9 @@ class _OscalWalker:
         self.prop_names: Counter[str] = Counter()
         self.prop_first: dict[str, str] = {}
         self.bsi_namespace = False
+        # a catalog uses a handful of namespaces thousands of times: classify each once
+        self.ns_is_bsi: dict[str, bool] = {}
+        self.valid_names: set[str] = set()
 
     def obj(self, node: Any, kind: str, pointer: str) -> dict | None:
         where = KIND_NAMES[kind]
@@ -272,15 +275,26 @@ class _OscalWalker:
             prop = self.obj(item, "prop", here)
             if prop is None:
                 continue
-            self.token(prop, "name", "prop", here)
-            self.uuid(prop, "uuid", "prop", here)
-            self.strings(prop, ("value",), "prop", here)
-            name, ns = prop.get("name"), prop.get("ns")
-            bsi = isinstance(ns, str) and any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+            name = prop.get("name")
+            if name not in self.valid_names:
+                self.token(prop, "name", "prop", here)
+                if isinstance(name, str) and TOKEN_RE.match(name):
+                    self.valid_names.add(name)
+            if "uuid" in prop:
+                self.uuid(prop, "uuid", "prop", here)
+            if not isinstance(prop.get("value", ""), str):
+                self.strings(prop, ("value",), "prop", here)
+            ns = prop.get("ns")
+            bsi = False
+            if isinstance(ns, str):
+                bsi = self.ns_is_bsi.get(ns)
+                if bsi is None:
+                    bsi = self.ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
             self.bsi_namespace = self.bsi_namespace or bsi
             if isinstance(name, str) and (ns is None or bsi):
                 self.prop_names[name] += 1
-                self.prop_first.setdefault(name, f"{here}/name")
+                if name not in self.prop_first:
+                    self.prop_first[name] = f"{here}/name"
         for item, here in self.items(node, "links", pointer):
             self.obj(item, "link", here)
 
