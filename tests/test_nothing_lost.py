@@ -30,10 +30,15 @@ DATA = Path("plugins") / "ikz-county-cochem-zell" / "data"
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="braucht POSIX-Signale")
 
 SET_LOOP = """
-import sys
+import sys, time
+from pathlib import Path
 from ikz_isms.cli import main
 
 workspace, tag, county, *pairs = sys.argv[1:]
+# start together: both writers are loaded before either writes, so their writes interleave
+(Path(workspace) / f".bereit-{tag}").touch()
+while not (Path(workspace) / ".los").exists():
+    time.sleep(0.005)
 for index, pair in enumerate(pairs):
     requirement, target = pair.split("@")
     code = main(["--workspace", workspace, "assess", "set", requirement, target, "nein",
@@ -113,6 +118,12 @@ def test_two_processes_setting_records_concurrently_lose_no_update(example_works
         )
         for tag, chunk in (("A", pairs[:25]), ("B", pairs[25:]))
     }
+    deadline = time.monotonic() + 60
+    while not all((ws / f".bereit-{tag}").exists() for tag in workers):
+        assert time.monotonic() < deadline, "writers did not start"
+        assert all(p.poll() is None for p in workers.values()), "a writer ended before the start"
+        time.sleep(0.01)
+    (ws / ".los").touch()
     for tag, process in workers.items():
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0, f"{tag}: {err}"
