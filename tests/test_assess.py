@@ -143,6 +143,29 @@ def test_set_writes_record_keeps_comments_and_journals(run_cli, example_workspac
     assert len((folder / "journal.jsonl").read_text(encoding="utf-8").splitlines()) == journaled + 2
 
 
+def test_set_names_its_arguments_in_german(run_cli, example_workspace):
+    assert "ANFORDERUNG ZIELOBJEKT STATUS" in run_cli("--workspace", example_workspace, "assess", "set", "--help").output
+    missing = run_cli("--workspace", example_workspace, "assess", "set", "ISMS.1.A1", "--county", "vulkaneifel")
+    assert missing.exit_code == 2 and "'ZIELOBJEKT'" in missing.stderr and "TARGET" not in missing.stderr
+
+
+@pytest.mark.parametrize("args", [["--target", "FW-01"], ["--max-age", "30"], ["--interactive", "--format", "json"]])
+def test_options_for_the_interactive_walk_are_not_silently_ignored(run_cli, example_workspace, args):
+    result = run_cli("--workspace", example_workspace, "assess", "--county", "vulkaneifel", *args, input="q\n")
+    assert result.exit_code == 2
+    assert "--interactive" in result.stderr and result.output == ""
+
+
+def test_leaving_entbehrlich_drops_its_reason(run_cli, example_workspace):
+    base = ("--workspace", example_workspace, "assess", "set", "ISMS.1.A1", "IV")
+    assert run_cli(*base, "entbehrlich", "--reason", "extern geregelt", "--county", "cochem-zell").exit_code == 0
+    result = run_cli(*base, "ja", "--county", "cochem-zell", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output)["new"]["status"] == "ja"
+    assert "reason" not in json.loads(result.output)["new"]
+    assert "extern geregelt" not in (data_dir(example_workspace, "cochem-zell") / "pruefungen.yaml").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -461,3 +461,10 @@ def test_files_work_without_a_workspace(tmp_path, run_cli):
     broken.write_text('{"catalog": [', encoding="utf-8")
     failed = run_cli("catalog", "diff", broken, gspp, cwd=empty)
     assert failed.exit_code == 3 and "kaputt.json" in failed.stderr
+
+
+def test_catalog_arguments_are_named_in_german(run_cli, tmp_path):
+    for args, name in ((("catalog", "import"), "'DATEI'"), (("catalog", "diff"), "'ALT'")):
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.exit_code == 2
+        assert name in result.stderr and "SOURCE" not in result.stderr and "'OLD'" not in result.stderr

@@ -260,6 +260,18 @@ def test_failing_county_plugin_is_an_error_finding(run_cli, tmp_path):
     assert "kaputtkreis" in failure["message"] and "Profil kaputt" in failure["message"]
 
 
+def test_county_plugin_that_does_not_load_fails_the_workspace_check(run_cli, tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    (ws / "plugins").mkdir()
+    (ws / "plugins" / "syntaxkreis.py").write_text("def kaputt(:\n", encoding="utf-8")
+    result, data = check_json(run_cli, workspace=ws)
+    assert result.exit_code == 1
+    failure = next(f for f in data["findings"] if f["rule"] == "plugin.failure")
+    assert failure["severity"] == "error" and "syntaxkreis" in failure["message"]
+    catalog_only = run_cli("--workspace", ws, "check", ws / "catalogs" / "test.json")
+    assert catalog_only.exit_code == 0, "checking a catalog file alone does not depend on the plugins"
+
+
 # --- catalog rules, positive and negative -----------------------------------------------
 
 

@@ -58,6 +58,13 @@ def test_init_refuses_an_existing_workspace_and_changes_nothing(run_cli, tmp_pat
     assert (tmp_path / "ws" / "ikz-isms.yaml").read_bytes() == before
 
 
+def test_init_on_a_file_names_the_argument_in_german(run_cli, tmp_path):
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    result = run_cli("init", str(tmp_path / "datei"), cwd=tmp_path)
+    assert result.exit_code == ExitCode.USAGE
+    assert "'VERZEICHNIS'" in result.stderr and "DIRECTORY" not in result.stderr
+
+
 def test_workspace_found_upwards_and_by_option_and_env(run_cli, tmp_path, monkeypatch):
     run_cli("init", str(tmp_path / "ws"), "--name", "Oben", cwd=tmp_path)
     deep = tmp_path / "ws" / "a" / "b"

@@ -166,6 +166,43 @@ def test_calloff_rejects_bad_amount(example_workspace, run_cli):
     assert result.exit_code == ExitCode.USAGE
 
 
+def test_calloff_by_hours_before_the_first_price_is_refused_as_outside_term(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--hours", "10", "--date", "2024-01-01", cwd=example_workspace)
+    assert result.exit_code == ExitCode.REFUSED, result.stderr
+    assert "außerhalb der Laufzeit" in result.stderr and "--amount fehlt" not in result.stderr
+    forced = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--hours", "10",
+                     "--date", "2024-01-01", "--force", "--reason", "Nachtrag", cwd=example_workspace)
+    assert forced.exit_code == ExitCode.USAGE
+    assert "Kein Preis am 01.01.2024" in forced.stderr and "rv-vob-beratung.yaml" in forced.stderr
+    assert path.read_bytes() == before
+
+
+def test_amount_with_german_thousands_dot_is_not_read_as_a_decimal(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "1.500", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE
+    assert "mehrdeutig" in result.stderr and "1500" in result.stderr
+    assert path.read_bytes() == before
+    german = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "1.500,50", "--date", TODAY, "--format", "json", cwd=example_workspace)
+    assert german.exit_code == 0, german.stderr
+    assert json.loads(german.output)["calloff"]["amount"] == "1500.50"
+
+
+def test_check_reports_ceiling_in_german_money_format(example_workspace, run_cli):
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--amount", "100000",
+                     "--date", TODAY, "--force", "--reason", "Hochwasser", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    check = run_cli("check", cwd=example_workspace)
+    line = next(l for l in check.output.splitlines() if "contracts.ceiling-exceeded" in l)
+    assert "132.935,00 €" in line and "120.000,00 €" in line
+
+
 # -- check rules -----------------------------------------------------------------------------
 
 
@@ -299,6 +336,13 @@ def test_opportunities_below_threshold_is_national(example_workspace, run_cli):
     mdm = json.loads(result.output)["opportunities"][0]
     assert mdm["estimate"] == "130000.00" and mdm["above_threshold"] is False
     assert "UVgO" in mdm["verdict"]
+
+
+def test_export_ocds_to_an_unwritable_place_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    result = run_cli("export", "ocds", "--output", str(tmp_path / "datei" / "ocds.json"), cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT, result.stderr
+    assert "nicht schreibbar" in result.stderr and "Interner Fehler" not in result.stderr
 
 
 def test_export_ocds_is_valid_against_the_release_schema(example_workspace, run_cli, tmp_path):

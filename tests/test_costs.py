@@ -196,3 +196,43 @@ def test_costs_allocate_pdf_per_county(example_workspace, run_cli, tmp_path):
     run_cli("costs", "allocate", "rv-unterweisung-arbeitsschutz", "--period", "2026", "--pdf", str(again),
             "--format", "json", cwd=example_workspace)
     assert (again / files[0].name).read_bytes() == files[0].read_bytes(), "same input, same bytes"
+
+
+def test_costs_allocate_bad_total_is_a_usage_error(example_workspace, run_cli):
+    for total in ("-5", "100.001", "142.800"):
+        result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", "--total", total,
+                         cwd=example_workspace)
+        assert result.exit_code == ExitCode.USAGE, (total, result.stderr)
+    german = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", "--total", "142.800,00",
+                     "--format", "json", cwd=example_workspace)
+    assert german.exit_code == 0, german.stderr
+    assert json.loads(german.output)["total"] == "142800.00"
+
+
+def test_costs_allocate_by_hours_without_calloffs_names_file_and_year(example_workspace, run_cli):
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2027", "--total", "1000",
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "rv-vob-beratung.yaml" in result.stderr and "2027" in result.stderr
+
+
+def test_costs_statement_pdf_german_numbers_and_long_title_not_cut(example_workspace, run_cli, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", "--pdf", str(tmp_path),
+                     "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    page = pypdf.PdfReader(str(tmp_path / "abrechnung-rv-endpoint-monitoring-2026-bernkastel-wittlich.pdf")).pages[0]
+    text = page.extract_text()
+    assert "113.000" in text and "(40,61 %)" in text
+    assert "Response)" in text, "the contract title is wrapped, not cut off"
+    right_edge = []
+    page.extract_text(visitor_text=lambda t, cm, tm, *_: right_edge.append(tm[4] + 5 * len(t)) if t.strip() else None)
+    assert max(right_edge) < float(page.mediabox.width), "no text runs off the page"
+
+
+def test_costs_pdf_into_an_unwritable_folder_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--pdf", str(tmp_path / "datei" / "pdf"),
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT, result.stderr
+    assert "nicht schreibbar" in result.stderr and "Interner Fehler" not in result.stderr

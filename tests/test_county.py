@@ -83,6 +83,17 @@ def test_county_add_scaffolds_a_working_plugin(run_cli, example_workspace):
     assert again.exit_code == 4
 
 
+def test_county_add_does_not_repeat_the_word_landkreis(run_cli, example_workspace):
+    result = run_cli("--workspace", example_workspace, "county", "add", "Landkreis Trier-Saarburg")
+    assert result.exit_code == 0, result.stderr
+    assert "Landkreis Landkreis" not in result.output
+    listed = json.loads(run_cli("--workspace", example_workspace, "county", "list", "--format", "json").output)
+    assert {"key": "trier-saarburg", "name": "Trier-Saarburg"}.items() <= next(
+        c for c in listed["counties"] if c["key"] == "trier-saarburg").items()
+    assessed = run_cli("--workspace", example_workspace, "assess", "--county", "trier-saarburg")
+    assert "Landkreis Trier-Saarburg" in assessed.output and "Landkreis Landkreis" not in assessed.output
+
+
 def _append_records(ws: Path, key: str, text: str) -> list[str]:
     path = data_dir(ws, key) / "pruefungen.yaml"
     original = path.read_text(encoding="utf-8")

@@ -155,6 +155,19 @@ def test_verbund_report_honours_disclosure_and_pseudonyms(example_workspace, run
     assert "Landkreis A" in text
 
 
+def test_verbund_trend_is_chronological_when_the_first_county_has_no_history(example_workspace, run_cli, tmp_path):
+    journal = example_workspace / "plugins" / "ikz-county-bernkastel-wittlich" / "data" / "journal.jsonl"
+    journal.write_text("", encoding="utf-8")
+    out = tmp_path / "vb.pdf"
+    result = run_cli("report", "verbund", "-o", str(out), cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    trend = next(words(t) for t in pages(out) if "Verlauf des Erfüllungsgrads" in t)
+    header = trend[trend.index("Landkreis "):trend.index("Bernkastel-Wittlich")]
+    quarters = re.findall(r"Q(\d)/(\d{4})", header)
+    assert quarters and [(int(y), int(q)) for q, y in quarters] == sorted((int(y), int(q)) for q, y in quarters)
+    assert header.rstrip().endswith("aktuell")
+
+
 def test_plugin_customisation_and_umlauts(example_workspace, run_cli, tmp_path):
     (example_workspace / "plugins" / "briefkopf.py").write_text(
         "from ikz_isms import hookimpl\n"
@@ -187,6 +200,7 @@ def test_help_does_not_import_reportlab():
 
 
 def test_usage_errors(example_workspace, run_cli, tmp_path):
+    assert "report county [OPTIONS] [LANDKREIS]" in run_cli("report", "county", "--help", cwd=example_workspace).output
     result = run_cli("report", "plan", cwd=example_workspace)
     assert result.exit_code == 2 and "--county" in result.stderr
     result = run_cli("report", "county", "--all", "-o", str(tmp_path / "x.pdf"), cwd=example_workspace)

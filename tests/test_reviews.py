@@ -209,6 +209,16 @@ def test_publish_rejects_a_validity_before_the_date(cli):
     assert "--valid-until" in result.stderr
 
 
+def test_publish_with_a_german_date_says_in_german_what_it_expects(cli, ws):
+    before = snapshot(ws)
+    result = cli("review", "publish", "--county", "vulkaneifel", "--target", "APP-MAIL", "--product", "Mail",
+                 "--version", "2.0", "--vendor", "ACME", "--valid-until", "31.12.2027")
+    assert result.exit_code == 2
+    assert "--valid-until '31.12.2027' ist kein Datum (erwartet JJJJ-MM-TT)" in result.stderr
+    assert "does not match" not in result.stderr and "%Y" not in cli("review", "publish", "--help").output
+    assert snapshot(ws) == before
+
+
 # --- adopt --------------------------------------------------------------------------------
 
 

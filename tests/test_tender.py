@@ -131,6 +131,14 @@ def test_pack_is_refused_while_the_estimate_is_incomplete_and_writes_nothing(exa
     assert not (tmp_path / "out").exists()
 
 
+def test_pack_into_an_unwritable_folder_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    result = run_cli("tender", "pack", "--output", str(tmp_path / "datei" / "unterlagen"), cwd=example_workspace)
+    assert result.exit_code == 3, result.stderr
+    assert "nicht schreibbar" in result.stderr and "datei" in result.stderr and "Interner Fehler" not in result.stderr
+
+
 def test_failed_write_leaves_the_previous_pack(tmp_path):
     from ikz_isms.tender.pack import write_pack
 

@@ -59,7 +59,7 @@ def test_supplies_services_threshold_edges(legal, value, notice, eu):
     assert result.threshold.amount == expected
     assert result.threshold.source  # the verdict always names its legal source
     text = " ".join(result.reasoning)
-    assert ("erreicht oder überschreitet" if eu else "liegt unter") in text
+    assert ("erreicht oder überschreitet den EU-Schwellenwert" if eu else "liegt unter dem EU-Schwellenwert") in text
 
 
 @pytest.mark.parametrize(

@@ -318,7 +318,9 @@ def plan_notes(assessment: Any, measures: Iterable[Measure]) -> dict[str, str]:
             if measure.state == "umgesetzt":
                 notes[measure.id] = (
                     f"als umgesetzt markiert, im Check aber noch '{gaps[measure.key][2]}' – "
-                    f"Prüfeintrag aktualisieren (ikz-isms assess set {measure.requirement} {measure.target} ja)"
+                    f"Prüfeintrag aktualisieren (ikz-isms assess set {measure.requirement} {measure.target} ja) "
+                    f"oder, wenn die Lücke noch besteht, Stand zurücksetzen "
+                    f"(ikz-isms plan set {measure.id} --state 'in Umsetzung')"
                 )
         elif assessment.pair(*measure.key) is None:
             notes[measure.id] = "Anforderung ist auf dem Zielobjekt nicht mehr modelliert – Maßnahme prüfen oder verwerfen"

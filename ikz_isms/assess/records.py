@@ -186,6 +186,9 @@ def set_records(
                 index[(change.requirement, change.target)] = entry
             for name, value in change.fields().items():
                 entry[name] = value
+            # the reason justifies 'entbehrlich'; kept after leaving that status it would contradict the record
+            if change.status != "entbehrlich" and change.reason is None and "reason" in entry:
+                del entry["reason"]
             results.append((old, plain(entry)))
         return results
 

@@ -100,6 +100,8 @@ def calloff_outside_term(ctx: Any) -> Iterator[Finding]:
 def ceiling_exceeded(ctx: Any) -> Iterator[Finding]:
     from decimal import Decimal
 
+    from ..procure.money import euro
+
     for contract in _contracts(ctx):
         if contract.ceiling is None:
             continue
@@ -110,8 +112,8 @@ def ceiling_exceeded(ctx: Any) -> Iterator[Finding]:
                 forced = calloff.forced_reason
                 yield Finding(
                     "contracts.ceiling-exceeded", WARNING if forced else ERROR,
-                    f"{contract.id}/{calloff.id}: Summe der Abrufe {running} € übersteigt den Höchstwert "
-                    f"{contract.ceiling} €" + (f" (erzwungen: {forced})" if forced else "."),
+                    f"{contract.id}/{calloff.id}: Summe der Abrufe {euro(running)} übersteigt den Höchstwert "
+                    f"{euro(contract.ceiling)}" + (f" (erzwungen: {forced})" if forced else "."),
                     _rel(ctx, calloff.path), _line(calloff),
                 )
 

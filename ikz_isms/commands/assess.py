@@ -246,6 +246,10 @@ def assess(ctx, county, approach, by_group, fail_on_basis_gaps, interactive, tar
     app = ctx.obj
     if pseudonymise and not verbund:
         raise UsageError("--pseudonymise gilt nur mit --verbund.")
+    if not interactive and (target is not None or max_age):
+        raise UsageError("--target und --max-age gelten nur mit --interactive.")
+    if interactive and fmt == "json":
+        raise UsageError("--interactive fragt im Terminal; --format json passt nicht dazu.")
     if verbund:
         from .assess_verbund import show_verbund
 
@@ -367,9 +371,9 @@ def validate_pair(assessment: Any, requirement: str, target: str) -> Any:
 
 
 @assess.command("set")
-@click.argument("requirement")
-@click.argument("target")
-@click.argument("status")
+@click.argument("requirement", metavar="ANFORDERUNG")
+@click.argument("target", metavar="ZIELOBJEKT")
+@click.argument("status", metavar="STATUS")
 @click.option("--statement", help="Umsetzung (Beschreibung).")
 @click.option("--responsible", help="Verantwortlich.")
 @click.option("--reason", help="Begründung (Pflicht bei entbehrlich).")

@@ -181,7 +181,7 @@ def _requirement_table(reqs: list, title: str | None = None) -> None:
 
 
 @catalog.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", metavar="DATEI", type=click.Path(path_type=Path))
 @click.option("--name", help="Name in der Arbeitsumgebung (Standard: aus dem Dateinamen).")
 @click.option("--format-in", "format_in", metavar="FORMAT",
               help="Quellformat erzwingen (z. B. kompendium-xml, oscal-json, oscal-yaml); "
@@ -192,7 +192,7 @@ def _requirement_table(reqs: list, title: str | None = None) -> None:
 @click.pass_obj
 def import_catalog(app, source: Path, name: str | None, format_in: str | None, force: bool,
                    fmt: str) -> None:
-    """Katalog SOURCE importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
+    """Katalog DATEI importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
     from ..catalog import load_catalog
     from ..catalog.pinning import check_pin_name, default_pin_name, pin_catalog
     from ..catalog.views import level_counts
@@ -300,7 +300,7 @@ def show(app, ident: str, catalog_name: str | None, fmt: str) -> None:
 
 
 @catalog.command("search")
-@click.argument("text")
+@click.argument("text", metavar="TEXT")
 @click.option("--catalog", "catalog_name", metavar="NAME",
               help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
 @click.option("--level", type=click.Choice(LEVEL_CHOICES, case_sensitive=False),
@@ -346,8 +346,8 @@ def search(app, text: str, catalog_name, level, modal, target_object, group_pref
 
 
 @catalog.command("diff")
-@click.argument("old")
-@click.argument("new")
+@click.argument("old", metavar="ALT")
+@click.argument("new", metavar="NEU")
 @format_option()
 @click.pass_obj
 def diff(app, old: str, new: str, fmt: str) -> None:

@@ -141,7 +141,7 @@ def _workspace_report(app, strict: bool, progress):
         for pin in workspace.pins.values()
     ]
     ctx = CheckContext(workspace, app.pm, targets=targets)
-    return run_checks(ctx, extra_files=[CONFIG_NAME], strict=strict, progress=progress)
+    return run_checks(ctx, extra_files=[CONFIG_NAME], strict=strict, progress=progress, failures_since=0)
 
 
 def _paths_report(app, paths, strict: bool, progress):

@@ -54,12 +54,44 @@ def percent_text(value: str | None) -> str:
     return "–" if value is None else f"{format_de(Decimal(value) * 100, 1)} %"
 
 
+def unwritable(exc: OSError, path: Any) -> InputError:
+    """An output that cannot be written, as a German InputError naming it (never a traceback)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "Verzeichnis fehlt und lässt sich nicht anlegen",
+        errno.EACCES: "keine Schreibberechtigung",
+        errno.EPERM: "keine Schreibberechtigung",
+        errno.EEXIST: "ein Teil des Pfads ist eine Datei",
+        errno.ENOTDIR: "ein Teil des Pfads ist eine Datei",
+        errno.EISDIR: "ist ein Verzeichnis",
+        errno.ENOSPC: "Datenträger voll",
+        errno.EROFS: "Dateisystem schreibgeschützt",
+    }
+    reason = reasons.get(exc.errno, f"Betriebssystemfehler {exc.errno}")
+    return InputError(f"nicht schreibbar: {reason}.", path=str(path))
+
+
 def parse_number(text: str, option: str) -> Decimal:
-    """An amount typed at an option (a lone decimal comma is accepted); UsageError naming the option otherwise."""
+    """A number typed at an option, as 1250.00, 1250,00 or 1.250,00; UsageError naming the option otherwise.
+
+    "142.800" is refused: Germans write the thousands separator as a dot, so reading it as
+    142.8 would silently take a thousandth of what was meant.
+    """
+    import re
+
     from ..procure.money import to_decimal
 
+    raw = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", raw):
+        raise UsageError(f"{option} '{text}' ist mehrdeutig (Tausenderpunkt oder Dezimalpunkt?): "
+                         f"ohne Tausenderpunkt schreiben, z. B. {raw.replace('.', '')} oder {raw.replace('.', '')},00.")
+    if "," in raw:
+        if raw.count(",") > 1 or not re.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d*", raw):
+            raise UsageError(f"{option} '{text}' ist keine Zahl.")
+        raw = raw.replace(".", "").replace(",", ".")
     try:
-        return to_decimal(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        return to_decimal(raw)
     except InputError:
         raise UsageError(f"{option} '{text}' ist keine Zahl.") from None
 
@@ -245,8 +277,17 @@ def calloff_add(app: Any, contract_id: str, county: str, amount: str | None, qua
     if value is None:
         unit = contract.price.price_on(day) if contract.price else None
         count = qty if qty is not None else hrs
-        if unit is None or count is None:
+        if count is None:
             raise UsageError("--amount fehlt (oder --quantity/--hours bei einem Vertrag mit Stückpreis).")
+        if unit is None:
+            # a date before the first price is usually a date outside the term: say so, as a refusal
+            refusals = [] if force else contract.calloff_refusals(county, day, Decimal(0))
+            if refusals:
+                details = "\n".join(f"  – {message}" for _, message in refusals)
+                raise RefusedError(f"Abruf verweigert:\n{details}\n"
+                                   "Nur mit --force --reason \"…\" --amount BETRAG erfassen (Grund wird gespeichert).")
+            raise UsageError(f"Kein Preis am {de_date(day)} gültig ('price.history' in {contract.path}): "
+                             "--amount angeben.")
         value = (unit.amount * count).quantize(Decimal("0.01"))
     if value <= 0 or value != value.quantize(Decimal("0.01")):
         raise UsageError(f"Betrag {value} ungültig: positiv, höchstens zwei Nachkommastellen.")

@@ -7,9 +7,10 @@ from typing import Any
 
 import click
 
+from ..errors import UsageError
 from ..hookspecs import hookimpl
 from ..output import emit_json, format_option, print_table
-from .contracts import euro_text, parse_number, percent_text, workspace_contracts
+from .contracts import euro_text, parse_number, percent_text, unwritable, workspace_contracts
 
 
 @hookimpl
@@ -38,13 +39,18 @@ def allocate(app: Any, contract_id: str, period: int, total: str | None, pdf_dir
     contract = workspace_contracts(app).get(contract_id)
     profiles = county_metrics(app.pm, app.workspace)
     amount = parse_number(total, "--total") if total is not None else None
+    if amount is not None and (amount < 0 or amount != amount.quantize(Decimal("0.01"))):
+        raise UsageError(f"--total '{total}' ungültig: nicht negativ, höchstens zwei Nachkommastellen.")
     settlement = settle(contract, period, profiles, load_legal_figures(app.workspace), amount)
     names = {k: str(v["name"]) for k, v in profiles.items()}
     data = settlement.as_dict(names)
     if pdf_dir:
         from ..procure.statement import write_statements
 
-        data["pdf"] = [str(p) for p in write_statements(settlement, names, pdf_dir)]
+        try:
+            data["pdf"] = [str(p) for p in write_statements(settlement, names, pdf_dir)]
+        except OSError as exc:
+            raise unwritable(exc, exc.filename or pdf_dir) from None
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":

@@ -133,6 +133,8 @@ def add_command(app, name, key, ags, inhabitants, employees, fmt):
     from ..county import load_counties, slugify
 
     workspace = app.workspace
+    # every text says "Landkreis <name>"; a name given with that word would print it twice
+    name = re.sub(r"^(Landkreis|Kreis)\s+", "", name.strip()) or name
     key = key or slugify(name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key or ""):
         raise InputError(f"ungültiger Schlüssel '{key}' (erlaubt: a-z, 0-9, Bindestrich).")

@@ -8,7 +8,7 @@ import click
 
 from ..hookspecs import hookimpl
 from ..output import to_json
-from .contracts import date_option, day_or_today, workspace_contracts
+from .contracts import date_option, day_or_today, unwritable, workspace_contracts
 
 
 @hookimpl
@@ -36,7 +36,10 @@ def export_ocds(app: Any, output: str | None, prefix: str, on: Any) -> None:
     package = release_package(workspace_contracts(app), prefix, _names(app), day, app.workspace.name)
     text = to_json(package) + "\n"
     if output:
-        atomic_write(output, text)
+        try:
+            atomic_write(output, text)
+        except OSError as exc:
+            raise unwritable(exc, output) from None
         click.echo(f"{len(package['releases'])} OCDS-Releases geschrieben: {output}", err=True)
     else:
         click.echo(text, nl=False)

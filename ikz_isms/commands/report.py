@@ -81,7 +81,7 @@ def report() -> None:
 
 
 @report.command("county")
-@click.argument("county", required=False, envvar="IKZ_ISMS_COUNTY")
+@click.argument("county", metavar="[LANDKREIS]", required=False, envvar="IKZ_ISMS_COUNTY")
 @click.option("--all", "all_counties", is_flag=True, help="Für jeden Landkreis des Verbunds einen Bericht.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF-Datei (Standard: bericht-<landkreis>.pdf).")

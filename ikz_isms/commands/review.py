@@ -24,13 +24,24 @@ def review() -> None:
     """
 
 
+def _parse_valid_until(value: str | None) -> dt.date | None:
+    from ..errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--valid-until '{value}' ist kein Datum (erwartet JJJJ-MM-TT).") from None
+
+
 @review.command("publish")
 @county_option
 @click.option("--target", required=True, help="Zielobjekt, für das das Produkt bewertet wurde.")
 @click.option("--product", required=True, help="Produktname.")
 @click.option("--version", "version", required=True, help="Produktversion (z. B. 5.2).")
 @click.option("--vendor", required=True, help="Hersteller.")
-@click.option("--valid-until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--valid-until", metavar="JJJJ-MM-TT", default=None,
               help="Gültig bis JJJJ-MM-TT (Standard: heute in zwei Jahren).")
 @click.option("--id", "review_id", help="ID der Bewertung (Standard: <landkreis>-<produkt>-<version>).")
 @format_option()
@@ -42,7 +53,7 @@ def publish(app, county, target, product, version, vendor, valid_until, review_i
     selected = _one_county(app, county)
     document = build_review(
         _assessment(app, selected, {}), target, product=product, version=version, vendor=vendor,
-        review_id=review_id, valid_until=valid_until.date() if valid_until else None,
+        review_id=review_id, valid_until=_parse_valid_until(valid_until),
     )
     path = write_review(app.workspace, document)
     shown = os.path.relpath(path, app.workspace.root)

@@ -243,7 +243,12 @@ def pack(app: Any, name: str | None, output: str | None, fmt: str) -> None:
     inp = PackInput(project, template, pin, annex, result, names, marking)
     check_procedure(inp)
     target = Path(output) if output else project.path.parent / "unterlagen"
-    written = write_pack(build_files(inp, app.workspace.name), target)
+    try:
+        written = write_pack(build_files(inp, app.workspace.name), target)
+    except OSError as exc:
+        from .contracts import unwritable
+
+        raise unwritable(exc, target) from None
     if fmt == "json":
         emit_json({"tender": project.name, "output": str(target), "files": [str(p) for p in written],
                    "estimate": str(result.total), "regime": result.regime,

@@ -29,11 +29,11 @@ GITIGNORE = """\
 
 
 @click.command("init")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", metavar="VERZEICHNIS", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Name des Verbunds (Standard: Verzeichnisname).")
 @click.pass_obj
 def init_command(app, directory: Path, name: str | None) -> None:
-    """Neue, leere Arbeitsumgebung in DIRECTORY anlegen."""
+    """Neue, leere Arbeitsumgebung in VERZEICHNIS anlegen."""
     from ..store import atomic_write
 
     config = directory / CONFIG_NAME

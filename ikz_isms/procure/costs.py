@@ -115,17 +115,26 @@ def settle(
         raise InputError(
             f"Kein Betrag für {period}: 'allocation.costs.{period}' eintragen oder --total angeben.", path=where
         )
-    if key.key == "equal":
-        allocation = allocate_costs(total, members, "equal", vat_rate=vat_rate)
-    elif key.key == "fixed":
-        allocation = allocate_costs(total, members, "fixed", percentages=key.percentages, vat_rate=vat_rate)
-    elif key.key == "hybrid":
-        allocation = allocate_costs(
-            total, members, "hybrid", weights=figures(basis), base_share=key.base_share,
-            base_per_member=key.base_per_member, min_base_share=key.min_base_share, vat_rate=vat_rate,
-        )
-    else:
-        allocation = allocate_costs(total, members, "proportional", weights=figures(key.key), vat_rate=vat_rate)
+    weights = None if key.key in ("equal", "fixed") else figures(basis)
+    if weights is not None and key.key in ("use", "hours") and not any(weights.values()):
+        raise InputError(f"Keine Abrufe {'mit Stunden ' if key.key == 'hours' else ''}im Jahr {period}: "
+                         "nichts nach Verbrauch zu verteilen (--total hilft hier nicht).", path=where)
+    try:
+        if key.key == "equal":
+            allocation = allocate_costs(total, members, "equal", vat_rate=vat_rate)
+        elif key.key == "fixed":
+            allocation = allocate_costs(total, members, "fixed", percentages=key.percentages, vat_rate=vat_rate)
+        elif key.key == "hybrid":
+            allocation = allocate_costs(
+                total, members, "hybrid", weights=weights, base_share=key.base_share,
+                base_per_member=key.base_per_member, min_base_share=key.min_base_share, vat_rate=vat_rate,
+            )
+        else:
+            allocation = allocate_costs(total, members, "proportional", weights=weights, vat_rate=vat_rate)
+    except InputError as exc:
+        if exc.path:
+            raise
+        raise InputError(f"{exc.message} (Vertrag '{contract.id}', {period})", path=where, location="allocation") from None
     if key.reference_date:
         allocation.notes.append(f"Kennzahlen zum Stichtag {key.reference_date.strftime('%d.%m.%Y')}.")
     label = key.metric_name or METRIC_NAMES.get(basis, "")

@@ -17,12 +17,12 @@ def _rows(settlement: Settlement, county: str) -> list[tuple[str, str]]:
         ("Verteilungsschlüssel", settlement.key_label),
     ]
     if share.metric is not None and settlement.basis != "equal":
-        rows.append((settlement.metric_label or "Kennzahl", f"{share.metric.normalize():f}"))
+        rows.append((settlement.metric_label or "Kennzahl", _number(share.metric)))
     rows += [
         ("Gesamtbetrag aller Landkreise", euro(settlement.allocation.total)),
         ("Sockelanteil", euro(share.base)),
         ("Variabler Anteil", euro(share.variable)),
-        ("Ihr Anteil", f"{euro(share.amount)} ({share.percent} %)"),
+        ("Ihr Anteil", f"{euro(share.amount)} ({_number(share.percent, 2)} %)"),
         ("Umsatzsteuer (§2b UStG)", euro(share.vat) if share.vat_applies else "entfällt"),
         ("Zu zahlen", euro(share.gross)),
     ]
@@ -58,8 +58,10 @@ def write_statements(settlement: Settlement, names: Mapping[str, str], directory
             pdf.setFont("Helvetica-Bold", 10)
             pdf.drawString(50, y, label)
             pdf.setFont("Helvetica", 10)
-            pdf.drawString(230, y, value[:80])
-            y -= 16
+            for line in _fit(pdf, value, width - 50 - 230):
+                pdf.drawString(230, y, line)
+                y -= 13
+            y -= 3
         y -= 14
         pdf.setFont("Helvetica", 8)
         notes = [settlement.allocation.rounding, settlement.vat_note, *settlement.allocation.notes]
@@ -76,6 +78,29 @@ def write_statements(settlement: Settlement, names: Mapping[str, str], directory
         atomic_write(path, buffer.getvalue())
         written.append(path)
     return written
+
+
+def _number(value, decimals: int | None = None) -> str:
+    """German number text: 113.000, 40,61."""
+    from decimal import Decimal
+
+    from ..output import format_de
+
+    number = Decimal(value)
+    if decimals is None:
+        decimals = 0 if number == number.to_integral_value() else 2
+    return format_de(number, decimals)
+
+
+def _fit(pdf, text: str, width: float) -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points in the canvas's current font."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and pdf.stringWidth(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _wrap(text: str, width: int) -> list[str]:

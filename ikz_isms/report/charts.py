@@ -163,8 +163,11 @@ def trend_lines(title: str, periods: Sequence[str], series: Sequence[Sequence[fl
     chart.categoryAxis.categoryNames = list(periods)
     chart.categoryAxis.labels.fontName, chart.categoryAxis.labels.fontSize = FONT, 7
     _value_axis(chart)
-    chart.joinedLines = 1
+    # reportlab cannot draw a line through fewer than two points; such a series gets markers only
+    chart.joinedLines = 0
     for index in range(len(series)):
+        if sum(v is not None for v in series[index]) >= 2:
+            chart.lines[index].lineStyle = "joinedLine"
         chart.lines[index].strokeColor = SERIES[index % len(SERIES)]
         chart.lines[index].strokeWidth = 1.6
         chart.lines[index].symbol = makeMarker("FilledCircle", size=3.5, fillColor=SERIES[index % len(SERIES)])

@@ -94,12 +94,12 @@ def _trend(doc: ReportBuilder, prefix: str, group: dict[str, Any]) -> None:
     counties = group["counties"]
     doc.heading(f"{prefix}Verlauf", new_page=True)
     doc.para(f"Erfüllungsgrad am Ende jedes Quartals und heute, Vorgehensweise: {first['label']}.")
-    labels: list[str] = []
+    # by date, not by first appearance: a county without history (only "aktuell") may come first
+    dates: dict[str, str] = {}
     for county in counties:
         for point in county["trend"]:
-            if point["label"] not in labels:
-                labels.append(point["label"])
-    labels = labels[-TREND_POINTS:]
+            dates.setdefault(point["label"], point["date"] or "9999-12-31")
+    labels = sorted(dates, key=lambda label: dates[label])[-TREND_POINTS:]
     values = []
     for county in counties:
         by_label = {p["label"]: p["fulfilment"].get(first["id"]) for p in county["trend"]}

@@ -220,8 +220,8 @@ def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[
     eu = total >= threshold.amount
     period = f"gültig {_de(threshold.valid_from)}–{_de(threshold.valid_to)}" if threshold.valid_to else \
         f"gültig ab {_de(threshold.valid_from)}"
-    comparison = "erreicht oder überschreitet" if eu else "liegt unter"
-    reasoning.append(f"Geschätzter Auftragswert {euro(total)} netto {comparison} den EU-Schwellenwert "
+    comparison = "erreicht oder überschreitet den" if eu else "liegt unter dem"
+    reasoning.append(f"Geschätzter Auftragswert {euro(total)} netto {comparison} EU-Schwellenwert "
                      f"{euro(threshold.amount)} ({threshold.label}, {period}; {threshold.source}).")
     works = template.data["contract_type"] == "works"
     if eu:
