@@ -42,6 +42,8 @@ GERMAN = {
     "{value!r} is not one of {choices}.": "{value!r} ist keiner der Werte {choices}.",
     "{value!r} is not a valid {number_type}.": "{value!r} ist keine gültige Zahl ({number_type}).",
     "{value} is not in the range {range}.": "{value} liegt nicht im Bereich {range}.",
+    "{value!r} does not match the format {format}.": "{value!r} ist kein gültiges Datum im Format {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} passt zu keinem der Formate {formats}.",
     "{name} {filename!r} does not exist.": "{name} {filename!r} existiert nicht.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} ist ein Verzeichnis.",
     "{name} {filename!r} is a file.": "{name} {filename!r} ist eine Datei.",

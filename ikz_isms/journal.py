@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import InputError
-from .store import locked
+from .store import locked, parser_message
 
 GENESIS = "0" * 64
 
@@ -113,7 +113,7 @@ def read(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             try:
                 entries.append(json.loads(raw))
             except json.JSONDecodeError as exc:
-                raise InputError(f"ungültiges JSON: {exc.msg}", path=str(target), location=f"Zeile {number}") from None
+                raise InputError(f"ungültiges JSON: {parser_message(exc.msg)}", path=str(target), location=f"Zeile {number}") from None
     return entries
 
 

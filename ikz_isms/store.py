@@ -17,6 +17,34 @@ from .errors import InputError, LockTimeoutError
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
+# The parsers' messages users meet most, in German; anything else is shown as the parser says.
+_PARSER_MESSAGES = (
+    ("unexpected end of data", "Datei endet mitten in einem Wert (fehlt eine schließende Klammer oder ein Anführungszeichen?)"),
+    ("unexpected character", "unerwartetes Zeichen (fehlt ein Komma, ein Anführungszeichen oder ein Doppelpunkt?)"),
+    ("unexpected content after document", "weiterer Inhalt nach dem Ende des Dokuments"),
+    ("invalid escaped character", "ungültige Escape-Sequenz in einem Text"),
+    ("invalid literal", "unbekanntes Wort (erlaubt sind true, false, null)"),
+    ("leading zero", "Zahl mit führender Null"),
+    ("input length is 0", "Datei ist leer"),
+    ("expected ',' or ']'", "Liste nicht abgeschlossen: ',' oder ']' erwartet"),
+    ("expected ',' or '}'", "Abschnitt nicht abgeschlossen: ',' oder '}' erwartet"),
+    ("mapping values are not allowed here", "Doppelpunkt an dieser Stelle nicht erlaubt (fehlen Anführungszeichen um einen Text mit ':'?)"),
+    ("expected <block end>", "Einrückung passt nicht zur Ebene darüber"),
+    ("found unexpected end of stream", "Datei endet in einem Text in Anführungszeichen"),
+    ("found duplicate key", "Schlüssel kommt doppelt vor"),
+    ("found undefined alias", "Verweis (*Name) auf einen nicht definierten Anker"),
+    ("that cannot start any token", "Tabulator oder unzulässiges Zeichen (YAML rückt nur mit Leerzeichen ein)"),
+)
+
+
+def parser_message(message: str) -> str:
+    """German text for a JSON or YAML parser message, keeping the original for the rest."""
+    for fragment, german in _PARSER_MESSAGES:
+        if fragment in message:
+            return german
+    return message
+
+
 def sha256_file(path: str | os.PathLike[str]) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -49,7 +77,7 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         if "utf-8" in exc.msg.lower():
             raise InputError("keine gültige UTF-8-Datei.", path=str(path)) from None
         raise InputError(
-            f"ungültiges JSON: {exc.msg}",
+            f"ungültiges JSON: {parser_message(exc.msg)}",
             path=str(path),
             location=f"Zeile {exc.lineno}, Spalte {exc.colno}",
         ) from None
@@ -85,7 +113,7 @@ def parse_yaml(raw: bytes | str, *, path: str, roundtrip: bool = True) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
-        problem = exc.problem or exc.context or "Syntaxfehler"
+        problem = parser_message(exc.problem or exc.context or "Syntaxfehler")
         raise InputError(f"ungültiges YAML: {problem}", path=path, location=location) from None
     except YAMLError as exc:
         raise InputError(f"ungültiges YAML: {exc}", path=path) from None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, WorkspaceError
+from .errors import WorkspaceError
 
 CONFIG_NAME = "ikz-isms.yaml"
 ENV_WORKSPACE = "IKZ_ISMS_WORKSPACE"
@@ -83,17 +83,6 @@ def find_workspace(start: str | os.PathLike[str] | None = None) -> Path | None:
     return None
 
 
-def validation_errors(data: Any, schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """(JSON pointer, German message) for each schema violation, in document order."""
-    from jsonschema import Draft202012Validator
-
-    errors = []
-    for error in sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.path))):
-        pointer = "/" + "/".join(str(p) for p in error.absolute_path)
-        errors.append((pointer, error.message))
-    return errors
-
-
 class Workspace:
     """A loaded workspace. Holds the raw round-trip config so edits keep comments."""
 
@@ -107,7 +96,7 @@ class Workspace:
 
     @classmethod
     def load(cls, root: str | os.PathLike[str]) -> "Workspace":
-        from .store import read_yaml, yaml_line
+        from .store import read_yaml
 
         root = Path(root)
         path = root / CONFIG_NAME
@@ -116,16 +105,15 @@ class Workspace:
                 "keine Arbeitsumgebung: Konfigurationsdatei fehlt (ikz-isms init anlegen).",
                 path=str(path),
             )
+        from .schemas import schema_problems
+
         config = read_yaml(path)
         if config is None:
             config = {}
-        problems = validation_errors(_plain(config), CONFIG_SCHEMA)
+        problems = schema_problems(config, CONFIG_SCHEMA)
         if problems:
-            pointer, message = problems[0]
-            node, key = _locate(config, pointer)
-            line = yaml_line(node, key)
-            where = f"Zeile {line} ({pointer})" if line else pointer
-            raise WorkspaceError(f"ungültige Konfiguration: {message}", path=str(path), location=where)
+            first = problems[0]
+            raise WorkspaceError(f"ungültige Konfiguration: {first.message}", path=str(path), location=first.location)
         return cls(root, config)
 
     @property
@@ -173,32 +161,6 @@ class Workspace:
         atomic_write(self.config_path, dump_yaml(self.config))
 
 
-def _plain(node: Any) -> Any:
-    """Round-trip YAML nodes to plain Python for schema validation."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    if node is None or isinstance(node, (bool, int, float)):
-        return node
-    return str(node)
-
-
-def _locate(root: Any, pointer: str) -> tuple[Any, Any]:
-    """The YAML container and key a JSON pointer ends in, for line numbers."""
-    parts = [p for p in pointer.split("/") if p]
-    node: Any = root
-    parent, key = root, None
-    for part in parts:
-        parent = node
-        key = int(part) if isinstance(node, list) and part.isdigit() else part
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            break
-    return parent, key
-
-
 def require_workspace(path: str | os.PathLike[str] | None) -> Workspace:
     root = Path(path) if path else find_workspace()
     if root is None:
@@ -207,7 +169,4 @@ def require_workspace(path: str | os.PathLike[str] | None) -> Workspace:
             f"eine {CONFIG_NAME}. Mit --workspace DIR oder {ENV_WORKSPACE} angeben, "
             "oder mit 'ikz-isms init DIR' anlegen."
         )
-    try:
-        return Workspace.load(root)
-    except InputError:
-        raise
+    return Workspace.load(root)

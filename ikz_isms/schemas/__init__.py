@@ -65,13 +65,14 @@ def _german(error: Any) -> str:
     return f"ungültig ({error.message})."
 
 
-def schema_problems(document: Any, schema_name: str) -> list[SchemaProblem]:
-    """Every violation of the schema, in document order, with the line it starts on."""
+def schema_problems(document: Any, schema_name: str | dict[str, Any]) -> list[SchemaProblem]:
+    """Every violation of the schema (a name in this folder, or a schema itself), in document
+    order, with the line it starts on."""
     from jsonschema import Draft202012Validator
 
     from ..store import plain, pointer_line
 
-    validator = Draft202012Validator(schema(schema_name))
+    validator = Draft202012Validator(schema(schema_name) if isinstance(schema_name, str) else schema_name)
     problems = []
     errors = sorted(validator.iter_errors(plain(document)), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
