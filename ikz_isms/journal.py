@@ -150,3 +150,38 @@ def verify(path: str | os.PathLike[str]) -> list[JournalProblem]:
             prev = entry["hash"]
             expected_seq = (entry.get("seq") or expected_seq) + 1
     return problems
+
+
+def replay(path: str | os.PathLike[str]) -> dict[str, dict[str, Any] | None]:
+    """The last journaled value of every record (``REQUIREMENT@TARGET`` → ``new``)."""
+    state: dict[str, dict[str, Any] | None] = {}
+    for entry in read(path):
+        state[entry["record"]] = entry.get("new")
+    return state
+
+
+def unjournaled(path: str | os.PathLike[str], records: dict[str, dict[str, Any]]) -> list[str]:
+    """Records whose current value differs from what the journal last recorded for them.
+
+    ``records`` maps ``REQUIREMENT@TARGET`` to the record as a plain dict. Only records the
+    journal knows are compared: results taken over by hand before the county used ikz-isms
+    have no history to contradict. A difference means a change that bypassed the journal, or
+    journal lines cut off at its end, which the hash chain alone cannot see.
+    """
+    journaled = replay(path)
+    differing = []
+    for key in sorted(journaled):
+        current, last = records.get(key), journaled[key]
+        if _comparable(current) != _comparable(last):
+            differing.append(key)
+    return differing
+
+
+def _comparable(record: dict[str, Any] | None) -> dict[str, str] | None:
+    if record is None:
+        return None
+    # "own" is the default provenance; older entries leave it out
+    return {
+        k: str(v) for k, v in record.items()
+        if v not in (None, "", [], ()) and not (k == "provenance" and v == "own")
+    }

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ikz_isms.errors import ExitCode
+
 COUNTY = "vulkaneifel"
 
 
@@ -104,3 +106,29 @@ def test_check_reports_broken_chain_as_error(run_cli, journaled):
 def test_unknown_county_is_input_error(run_cli, example_workspace):
     result = run_cli("--workspace", example_workspace, "journal", "verify", "--county", "atlantis")
     assert result.exit_code == 3 and "atlantis" in result.stderr
+
+
+def test_cut_off_tail_and_unjournaled_edit_are_detected(run_cli, example_workspace):
+    """The hash chain cannot see lines cut from its end; the comparison with the records can."""
+    data = example_workspace / "plugins" / "ikz-county-vulkaneifel" / "data"
+    journal_path = data / "journal.jsonl"
+    assert run_cli("journal", "verify", "--county", "vulkaneifel", cwd=example_workspace).exit_code == 0
+
+    lines = journal_path.read_text(encoding="utf-8").splitlines(keepends=True)
+    journal_path.write_text("".join(lines[:-1]), encoding="utf-8")
+    result = run_cli("journal", "verify", "--county", "vulkaneifel", "--format", "json", cwd=example_workspace)
+    assert result.exit_code == ExitCode.FINDINGS
+    problem = json.loads(result.output)["counties"][0]["problems"][0]
+    last = json.loads(lines[-1])["record"]
+    assert last in problem["message"] and "am Ende gekürzt" in problem["message"]
+
+    journal_path.write_text("".join(lines), encoding="utf-8")
+    records = data / "pruefungen.yaml"
+    text = records.read_text(encoding="utf-8")
+    first_ja = text.index("status: ja")
+    records.write_text(text[:first_ja] + "status: nein" + text[first_ja + len("status: ja"):], encoding="utf-8")
+    result = run_cli("journal", "verify", "--county", "vulkaneifel", cwd=example_workspace)
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "weichen vom letzten Journalstand ab" in result.output
+    check = run_cli("check", "--format", "json", cwd=example_workspace)
+    assert any(f["rule"] == "journal.chain" and "Journalstand" in f["message"] for f in json.loads(check.output)["findings"])

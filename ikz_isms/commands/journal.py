@@ -24,8 +24,26 @@ def verify_county(county: Any, root: Any) -> dict[str, Any]:
     """The chain check of one county's journal as a plain dict (entries, problems with line)."""
     from .. import journal
 
+    from ..assess.records import load_records
+    from ..errors import InputError
+
     path = county.journal_path
     problems = journal.verify(path)
+    if not problems:
+        try:
+            current = {f"{r.requirement}@{r.target}": r.as_dict() for r in load_records(county.records_path, roundtrip=False)}
+        except InputError:
+            current = None  # an unreadable records file is the records rules' finding
+        if current is not None:
+            differing = journal.unjournaled(path, current)
+            if differing:
+                more = f" und {len(differing) - 3} weitere" if len(differing) > 3 else ""
+                problems.append(journal.JournalProblem(
+                    0,
+                    f"{len(differing)} Prüfeinträge weichen vom letzten Journalstand ab "
+                    f"({', '.join(differing[:3])}{more}): Änderung am Journal vorbei oder "
+                    "Journal am Ende gekürzt",
+                ))
     entries = 0
     if path.exists():
         with open(path, encoding="utf-8") as handle:
@@ -51,7 +69,8 @@ def journal_group():
 @format_option()
 @click.pass_context
 def verify_command(ctx, county, fmt):
-    """Hash-Kette des Journals prüfen: Exit-Code 1, wenn ein Eintrag verändert, gelöscht oder umgestellt wurde."""
+    """Hash-Kette des Journals prüfen: Exit-Code 1, wenn ein Eintrag verändert, gelöscht oder umgestellt wurde
+    oder die Prüfeinträge vom letzten Journalstand abweichen (z. B. Journal am Ende gekürzt)."""
     app = ctx.obj
     results = [verify_county(c, app.workspace.root) for c in _select_counties(app, county)]
     broken = [r for r in results if not r["intact"]]
@@ -65,11 +84,11 @@ def verify_command(ctx, county, fmt):
         if broken:
             print_table(
                 ["Landkreis", "Datei", "Zeile", "Problem"],
-                [(r["name"], r["file"], p["line"], p["message"]) for r in broken for p in r["problems"]],
+                [(r["name"], r["file"], p["line"] or "–", p["message"]) for r in broken for p in r["problems"]],
                 title="Journal verändert oder lückenhaft",
                 right_align=(2,),
             )
-            click.echo(f"Prüfung fehlgeschlagen: {len(broken)} Journal(e) mit gebrochener Hash-Kette.")
+            click.echo(f"Prüfung fehlgeschlagen: {len(broken)} Journal(e) verändert, lückenhaft oder nicht auf dem Stand der Prüfeinträge.")
     if broken:
         ctx.exit(int(ExitCode.FINDINGS))
 
@@ -134,7 +153,7 @@ def chain_rule(ctx: Any) -> Any:
             yield Finding(
                 "journal.chain", ERROR,
                 f"Journal von {result['name']}: {problem['message']} (ikz-isms journal verify)",
-                result["file"], f"Zeile {problem['line']}",
+                result["file"], f"Zeile {problem['line']}" if problem["line"] else "",
             )
 
 
