@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 
-import pytest
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then
 
 
 scenarios("bewertung_uebernehmen.feature")
@@ -19,24 +17,8 @@ COUNTY_DIRS = {
 }
 
 
-@pytest.fixture
-def state():
-    return {}
-
-
 def _review_file(workspace, review_id):
     return workspace / "catalogs" / "bewertungen" / f"{review_id}.yaml"
-
-
-def _run(run_cli, workspace, command):  # noqa: F811
-    args = shlex.split(command)
-    assert args[0] == "ikz-isms"
-    return run_cli("--workspace", workspace, *args[1:], cwd=workspace)
-
-
-@given("die Beispiel-Arbeitsumgebung des Verbunds", target_fixture="workspace")
-def given_example(example_workspace):  # noqa: F811
-    return example_workspace
 
 
 @given(parsers.parse('die Bewertung "{review_id}" liegt im Verbund vor'))
@@ -58,28 +40,6 @@ def review_expired(workspace, review_id):
     lines = [f"valid_until: {yesterday}" if line.startswith("valid_until:") else line
              for line in path.read_text(encoding="utf-8").splitlines()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-@given(parsers.parse('ich "{command}" ausgeführt habe'))
-def ran_before(run_cli, workspace, command):  # noqa: F811
-    result = _run(run_cli, workspace, command)
-    assert result.exit_code == 0, result.output + result.stderr
-
-
-@when(parsers.parse('ich "{command}" ausführe'))
-def run(run_cli, workspace, state, command):  # noqa: F811
-    state["result"] = _run(run_cli, workspace, command)
-
-
-@then(parsers.parse("endet der Befehl mit Exit-Code {code:d}"))
-def exit_code(state, code):
-    result = state["result"]
-    assert result.exit_code == code, result.output + result.stderr
-
-
-@then(parsers.parse('die Ausgabe enthält "{text}"'))
-def output_contains(state, text):
-    assert text in state["result"].output, state["result"].output
 
 
 @then(parsers.parse('die Fehlermeldung enthält "{text}"'))

@@ -4,50 +4,27 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 
-import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 
 scenarios("isb_tag.feature")
 
 
-@pytest.fixture
-def state():
-    return {}
-
-
 def _data_dir(workspace, county):
     return workspace / "plugins" / f"ikz-county-{county}" / "data"
 
 
-def _cli(run_cli, workspace, command):  # noqa: F811
-    args = shlex.split(command)
-    assert args[0] == "ikz-isms"
-    return run_cli("--workspace", workspace, *args[1:], cwd=workspace)
-
-
-def _plan(run_cli, workspace, county):  # noqa: F811
+def _plan(run_cli, workspace, county):
     result = run_cli("--workspace", workspace, "plan", "--county", county, "--format", "json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.output)["counties"][0]["measures"]
 
 
-def _measure(run_cli, workspace, requirement, target):  # noqa: F811
+def _measure(run_cli, workspace, requirement, target):
     return next(
         m for m in _plan(run_cli, workspace, "vulkaneifel") if (m["requirement"], m["target"]) == (requirement, target)
     )
-
-
-@given("die Beispiel-Arbeitsumgebung des Verbunds", target_fixture="workspace")
-def given_example(example_workspace, state):  # noqa: F811
-    # the example journals already hold the counties' (invented) history
-    state["journal_before"] = {
-        folder.parents[1].name.removeprefix("ikz-county-"): len(folder.read_text(encoding="utf-8").splitlines())
-        for folder in example_workspace.glob("plugins/ikz-county-*/data/journal.jsonl")
-    }
-    return example_workspace
 
 
 @given(parsers.parse(
@@ -67,26 +44,15 @@ def new_application(workspace, county, target, name, baustein, server):
 
 
 @given(parsers.parse('die Prüfpunkte von "{target}" sind beantwortet: {answers}'))
-def answered(run_cli, workspace, target, answers):  # noqa: F811
+def answered(run_cli, workspace, target, answers):
     for requirement, status in re.findall(r'"([^"]+)" (\w+)', answers):
         result = run_cli("--workspace", workspace, "assess", "set", requirement, target, status,
                          "--county", "vulkaneifel", "--actor", "ISB Vulkaneifel")
         assert result.exit_code == 0, result.stderr
 
 
-@given(parsers.parse('ich "{command}" ausgeführt habe'))
-def ran_before(run_cli, workspace, command):  # noqa: F811
-    result = _cli(run_cli, workspace, command)
-    assert result.exit_code == 0, result.stderr
-
-
-@when(parsers.parse('ich "{command}" ausführe'))
-def run(run_cli, workspace, state, command):  # noqa: F811
-    state["result"] = _cli(run_cli, workspace, command)
-
-
 @when(parsers.parse('ich im Dialog für "{target}" antworte:'))
-def dialog(run_cli, workspace, state, target, docstring):  # noqa: F811
+def dialog(run_cli, workspace, state, target, docstring):
     state["result"] = run_cli(
         "--workspace", workspace, "assess", "--interactive", "--county", "vulkaneifel", "--target", target,
         "--actor", "ISB Vulkaneifel", cwd=workspace, input=docstring.strip() + "\n",
@@ -97,23 +63,12 @@ def dialog(run_cli, workspace, state, target, docstring):  # noqa: F811
     'ich der Maßnahme zu "{requirement}" auf "{target}" die Verantwortung "{responsible}", '
     'die Frist "{deadline}" und die Kosten "{cost}" gebe'
 ))
-def edit_measure(run_cli, workspace, state, requirement, target, responsible, deadline, cost):  # noqa: F811
+def edit_measure(run_cli, workspace, state, requirement, target, responsible, deadline, cost):
     measure = _measure(run_cli, workspace, requirement, target)
     state["result"] = run_cli(
         "--workspace", workspace, "plan", "set", measure["id"], "--county", "vulkaneifel",
         "--responsible", responsible, "--deadline", deadline, "--cost", cost, cwd=workspace,
     )
-
-
-@then(parsers.parse("endet der Befehl mit Exit-Code {code:d}"))
-def exit_code(state, code):
-    result = state["result"]
-    assert result.exit_code == code, result.output + result.stderr
-
-
-@then(parsers.parse('die Ausgabe enthält "{text}"'))
-def output_contains(state, text):
-    assert text in state["result"].output
 
 
 @then(parsers.parse('das Zielobjekt "{target}" hängt ab von "{server}"'))
@@ -125,7 +80,7 @@ def target_listed(state, target, server):
 
 
 @then(parsers.parse('das Journal des Landkreises "{county}" hat {count:d} neue Einträge und ist intakt'))
-def journal_intact(run_cli, workspace, state, county, count):  # noqa: F811
+def journal_intact(run_cli, workspace, state, county, count):
     result = run_cli("--workspace", workspace, "journal", "verify", "--county", county)
     assert result.exit_code == 0, result.output
     assert f"Journal intakt ({state['journal_before'][county] + count} Einträge)" in result.output
@@ -142,7 +97,7 @@ def basis_gaps(state, target, expected):
     'der Realisierungsplan von "{county}" führt "{first}" und "{second}" auf "{target}" '
     "mit Priorität {priority:d} vor allen Standard-Anforderungen"
 ))
-def plan_lists(run_cli, workspace, county, first, second, target, priority):  # noqa: F811
+def plan_lists(run_cli, workspace, county, first, second, target, priority):
     measures = _plan(run_cli, workspace, county)
     mine = [m for m in measures if m["target"] == target]
     assert [m["requirement"] for m in mine] == [first, second]
@@ -155,5 +110,5 @@ def plan_lists(run_cli, workspace, county, first, second, target, priority):  # 
 
 
 @then(parsers.parse('die Maßnahme zu "{requirement}" auf "{target}" steht auf "{expected}"'))
-def measure_state(run_cli, workspace, requirement, target, expected):  # noqa: F811
+def measure_state(run_cli, workspace, requirement, target, expected):
     assert _measure(run_cli, workspace, requirement, target)["state"] == expected

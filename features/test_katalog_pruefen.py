@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-import shlex
 import xml.etree.ElementTree as ET
 
-import pytest
-from pytest_bdd import given, parsers, scenarios, then, when
+from pytest_bdd import given, parsers, scenarios, then
 
 
 scenarios("katalog_pruefen.feature")
-
-
-@pytest.fixture
-def state():
-    return {}
 
 
 def _pinned_catalog(workspace):
@@ -23,11 +16,6 @@ def _pinned_catalog(workspace):
 
     loaded = Workspace.load(workspace)
     return loaded.catalog_path(loaded.pin())
-
-
-@given("die Beispiel-Arbeitsumgebung des Verbunds", target_fixture="workspace")
-def given_example(example_workspace):  # noqa: F811
-    return example_workspace
 
 
 @given("jemand hat im fixierten Katalog eine Anforderung umformuliert")
@@ -53,24 +41,6 @@ def tamper(workspace):
 def truncate(workspace):
     path = _pinned_catalog(workspace)
     path.write_bytes(path.read_bytes()[:200])
-
-
-@when(parsers.parse('ich "{command}" ausführe'))
-def run(run_cli, workspace, state, command):  # noqa: F811
-    args = shlex.split(command)
-    assert args[0] == "ikz-isms"
-    state["result"] = run_cli("--workspace", workspace, *args[1:], cwd=workspace)
-
-
-@then(parsers.parse("endet der Befehl mit Exit-Code {code:d}"))
-def exit_code(state, code):
-    result = state["result"]
-    assert result.exit_code == code, result.output + result.stderr
-
-
-@then(parsers.parse('die Ausgabe enthält "{text}"'))
-def output_contains(state, text):
-    assert text in state["result"].output
 
 
 @then(parsers.parse('die Ausgabe meldet FEHLER der Regel "{rule}"'))
