@@ -50,6 +50,16 @@ def format_de(number: float | int | Decimal, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+def plural_de(count: int, singular: str, plural: str) -> str:
+    """A count with the German noun in the right number: "1 Zielobjekt", "2 Zielobjekte"."""
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def county_title(name: str) -> str:
+    """"Landkreis Vulkaneifel", but "Eifelkreis Bitburg-Prüm" as it is: that name already says what it is."""
+    return name if "kreis" in name.lower() else f"Landkreis {name}"
+
+
 def percent_de(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "–"

@@ -24,10 +24,10 @@ from typing import Any, Iterable, Mapping
 
 from .modelling import APPROACH_LABELS, APPROACHES, approaches_for
 from .records import DONE_STATUSES, STATUSES
-from .summary import FULFILMENT_RULE
+from .summary import FULFILMENT_RULE, basis_gaps
 
 #: bump when the figures' shape or meaning changes, so derived caches are rebuilt
-FIGURES_FORMAT = 1
+FIGURES_FORMAT = 2
 
 OPEN_STATUSES = ("unbearbeitet", "teilweise", "nein")
 NO_DISCLOSURE = "keine Freigabe"
@@ -118,6 +118,7 @@ def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *,
         "layers": {gid: layers[gid] for gid in layer_titles},
         "layer_titles": layer_titles,
         "open": {rid: {**e, "approaches": sorted(e["approaches"])} for rid, e in open_reqs.items()},
+        "open_basis": len({gap["requirement"] for gap in basis_gaps(catalog, assessment.pairs, records)}),
         "trend": trend(current, applies, totals, journal_entries, today),
         "journal": {"entries": len(journal_entries), "intact": journal_intact},
     }
@@ -304,6 +305,7 @@ def _county_entry(profile: Any, figures: dict[str, Any], name: str, group: dict[
     entry["journal"] = figures["journal"]
     open_here = [rid for rid, e in figures["open"].items() if any(a in ids for a in e["approaches"])]
     entry["open_requirements"] = len(open_here)
+    entry["open_basis"] = figures["open_basis"]
     for rid in open_here:
         info = figures["open"][rid]
         shared = group["_open"].setdefault(rid, {"title": info["title"], "order": info["order"], "counties": []})

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import InputError
+from ..output import plural_de
 from .model import LEVELS_ED2023, LEVELS_GSPP, Catalog, CatalogNote, Group, Relation, Requirement
 
 NS = "urn:ikz-isms:oscal"
@@ -426,7 +427,8 @@ class _Reader:
             self.notes.append(CatalogNote(
                 rule="catalog.non-oscal-keys",
                 severity="warning",
-                message=f"{sum(self.foreign_keys.values())} Einträge, die OSCAL nicht kennt, wurden übergangen: {listed}.",
+                message=plural_de(sum(self.foreign_keys.values()), "Eintrag, den OSCAL nicht kennt, wurde",
+                                  "Einträge, die OSCAL nicht kennt, wurden") + f" übergangen: {listed}.",
                 location=self.first_foreign,
             ))
         if self.unknown_params:

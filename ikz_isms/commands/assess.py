@@ -9,7 +9,7 @@ import click
 
 from ..errors import ExitCode, InputError, NotFoundError, UsageError
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, percent_de, print_table
+from ..output import emit_json, format_option, percent_de, plural_de, print_table
 
 STATUS_ORDER = ("ja", "teilweise", "nein", "entbehrlich", "unbearbeitet")
 
@@ -120,7 +120,8 @@ def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
     ags = f", AGS {report['ags']}" if report["ags"] else ""
     click.echo(f"Landkreis {report['name']}{ags} – {report['classification']}")
     catalog = report["catalog"]
-    click.echo(f"Katalog: {catalog['name']} {catalog['title']} ({catalog['version']}), {report['targets']} Zielobjekte")
+    click.echo(f"Katalog: {catalog['name']} {catalog['title']} ({catalog['version']}), "
+               f"{plural_de(report['targets'], 'Zielobjekt', 'Zielobjekte')}")
     print_table(
         ["Vorgehensweise", "anwendbar", *STATUS_ORDER, "Erfüllung"],
         [
@@ -162,7 +163,9 @@ def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
         print_table(
             ["Anforderung", "Titel", "Zielobjekte (Status)"],
             [(rid, e["title"], ", ".join(e["targets"])) for rid, e in grouped.items()],
-            title=f"{heading} – Risiko nicht akzeptierbar: {len(grouped)} Anforderungen, {len(gaps)} offene Prüfpunkte",
+            title=f"{heading} – Risiko nicht akzeptierbar: "
+                  f"{plural_de(len(grouped), 'Anforderung', 'Anforderungen')}, "
+                  f"{plural_de(len(gaps), 'offener Prüfpunkt', 'offene Prüfpunkte')}",
         )
     stale = report.get("stale_inherited") or []
     if stale:

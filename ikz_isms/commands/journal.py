@@ -9,7 +9,7 @@ import click
 
 from ..errors import ExitCode
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, print_table
+from ..output import emit_json, format_option, plural_de, print_table
 from .assess import _select_counties, county_option
 
 
@@ -79,7 +79,7 @@ def verify_command(ctx, county, fmt):
     else:
         for result in results:
             if result["intact"]:
-                state = "keine Einträge" if not result["entries"] else f"{result['entries']} Einträge"
+                state = "keine Einträge" if not result["entries"] else plural_de(result["entries"], "Eintrag", "Einträge")
                 click.echo(f"{result['name']}: Journal intakt ({state}) – {result['file']}")
         if broken:
             print_table(

@@ -10,7 +10,7 @@ import click
 
 from ..errors import InputError, NotFoundError, UsageError
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, print_table, to_json
+from ..output import emit_json, format_option, plural_de, print_table, to_json
 from .assess import _assessment, _one_county, _select_counties, county_option
 
 CSV_HEADERS = (
@@ -243,7 +243,7 @@ def update_command(app, county, as_of, fmt):
         return
     for entry in results:
         click.echo(
-            f"Realisierungsplan {entry['name']}: {entry['measures']} Maßnahmen, "
+            f"Realisierungsplan {entry['name']}: {plural_de(entry['measures'], 'Maßnahme', 'Maßnahmen')}, "
             f"{len(entry['added'])} neu, {len(entry['refreshed'])} aufgefrischt, "
             f"{len(entry['closed'])} als umgesetzt markiert (Lücke geschlossen) – "
             f"{os.path.relpath(entry['plan_file'], app.workspace.root)}"

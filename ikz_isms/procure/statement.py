@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from ..output import county_title
 from .costs import Settlement
 from .money import euro
 
@@ -20,8 +21,11 @@ def _rows(settlement: Settlement, county: str) -> list[tuple[str, str]]:
         rows.append((settlement.metric_label or "Kennzahl", _number(share.metric)))
     rows += [
         ("Gesamtbetrag aller Landkreise", euro(settlement.allocation.total)),
-        ("Sockelanteil", euro(share.base)),
-        ("Variabler Anteil", euro(share.variable)),
+    ]
+    # only the hybrid key splits a share into a base and a variable part
+    if settlement.contract.allocation and settlement.contract.allocation.key == "hybrid":
+        rows += [("Sockelanteil", euro(share.base)), ("Variabler Anteil", euro(share.variable))]
+    rows += [
         ("Ihr Anteil", f"{euro(share.amount)} ({_number(share.percent, 2)} %)"),
         ("Umsatzsteuer (§2b UStG)", euro(share.vat) if share.vat_applies else "entfällt"),
         ("Zu zahlen", euro(share.gross)),
@@ -52,7 +56,7 @@ def write_statements(settlement: Settlement, names: Mapping[str, str], directory
         pdf.drawString(50, y, f"Kostenabrechnung {settlement.period}")
         y -= 22
         pdf.setFont("Helvetica", 11)
-        pdf.drawString(50, y, f"Landkreis {name}")
+        pdf.drawString(50, y, county_title(name))
         y -= 30
         for label, value in _rows(settlement, share.county):
             pdf.setFont("Helvetica-Bold", 10)

@@ -9,7 +9,7 @@ from reportlab.platypus import Table, TableStyle
 
 from ..assess.modelling import APPROACH_LABELS, approaches_for
 from ..assess.targets import DIMENSION_NAMES, DIMENSIONS
-from ..output import percent_de
+from ..output import county_title, percent_de, plural_de
 from . import charts
 from .model import (
     STATUS_ORDER, Customisation, ReportDate, check_rows, measures, modelling_rows, provenance_de,
@@ -44,8 +44,8 @@ class CountyContext:
 def _builder(ctx: CountyContext, title: str) -> ReportBuilder:
     profile = ctx.county.profile
     return ReportBuilder(
-        title=f"{title} – Landkreis {profile.name}", subject=f"{title}, {ctx.verbund}", author=ctx.author,
-        marking=profile.classification, running_title=f"{title} · Landkreis {profile.name}",
+        title=f"{title} – {county_title(profile.name)}", subject=f"{title}, {ctx.verbund}", author=ctx.author,
+        marking=profile.classification, running_title=f"{title} · {county_title(profile.name)}",
         date=ctx.date.date, epoch=ctx.date.epoch,
     )
 
@@ -62,7 +62,7 @@ def _cover(doc: ReportBuilder, ctx: CountyContext, title: str, subtitle: str, no
     doc.space(2.5 * cm)
     doc.para(title, doc.styles.title)
     doc.para(subtitle, doc.styles.subtitle)
-    doc.para(f"Landkreis {profile.name}", doc.styles.subtitle)
+    doc.para(county_title(profile.name), doc.styles.subtitle)
     doc.space(1 * cm)
     pin = ctx.assessment.pin
     catalog = ctx.assessment.catalog
@@ -89,7 +89,7 @@ def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
     approaches = figures["approaches"]
     doc.heading("Zusammenfassung", new_page=True)
     doc.para(
-        f"{figures['targets']} Zielobjekte, modelliert auf den Katalog {ctx.assessment.catalog.title}. "
+        f"{plural_de(figures['targets'], 'Zielobjekt', 'Zielobjekte')}, modelliert auf den Katalog {ctx.assessment.catalog.title}. "
         "Zählung je Paar aus Anforderung und Zielobjekt.")
     doc.table(
         ["Vorgehensweise", "anwendbar", *STATUS_ORDER, "Erfüllung"],
@@ -117,14 +117,16 @@ def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
     heading = "Basis-Anforderungen" if ctx.world == "ed2023" else "MUSS-Anforderungen (normal-SdT)"
     doc.space()
     doc.para(
-        f"Offene {heading}: {requirement_count} Anforderungen in {len(gaps)} Prüfpunkten. "
+        f"Offene {heading}: "
+        f"{plural_de(requirement_count, 'Anforderung', 'Anforderungen')} in "
+        f"{plural_de(len(gaps), 'Prüfpunkt', 'Prüfpunkten')}. "
         "Ihr Risiko kann nicht akzeptiert werden." if gaps else f"Offene {heading}: keine.")
     if plan:
         from ..assess.plan import totals
 
         summary = totals(plan, ctx.date.date)
         doc.para(
-            f"Realisierungsplan: {summary['count']} Maßnahmen, geschätzte Kosten {euro_de(summary['cost'])}, "
+            f"Realisierungsplan: {plural_de(summary['count'], 'Maßnahme', 'Maßnahmen')}, geschätzte Kosten {euro_de(summary['cost'])}, "
             f"davon überfällig zum {date_de(ctx.date.date)}: {summary['overdue']}.")
 
 
@@ -203,7 +205,7 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
         counts = {s: 0 for s in STATUS_ORDER}
         for row in rows:
             counts[row.status] += 1
-        doc.para(f"{len(rows)} Anforderungen: " + ", ".join(f"{s} {counts[s]}" for s in STATUS_ORDER),
+        doc.para(f"{plural_de(len(rows), 'Anforderung', 'Anforderungen')}: " + ", ".join(f"{s} {counts[s]}" for s in STATUS_ORDER),
                  doc.styles.small)
         if not rows:
             continue
@@ -276,7 +278,7 @@ def plan_table(doc: ReportBuilder, plan: list[Any], today: Any) -> None:
         if measure.state in STATE_TINT:
             tints.append((7, index, STATE_TINT[measure.state]))
     summary = totals(plan, today)
-    rows.append(("", doc.cell_markup("<b>Summe</b>"), "", "", f"{summary['count']} Maßnahmen",
+    rows.append(("", doc.cell_markup("<b>Summe</b>"), "", "", plural_de(summary['count'], "Maßnahme", "Maßnahmen"),
                  f"{summary['overdue']} überfällig", doc.cell_markup(f"<b>{escape(euro_de(summary['cost']))}</b>"), ""))
     doc.table(["Nr.", "Maßnahme", "Anforderung, Zielobjekt", "Prio.", "Verantwortlich", "Frist", "Kosten", "Stand"],
               rows, [0.07, 0.25, 0.14, 0.06, 0.15, 0.11, 0.12, 0.10], right=(3, 6), tints=tints)

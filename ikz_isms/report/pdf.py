@@ -137,6 +137,46 @@ class ReportTable(LongTable):
             super().drawOn(canvas, x, y, _sW)
 
 
+#: horizontal cell padding (left + right) of :meth:`ReportBuilder.table`, plus a hair of slack
+CELL_PAD = 3 + 3 + 0.5
+#: a column is never widened beyond this share of the page for its longest word; longer words
+#: (free text) may still break
+MAX_WORD_SHARE = 0.22
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    return max((pdfmetrics.stringWidth(word, font, size) for word in text.split()), default=0.0)
+
+
+def fit_widths(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> list[float]:
+    """Column widths in points, widened so that no header word and no word of a plain-text cell breaks.
+
+    reportlab splits a word that does not fit its column mid-word ("Meng/e", "Umsetzu/ng");
+    the width a column needs beyond its share is taken from columns with room to spare, in
+    proportion to that room.
+    """
+    register_fonts()
+    size = 7.5
+    cap = MAX_WORD_SHARE * CONTENT_WIDTH
+    points = [w * CONTENT_WIDTH for w in widths]
+    needs = []
+    for index, head in enumerate(header):
+        need = _longest_word(head, FONT_BOLD, size)
+        for row in rows:
+            value = row[index] if index < len(row) else None
+            if isinstance(value, str):
+                need = max(need, _longest_word(value, FONT, size))
+        needs.append(min(need, cap) + CELL_PAD)
+    missing = sum(max(0.0, need - width) for need, width in zip(needs, points))
+    spare = sum(max(0.0, width - need) for need, width in zip(needs, points))
+    if missing <= 0 or spare <= 0:
+        return points
+    give = min(1.0, missing / spare)
+    take = min(1.0, spare / missing)
+    return [width + (need - width) * take if need > width else width - (width - need) * give
+            for need, width in zip(needs, points)]
+
+
 class Heading(Paragraph):
     """A heading that enters the table of contents and the PDF outline."""
 
@@ -286,6 +326,7 @@ class ReportBuilder:
         ``tints`` colours single cells as (column, row, colour), rows counted without header.
         """
         data = [[Cell(escape(h), self.styles.head) for h in header]]
+        widths = fit_widths(header, rows, widths)
         for row in rows:
             data.append([
                 self.cell(value, right=index in right) if not hasattr(value, "wrap") else value
@@ -303,7 +344,7 @@ class ReportBuilder:
         ]
         commands.extend(("BACKGROUND", (col, row + 1), (col, row + 1), tint) for col, row, tint in tints)
         commands.extend(extra)
-        table = ReportTable(data, colWidths=[w * CONTENT_WIDTH for w in widths], repeatRows=1,
+        table = ReportTable(data, colWidths=widths, repeatRows=1,
                           style=TableStyle(commands), hAlign="LEFT")
         self.story.append(table)
 

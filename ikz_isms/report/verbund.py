@@ -47,11 +47,15 @@ def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -
     approaches = group["approaches"]
     counties = group["counties"]
     doc.table(
-        ["Landkreis", "Freigabe", *(SHORT_LABELS[a["id"]] for a in approaches), "offene Anf."],
+        ["Landkreis", "Freigabe", *(SHORT_LABELS[a["id"]] for a in approaches), "offene Basis-Anf."],
         [(c["name"], DISCLOSURE_LABELS[c["disclosure"]], *(_cell(c["approaches"].get(a["id"])) for a in approaches),
-          str(c["open_requirements"]) if "open_requirements" in c else "–") for c in counties],
+          str(c["open_basis"]) if "open_basis" in c else "–") for c in counties],
         [0.26, 0.14, *([0.48 / len(approaches)] * len(approaches)), 0.12], right=range(2, 3 + len(approaches)),
     )
+    doc.space(0.15 * cm)
+    basis = "Basis-Anforderungen" if catalog["world"] == "ed2023" else "MUSS-Anforderungen (normal-SdT)"
+    doc.para(f"offene Basis-Anf.: {basis}, die auf mindestens einem Zielobjekt nicht erfüllt sind "
+             "(wie bei ikz-isms assess); nur bei voller Freigabe.", doc.styles.small)
     for start in range(0, len(counties), COUNTIES_PER_CHART):
         chunk = counties[start:start + COUNTIES_PER_CHART]
         doc.space()

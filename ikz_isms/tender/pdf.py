@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..output import county_title
 from ..procure.money import euro
 from .estimate import PERIODS
 
@@ -51,14 +52,14 @@ def tender_documents(resolved: Mapping[str, Any], names: Mapping[str, str], day:
     s = pdf.styles
     pdf.para("Vergabeunterlagen", s.title)
     pdf.para(data["title"], s.subtitle)
-    pdf.para(f"Gemeinsame Vergabe der Landkreise {', '.join(counties)} (§4 VgV); federführend: Landkreis {lead}.")
+    pdf.para(f"Gemeinsame Vergabe der Landkreise {', '.join(counties)} (§4 VgV); federführend: {county_title(lead)}.")
     pdf.para(f"Vergabenummer: {data['name']} · Vergaberecht: {resolved['verfahren']['regime']} · "
              f"Verfahrensart: {resolved['verfahren']['vorgeschlagen']}")
     pdf.space()
     pdf.toc()
 
     pdf.heading("1 Aufforderung zur Angebotsabgabe", new_page=True)
-    pdf.para(f"Der Landkreis {lead} fordert Sie im Namen und im Auftrag der beteiligten Landkreise "
+    pdf.para(f"Der {county_title(lead)} fordert Sie im Namen und im Auftrag der beteiligten Landkreise "
              f"{', '.join(counties)} auf, ein Angebot für „{data['title']}“ abzugeben.")
     deadline = resolved.get("angebotsfrist") or "wird mit der Bekanntmachung festgelegt"
     award = resolved["zuschlag"]
@@ -170,7 +171,7 @@ def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], da
     pdf.heading("1 Gegenstand und Beteiligte")
     pdf.table(["Angabe", "Inhalt"], [
         ("Gegenstand", data["title"]),
-        ("Federführung", f"Landkreis {lead} (handelt im Namen aller Beteiligten, §4 VgV)"),
+        ("Federführung", f"{county_title(lead)} (handelt im Namen aller Beteiligten, §4 VgV)"),
         ("Beteiligte und abrufberechtigte Landkreise", ", ".join(names.get(c, c) for c in data["counties"])),
         ("Vorlage", f"{resolved['vorlage']['id']} (SHA-256 {resolved['vorlage']['sha256'][:16]}…)"),
         ("Vertragstyp", resolved["vertragsbedingungen"]["type"]),
