@@ -94,6 +94,7 @@ def build_cli(argv: list[str]) -> tuple[click.Group, App]:
         context_settings=cli.context_settings,
     )
     pm.call_safely("ikz_register_commands", cli=group)
+    click_de.germanise_usage(group)
     return group, app
 
 

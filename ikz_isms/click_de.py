@@ -79,3 +79,13 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+
+
+def germanise_usage(command) -> None:
+    """German placeholders in the usage line of ``command`` and every command below it."""
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = "[OPTIONEN]"
+    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
+        command.subcommand_metavar = "BEFEHL [ARGUMENTE]..."
+    for sub in getattr(command, "commands", {}).values():
+        germanise_usage(sub)

@@ -13,7 +13,7 @@ from ikz_isms.workspace import Workspace
 def test_help_is_german_and_lists_commands(run_cli, tmp_path):
     result = run_cli("--help", cwd=tmp_path)
     assert result.exit_code == 0
-    assert "Aufruf: ikz-isms" in result.output
+    assert "Aufruf: ikz-isms [OPTIONEN] BEFEHL [ARGUMENTE]..." in result.output
     assert "Befehle:" in result.output
     for command in ("init", "plugins", "catalog", "check"):
         assert f"  {command}" in result.output

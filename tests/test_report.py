@@ -200,7 +200,7 @@ def test_help_does_not_import_reportlab():
 
 
 def test_usage_errors(example_workspace, run_cli, tmp_path):
-    assert "report county [OPTIONS] [LANDKREIS]" in run_cli("report", "county", "--help", cwd=example_workspace).output
+    assert "report county [OPTIONEN] [LANDKREIS]" in run_cli("report", "county", "--help", cwd=example_workspace).output
     result = run_cli("report", "plan", cwd=example_workspace)
     assert result.exit_code == 2 and "--county" in result.stderr
     result = run_cli("report", "county", "--all", "-o", str(tmp_path / "x.pdf"), cwd=example_workspace)
