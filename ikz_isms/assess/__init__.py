@@ -71,15 +71,9 @@ def load_county_data(county: County, *, roundtrip: bool = False) -> CountyData:
 
 def county_catalog(workspace: Any, pm: Any, county: County, cache: dict[str, Any] | None = None) -> tuple[Any, Any]:
     """(pin, catalog) the county assesses against; ``cache`` shares loaded catalogs by pin name."""
-    from ..catalog import load_catalog
+    from ..catalog import load_pinned
 
-    pin = workspace.pin(county.profile.catalog)
-    if cache is not None and pin.name in cache:
-        return pin, cache[pin.name]
-    catalog = load_catalog(workspace.catalog_path(pin), pm)
-    if cache is not None:
-        cache[pin.name] = catalog
-    return pin, catalog
+    return load_pinned(workspace, pm, county.profile.catalog, cache)
 
 
 def assess_county(data: CountyData, catalog: Any, pin: Any = None) -> Assessment:

@@ -78,3 +78,17 @@ def load_catalog(
     catalog = fmt.load(path, progress=progress or (lambda done, total: None))
     catalog.path = str(path)
     return catalog
+
+
+def load_pinned(workspace: Any, pm: Any, name: str | None = None, cache: dict[str, Any] | None = None) -> tuple[Any, Catalog]:
+    """(pin, catalog) of the workspace's pinned catalog ``name`` (default: the workspace default).
+
+    ``cache`` shares loaded catalogs by pin name between callers that load several.
+    """
+    pin = workspace.pin(name)
+    if cache is not None and pin.name in cache:
+        return pin, cache[pin.name]
+    catalog = load_catalog(workspace.catalog_path(pin), pm)
+    if cache is not None:
+        cache[pin.name] = catalog
+    return pin, catalog

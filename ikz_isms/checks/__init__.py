@@ -82,12 +82,9 @@ class CheckContext:
                     raise target.error
                 if target.catalog is not None:
                     return target.catalog
-        if name not in self._catalogs:
-            from ..catalog import load_catalog
+        from ..catalog import load_pinned
 
-            pin = self.workspace.pin(name)
-            self._catalogs[name] = load_catalog(self.workspace.catalog_path(pin), self.pm)
-        return self._catalogs[name]
+        return load_pinned(self.workspace, self.pm, name, self._catalogs)[1]
 
     def load_catalogs(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Load every target once; an unreadable file is kept as ``target.error``."""

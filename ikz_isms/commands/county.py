@@ -163,10 +163,9 @@ DOMAIN_BAUSTEINE = ("ISMS.1", "ORP.1", "ORP.2", "ORP.3", "ORP.4", "CON.3", "OPS.
 
 
 def _domain_bausteine(app: Any, workspace: Any) -> list[str]:
-    from ..catalog import load_catalog
+    from ..catalog import load_pinned
 
-    pin = workspace.pin(None)
-    catalog = load_catalog(workspace.catalog_path(pin), app.pm)
+    _pin, catalog = load_pinned(workspace, app.pm)
     if catalog.world != "ed2023":
         return []
     return [

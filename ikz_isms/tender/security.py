@@ -67,12 +67,6 @@ def _in_group(requirement: Any, group_id: str, catalog: Any) -> bool:
 
 def template_catalog(template: Template, workspace: Any, pm: Any, cache: dict[str, Any] | None = None) -> tuple[Any, Any]:
     """(pin, catalog) for the template: its ``catalog`` pin or the workspace default."""
-    from ..catalog import load_catalog
+    from ..catalog import load_pinned
 
-    pin = workspace.pin(template.data.get("catalog"))
-    if cache is not None and pin.name in cache:
-        return pin, cache[pin.name]
-    catalog = load_catalog(workspace.catalog_path(pin), pm)
-    if cache is not None:
-        cache[pin.name] = catalog
-    return pin, catalog
+    return load_pinned(workspace, pm, template.data.get("catalog"), cache)
