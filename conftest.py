@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import io
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.support import ROOT, UPSTREAM
 
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path_factory, monkeypatch):
-    """No stray installed plugins, no real home directory, no inherited workspace."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-    for name in ("IKZ_ISMS_WORKSPACE", "IKZ_ISMS_PLUGINS", "IKZ_ISMS_BLOCK_PLUGINS", "SOURCE_DATE_EPOCH"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("TERM", "dumb")
+# the core tests itself with the fixtures it offers county plugin authors
+pytest_plugins = ["ikz_isms.testing"]
 
 
 @pytest.fixture
@@ -32,29 +20,10 @@ def upstream() -> Path:
     return UPSTREAM
 
 
-@dataclass
-class Result:
-    exit_code: int
-    output: str
-    stderr: str
-
-
 @pytest.fixture
-def run_cli(capsys, monkeypatch):
+def run_cli(ikz_run):
     """Run ``ikz-isms ARGS`` in-process as a user would; returns exit code, stdout, stderr."""
-    from ikz_isms.cli import main
-
-    def run(*args: str, cwd: Path | None = None, input: str | None = None) -> Result:
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        if input is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(input))
-        capsys.readouterr()
-        code = main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return ikz_run
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
@@ -279,7 +279,7 @@ def machine() -> dict[str, str]:
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "Load average at start": load,
-        "Date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "Date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "Commit": (commit or "unknown") + (" (with uncommitted changes)" if dirty else ""),
     }
 

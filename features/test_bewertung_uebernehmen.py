@@ -6,6 +6,7 @@ import datetime as dt
 
 from pytest_bdd import given, parsers, scenarios, then
 
+from tests.support import journal_lines, journal_problems
 
 scenarios("bewertung_uebernehmen.feature")
 
@@ -59,17 +60,15 @@ def output_warns(state, rule):
     'und die Herkunft "{provenance}"'
 ))
 def record_has(workspace, requirement, target, county, status, provenance):
-    from ikz_isms.assess.records import load_records
+    from tests.support import read_records
 
-    record = load_records(workspace / "plugins" / COUNTY_DIRS[county] / "data" / "pruefungen.yaml").get(requirement, target)
+    record = read_records(workspace / "plugins" / COUNTY_DIRS[county] / "data").get((requirement, target))
     assert record is not None
-    assert (record.status, record.provenance) == (status, provenance)
+    assert (record["status"], record.get("provenance", "own")) == (status, provenance)
 
 
 @then(parsers.parse('das Journal des Landkreises "{county}" ist intakt und nennt "{actor}" für {count:d} Änderungen'))
 def journal_names(workspace, county, actor, count):
-    from ikz_isms import journal
-
     path = workspace / "plugins" / COUNTY_DIRS[county] / "data" / "journal.jsonl"
-    assert journal.verify(path) == []
-    assert sum(1 for entry in journal.read(path) if entry["actor"] == actor) == count
+    assert journal_problems(path) == []
+    assert sum(1 for entry in journal_lines(path) if entry["actor"] == actor) == count

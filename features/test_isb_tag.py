@@ -7,7 +7,6 @@ import re
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-
 scenarios("isb_tag.feature")
 
 

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 
 from pytest_bdd import given, parsers, scenarios, then
 
-
 scenarios("katalog_pruefen.feature")
 
 

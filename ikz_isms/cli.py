@@ -1,4 +1,4 @@
-"""The ``ikz-isms`` entry point: builds the click group from plugins, converts errors once."""
+"""The ``ikz-isms`` entry point: builds the command table from plugins, converts errors once."""
 
 from __future__ import annotations
 
@@ -15,30 +15,33 @@ from .errors import ExitCode, IkzError
 click_de.install()
 
 
-class App:
-    """What every command receives as ``ctx.obj``: the workspace and the plugin manager."""
+class CommandTable(click.Group):
+    """The top-level group handed to ``ikz_register_commands``: commands are claimed, not added.
 
-    def __init__(self, pm: Any, workspace_dir: Path | None):
-        self.pm = pm
-        self.workspace_dir = workspace_dir
-        self._workspace = None
-        self._reported = 0
+    The core resolves the claims after every plugin has had its turn: a built-in command
+    keeps its name, a plugin's command with a taken name is refused and reported with both
+    plugins' names.
+    """
 
-    @property
-    def workspace(self):
-        """The loaded workspace; raises a clear error when there is none."""
-        if self._workspace is None:
-            from .workspace import require_workspace
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from .plugins import Registry
 
-            self._workspace = require_workspace(self.workspace_dir)
-        return self._workspace
+        self.claims = Registry("Befehl")
 
-    def report_plugin_failures(self) -> None:
-        """Print plugin failures not yet shown (each once per run) on stderr."""
-        for failure in self.pm.failures[self._reported :]:
-            hook = f" in {failure.hook}" if failure.hook else ""
-            click.echo(f"Warnung: Plugin {failure.plugin}{hook}: {failure.message}", err=True)
-        self._reported = len(self.pm.failures)
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        from .plugins import current_plugin
+
+        if not isinstance(cmd, click.Command):
+            from .errors import PluginError
+
+            raise PluginError(f"cli.add_command: {cmd!r} ist kein click-Befehl.")
+        self.claims.claim(name or cmd.name or "", cmd, current_plugin())
+
+    def resolve(self, pm: Any) -> None:
+        for claim in self.claims.resolve(pm, "ikz_register_commands").values():
+            click.Group.add_command(self, claim.value, claim.name)
+            claim.value.plugin = claim.plugin  # shown by `ikz-isms plugins`
 
 
 def _workspace_from_argv(argv: list[str]) -> Path | None:
@@ -56,6 +59,7 @@ def _workspace_from_argv(argv: list[str]) -> Path | None:
 
 
 @click.group(
+    cls=CommandTable,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
@@ -73,42 +77,65 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
     IT-Grundschutz-Check (Soll-Ist), Realisierungsplan, Verbund-Vergleich,
     Rahmenverträge und Vergabeunterlagen für kooperierende Landkreise.
     """
-    app: App = ctx.obj
-    if workspace is not None:
-        app.workspace_dir = workspace
-        app._workspace = None
 
 
-def build_cli(argv: list[str]) -> tuple[click.Group, App]:
+def build_cli(argv: list[str]) -> tuple[click.Group, Any]:
+    """The command table and the run's :class:`~ikz_isms.app.Session` for ``argv``."""
+    from .app import Session
     from .plugins import get_plugin_manager
+    from .store import Store
 
     workspace_dir = _workspace_from_argv(argv)
-    pm = get_plugin_manager(workspace_dir)
-    app = App(pm, workspace_dir)
-    group = click.Group(
+    store = Store(workspace_dir)
+    pm = get_plugin_manager(workspace_dir, store=store)
+    session = Session(workspace_dir, pm, store=store)
+    group = CommandTable(
         name=cli.name,
-        commands=dict(cli.commands),
         callback=cli.callback,
         params=list(cli.params),
         help=cli.help,
         context_settings=cli.context_settings,
     )
-    pm.call_safely("ikz_register_commands", cli=group)
+    pm.call("ikz_register_commands", cli=group)
+    group.resolve(pm)
     click_de.germanise_usage(group)
-    return group, app
+    return group, session
+
+
+def report_plugin_notices(session: Any) -> None:
+    """Plugin failures (each once per run) and workspace code not run, on stderr."""
+    for failure in session.new_failures():
+        hook = f" in {failure.hook}" if failure.hook else ""
+        click.echo(f"Warnung: Plugin {failure.plugin}{hook}: {failure.message}", err=True)
+    for message in session.new_warnings():
+        click.echo(f"Warnung: {message}", err=True)
+
+
+def _skipped_notices(session: Any) -> None:
+    for skipped in session.pm.skipped:
+        if not skipped.notice:
+            continue
+        if skipped.reason == "hash-changed":
+            why = "sein Code hat sich seit der Freigabe geändert"
+        else:
+            why = "Python-Code aus der Arbeitsumgebung läuft nur nach Freigabe"
+        click.echo(f"Hinweis: Plugin {skipped.name} ({skipped.path}) nicht geladen – {why}; "
+                   f"freigeben mit: ikz-isms plugins allow {skipped.name}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every IkzError becomes a German message and its documented exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    session = None
     try:
-        group, app = build_cli(args)
+        group, session = build_cli(args)
     except IkzError as exc:
         click.echo(f"Fehler: {exc}", err=True)
         return int(exc.exit_code)
-    app.report_plugin_failures()
+    report_plugin_notices(session)
+    _skipped_notices(session)
     try:
-        result = group.main(args=args, prog_name="ikz-isms", obj=app, standalone_mode=False)
+        result = group.main(args=args, prog_name="ikz-isms", obj=session, standalone_mode=False)
     except IkzError as exc:
         click.echo(f"Fehler: {exc}", err=True)
         return int(exc.exit_code)
@@ -119,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except click.exceptions.Exit as exc:
-        return exc.exit_code
+        return int(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Abgebrochen.", err=True)
         return int(ExitCode.INTERRUPTED)
@@ -128,6 +155,16 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(ExitCode.OK)
+    except OSError as exc:
+        # the store turns file errors into IkzErrors; anything left is the terminal or the system
+        from .store.fs import os_reason
+
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        click.echo(f"Fehler: Ein-/Ausgabe fehlgeschlagen{where}: {os_reason(exc)}.", err=True)
+        return int(ExitCode.OUTPUT)
+    except RecursionError:
+        click.echo("Fehler: Eingabe zu tief verschachtelt.", err=True)
+        return int(ExitCode.INPUT)
     except Exception as exc:
         if os.environ.get("IKZ_ISMS_DEBUG"):
             raise
@@ -138,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return int(ExitCode.INTERNAL)
     finally:
-        app.report_plugin_failures()
+        if session is not None:
+            report_plugin_notices(session)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 

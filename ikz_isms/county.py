@@ -1,28 +1,28 @@
 """Counties (Landkreise): the profile type, the registry fed by county plugins, the plugin helper.
 
-A county plugin needs no Python of its own beyond three generated lines::
+A county needs no Python: a folder ``plugins/<name>/data/`` (or ``plugins/<name>/``) with a
+``landkreis.yaml`` is a county of the workspace (found by the built-in plugin
+:mod:`ikz_isms.county_folders`). An installed county plugin (a little distribution with an
+entry point) registers its data folder with three lines::
 
     from pathlib import Path
     from ikz_isms.county import county_plugin
     ikz_register_counties = county_plugin(Path(__file__).resolve().parents[2] / "data")
 
-The data directory holds ``landkreis.yaml`` (the profile), ``zielobjekte.yaml`` (target
-objects), ``pruefungen.yaml`` (check records) and ``journal.jsonl`` (the change journal).
+and counts in a workspace only where the data folder lies inside it or the workspace's
+``ikz-isms.yaml`` names the plugin under ``plugins.installed``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .errors import InputError, PluginError
-
-PROFILE_FILE = "landkreis.yaml"
-TARGETS_FILE = "zielobjekte.yaml"
-RECORDS_FILE = "pruefungen.yaml"
-JOURNAL_FILE = "journal.jsonl"
+from .store.layout import CountyLayout
 
 DISCLOSURE_POLICIES = ("none", "aggregate", "full")
 DEFAULT_CLASSIFICATION = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
@@ -50,16 +50,18 @@ class CountyProfile:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> "CountyProfile":
         known = cls.__dataclass_fields__
-        values = {k: v for k, v in data.items() if k in known}
+        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
         if "isb" in values:
             values["isb"] = {str(k): str(v) for k, v in (values["isb"] or {}).items()}
         for name in ("key", "name", "ags", "disclosure", "classification"):
             if values.get(name) is not None:
-                values[name] = str(values[name])
+                values[name] = str(values[name]).strip()
         if values.get("catalog") is not None:
             values["catalog"] = str(values["catalog"])
         if not values.get("key") or not values.get("name"):
             raise PluginError("Landkreisprofil ohne 'key' oder 'name'.")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", values["key"]):
+            raise PluginError(f"Landkreis-Schlüssel '{values['key']}' ungültig (a-z, 0-9, Bindestrich, höchstens 63 Zeichen).")
         if values.get("disclosure", "aggregate") not in DISCLOSURE_POLICIES:
             raise PluginError(
                 f"Landkreis {values['key']}: Offenlegung '{values['disclosure']}' unbekannt "
@@ -94,73 +96,120 @@ class County:
         return self.profile.key
 
     @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def layout(self) -> CountyLayout:
+        return CountyLayout(self.data_dir)
+
+    @property
     def profile_path(self) -> Path:
-        return self.data_dir / PROFILE_FILE
+        return self.layout.profile
 
     @property
     def targets_path(self) -> Path:
-        return self.data_dir / TARGETS_FILE
+        return self.layout.targets
 
     @property
-    def records_path(self) -> Path:
-        return self.data_dir / RECORDS_FILE
+    def records_dir(self) -> Path:
+        return self.layout.records_dir
+
+    @property
+    def plan_path(self) -> Path:
+        return self.layout.plan
 
     @property
     def journal_path(self) -> Path:
-        return self.data_dir / JOURNAL_FILE
+        return self.layout.journal
 
 
-def load_counties(pm: Any, workspace: Any = None) -> dict[str, County]:
-    """Every county contributed through ``ikz_register_counties``, keyed by county key.
+def collect_counties(pm: Any, workspace: Any = None) -> tuple[dict[str, County], list[County]]:
+    """(counted, foreign): every county contributed through ``ikz_register_counties``.
 
-    With a workspace, counties it lists as members come first, in member order. Duplicate
-    keys and invalid profiles are recorded as plugin failures (``pm.failures``).
+    ``counted`` are the counties of the workspace (data folder inside it, or plugin named
+    under ``plugins.installed``), members first in member order; ``foreign`` the others
+    (installed elsewhere). Duplicate keys and invalid profiles become plugin failures.
     """
     counties: dict[str, County] = {}
 
-    def register(profile, data_dir, *, plugin):
+    def register(profile: Any, data_dir: Any, *, plugin: str) -> None:
         if isinstance(profile, Mapping):
             profile = CountyProfile.from_mapping(profile)
         if not isinstance(profile, CountyProfile):
             raise PluginError("register(profile, data_dir): profile muss ein CountyProfile sein.")
-        if profile.key in counties:
+        directory = Path(data_dir)
+        existing = counties.get(profile.key)
+        if existing is not None:
+            if _same_dir(existing.data_dir, directory):
+                return
             raise PluginError(
-                f"Landkreis '{profile.key}' ist bereits registriert "
-                f"(von {counties[profile.key].plugin})."
+                f"Landkreis '{profile.key}' ist bereits registriert (von {existing.plugin}, {existing.data_dir})."
             )
-        counties[profile.key] = County(profile, Path(data_dir), plugin)
+        counties[profile.key] = County(profile, directory, plugin)
 
-    pm.contribute("ikz_register_counties", register)
+    pm.contribute("ikz_register_counties", register, workspace=workspace)
     if workspace is None:
-        return counties
-    members = [m for m in workspace.members if m in counties]
-    ordered = {key: counties[key] for key in members}
-    ordered.update({k: v for k, v in counties.items() if k not in ordered})
-    return ordered
+        return counties, []
+    installed = set(workspace.installed_plugins)
+    counted: dict[str, County] = {}
+    foreign: list[County] = []
+    for key, county in counties.items():
+        if county.plugin in installed or _inside(county.data_dir, workspace.root):
+            counted[key] = county
+        else:
+            foreign.append(county)
+    ordered = {key: counted[key] for key in workspace.members if key in counted}
+    ordered.update({k: v for k, v in counted.items() if k not in ordered})
+    return ordered, foreign
 
 
-def read_profile(data_dir: Path) -> CountyProfile:
+def load_counties(pm: Any, workspace: Any = None) -> dict[str, County]:
+    """The workspace's counties (see :func:`collect_counties`); kept for plugin code."""
+    return collect_counties(pm, workspace)[0]
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(Path(root).resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def read_profile(data_dir: Path, store: Any = None) -> CountyProfile:
     """Read and validate ``landkreis.yaml``; problems raise InputError with file and line."""
-    from .schemas import load_validated
-    from .store import plain
+    from .store import Store
 
-    document = load_validated(data_dir / PROFILE_FILE, "landkreis")
-    return CountyProfile.from_mapping(plain(document))
+    store = store or Store(None)
+    path = CountyLayout(Path(data_dir)).profile
+    parsed = store.parse(path, "landkreis")
+    try:
+        return CountyProfile.from_mapping(parsed.data)
+    except PluginError as exc:
+        raise InputError(exc.message, path=str(path)) from None
 
 
 def county_plugin(data_dir: str | Path) -> Callable[..., None]:
     """The ``ikz_register_counties`` hook implementation for a county plugin's data folder."""
     from .hookspecs import hookimpl
 
-    data_dir = Path(data_dir)
+    folder = Path(data_dir)
 
     @hookimpl
-    def ikz_register_counties(register):
+    def ikz_register_counties(register: Callable[..., None]) -> None:
         try:
-            profile = read_profile(data_dir)
+            profile = read_profile(folder)
         except InputError as exc:
             raise PluginError(str(exc)) from None
-        register(profile, data_dir)
+        register(profile, folder)
 
     return ikz_register_counties
 
@@ -172,4 +221,4 @@ def slugify(name: str) -> str:
     """County key from its name: ``Eifelkreis Bitburg-Prüm`` → ``eifelkreis-bitburg-pruem``."""
     text = name.translate(_UMLAUTS).lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return re.sub(r"^(landkreis|kreis)-", "", text)
+    return re.sub(r"^(landkreis|kreis)-", "", text)[:63].strip("-")

@@ -8,23 +8,57 @@ from enum import IntEnum
 class ExitCode(IntEnum):
     """Exit codes of ``ikz-isms``; CI pipelines may gate on them (docs/exit-codes.md)."""
 
-    #: everything fine, no finding of severity error
     OK = 0
-    #: the command ran, but found problems of severity error (``check``), or Basis gaps
-    #: where the user asked to fail on them
     FINDINGS = 1
-    #: wrong use of the command line: unknown option, missing argument (click's own code)
     USAGE = 2
-    #: an input could not be read: missing, malformed, hostile or schema-violating file
     INPUT = 3
-    #: the request was understood and refused by a rule (e.g. a call-off above the ceiling)
     REFUSED = 4
-    #: another process holds the lock too long, or a plugin failed while it was needed
     UNAVAILABLE = 5
-    #: a bug in ikz-isms or a plugin; set IKZ_ISMS_DEBUG=1 for the traceback
+    OUTPUT = 6
     INTERNAL = 70
-    #: interrupted by the user (Ctrl-C)
     INTERRUPTED = 130
+
+    @property
+    def description(self) -> str:
+        """What the code means to a CI pipeline (Markdown; docs/exit-codes.md is generated from it)."""
+        return _EXIT_CODE_DESCRIPTIONS[self]
+
+
+_EXIT_CODE_DESCRIPTIONS = {
+    ExitCode.OK: "Done; no finding of severity error. Warnings are allowed (unless `check --strict`).",
+    ExitCode.FINDINGS: (
+        "The command ran and found problems: `check` reported at least one `FEHLER` (with "
+        "`--strict` also any `WARNUNG`), e.g. a pin mismatch, a duplicate id, a dangling relation; "
+        "`assess --fail-on-basis-gaps` found open Basis requirements; `journal verify` found a "
+        "changed, deleted or reordered entry."
+    ),
+    ExitCode.USAGE: (
+        "Wrong use of the command line: unknown option, invalid value (`--format xml`), missing "
+        "argument (click's own code), or options that make no sense together."
+    ),
+    ExitCode.INPUT: (
+        "An input could not be read: missing file, malformed JSON/YAML/XML, hostile XML (DOCTYPE, "
+        "entities), unknown catalog format, invalid `ikz-isms.yaml`, a value out of range, a file above "
+        "its size limit; a requested id (requirement, county, contract …) does not exist; a pinned catalog "
+        "whose content no longer matches its pin."
+    ),
+    ExitCode.REFUSED: (
+        "The request was understood and refused by a rule, e.g. a call-off above the framework "
+        "ceiling or by a county not named at tender time."
+    ),
+    ExitCode.UNAVAILABLE: (
+        "Another process holds the lock on a file too long, or a plugin failed while it was needed."
+    ),
+    ExitCode.OUTPUT: (
+        "A file or output could not be written: no permission, a missing or read-only folder, a full "
+        "disk, or a target that is a symbolic link or lies outside the workspace. Nothing was half-written."
+    ),
+    ExitCode.INTERNAL: (
+        "A bug in ikz-isms or a plugin: one German line on stderr; `IKZ_ISMS_DEBUG=1` shows the "
+        "traceback for the bug report."
+    ),
+    ExitCode.INTERRUPTED: "Interrupted by the user (Ctrl-C).",
+}
 
 
 class IkzError(Exception):
@@ -94,3 +128,13 @@ class PluginError(IkzError):
     """A plugin failed to load or returned something it must not."""
 
     exit_code = ExitCode.UNAVAILABLE
+
+
+class OutputError(IkzError):
+    """A file or output cannot be written (permissions, missing folder, disk full, a link)."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class PinMismatchError(InputError):
+    """A pinned catalog's file no longer has the content hash it was pinned with."""

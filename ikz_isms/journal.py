@@ -1,166 +1,155 @@
-"""The tamper-evident journal of check-record changes: hash-chained JSON lines.
+"""The tamper-evident journal of a county's changes: hash-chained JSON lines (pure functions).
 
 Each line is one JSON object with ``seq`` (1, 2, ...), ``time`` (UTC, ISO 8601), ``actor``,
-``record`` (``REQUIREMENT@TARGET``), ``old`` and ``new`` values, ``prev`` (the previous
-line's hash, or 64 zeros) and ``hash`` = SHA-256 over the canonical JSON of the line
-without ``hash``. Editing, deleting, reordering or inserting a line breaks the chain.
+``record`` (what changed, e.g. ``REQUIREMENT@TARGET``), ``old`` and ``new`` values, ``prev``
+(the previous line's hash, or 64 zeros) and ``hash`` = SHA-256 over the canonical JSON of
+the line without ``hash``. Editing, deleting, reordering or inserting a line breaks the
+chain; what the chain alone cannot see (lines cut from the end, a deleted journal) is found
+by comparing the journal with the records (:func:`unjournaled`) and, in a Verbund, with
+the journal head the county signed (see ``docs/guarantees.md``).
+
+Reading and appending the file is the store's job (:mod:`ikz_isms.store.county`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Iterable
-
-from .errors import InputError
-from .store import locked, parser_message
+from datetime import UTC, datetime
+from typing import Any
 
 GENESIS = "0" * 64
+REQUIRED_KEYS = ("seq", "time", "actor", "record", "prev", "hash")
 
 
 @dataclass(frozen=True)
 class JournalProblem:
-    """A break in the chain: the line where it shows and what is wrong (German)."""
+    """A break in the chain or a damaged line: the 1-based line (0: the journal as a whole) and a German message."""
 
     line: int
     message: str
 
 
-def _digest(entry: dict[str, Any]) -> str:
+@dataclass
+class JournalRead:
+    """A parsed journal: the entries that could be read, and every problem with its line."""
+
+    entries: list[dict[str, Any]]
+    problems: list[JournalProblem]
+    lines: int = 0
+
+    @property
+    def head(self) -> str:
+        """Hash of the last entry (the genesis hash for an empty journal)."""
+        return str(self.entries[-1].get("hash")) if self.entries else GENESIS
+
+
+def digest(entry: Mapping[str, Any]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
     canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _last_entry(path: Path) -> dict[str, Any] | None:
-    """The last line, read from the end so long journals append in constant time."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return None
-    if size == 0:
-        return None
-    with open(path, "rb") as handle:
-        block = 4096
-        data = b""
-        position = size
-        while position > 0:
-            step = min(block, position)
-            position -= step
-            handle.seek(position)
-            data = handle.read(step) + data
-            lines = data.rstrip(b"\n").split(b"\n")
-            if len(lines) > 1 or position == 0:
-                last = lines[-1]
-                break
-    try:
-        return json.loads(last)
-    except json.JSONDecodeError:
-        raise InputError(
-            "Journal beschädigt: letzte Zeile ist kein gültiges JSON (journal verify prüfen).",
-            path=str(path),
-        ) from None
-
-
-def append(path: str | os.PathLike[str], entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Append entries (each with actor, record, old, new) to the chain; returns them sealed."""
-    target = Path(path)
-    sealed: list[dict[str, Any]] = []
-    with locked(target):
-        last = _last_entry(target)
-        prev = last["hash"] if last else GENESIS
-        seq = int(last["seq"]) if last else 0
-        for entry in entries:
-            seq += 1
-            line = {
-                "seq": seq,
-                "time": entry.get("time") or _now(),
-                "actor": entry.get("actor") or "unbekannt",
-                "record": entry["record"],
-                "old": entry.get("old"),
-                "new": entry.get("new"),
-                "prev": prev,
-            }
-            line["hash"] = _digest(line)
-            prev = line["hash"]
-            sealed.append(line)
-        payload = "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in sealed)
-        with open(target, "a", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+def seal(entries: Iterable[Mapping[str, Any]], last: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Chain ``entries`` (each with actor, record, old, new) onto ``last``; returns sealed lines."""
+    prev = str(last["hash"]) if last else GENESIS
+    seq = int(last["seq"]) if last else 0
+    sealed = []
+    for entry in entries:
+        seq += 1
+        line = {
+            "seq": seq,
+            "time": entry.get("time") or now(),
+            "actor": entry.get("actor") or "unbekannt",
+            "record": entry["record"],
+            "old": entry.get("old"),
+            "new": entry.get("new"),
+            "prev": prev,
+        }
+        line["hash"] = digest(line)
+        prev = line["hash"]
+        sealed.append(line)
     return sealed
 
 
-def read(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """All entries; a line that is not JSON raises InputError naming the line."""
-    target = Path(path)
-    if not target.exists():
-        return []
-    entries = []
-    with open(target, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                entries.append(json.loads(raw))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"ungültiges JSON: {parser_message(exc.msg)}", path=str(target), location=f"Zeile {number}") from None
-    return entries
+def encode(entries: Iterable[Mapping[str, Any]]) -> bytes:
+    return "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries).encode("utf-8")
 
 
-def verify(path: str | os.PathLike[str]) -> list[JournalProblem]:
-    """Check the whole chain; an empty list means it is intact."""
-    target = Path(path)
-    if not target.exists():
-        return []
+def parse(raw: bytes) -> JournalRead:
+    """Every line of a journal file, checked: JSON object, required keys, chain, sequence.
+
+    Never raises: a damaged line is a problem with its line number, and the chain is
+    checked again from the next good line.
+    """
+    entries: list[dict[str, Any]] = []
     problems: list[JournalProblem] = []
-    prev = GENESIS
+    prev: str | None = GENESIS
     expected_seq = 1
-    with open(target, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                problems.append(JournalProblem(number, "leere Zeile im Journal"))
-                continue
-            try:
-                entry = json.loads(raw)
-            except json.JSONDecodeError:
-                problems.append(JournalProblem(number, "Zeile ist kein gültiges JSON"))
-                prev = None
-                continue
-            if not isinstance(entry, dict) or "hash" not in entry:
-                problems.append(JournalProblem(number, "Eintrag ohne Hash"))
-                continue
-            if entry.get("seq") != expected_seq:
-                problems.append(
-                    JournalProblem(number, f"Lücke oder Umstellung: laufende Nummer {entry.get('seq')}, erwartet {expected_seq}")
-                )
-            if prev is not None and entry.get("prev") != prev:
-                problems.append(JournalProblem(number, "Verkettung unterbrochen: Vorgänger-Hash passt nicht"))
-            if _digest(entry) != entry["hash"]:
-                problems.append(JournalProblem(number, "Eintrag nachträglich verändert: Hash passt nicht zum Inhalt"))
-            prev = entry["hash"]
-            expected_seq = (entry.get("seq") or expected_seq) + 1
-    return problems
+    number = 0
+    # counted once: counting per line made a large journal quadratic (a 50 MB file took minutes)
+    breaks = raw.count(b"\n")
+    if raw and not raw.endswith(b"\n"):
+        problems.append(JournalProblem(breaks + 1, "letzte Zeile unvollständig (ohne Zeilenende)"))
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if number > breaks and not line:
+            break
+        if not line.strip():
+            problems.append(JournalProblem(number, "leere Zeile im Journal"))
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(JournalProblem(number, "Zeile ist kein gültiges UTF-8"))
+            prev = None
+            continue
+        try:
+            entry = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            problems.append(JournalProblem(number, "Zeile ist kein gültiges JSON"))
+            prev = None
+            continue
+        if not isinstance(entry, dict):
+            problems.append(JournalProblem(number, "Zeile ist kein Journaleintrag (JSON-Objekt erwartet)"))
+            prev = None
+            continue
+        missing = [key for key in REQUIRED_KEYS if key not in entry]
+        if missing:
+            problems.append(JournalProblem(number, f"Eintrag ohne Pflichtfeld {', '.join(missing)}"))
+            prev = None
+            continue
+        seq = entry.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq != expected_seq:
+            problems.append(JournalProblem(number, f"Lücke oder Umstellung: laufende Nummer {seq}, erwartet {expected_seq}"))
+        if prev is not None and entry.get("prev") != prev:
+            problems.append(JournalProblem(number, "Verkettung unterbrochen: Vorgänger-Hash passt nicht"))
+        if digest(entry) != entry.get("hash"):
+            problems.append(JournalProblem(number, "Eintrag nachträglich verändert: Hash passt nicht zum Inhalt"))
+        if not isinstance(entry.get("record"), str):
+            problems.append(JournalProblem(number, "Eintrag nennt keinen Prüfeintrag (record)"))
+        prev = str(entry.get("hash"))
+        expected_seq = (seq if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq) + 1
+        entries.append(entry)
+    return JournalRead(entries, problems, number)
 
 
-def replay(path: str | os.PathLike[str]) -> dict[str, dict[str, Any] | None]:
-    """The last journaled value of every record (``REQUIREMENT@TARGET`` → ``new``)."""
-    state: dict[str, dict[str, Any] | None] = {}
-    for entry in read(path):
-        state[entry["record"]] = entry.get("new")
+def replay(entries: Iterable[Mapping[str, Any]], prefix: str = "") -> dict[str, Any]:
+    """The last journaled value of every record (``record`` → ``new``); ``prefix`` selects a kind."""
+    state: dict[str, Any] = {}
+    for entry in entries:
+        record = entry.get("record")
+        if isinstance(record, str) and record.startswith(prefix):
+            state[record] = entry.get("new")
     return state
 
 
-def unjournaled(path: str | os.PathLike[str], records: dict[str, dict[str, Any]]) -> list[str]:
+def unjournaled(entries: Iterable[Mapping[str, Any]], records: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """Records whose current value differs from what the journal last recorded for them.
 
     ``records`` maps ``REQUIREMENT@TARGET`` to the record as a plain dict. Only records the
@@ -168,20 +157,19 @@ def unjournaled(path: str | os.PathLike[str], records: dict[str, dict[str, Any]]
     have no history to contradict. A difference means a change that bypassed the journal, or
     journal lines cut off at its end, which the hash chain alone cannot see.
     """
-    journaled = replay(path)
+    journaled = {k: v for k, v in replay(entries).items() if "@" in k and not k.startswith(("plan:", "approach:"))}
     differing = []
     for key in sorted(journaled):
-        current, last = records.get(key), journaled[key]
-        if _comparable(current) != _comparable(last):
+        if _comparable(records.get(key)) != _comparable(journaled[key]):
             differing.append(key)
     return differing
 
 
-def _comparable(record: dict[str, Any] | None) -> dict[str, str] | None:
-    if record is None:
+def _comparable(record: Mapping[str, Any] | None) -> dict[str, str] | None:
+    if not isinstance(record, Mapping):
         return None
-    # "own" is the default provenance; older entries leave it out
+    # "own" is the default provenance; older entries leave it out; targets are implied by the file
     return {
-        k: str(v) for k, v in record.items()
-        if v not in (None, "", [], ()) and not (k == "provenance" and v == "own")
+        str(k): str(v) for k, v in record.items()
+        if v not in (None, "", [], ()) and not (k == "provenance" and v == "own") and k != "target"
     }

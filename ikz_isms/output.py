@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import click
 
@@ -42,28 +43,6 @@ def to_json(data: Any) -> str:
 
 def emit_json(data: Any) -> None:
     click.echo(to_json(data))
-
-
-def format_de(number: float | int | Decimal, decimals: int = 0) -> str:
-    """German number format: 1.234,5."""
-    text = f"{number:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def plural_de(count: int, singular: str, plural: str) -> str:
-    """A count with the German noun in the right number: "1 Zielobjekt", "2 Zielobjekte"."""
-    return f"{count} {singular if count == 1 else plural}"
-
-
-def county_title(name: str) -> str:
-    """"Landkreis Vulkaneifel", but "Eifelkreis Bitburg-Prüm" as it is: that name already says what it is."""
-    return name if "kreis" in name.lower() else f"Landkreis {name}"
-
-
-def percent_de(value: float | None, decimals: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{format_de(value * 100, decimals)} %"
 
 
 def console():

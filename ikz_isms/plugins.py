@@ -1,28 +1,43 @@
-"""Plugin discovery and the plugin manager factory.
+"""Plugin discovery and the plugin manager factory (pluggy is the spine, used as pluggy means it).
 
 Discovery order (documented in docs/plugins.md):
 
-1. installed distributions with an entry point in the group ``ikz_isms``;
-2. the workspace's ``plugins/`` directory: every ``*.py`` file, and every sub-directory
-   whose ``pyproject.toml`` declares an ``ikz_isms`` entry point (so a county plugin works
-   from a fresh clone without being installed); a name already loaded in step 1 is skipped;
+1. installed distributions with an entry point in the group ``ikz_isms`` (installed code is
+   trusted: whoever could install it could run it);
+2. the workspace's ``plugins/`` folder: ``*.py`` files and sub-folders whose
+   ``pyproject.toml`` declares an ``ikz_isms`` entry point — **loaded only when the
+   workspace config allows them by name and content hash** (``plugins.allow`` in
+   ``ikz-isms.yaml``, written by ``ikz-isms plugins allow NAME``); a county needs no Python
+   (its data folder is found by the built-in plugin ``ikz_isms.county_folders``);
 3. the built-in plugins in ``DEFAULT_PLUGINS``.
 
-Operator switches: ``IKZ_ISMS_PLUGINS`` (comma-separated allow-list; only these non-built-in
-plugins load), ``IKZ_ISMS_BLOCK_PLUGINS`` (comma-separated block-list), and
-``IKZ_ISMS_NO_ENTRY_POINTS=1`` (skip step 1, used by the test suite).
+Hooks are called through ``pm.hook``: implementations may take argument subsets and use
+``tryfirst``/``trylast``/``wrapper``. pluggy calls the most recently registered first, so
+the built-ins (registered last) run before workspace plugins, which run before installed
+ones; ``tryfirst``/``trylast`` move an implementation to the front or the back. Each
+non-wrapper implementation runs guarded: an exception inside it, or a returned value, is
+recorded as a failure of that plugin and the others still run.
+
+Operator switches: ``IKZ_ISMS_PLUGINS`` (allow-list of non-built-in plugins),
+``IKZ_ISMS_BLOCK_PLUGINS`` (block-list; essential built-ins cannot be blocked),
+``IKZ_ISMS_NO_ENTRY_POINTS=1`` (skip step 1, used by the test suite) and
+``IKZ_ISMS_TRACE_PLUGINS=1`` (print every hook call on stderr).
 """
 
 from __future__ import annotations
 
+import contextvars
+import functools
+import hashlib
 import importlib
 import importlib.util
 import os
 import sys
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
@@ -32,7 +47,9 @@ from .errors import PluginError
 ENTRY_POINT_GROUP = "ikz_isms"
 
 DEFAULT_PLUGINS = (
+    "ikz_isms.editions.builtin",
     "ikz_isms.catalog.formats",
+    "ikz_isms.county_folders",
     "ikz_isms.commands.catalog",
     "ikz_isms.commands.check",
     "ikz_isms.commands.plugins_cmd",
@@ -54,6 +71,28 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.tender_rules",
 )
 
+#: built-ins the CI gate rests on: they cannot be blocked, and their commands and rule ids
+#: cannot be taken by another plugin
+ESSENTIAL_PLUGINS = frozenset({
+    "ikz_isms.editions.builtin",
+    "ikz_isms.catalog.formats",
+    "ikz_isms.county_folders",
+    "ikz_isms.commands.check",
+    "ikz_isms.commands.plugins_cmd",
+    "ikz_isms.checks.catalog_rules",
+    "ikz_isms.checks.workspace_rules",
+    "ikz_isms.checks.record_rules",
+    "ikz_isms.checks.contract_rules",
+    "ikz_isms.checks.tender_rules",
+})
+
+_current_plugin: contextvars.ContextVar[str] = contextvars.ContextVar("ikz_current_plugin", default="?")
+
+
+def current_plugin() -> str:
+    """The plugin whose hook implementation is running (for attributing registrations)."""
+    return _current_plugin.get()
+
 
 @dataclass
 class PluginFailure:
@@ -72,6 +111,29 @@ class PluginInfo:
     path: str | None = None
 
 
+@dataclass
+class SkippedPlugin:
+    """Workspace code that was found but not run, and why (shown by ``ikz-isms plugins``)."""
+
+    name: str
+    path: str
+    sha256: str
+    reason: str  # "not-allowed" | "hash-changed" | "data-folder"
+    notice: bool = True
+
+
+@dataclass
+class WorkspacePlugin:
+    """A plugin found in a workspace's ``plugins/`` folder."""
+
+    name: str
+    module_path: Path
+    folder: Path
+    version: str | None
+    sha256: str
+    has_data: bool = False
+
+
 class IkzPluginManager(pluggy.PluginManager):
     """A pluggy manager that also remembers where plugins came from and what failed."""
 
@@ -80,6 +142,46 @@ class IkzPluginManager(pluggy.PluginManager):
         self.add_hookspecs(hookspecs)
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[PluginFailure] = []
+        self.skipped: list[SkippedPlugin] = []
+
+    def register(self, plugin: Any, name: str | None = None) -> str | None:
+        registered = super().register(plugin, name)
+        if registered is not None:
+            self._guard(plugin, registered)
+        return registered
+
+    def _guard(self, plugin: Any, name: str) -> None:
+        """Wrap the plugin's non-wrapper implementations so a failure stays the plugin's."""
+        for caller in self.get_hookcallers(plugin) or []:
+            for impl in caller.get_hookimpls():
+                if impl.plugin is not plugin or impl.hookwrapper or impl.wrapper:
+                    continue
+                # pluggy marks the attribute Final for its users; the manager itself guards what it calls
+                impl.function = self._guarded(impl.function, name, caller.name)  # type: ignore[misc]
+
+    def _guarded(self, function: Callable[..., Any], plugin: str, hook_name: str) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def call(*args: Any) -> None:
+            token = _current_plugin.set(plugin)
+            try:
+                result = function(*args)
+            except PluginError as exc:
+                self.failures.append(PluginFailure(plugin, exc.message, hook_name))
+                return None
+            except Exception as exc:  # a plugin's bug must not take the CLI down
+                self.failures.append(PluginFailure(plugin, f"{type(exc).__name__}: {exc}", hook_name))
+                return None
+            finally:
+                _current_plugin.reset(token)
+            if result is not None:
+                self.failures.append(PluginFailure(
+                    plugin,
+                    f"Hook gab {type(result).__name__} zurück; erwartet wird nichts (Beiträge über register(...) melden).",
+                    hook_name,
+                ))
+            return None
+
+        return call
 
     def register_plugin(self, plugin: Any, info: PluginInfo) -> None:
         if self.has_plugin(info.name):
@@ -91,49 +193,39 @@ class IkzPluginManager(pluggy.PluginManager):
             return
         self.infos[info.name] = info
 
+    def call(self, hook_name: str, **kwargs: Any) -> None:
+        """Call a hook through ``pm.hook``; a wrapper's exception is recorded as its plugin's failure."""
+        hook = getattr(self.hook, hook_name)
+        try:
+            hook(**kwargs)
+        except Exception as exc:  # only wrappers can get here: plain implementations are guarded
+            self.failures.append(PluginFailure(self._culprit(exc, hook), f"{type(exc).__name__}: {exc}", hook_name))
+
     def contribute(self, hook_name: str, register: Callable[..., Any], **kwargs: Any) -> None:
-        """Call a contributing hook plugin by plugin.
+        """Call a contributing hook; ``register`` learns which plugin calls it (``plugin=``)."""
 
-        ``register`` is wrapped so the registry learns which plugin called it; an exception
-        inside one plugin's hook is recorded as a failure and the others still run.
-        """
-        hook = getattr(self.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):
-            name = impl.plugin_name
+        def bound(*args: Any, **kw: Any) -> Any:
+            return register(*args, plugin=current_plugin(), **kw)
 
-            def bound(*args: Any, _name: str = name, **kw: Any) -> Any:
-                return register(*args, plugin=_name, **kw)
+        self.call(hook_name, register=bound, **kwargs)
 
-            try:
-                result = impl.function(**{"register": bound, **kwargs})
-            except PluginError as exc:
-                self.failures.append(PluginFailure(name, exc.message, hook_name))
-                continue
-            except Exception as exc:  # a plugin's bug must not take the CLI down
-                self.failures.append(
-                    PluginFailure(name, f"{type(exc).__name__}: {exc}", hook_name)
-                )
-                continue
-            if result is not None:
-                self.failures.append(
-                    PluginFailure(
-                        name,
-                        f"Hook gab {type(result).__name__} zurück; erwartet wird nichts "
-                        "(Beiträge über register(...) melden).",
-                        hook_name,
-                    )
-                )
+    @staticmethod
+    def _culprit(exc: BaseException, hook: Any) -> str:
+        codes = {getattr(impl.function, "__code__", None): impl.plugin_name for impl in hook.get_hookimpls()}
+        tb = exc.__traceback__
+        culprit = "?"
+        while tb is not None:
+            if tb.tb_frame.f_code in codes:
+                culprit = codes[tb.tb_frame.f_code]
+            tb = tb.tb_next
+        return culprit
 
-    def call_safely(self, hook_name: str, **kwargs: Any) -> None:
-        """Call a non-contributing hook plugin by plugin, recording failures."""
-        hook = getattr(self.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):
-            try:
-                impl.function(**kwargs)
-            except Exception as exc:
-                self.failures.append(
-                    PluginFailure(impl.plugin_name, f"{type(exc).__name__}: {exc}", hook_name)
-                )
+    def origin(self, plugin_name: str) -> str:
+        info = self.infos.get(plugin_name)
+        return info.origin if info else "?"
+
+    def is_builtin(self, plugin_name: str) -> bool:
+        return self.origin(plugin_name) == "builtin"
 
 
 def _csv_env(name: str) -> set[str] | None:
@@ -149,7 +241,7 @@ def _allowed(name: str, allow: set[str] | None, block: set[str] | None) -> bool:
     return allow is None or name in allow
 
 
-def _load_entry_points(pm: IkzPluginManager, allow, block) -> None:
+def _load_entry_points(pm: IkzPluginManager, allow: set[str] | None, block: set[str] | None) -> None:
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
@@ -159,25 +251,22 @@ def _load_entry_points(pm: IkzPluginManager, allow, block) -> None:
         try:
             plugin = ep.load()
         except Exception as exc:
-            pm.failures.append(PluginFailure(ep.name, f"Laden fehlgeschlagen: {exc}"))
+            pm.failures.append(PluginFailure(ep.name, f"Laden fehlgeschlagen: {type(exc).__name__}: {exc}"))
             continue
         pm.register_plugin(plugin, PluginInfo(ep.name, "entrypoint", version, ep.value))
 
 
-def _import_file(name: str, path: Path, search_path: Path | None = None) -> Any:
+def _import_file(name: str, path: Path) -> Any:
     module_name = f"ikz_isms_workspace_plugins.{name.replace('-', '_')}"
+    locations = None
     if path.is_dir():
+        locations = [str(path)]
         path = path / "__init__.py"
-        locations = [str(path.parent)]
-    else:
-        locations = None
     cached = sys.modules.get(module_name)
     # the same plugin name from another workspace (tests, several checkouts) is another module
     if cached is not None and getattr(cached, "__file__", None) == str(path):
         return cached
-    spec = importlib.util.spec_from_file_location(
-        module_name, path, submodule_search_locations=locations
-    )
+    spec = importlib.util.spec_from_file_location(module_name, path, submodule_search_locations=locations)
     if spec is None or spec.loader is None:
         raise ImportError(f"kein Python-Modul: {path}")
     module = importlib.util.module_from_spec(spec)
@@ -190,66 +279,129 @@ def _import_file(name: str, path: Path, search_path: Path | None = None) -> Any:
     return module
 
 
-def _distribution_plugins(directory: Path) -> list[tuple[str, Path, str | None]]:
-    """(entry-point name, module path, version) declared by a plugin distribution folder."""
+def _code_hash(paths: list[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\0unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
+    """Plugins a distribution folder declares in its ``pyproject.toml`` entry points."""
     try:
         meta = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return []
-    project = meta.get("project", {})
-    eps = project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {})
-    found = []
-    for ep_name, target in eps.items():
-        module = target.split(":")[0]
-        parts = module.split(".")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return
+    project = meta.get("project", {}) if isinstance(meta, dict) else {}
+    eps = project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {}) if isinstance(project, dict) else {}
+    has_data = (directory / "data" / "landkreis.yaml").is_file() or (directory / "landkreis.yaml").is_file()
+    for ep_name, target in (eps.items() if isinstance(eps, dict) else ()):
+        parts = str(target).split(":")[0].split(".")
         for root in (directory / "src", directory):
             candidate = root.joinpath(*parts)
             if (candidate / "__init__.py").exists():
-                found.append((ep_name, candidate, project.get("version")))
+                files = [p for p in candidate.rglob("*.py")] + [directory / "pyproject.toml"]
+                yield WorkspacePlugin(str(ep_name), candidate, directory, project.get("version"),
+                                      _code_hash(files, directory), has_data)
                 break
             if candidate.with_suffix(".py").exists():
-                found.append((ep_name, candidate.with_suffix(".py"), project.get("version")))
+                files = [candidate.with_suffix(".py"), directory / "pyproject.toml"]
+                yield WorkspacePlugin(str(ep_name), candidate.with_suffix(".py"), directory,
+                                      project.get("version"), _code_hash(files, directory), has_data)
                 break
-    return found
 
 
-def _load_workspace_plugins(pm: IkzPluginManager, plugins_dir: Path, allow, block) -> None:
-    if not plugins_dir.is_dir():
-        return
-    candidates: list[tuple[str, Path, str | None]] = []
-    for entry in sorted(plugins_dir.iterdir()):
+def workspace_plugins(plugins_dir: Path) -> list[WorkspacePlugin]:
+    """Every Python plugin in a workspace's ``plugins/`` folder (without running any of it)."""
+    found: list[WorkspacePlugin] = []
+    try:
+        entries = sorted(plugins_dir.iterdir())
+    except OSError:
+        return found
+    for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
         if entry.is_file() and entry.suffix == ".py":
-            candidates.append((entry.stem, entry, None))
+            found.append(WorkspacePlugin(entry.stem, entry, entry.parent, None, _code_hash([entry], entry.parent)))
         elif entry.is_dir():
-            candidates.extend(_distribution_plugins(entry))
-    for name, path, version in candidates:
-        if not _allowed(name, allow, block) or pm.has_plugin(name):
+            found.extend(_distribution_plugins(entry))
+    return found
+
+
+def allowed_workspace_plugins(workspace_dir: Path, store: Any = None) -> dict[str, str]:
+    """``plugins.allow`` of the workspace config: plugin name → SHA-256 of its code."""
+    from .store import Store
+    from .store.layout import WorkspaceLayout
+
+    config = WorkspaceLayout(Path(workspace_dir)).config
+    if not config.is_file():
+        return {}
+    try:
+        data = (store or Store(None)).parse(config, "config", validate=False).data
+    except Exception:  # an unreadable config allows nothing; the config's own error shows later
+        return {}
+    plugins = data.get("plugins") if isinstance(data, dict) else None
+    allow = plugins.get("allow") if isinstance(plugins, dict) else None
+    if not isinstance(allow, dict):
+        return {}
+    return {str(k): str(v) for k, v in allow.items()}
+
+
+def _load_workspace_plugins(pm: IkzPluginManager, workspace_dir: Path, allow: set[str] | None,
+                            block: set[str] | None, store: Any = None) -> None:
+    found = workspace_plugins(Path(workspace_dir) / "plugins")
+    permitted = allowed_workspace_plugins(workspace_dir, store) if found else {}
+    for plugin in found:
+        if not _allowed(plugin.name, allow, block) or pm.has_plugin(plugin.name):
+            continue
+        shown = str(plugin.module_path)
+        if plugin.name not in permitted:
+            # a county's data folder works without its Python: nothing to tell on every call
+            reason = "data-folder" if plugin.has_data else "not-allowed"
+            pm.skipped.append(SkippedPlugin(plugin.name, shown, plugin.sha256, reason, notice=not plugin.has_data))
+            continue
+        if permitted[plugin.name] != plugin.sha256:
+            pm.skipped.append(SkippedPlugin(plugin.name, shown, plugin.sha256, "hash-changed"))
             continue
         try:
-            module = _import_file(name, path)
+            module = _import_file(plugin.name, plugin.module_path)
         except Exception as exc:
-            pm.failures.append(PluginFailure(name, f"Laden fehlgeschlagen: {type(exc).__name__}: {exc}"))
+            pm.failures.append(PluginFailure(plugin.name, f"Laden fehlgeschlagen: {type(exc).__name__}: {exc}"))
             continue
-        pm.register_plugin(module, PluginInfo(name, "workspace", version, str(path)))
+        pm.register_plugin(module, PluginInfo(plugin.name, "workspace", plugin.version, shown))
 
 
 def get_plugin_manager(
     workspace_dir: str | os.PathLike[str] | None = None,
     *,
     load_entry_points: bool | None = None,
+    store: Any = None,
 ) -> IkzPluginManager:
-    """Build a fresh plugin manager: entry points, workspace plugins, then built-ins."""
+    """Build a fresh plugin manager: entry points, allowed workspace plugins, then built-ins."""
     pm = IkzPluginManager()
+    if os.environ.get("IKZ_ISMS_TRACE_PLUGINS", "") not in ("", "0"):
+        pm.trace.root.setwriter(lambda text: sys.stderr.write(f"[ikz-isms plugins] {text}"))
+        pm.enable_tracing()
     allow = _csv_env("IKZ_ISMS_PLUGINS")
     block = _csv_env("IKZ_ISMS_BLOCK_PLUGINS")
+    if block:
+        refused = sorted(block & ESSENTIAL_PLUGINS)
+        for name in refused:
+            pm.failures.append(PluginFailure(
+                name, "kann nicht gesperrt werden (Kern der Prüfung ikz-isms check); IKZ_ISMS_BLOCK_PLUGINS ignoriert",
+            ))
+        block = block - ESSENTIAL_PLUGINS
     if load_entry_points is None:
         load_entry_points = os.environ.get("IKZ_ISMS_NO_ENTRY_POINTS", "") not in ("1", "true")
     if load_entry_points:
         _load_entry_points(pm, allow, block)
     if workspace_dir is not None:
-        _load_workspace_plugins(pm, Path(workspace_dir) / "plugins", allow, block)
+        _load_workspace_plugins(pm, Path(workspace_dir), allow, block, store)
     from . import __version__
 
     for module_name in DEFAULT_PLUGINS:
@@ -276,3 +428,43 @@ def implemented_hooks(pm: pluggy.PluginManager, plugin: Any) -> list[str]:
         for caller in (pm.get_hookcallers(plugin) or [])
         if caller.name.startswith("ikz_")
     )
+
+
+@dataclass
+class Claim:
+    """One plugin's claim of a name (a command, a rule id)."""
+
+    name: str
+    value: Any
+    plugin: str
+
+
+@dataclass
+class Registry:
+    """Names claimed through a hook, resolved so built-ins win and the first plugin keeps a name."""
+
+    what: str
+    claims: list[Claim] = field(default_factory=list)
+
+    def claim(self, name: str, value: Any, plugin: str) -> None:
+        self.claims.append(Claim(name, value, plugin))
+
+    def resolve(self, pm: IkzPluginManager, hook: str) -> dict[str, Claim]:
+        winners: dict[str, Claim] = {}
+        ordered = sorted(self.claims, key=lambda c: 0 if pm.is_builtin(c.plugin) else 1)
+        for claim in ordered:
+            first = winners.get(claim.name)
+            if first is None:
+                winners[claim.name] = claim
+                continue
+            if first.plugin == claim.plugin:
+                pm.failures.append(PluginFailure(claim.plugin, f"{self.what} '{claim.name}' doppelt registriert.", hook))
+                continue
+            pm.failures.append(PluginFailure(
+                claim.plugin,
+                f"{self.what} '{claim.name}' ist bereits von {first.plugin} belegt"
+                + (" (eingebaut, nicht ersetzbar)" if pm.is_builtin(first.plugin) else "")
+                + f"; der von {claim.plugin} wird nicht verwendet.",
+                hook,
+            ))
+        return {name: winners[name] for name in (c.name for c in self.claims) if name in winners}

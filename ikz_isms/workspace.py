@@ -3,56 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import WorkspaceError
+from .errors import NotFoundError, WorkspaceError
+from .store import Store
+from .store.layout import CONFIG_NAME, WorkspaceLayout
 
-CONFIG_NAME = "ikz-isms.yaml"
 ENV_WORKSPACE = "IKZ_ISMS_WORKSPACE"
 
-CONFIG_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "ikz-isms workspace configuration",
-    "type": "object",
-    "required": ["verbund", "catalogs"],
-    "additionalProperties": False,
-    "properties": {
-        "verbund": {
-            "type": "object",
-            "required": ["name", "members"],
-            "additionalProperties": False,
-            "properties": {
-                "name": {"type": "string", "minLength": 1},
-                "lead": {"type": "string"},
-                "members": {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-                    "uniqueItems": True,
-                },
-            },
-        },
-        "default_catalog": {"type": "string"},
-        "catalogs": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "required": ["file", "sha256"],
-                "additionalProperties": False,
-                "properties": {
-                    "file": {"type": "string", "minLength": 1},
-                    "title": {"type": "string"},
-                    "source": {"type": "string"},
-                    "version": {"type": "string"},
-                    "format": {"type": "string"},
-                    "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-                    "imported": {"type": "string"},
-                },
-            },
-        },
-    },
-}
+__all__ = ["CONFIG_NAME", "ENV_WORKSPACE", "CatalogPin", "Workspace", "find_workspace", "require_workspace"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +28,7 @@ class CatalogPin:
     source: str = ""
     version: str = ""
     format: str = ""
+    imported: str = ""
 
     def label(self) -> str:
         return f"{self.name} ({self.version}, sha256 {self.sha256[:12]})"
@@ -76,7 +39,10 @@ def find_workspace(start: str | os.PathLike[str] | None = None) -> Path | None:
     env = os.environ.get(ENV_WORKSPACE)
     if start is None and env:
         return Path(env)
-    current = Path(start or os.getcwd()).resolve()
+    try:
+        current = Path(start or os.getcwd()).resolve()
+    except OSError:
+        return None
     for candidate in (current, *current.parents):
         if (candidate / CONFIG_NAME).is_file():
             return candidate
@@ -84,50 +50,58 @@ def find_workspace(start: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 class Workspace:
-    """A loaded workspace. Holds the raw round-trip config so edits keep comments."""
+    """A loaded workspace: its root, layout, store and validated configuration (plain values)."""
 
-    def __init__(self, root: Path, config: Any):
-        self.root = root
+    def __init__(self, root: Path, config: dict[str, Any], store: Store):
+        self.root = Path(root)
         self.config = config
+        self.store = store
+        self.layout = WorkspaceLayout(self.root)
 
     @property
     def config_path(self) -> Path:
-        return self.root / CONFIG_NAME
+        return self.layout.config
 
     @classmethod
-    def load(cls, root: str | os.PathLike[str]) -> "Workspace":
-        from .store import read_yaml
-
+    def load(cls, root: str | os.PathLike[str], store: Store | None = None) -> "Workspace":
         root = Path(root)
-        path = root / CONFIG_NAME
+        store = store or Store(root)
+        path = WorkspaceLayout(root).config
         if not path.is_file():
             raise WorkspaceError(
                 "keine Arbeitsumgebung: Konfigurationsdatei fehlt (ikz-isms init anlegen).",
                 path=str(path),
             )
-        from .schemas import schema_problems
+        from .errors import InputError
 
-        config = read_yaml(path)
-        if config is None:
-            config = {}
-        problems = schema_problems(config, CONFIG_SCHEMA)
-        if problems:
-            first = problems[0]
-            raise WorkspaceError(f"ungültige Konfiguration: {first.message}", path=str(path), location=first.location)
-        return cls(root, config)
+        try:
+            parsed = store.parse(path, "config")
+        except InputError as exc:
+            raise WorkspaceError(f"ungültige Konfiguration: {exc.message}", path=exc.path, location=exc.location) from None
+        return cls(root, parsed.data, store)
+
+    def reload(self) -> "Workspace":
+        self.store.forget(self.config_path)
+        return Workspace.load(self.root, self.store)
 
     @property
     def name(self) -> str:
         return str(self.config["verbund"]["name"])
 
     @property
+    def lead(self) -> str | None:
+        lead = self.config["verbund"].get("lead")
+        return str(lead) if lead else None
+
+    @property
     def members(self) -> list[str]:
-        return [str(m) for m in self.config["verbund"].get("members", [])]
+        return [str(m) for m in self.config["verbund"].get("members") or []]
 
     @property
     def pins(self) -> dict[str, CatalogPin]:
+        fields = CatalogPin.__dataclass_fields__
         return {
-            str(name): CatalogPin(name=str(name), **{k: str(v) for k, v in entry.items() if k in CatalogPin.__dataclass_fields__})
+            str(name): CatalogPin(name=str(name), **{k: str(v) for k, v in entry.items() if k in fields})
             for name, entry in (self.config.get("catalogs") or {}).items()
         }
 
@@ -136,18 +110,24 @@ class Workspace:
         value = self.config.get("default_catalog")
         if value:
             return str(value)
-        pins = self.pins
-        return next(iter(pins), None)
+        return next(iter(self.pins), None)
+
+    @property
+    def installed_plugins(self) -> list[str]:
+        return [str(p) for p in (self.config.get("plugins") or {}).get("installed") or []]
+
+    @property
+    def allowed_plugins(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in ((self.config.get("plugins") or {}).get("allow") or {}).items()}
 
     def pin(self, name: str | None = None) -> CatalogPin:
-        from .errors import NotFoundError
-
         name = name or self.default_catalog
         pins = self.pins
         if name is None or name not in pins:
             known = ", ".join(pins) or "keine"
+            hint = "" if pins else " – zuerst einen Katalog übernehmen: ikz-isms catalog import DATEI"
             raise NotFoundError(
-                f"Katalog '{name}' ist in der Arbeitsumgebung nicht eingetragen (bekannt: {known}).",
+                f"Katalog '{name}' ist in der Arbeitsumgebung nicht eingetragen (bekannt: {known}){hint}.",
                 path=str(self.config_path),
             )
         return pins[name]
@@ -155,13 +135,15 @@ class Workspace:
     def catalog_path(self, pin: CatalogPin) -> Path:
         return self.root / pin.file
 
-    def save(self) -> None:
-        from .store import atomic_write, dump_yaml
+    def edit_config(self, mutate: Callable[[Any], Any]) -> Any:
+        """Locked read-modify-write of ``ikz-isms.yaml`` (comments kept, validated before saving)."""
+        result = self.store.edit(self.config_path, "config", mutate)
+        fresh = self.reload()
+        self.config = fresh.config
+        return result
 
-        atomic_write(self.config_path, dump_yaml(self.config))
 
-
-def require_workspace(path: str | os.PathLike[str] | None) -> Workspace:
+def require_workspace(path: str | os.PathLike[str] | None, store: Store | None = None) -> Workspace:
     root = Path(path) if path else find_workspace()
     if root is None:
         raise WorkspaceError(
@@ -169,4 +151,4 @@ def require_workspace(path: str | os.PathLike[str] | None) -> Workspace:
             f"eine {CONFIG_NAME}. Mit --workspace DIR oder {ENV_WORKSPACE} angeben, "
             "oder mit 'ikz-isms init DIR' anlegen."
         )
-    return Workspace.load(root)
+    return Workspace.load(root, store)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ikz_isms.assess import CountyData, assess_county
 from ikz_isms.assess.modelling import model
-from ikz_isms.assess.records import CheckRecord, RecordSet
+from ikz_isms.assess.records import CheckRecord, RecordSet, parse_records
 from ikz_isms.assess.summary import summarize
 from ikz_isms.assess.targets import DependencyCycleError, TargetObject, resolve_needs
 from ikz_isms.catalog.model import Catalog, Group, Requirement
@@ -76,7 +77,7 @@ def test_modelling_levels_per_approach_and_type_check():
         ("SYS.1.1.A1", "HOT"): CheckRecord("SYS.1.1.A1", "HOT", "teilweise"),
         ("ISMS.1.A1", "IV"): CheckRecord("ISMS.1.A1", "IV", "entbehrlich", reason="x"),
     })
-    summary = summarize(catalog, pairs, records)
+    summary = summarize(assess_county(CountyData(None, targets, resolve_needs(targets), records), catalog))
     basis = summary["approaches"][0]
     assert basis["applicable"] == 3 and basis["fulfilled"] == 2 and basis["status"]["teilweise"] == 1
     assert [(g["requirement"], g["target"], g["status"]) for g in summary["basis_gaps"]] == [("SYS.1.1.A1", "HOT", "teilweise")]
@@ -101,29 +102,39 @@ def test_gspp_categories_and_information_domain():
     assert not problems
     assert set(approaches) == {("OPS.1.1", "IV"), ("OPS.1.2", "CL"), ("OPS.1.2", "NB"), ("OPS.1.3", "CL"), ("OPS.1.3", "NB")}
     assert approaches[("OPS.1.3", "CL")] == {"erhoeht"} and approaches[("OPS.1.3", "NB")] == frozenset()
-    summary = summarize(catalog, pairs, RecordSet())
+    summary = summarize(assess_county(CountyData(None, targets, resolve_needs(targets), RecordSet()), catalog))
     assert [g["requirement"] for g in summary["basis_gaps"]] == ["OPS.1.1"]
 
 
-def test_set_records_batch_is_one_write_and_journals_each_change(tmp_path):
-    from ikz_isms import journal
-    from ikz_isms.assess.records import RecordChange, load_records, set_records
-    from ikz_isms.errors import InputError
+class _Doc:
+    """A parsed record file for :func:`parse_records` (plain data, no lines)."""
 
-    records = tmp_path / "pruefungen.yaml"
-    records.write_text("# Kommentar bleibt\npruefungen:\n  - requirement: A.1\n    target: IV\n    status: nein  # alt\n",
-                       encoding="utf-8")
-    log = tmp_path / "journal.jsonl"
-    results = set_records(records, log, [
-        RecordChange("A.1", "IV", "ja", provenance="review:r-1"),
-        RecordChange("A.2", "IV", "teilweise", responsible="ISB"),
-    ], actor="Review")
-    assert [old and old["status"] for old, _ in results] == ["nein", None]
-    text = records.read_text(encoding="utf-8")
-    assert text.startswith("# Kommentar bleibt") and "review:r-1" in text
-    assert load_records(records).get("A.2", "IV").responsible == "ISB"
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 2 and journal.verify(log) == []
-    before = records.read_bytes()
-    with pytest.raises(InputError):
-        set_records(records, log, [RecordChange("A.3", "IV", "ja"), RecordChange("A.4", "IV", "entbehrlich")], actor="x")
-    assert records.read_bytes() == before
+    def __init__(self, items, path="pruefungen/IV.yaml"):
+        self.data = {"pruefungen": items}
+        self.path = path
+
+    def line(self, *pointer):
+        return None
+
+
+def test_one_rule_set_decides_which_records_count():
+    records = parse_records([(_Doc([
+        {"requirement": "A.1", "status": "ja"},
+        {"requirement": "A.2", "status": "entbehrlich"},
+        {"requirement": "A.3", "status": "entbehrlich", "reason": "   "},
+        {"requirement": "A.4", "status": "entbehrlich", "reason": "kein Gerät dieser Art"},
+        {"requirement": "A.5", "status": "erledigt"},
+        {"requirement": "A.6", "status": "ja", "checked": "2026-13-45"},
+        {"requirement": "A.7", "status": "ja"},
+        {"requirement": "A.7", "status": "nein"},
+        {"requirement": "A.8", "status": "ja", "target": "ANDERES"},
+    ]), "IV")])
+    assert sorted(r.requirement for r in records) == ["A.1", "A.4"]
+    invalid = {i.record.requirement: [p.rule for p in i.problems] for i in records.invalid}
+    assert invalid["A.2"] == invalid["A.3"] == ["county.records.missing-reason"]
+    assert invalid["A.5"] == ["county.records.unknown-status"]
+    assert invalid["A.6"] == ["county.records.bad-date"]
+    assert invalid["A.7"] == ["county.records.duplicate"]
+    assert invalid["A.8"] == ["county.records.wrong-file"]
+    # an invalid record counts as if it were not there: never as fulfilled
+    assert records.status("A.2", "IV") == records.status("A.7", "IV") == "unbearbeitet"

@@ -114,7 +114,7 @@ def test_assess_on_grundschutz_plus_plus(tmp_path, run_cli, upstream):
     result = run_cli("--workspace", ws, "assess", "--county", "testkreis", "--format", "json")
     assert result.exit_code == 0, result.stderr
     county = json.loads(result.output)["counties"][0]
-    assert county["world"] == "gspp"
+    assert county["edition"] == "gspp" and county["labels"]["layer"] == "Praktik"
     normal, elevated = county["approaches"]
     assert (normal["id"], elevated["id"]) == ("normal-sdt", "erhoeht")
     assert 0 < normal["applicable"] < elevated["applicable"]

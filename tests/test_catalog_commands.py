@@ -78,7 +78,8 @@ def test_import_prints_german_summary(imported):
 
 
 def test_import_pins_catalog_and_keeps_config_comments(imported):
-    from ikz_isms.store import read_yaml, sha256_file
+    from ikz_isms.store import sha256_file
+    from tests.support import read_yaml_file as read_yaml
 
     ws, _ = imported
     text = (ws / "ikz-isms.yaml").read_text(encoding="utf-8")
@@ -199,12 +200,12 @@ def test_import_refuses_to_overwrite_an_unpinned_file(tmp_path, run_cli):
 
 def test_failed_config_write_leaves_no_catalog_file(tmp_path, run_cli, monkeypatch):
     from ikz_isms.errors import LockTimeoutError
-    from ikz_isms.workspace import Workspace
+    from ikz_isms.store import Store
 
-    def fail(self):
-        raise LockTimeoutError("gesperrt", path=str(self.config_path))
+    def fail(self, path, *args, **kwargs):
+        raise LockTimeoutError("gesperrt", path=str(path))
 
-    monkeypatch.setattr(Workspace, "save", fail)
+    monkeypatch.setattr(Store, "edit", fail)
     ws = make_workspace(tmp_path / "ws")
     source = tmp_path / "v1.json"
     source.write_text(json.dumps(small_catalog("Testen")), encoding="utf-8")
@@ -249,8 +250,10 @@ def test_list_and_show_notice_a_changed_file(imported, tmp_path, run_cli):
         handle.write("\n")
     result = run_cli("--workspace", ws, "catalog", "list")
     assert "geändert!" in result.output
+    # a pinned catalog whose content changed is refused on every road, with both hashes and the fix
     shown = run_cli("--workspace", ws, "catalog", "show", "ASST.3.11", "--catalog", "gspp")
-    assert shown.exit_code == 0 and "Warnung:" in shown.stderr
+    assert shown.exit_code == 3
+    assert "verändert" in shown.stderr and "--force" in shown.stderr and "git checkout" in shown.stderr
 
 
 def test_list_empty_workspace(tmp_path, run_cli):

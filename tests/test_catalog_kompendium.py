@@ -9,7 +9,6 @@ import pytest
 
 from ikz_isms.catalog import kompendium
 from ikz_isms.errors import ExitCode, HostileInputError, InputError
-
 from tests.support import upstream_file
 
 KOMPENDIUM = "kompendium-2023/XML_Kompendium_2023.xml"

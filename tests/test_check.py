@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ikz_isms.store import sha256_file
-
+from ikz_isms.testing import write_plugin
 from tests.support import upstream_file
 
 CATALOG_UUID = "3f1c2a4e-8b7d-4c2e-9a1f-0123456789ab"
@@ -187,14 +187,16 @@ from ikz_isms import hookimpl
 
 @hookimpl
 def ikz_register_counties(register):
-    register({"key": "fremdkreis", "name": "Landkreis Fremd"}, ".")
+    from pathlib import Path
+
+    register({"key": "fremdkreis", "name": "Landkreis Fremd"}, Path(__file__).parent / "fremd-daten")
 '''
 
 
 def test_member_without_plugin_and_county_not_member(run_cli, tmp_path):
     ws = make_workspace(tmp_path / "ws", members=["musterkreis"])
     (ws / "plugins").mkdir()
-    (ws / "plugins" / "fremd.py").write_text(COUNTY_PLUGIN, encoding="utf-8")
+    write_plugin(ws, "fremd", COUNTY_PLUGIN)
     result, data = check_json(run_cli, workspace=ws)
     assert result.exit_code == 0
     by_rule = {f["rule"]: f for f in data["findings"]}
@@ -231,7 +233,7 @@ def ikz_register_check_rules(register):
 def test_crashing_rule_becomes_an_error_finding(run_cli, tmp_path):
     ws = make_workspace(tmp_path / "ws")
     (ws / "plugins").mkdir()
-    (ws / "plugins" / "kaputt.py").write_text(BROKEN_RULE_PLUGIN, encoding="utf-8")
+    write_plugin(ws, "kaputt", BROKEN_RULE_PLUGIN)
     result = run_cli("--workspace", ws, "check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output + result.stderr
@@ -253,7 +255,7 @@ def ikz_register_counties(register):
 def test_failing_county_plugin_is_an_error_finding(run_cli, tmp_path):
     ws = make_workspace(tmp_path / "ws")
     (ws / "plugins").mkdir()
-    (ws / "plugins" / "kaputtkreis.py").write_text(BROKEN_COUNTY_PLUGIN, encoding="utf-8")
+    write_plugin(ws, "kaputtkreis", BROKEN_COUNTY_PLUGIN)
     result, data = check_json(run_cli, workspace=ws)
     assert result.exit_code == 1
     failure = next(f for f in data["findings"] if f["rule"] == "plugin.failure")
@@ -263,7 +265,7 @@ def test_failing_county_plugin_is_an_error_finding(run_cli, tmp_path):
 def test_county_plugin_that_does_not_load_fails_the_workspace_check(run_cli, tmp_path):
     ws = make_workspace(tmp_path / "ws")
     (ws / "plugins").mkdir()
-    (ws / "plugins" / "syntaxkreis.py").write_text("def kaputt(:\n", encoding="utf-8")
+    write_plugin(ws, "syntaxkreis", "def kaputt(:\n")
     result, data = check_json(run_cli, workspace=ws)
     assert result.exit_code == 1
     failure = next(f for f in data["findings"] if f["rule"] == "plugin.failure")

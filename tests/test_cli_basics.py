@@ -109,11 +109,13 @@ def test_malformed_config_yaml(run_cli, tmp_path):
 def test_unexpected_bug_is_one_german_line_not_a_traceback(run_cli, tmp_path, monkeypatch):
     (tmp_path / "ikz-isms.yaml").write_text("verbund: {name: T, members: []}\ncatalogs: {}\n", encoding="utf-8")
     (tmp_path / "plugins").mkdir()
-    (tmp_path / "plugins" / "fehlerhaft.py").write_text(
+    from ikz_isms.testing import write_plugin
+
+    write_plugin(
+        tmp_path, "fehlerhaft",
         "import click\nfrom ikz_isms import hookimpl\n\n"
         "@click.command('kaputt')\ndef kaputt():\n    raise ZeroDivisionError('durch null')\n\n"
         "@hookimpl\ndef ikz_register_commands(cli):\n    cli.add_command(kaputt)\n",
-        encoding="utf-8",
     )
     result = run_cli("kaputt", cwd=tmp_path)
     assert result.exit_code == ExitCode.INTERNAL

@@ -7,6 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
 
 from ikz_isms.errors import ExitCode
 
@@ -199,7 +200,7 @@ def test_check_reports_ceiling_in_german_money_format(example_workspace, run_cli
                      "--date", TODAY, "--force", "--reason", "Hochwasser", cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
     check = run_cli("check", cwd=example_workspace)
-    line = next(l for l in check.output.splitlines() if "contracts.ceiling-exceeded" in l)
+    line = next(text for text in check.output.splitlines() if "contracts.ceiling-exceeded" in text)
     assert "132.935,00 €" in line and "120.000,00 €" in line
 
 
@@ -231,7 +232,7 @@ def test_check_flags_term_over_four_years_under_vgv(example_workspace, run_cli):
     assert result.exit_code == ExitCode.FINDINGS
     finding = next(f for f in json.loads(result.output)["findings"] if f["rule"] == "contracts.term-too-long")
     assert "60 Monate" in finding["message"] and "§21 Abs. 6 VgV" in finding["message"]
-    assert finding["file"] == "catalogs/vertraege/rv-lang.yaml" and finding["location"] == "Zeile 6"
+    assert finding["file"] == "catalogs/vertraege/rv-lang.yaml" and finding["location"].startswith("Zeile 6 ")
 
 
 def test_check_accepts_long_term_with_reason_and_uvgo_six_years(example_workspace, run_cli):
@@ -261,7 +262,7 @@ def test_bad_contract_file_is_a_located_finding_and_an_input_error(example_works
     check = run_cli("check", "--format", "json", cwd=example_workspace)
     finding = next(f for f in json.loads(check.output)["findings"] if f["rule"] == "contracts.invalid")
     assert finding["severity"] == "error"
-    assert finding["file"].endswith("rv-kaputt.yaml") and finding["location"] == "Zeile 7"
+    assert finding["file"].endswith("rv-kaputt.yaml") and finding["location"].startswith("Zeile 7,")
     listing = run_cli("contracts", "list", cwd=example_workspace)
     assert listing.exit_code == ExitCode.INPUT
     assert "rv-kaputt.yaml" in listing.stderr and "Zeile 7" in listing.stderr
@@ -338,11 +339,13 @@ def test_opportunities_below_threshold_is_national(example_workspace, run_cli):
     assert "UVgO" in mdm["verdict"]
 
 
-def test_export_ocds_to_an_unwritable_place_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+def test_export_ocds_to_an_unwritable_place_is_an_output_error(example_workspace, run_cli, tmp_path):
     (tmp_path / "datei").write_text("x", encoding="utf-8")
-    result = run_cli("export", "ocds", "--output", str(tmp_path / "datei" / "ocds.json"), cwd=example_workspace)
-    assert result.exit_code == ExitCode.INPUT, result.stderr
-    assert "nicht schreibbar" in result.stderr and "Interner Fehler" not in result.stderr
+    target = tmp_path / "datei" / "ocds.json"
+    result = run_cli("export", "ocds", "--output", str(target), cwd=example_workspace)
+    assert result.exit_code == ExitCode.OUTPUT, result.stderr
+    assert "nicht schreibbar" in result.stderr and str(target) in result.stderr
+    assert "Interner Fehler" not in result.stderr
 
 
 def test_export_ocds_is_valid_against_the_release_schema(example_workspace, run_cli, tmp_path):
@@ -422,3 +425,192 @@ def test_legal_figure_without_source_is_an_input_error(example_workspace, run_cl
     result = run_cli("contracts", "opportunities", "--date", TODAY, cwd=example_workspace)
     assert result.exit_code == ExitCode.INPUT
     assert "rechtliche-kennzahlen.yaml, Zeile 2" in result.stderr and "source" in result.stderr
+
+
+# -- one figure for "abgerufen" --------------------------------------------------------------
+
+
+def county_calloffs(ws: Path, text: str) -> Path:
+    """A county's call-off file against the Verbund's contracts, contributed by a workspace plugin."""
+    from ikz_isms.testing import write_plugin
+
+    path = ws / "abrufe" / "vulkaneifel.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    write_plugin(ws, "abrufe_vulkaneifel", f"""
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_contracts(register):
+            register({str(path)!r})
+        """)
+    return path
+
+
+LATER_CALLOFF = """\
+    calloffs:
+      - {contract: rv-vob-beratung, id: V1, county: vulkaneifel, date: 2026-12-15, amount: "80000.00"}
+    """
+
+
+def test_show_list_due_and_calloff_add_agree_on_consumed(example_workspace, run_cli):
+    # a county's call-off dated after the day looked at counts: a ceiling is about the whole contract
+    county_calloffs(example_workspace, LATER_CALLOFF)
+    shown = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, "--format", "json",
+                               cwd=example_workspace).output)
+    assert shown["consumed"] == "112935.00" and shown["remaining"] == "7065.00"
+    listed = json.loads(run_cli("contracts", "list", "--date", TODAY, "--format", "json", cwd=example_workspace).output)
+    assert next(r for r in listed["contracts"] if r["id"] == "rv-vob-beratung")["consumed"] == "112935.00"
+    text = run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, cwd=example_workspace).output
+    assert re.search(r"Abgerufen / verbleibend:\s+112\.935,00 € / 7\.065,00 €", text)
+    due = json.loads(run_cli("contracts", "due", "--date", TODAY, "--format", "json", cwd=example_workspace).output)
+    assert any(a["kind"] == "ceiling" and a["contract"] == "rv-vob-beratung" for a in due["alerts"])
+
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    over = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "cochem-zell", "--amount", "7065.01",
+                   "--date", TODAY, cwd=example_workspace)
+    assert over.exit_code == ExitCode.REFUSED
+    assert "bereits abgerufen 112.935,00 €, verbleibend 7.065,00 €" in over.stderr
+    assert path.read_bytes() == before
+    exact = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "cochem-zell", "--amount", "7065.00",
+                    "--date", TODAY, cwd=example_workspace)
+    assert exact.exit_code == 0, exact.stderr
+    assert "abgerufen jetzt 120.000,00 €" in exact.output
+    check = json.loads(run_cli("check", "--format", "json", cwd=example_workspace).output)
+    assert not [f for f in check["findings"] if f["rule"] == "contracts.ceiling-exceeded"]
+    export = json.loads(run_cli("export", "ocds", "--date", TODAY, cwd=example_workspace).output)
+    vob = [r for r in export["releases"] if r["ocid"].startswith("ocds-ikz000-rv-vob-beratung-")]
+    assert sum(r["awards"][0]["value"]["amount"] for r in vob) == 120000
+
+
+def test_ceiling_is_judged_on_the_county_files_as_they_are_under_the_lock(example_workspace, run_cli, monkeypatch):
+    from ikz_isms.store import fs
+
+    external = county_calloffs(example_workspace, "calloffs: []\n")
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    locked = fs.locked
+
+    def meanwhile(target, *args, **kwargs):
+        # a county records a call-off after the command read the files, before it holds the lock
+        external.write_text(textwrap.dedent(LATER_CALLOFF), encoding="utf-8")
+        return locked(target, *args, **kwargs)
+
+    monkeypatch.setattr(fs, "locked", meanwhile)
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "cochem-zell", "--amount", "10000",
+                     "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.REFUSED, result.stderr
+    assert "bereits abgerufen 112.935,00 €" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_consumed_counts_forced_calloffs_and_refuses_the_next(example_workspace, run_cli):
+    forced = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--amount", "90000",
+                     "--date", TODAY, "--force", "--reason", "Hochwasser", cwd=example_workspace)
+    assert forced.exit_code == 0, forced.stderr
+    shown = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", "2025-06-01", "--format", "json",
+                               cwd=example_workspace).output)
+    assert shown["consumed"] == "122935.00" and shown["remaining"] == "-2935.00"
+    again = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--amount", "1",
+                    "--date", TODAY, cwd=example_workspace)
+    assert again.exit_code == ExitCode.REFUSED and "bereits abgerufen 122.935,00 €" in again.stderr
+
+
+def test_list_and_show_give_one_rounding_of_the_exact_share(example_workspace, run_cli):
+    # 32,935 / 120,000 = 27.4458 %: one rounding gives 27,4 % (rounding to 0.2745 first would give 27,5 %)
+    listing = run_cli("contracts", "list", "--date", TODAY, cwd=example_workspace).output
+    shown = run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, cwd=example_workspace).output
+    assert "27,4 %" in listing and "27,5 %" not in listing
+    assert re.search(r"Ausschöpfung:\s+27,4 %", shown)
+
+
+# -- numbers from files ----------------------------------------------------------------------
+
+
+BAD_VALUES = [
+    ('ceiling: "120000.00"', 'ceiling: "-5.00"', "größer als 0", 30),
+    ('ceiling: "120000.00"', 'ceiling: !include geheim.yaml', "YAML-Markierung", 30),
+    ('estimate: "96000.00"', "estimate: 96000.125", "mehr als 2 Nachkommastellen", 31),
+    ('      amount: "185.00"', '      amount: "-185.00"', "größer als 0", 36),
+    ('    amount: "7400.00"', "    amount: 1e308", "nicht die erwartete Form", 49),
+    ('    amount: "7400.00"', "    amount: 1.0e+308", "außerhalb des zulässigen Bereichs", 49),
+    ('    amount: "7400.00"', '    amount: "1000000000000.00"', "kleiner als 10^12", 49),
+    ('    amount: "7400.00"', '    amount: "0.00"', "größer als 0", 49),
+    ('    amount: "7400.00"', "    amount: 7400.001", "mehr als 2 Nachkommastellen", 49),
+    ("    hours: 40", "    hours: -40", "größer als 0", 50),
+    ("  - id: A005", "  - id: A004", "Abruf-ID 'A004' für Vertrag 'rv-vob-beratung' doppelt", 70),
+    ("  max_renewals: 2", "  max_renewals: 100000000000000", "ganze Zahl von 0 bis 50", 28),
+    ("  end: 2027-03-31", "  end: 2027-02-30", "ungültiges Datum", 25),
+    ("  end: 2027-03-31", '  end: "2999-03-31"', "außerhalb von 1900–2200", 25),
+]
+
+
+@pytest.mark.parametrize("old, new, message, line", BAD_VALUES, ids=[b[1].strip() for b in BAD_VALUES])
+def test_bad_values_in_a_contract_file_are_refused_with_place_and_nothing_is_written(
+        example_workspace, run_cli, old, new, message, line):
+    from tests.support import snapshot_tree
+
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    before = snapshot_tree(example_workspace)
+    for args in (("contracts", "list"), ("contracts", "show", "rv-endpoint-monitoring"),
+                 ("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "vulkaneifel", "--amount", "10",
+                  "--date", TODAY),
+                 ("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026"),
+                 ("export", "ocds", "--output", str(example_workspace / "ocds.json"))):
+        result = run_cli(*args, cwd=example_workspace)
+        assert result.exit_code == ExitCode.INPUT, (args, result.stderr)
+        assert f"rv-vob-beratung.yaml, Zeile {line}" in result.stderr, (args, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr
+    assert snapshot_tree(example_workspace) == before
+    check = run_cli("check", "--format", "json", cwd=example_workspace)
+    found = [f for f in json.loads(check.output)["findings"] if f["rule"] == "contracts.invalid"]
+    assert found and found[0]["file"] == "catalogs/vertraege/rv-vob-beratung.yaml"
+    assert found[0]["location"].startswith(f"Zeile {line}") and message in found[0]["message"]
+
+
+def test_a_calloff_id_used_again_in_a_county_file_is_refused(example_workspace, run_cli):
+    external = county_calloffs(example_workspace, """\
+        calloffs:
+          - {contract: rv-vob-beratung, id: A003, county: vulkaneifel, date: 2026-10-01, amount: "100.00"}
+        """)
+    result = run_cli("contracts", "list", cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert f"{external}, Zeile 2" in result.stderr
+    assert "Abruf-ID 'A003' für Vertrag 'rv-vob-beratung' doppelt" in result.stderr
+    assert "rv-vob-beratung.yaml, Zeile 58" in result.stderr  # where A003 is first
+    check = json.loads(run_cli("check", "--format", "json", cwd=example_workspace).output)
+    finding = next(f for f in check["findings"] if f["rule"] == "contracts.invalid")
+    assert finding["file"] == "abrufe/vulkaneifel.yaml" and finding["location"].startswith("Zeile 2")
+
+
+@pytest.mark.parametrize("option, value", [("--amount", "1e308"), ("--amount", "0"), ("--amount", "-5"),
+                                           ("--amount", "1000000000000"), ("--hours", "-1"), ("--hours", "1e3"),
+                                           ("--quantity", "0")])
+def test_bad_numbers_at_calloff_add_are_usage_errors(example_workspace, run_cli, option, value):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", option, value,
+                     "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert option in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_huge_ceiling_with_a_tiny_pace_shows_no_runout(example_workspace, run_cli):
+    write(example_workspace, "rv-gross", """\
+        id: rv-gross
+        title: Großer Rahmen
+        kind: framework
+        participants: [vulkaneifel]
+        term: {start: 2026-01-01, end: 2027-12-31}
+        ceiling: "999999999999.99"
+        calloffs:
+          - {id: A001, county: vulkaneifel, date: 2026-01-01, amount: "0.01"}
+        """)
+    result = run_cli("contracts", "show", "rv-gross", "--date", TODAY, cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"Prognose Ausschöpfung:\s+–", result.output)

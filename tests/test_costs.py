@@ -136,13 +136,16 @@ def test_costs_allocate_applies_vat_from_2027(example_workspace, run_cli):
 def test_costs_allocate_hours_csv(example_workspace, run_cli):
     result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--format", "csv", cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    # the German Excel dialect: BOM, ";", CRLF, decimal comma
+    assert result.output.startswith("\ufeffvertrag;jahr;landkreis;") and "\r\n" in result.output
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"), newline=""), delimiter=";"))
     by_county = {r["landkreis"]: r for r in rows}
     # 2026: 25 h Vulkaneifel, 50 h Bernkastel-Wittlich, 30 h Eifelkreis at 192 €/h
-    assert by_county["bernkastel-wittlich"]["anteil"] == "9600.00"
-    assert by_county["vulkaneifel"]["anteil"] == "4800.00"
-    assert by_county["cochem-zell"]["anteil"] == "0.00"
-    assert sum(Decimal(r["anteil"]) for r in rows) == Decimal("20160.00")
+    assert by_county["bernkastel-wittlich"]["anteil"] == "9600,00"
+    assert by_county["vulkaneifel"]["anteil"] == "4800,00"
+    assert by_county["cochem-zell"]["anteil"] == "0,00"
+    assert by_county["vulkaneifel"]["kennzahl"] == "25"
+    assert sum(Decimal(r["anteil"].replace(",", ".")) for r in rows) == Decimal("20160.00")
 
 
 def test_costs_allocate_missing_amount_is_an_input_error(example_workspace, run_cli):
@@ -230,9 +233,36 @@ def test_costs_statement_pdf_german_numbers_and_long_title_not_cut(example_works
     assert max(right_edge) < float(page.mediabox.width), "no text runs off the page"
 
 
-def test_costs_pdf_into_an_unwritable_folder_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+def test_costs_pdf_into_an_unwritable_folder_is_an_output_error(example_workspace, run_cli, tmp_path):
     (tmp_path / "datei").write_text("x", encoding="utf-8")
     result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--pdf", str(tmp_path / "datei" / "pdf"),
                      cwd=example_workspace)
+    assert result.exit_code == ExitCode.OUTPUT, result.stderr
+    assert "nicht schreibbar" in result.stderr and "datei" in result.stderr
+    assert "Interner Fehler" not in result.stderr
+
+
+@pytest.mark.parametrize("period", ["0", "99999", "1999", "2101", "zwanzig", "2026.5", "-2026", "２０２６"])
+def test_costs_allocate_period_must_be_a_plausible_year(example_workspace, run_cli, period):
+    result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", period, cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "--period" in result.stderr and "Abrechnungsjahr" in result.stderr and "2000 und 2100" in result.stderr
+    assert "Interner Fehler" not in result.stderr
+
+
+@pytest.mark.parametrize("total", ["1e308", "1000000000000", "NaN", "Infinity"])
+def test_costs_allocate_implausible_total_is_a_usage_error(example_workspace, run_cli, total):
+    result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", "--total", total,
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "--total" in result.stderr
+
+
+def test_costs_of_a_year_must_not_be_negative_in_the_file(example_workspace, run_cli):
+    path = example_workspace / "catalogs" / "vertraege" / "rv-endpoint-monitoring.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "costs:" in text
+    path.write_text(text.replace('"2026": "142800.00"', '"2026": "-142800.00"'), encoding="utf-8")
+    result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", cwd=example_workspace)
     assert result.exit_code == ExitCode.INPUT, result.stderr
-    assert "nicht schreibbar" in result.stderr and "Interner Fehler" not in result.stderr
+    assert "rv-endpoint-monitoring.yaml, Zeile" in result.stderr and "nicht negativ" in result.stderr

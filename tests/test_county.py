@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ikz_isms import Session
 from ikz_isms.county import CountyProfile, load_counties, slugify
 from ikz_isms.plugins import get_plugin_manager
 from ikz_isms.workspace import Workspace
@@ -27,7 +28,7 @@ def county_findings(findings: list[dict]) -> list[dict]:
 
 def test_example_counties_register_with_real_profiles(example_workspace):
     workspace = Workspace.load(example_workspace)
-    counties = load_counties(get_plugin_manager(example_workspace), workspace)
+    counties = Session(example_workspace).counties()
     assert list(counties) == workspace.members
     profile = counties["vulkaneifel"].profile
     assert isinstance(profile, CountyProfile)
@@ -36,7 +37,7 @@ def test_example_counties_register_with_real_profiles(example_workspace):
     assert counties["cochem-zell"].profile.employees == 480
     assert all(c.profile.disclosure in ("none", "aggregate", "full") for c in counties.values())
     for county in counties.values():
-        assert "ERFUNDEN" in county.records_path.read_text(encoding="utf-8")
+        assert all("ERFUNDEN" in p.read_text(encoding="utf-8") for p in county.records_dir.glob("*.yaml"))
         assert 8 <= county.targets_path.read_text(encoding="utf-8").count("  - id: ") <= 16
 
 
@@ -61,13 +62,13 @@ def test_example_workspace_passes_check(run_cli, example_workspace):
     assert code == 0
 
 
-def test_county_add_scaffolds_a_working_plugin(run_cli, example_workspace):
+def test_county_add_scaffolds_a_data_folder_that_needs_no_python(run_cli, example_workspace):
     result = run_cli("--workspace", example_workspace, "county", "add", "Landkreis Mayen-Koblenz",
                      "--ags", "07137", "--inhabitants", "215000", "--employees", "900")
     assert result.exit_code == 0, result.stderr
     root = example_workspace / "plugins" / "ikz-county-mayen-koblenz"
-    module = root / "src" / "ikz_county_mayen_koblenz" / "__init__.py"
-    assert module.is_file() and len(module.read_text(encoding="utf-8").strip().splitlines()) <= 8
+    assert (root / "data" / "landkreis.yaml").is_file() and (root / "data" / "journal.jsonl").is_file()
+    assert not list(root.rglob("*.py")) and not (root / "pyproject.toml").exists()
     assert "mayen-koblenz" in Workspace.load(example_workspace).members
     code, findings = check_json(run_cli, example_workspace)
     assert county_findings(findings) == [] and code == 0
@@ -94,9 +95,9 @@ def test_county_add_does_not_repeat_the_word_landkreis(run_cli, example_workspac
     assert "Landkreis Trier-Saarburg" in assessed.output and "Landkreis Landkreis" not in assessed.output
 
 
-def _append_records(ws: Path, key: str, text: str) -> list[str]:
-    path = data_dir(ws, key) / "pruefungen.yaml"
-    original = path.read_text(encoding="utf-8")
+def _append_records(ws: Path, key: str, text: str, target: str = "IV") -> list[str]:
+    path = data_dir(ws, key) / "pruefungen" / f"{target}.yaml"
+    original = path.read_text(encoding="utf-8") if path.exists() else f"zielobjekt: {target}\npruefungen:\n"
     path.write_text(original + text, encoding="utf-8")
     return original.splitlines()
 
@@ -119,27 +120,35 @@ def test_check_reports_bad_records_with_file_and_line(run_cli, example_workspace
 def test_check_reports_semantic_record_problems(run_cli, example_workspace):
     lines = _append_records(example_workspace, "vulkaneifel", (
         "  - requirement: ABC.9.A9\n    target: IV\n    status: ja\n"
-        "  - requirement: ISMS.1.A1\n    target: MARS\n    status: ja\n"
         "  - requirement: ISMS.1.A2\n    target: IV\n    status: vielleicht\n"
         "  - requirement: ISMS.1.A3\n    target: IV\n    status: entbehrlich\n"
         "  - requirement: ISMS.1.A4\n    target: IV\n    status: ja\n    checked: 2025-02\n"
+        "  - requirement: ISMS.1.A5\n    target: IV\n    status: entbehrlich\n    reason: '   '\n"
     ))
+    _append_records(example_workspace, "vulkaneifel", "  - requirement: ISMS.1.A1\n    status: ja\n", target="MARS")
     first = len(lines) + 1
     code, findings = check_json(run_cli, example_workspace)
     assert code == 1
-    found = {f["rule"]: f for f in county_findings(findings)}
+    found: dict[str, list[dict]] = {}
+    for finding in county_findings(findings):
+        found.setdefault(finding["rule"], []).append(finding)
     expected = {
-        "county.records.unknown-requirement": first,
-        "county.records.unknown-target": first + 4,
-        "county.records.unknown-status": first + 8,
-        "county.records.missing-reason": first + 9,
-        "county.records.bad-date": first + 15,
+        "county.records.unknown-requirement": [(first, "pruefungen/IV.yaml")],
+        "county.records.unknown-status": [(first + 3, "pruefungen/IV.yaml")],
+        "county.records.missing-reason": [(first + 6, "pruefungen/IV.yaml"), (first + 13, "pruefungen/IV.yaml")],
+        "county.records.bad-date": [(first + 9, "pruefungen/IV.yaml")],
+        "county.records.unknown-target": [(3, "pruefungen/MARS.yaml")],
     }
-    for rule, line in expected.items():
+    for rule, places in expected.items():
         assert rule in found, rule
-        assert found[rule]["file"].endswith("ikz-county-vulkaneifel/data/pruefungen.yaml")
-        assert found[rule]["location"].startswith(f"Zeile {line}"), (rule, found[rule]["location"])
-        assert found[rule]["severity"] == "error"
+        assert [(int(f["location"].split()[1]), f["file"][-len(place[1]):]) for f, place in zip(found[rule], places)] \
+            == places, (rule, found[rule])
+        assert all(f["severity"] == "error" for f in found[rule])
+    # what check flags as invalid, assess never counts as fulfilled
+    report = json.loads(run_cli("--workspace", example_workspace, "assess", "--county", "vulkaneifel",
+                                "--format", "json").output)["counties"][0]
+    invalid = {i["requirement"] for i in report["invalid_records"]}
+    assert {"ISMS.1.A2", "ISMS.1.A3", "ISMS.1.A4", "ISMS.1.A5"} <= invalid
 
 
 def test_check_reports_modelling_mismatch_and_schema_errors(run_cli, example_workspace):
@@ -180,7 +189,7 @@ def test_registry_rejects_bad_contributions(bad):
         def ikz_register_counties(self, register):
             register({"key": "x", "name": "X"}, "/tmp")
             if bad == "duplicate":
-                register({"key": "x", "name": "X2"}, "/tmp")
+                register({"key": "x", "name": "X2"}, "/var")
             else:
                 register({"key": "y"}, "/tmp")
 

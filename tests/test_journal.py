@@ -40,10 +40,13 @@ def test_two_changes_two_entries_and_chain_intact(run_cli, example_workspace):
     text = run_cli("--workspace", ws, "journal", "show", "--county", COUNTY)
     assert "Erika Muster" in text.output and "ISMS.1.A2 auf IV" in text.output
     assert "nein → teilweise" in text.output and "teilweise → ja" in text.output
-    result = run_cli("--workspace", ws, "journal", "verify")
+    result = run_cli("--workspace", ws, "journal", "verify", "--county", COUNTY)
     assert result.exit_code == 0, result.output
     assert f"Vulkaneifel: Journal intakt ({history + 2} Einträge)" in result.output
-    assert "Cochem-Zell: Journal intakt (keine Einträge)" in result.output
+    # an emptied journal beside existing records is a finding, never a silent new start
+    everyone = run_cli("--workspace", ws, "journal", "verify")
+    assert everyone.exit_code == 1
+    assert "Cochem-Zell" in everyone.output and "leer, obwohl Prüfeinträge vorhanden" in everyone.output
 
 
 def test_show_limit(run_cli, journaled):
@@ -123,7 +126,7 @@ def test_cut_off_tail_and_unjournaled_edit_are_detected(run_cli, example_workspa
     assert last in problem["message"] and "am Ende gekürzt" in problem["message"]
 
     journal_path.write_text("".join(lines), encoding="utf-8")
-    records = data / "pruefungen.yaml"
+    records = data / "pruefungen" / "IV.yaml"
     text = records.read_text(encoding="utf-8")
     first_ja = text.index("status: ja")
     records.write_text(text[:first_ja] + "status: nein" + text[first_ja + len("status: ja"):], encoding="utf-8")

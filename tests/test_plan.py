@@ -39,7 +39,7 @@ def fresh_plan(run_cli, example_workspace) -> Path:
 def test_every_gap_becomes_one_measure(run_cli, fresh_plan):
     assessment = json.loads(run_cli("--workspace", fresh_plan, "assess", "--county", COUNTY, "--format", "json").output)
     plan = plan_json(run_cli, fresh_plan)
-    records = (data_dir(fresh_plan) / "pruefungen.yaml").read_text(encoding="utf-8")
+    records = "".join(p.read_text(encoding="utf-8") for p in sorted((data_dir(fresh_plan) / "pruefungen").glob("*.yaml")))
     gaps = records.count("status: nein") + records.count("status: teilweise")
     assert len(plan["measures"]) == gaps == plan["totals"]["count"]
     assert {m["state"] for m in plan["measures"]} == {"geplant"}
@@ -184,18 +184,21 @@ def test_json_lists_every_county_of_the_example_verbund(run_cli, example_workspa
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--deadline", "2026-02-30", "ungültiges Datum"),
-    ("--deadline", "31.12.2026", "ungültiges Datum"),
+    ("--deadline", "2026-02-30", "kein Datum"),
+    ("--deadline", "31.12.2026", "kein Datum"),
+    ("--deadline", "9999-01-01", "außerhalb"),
     ("--cost", "zwölf", "ungültiger Betrag"),
     ("--cost", "-100", "ungültiger Betrag"),
     ("--cost", "12.345.67", "ungültiger Betrag"),
-    ("--state", "fertig", "unbekannter Stand"),
+    ("--cost", "1e308", "ungültiger Betrag"),
+    ("--state", "fertig", "unbekannt"),
+    ("--responsible", "   ", "nicht leer"),
 ])
-def test_bad_input_exits_3_and_changes_nothing(run_cli, example_workspace, option, value, message):
+def test_bad_option_values_exit_2_and_change_nothing(run_cli, example_workspace, option, value, message):
     path = data_dir(example_workspace) / "plan.yaml"
     before = path.read_bytes()
     result = run_cli("--workspace", example_workspace, "plan", "set", "M-001", "--county", COUNTY, option, value)
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert path.read_bytes() == before
 
@@ -219,13 +222,12 @@ def test_unknown_measure_and_broken_plan_file(run_cli, example_workspace):
 
 
 def test_missing_plan_file_means_no_measures(run_cli, example_workspace):
-    from ikz_isms.assess.plan import load_plan
-    from ikz_isms.county import load_counties
-    from ikz_isms.plugins import get_plugin_manager
+    from ikz_isms import Session
 
     (data_dir(example_workspace) / "plan.yaml").unlink()
-    county = load_counties(get_plugin_manager(example_workspace))[COUNTY]
-    assert load_plan(county) == []
+    session = Session(example_workspace)
+    view = session.plan_view(session.county(COUNTY))
+    assert view.measures == [] and not view.exists and view.unplanned
     result = run_cli("--workspace", example_workspace, "plan", "--county", COUNTY)
     assert result.exit_code == 0 and "noch kein Plan" in result.output
 
@@ -242,10 +244,9 @@ def test_money_helpers_never_use_float():
 
 @pytest.mark.upstream
 def test_plan_on_grundschutz_plus_plus_orders_muss_then_need_then_effort(tmp_path, run_cli, upstream):
-    from tests.test_assess_upstream import GSPP, GSPP_TARGETS, make_workspace
-
     from ikz_isms.catalog import load_catalog
     from ikz_isms.plugins import get_plugin_manager
+    from tests.test_assess_upstream import GSPP, GSPP_TARGETS, make_workspace
 
     catalog = load_catalog(upstream / GSPP, get_plugin_manager(None, load_entry_points=False))
     domain_wide = [r for r in catalog.requirements.values() if not r.withdrawn and not r.target_objects]

@@ -30,10 +30,11 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def write_plugin(workspace: Path, name: str, source: str) -> Path:
-    path = workspace / "plugins" / f"{name}.py"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return path
+def write_plugin(workspace: Path, name: str, source: str, *, allow: bool = True) -> Path:
+    """A plugin file in the workspace, allowed to run (as ``ikz-isms plugins allow`` would)."""
+    from ikz_isms.testing import write_plugin as drop
+
+    return drop(workspace, name, source, allow=allow)
 
 
 HELLO = """
@@ -116,8 +117,8 @@ def test_hook_ikz_register_check_rules(workspace, run_cli):
 
 
 def test_hook_ikz_register_counties(workspace, run_cli):
-    data = workspace / "plugins" / "musterkreis-daten"
-    data.mkdir()
+    data = workspace / "kreise" / "musterkreis-daten"
+    data.mkdir(parents=True)
     write_plugin(
         workspace,
         "musterkreis",
@@ -394,3 +395,229 @@ def test_hook_ikz_customise_report(example_workspace, run_cli, tmp_path):
     assert "Zusatzkapitel" in text and "Text <i>wörtlich</i>" in text
     # one letterhead wins, the second is rejected and reported with both plugin names
     assert ("Doppelt" in text) != ("Bericht: verbund" in text)
+
+
+# --- pluggy as pluggy means it: argument subsets, wrappers, order, shadowing, trust ---------
+
+
+EDITION_PLUGIN = """
+    from ikz_isms import hookimpl
+    from ikz_isms.catalog.model import Catalog, Group, Requirement
+    from ikz_isms.editions import Approach, Edition
+
+
+    class Stufenwerk(Edition):
+        id = "stufenwerk"
+        title = "Stufenwerk 2030"
+        layer_label, layer_label_plural = "Säule", "Säulen"
+        module_label, module_label_plural = "Modul", "Module"
+        modelling_label = "Module"
+        levels = ("G1", "G2")
+        approaches = (Approach("grund", "Grundstufe", "Grund"), Approach("voll", "Vollstufe", "Voll"))
+        basis_approach = "grund"
+        basis_label = "Grundstufen-Anforderungen"
+
+        def is_basis(self, req):
+            return req.level == "G1"
+
+        def tier(self, req):
+            return 0 if req.level == "G1" else 1
+
+        def level_label(self, req):
+            return req.level or "-"
+
+        def model(self, catalog, targets, needs):
+            from ikz_isms.assess.modelling import Applicable
+
+            pairs = []
+            for target in targets:
+                for req in catalog.requirements.values():
+                    pairs.append(Applicable(req, target, frozenset({"grund", "voll"} if req.level == "G1" else {"voll"})))
+            return pairs, []
+
+        def modules_of(self, catalog, target):
+            return []
+
+
+    def detect(path, head):
+        return path.suffix == ".stufen"
+
+
+    def load(path, progress):
+        catalog = Catalog(title="Stufenwerk", version="1", source_format="stufen")
+        catalog.groups["S"] = Group("S", "Säule S", kind="layer")
+        catalog.groups["S.1"] = Group("S.1", "Modul S.1", kind="group", parent="S")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            rid, title, level = line.split(";")
+            catalog.requirements[rid] = Requirement(id=rid, title=title, level=level, modal_verb="MUSS", group="S.1")
+        return catalog
+
+
+    @hookimpl
+    def ikz_register_catalog_formats(register):
+        register("stufen", detect, load, "Stufenwerk-Liste")
+
+
+    @hookimpl
+    def ikz_register_editions(register):
+        register(Stufenwerk())
+"""
+
+
+def test_hook_ikz_register_editions(workspace, run_cli, tmp_path):
+    """A future edition is a plugin: its labels, approaches and Basis rule drive assess."""
+    write_plugin(workspace, "stufenwerk", EDITION_PLUGIN)
+    source = tmp_path / "katalog.stufen"
+    source.write_text("S.1.1;Erste;G1\nS.1.2;Zweite;G2\n", encoding="utf-8")
+    imported = run_cli("catalog", "import", str(source), "--name", "stufen", cwd=workspace)
+    assert imported.exit_code == 0, imported.stderr
+    data = workspace / "plugins" / "ikz-county-probe" / "data"
+    data.mkdir(parents=True)
+    (data / "landkreis.yaml").write_text("key: probe\nname: Probe\n", encoding="utf-8")
+    (data / "zielobjekte.yaml").write_text(
+        "zielobjekte:\n  - id: IV\n    name: Verbund\n    type: Informationsverbund\n", encoding="utf-8")
+    config = workspace / "ikz-isms.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("members: []", "members: [probe]"), encoding="utf-8")
+    result = run_cli("assess", "--format", "json", cwd=workspace)
+    assert result.exit_code == 0, result.stderr
+    county = json.loads(result.output)["counties"][0]
+    assert [a["label"] for a in county["approaches"]] == ["Grundstufe", "Vollstufe"]
+    assert county["labels"] == {"layer": "Säule", "module": "Modul", "basis": "Grundstufen-Anforderungen"}
+    assert [g["requirement"] for g in county["basis_gaps"]] == ["S.1.1"]
+    text = run_cli("assess", cwd=workspace).output
+    assert "Erfüllung je Säule" in text and "Offene Grundstufen-Anforderungen" in text
+
+
+def test_an_implementation_may_take_a_subset_of_the_arguments(workspace):
+    """pluggy matches arguments by name: a hook taking fewer arguments than the spec is fine."""
+    write_plugin(workspace, "knapp", """
+        from ikz_isms import hookimpl
+
+        SEEN = []
+
+        @hookimpl
+        def ikz_customise_report(register):
+            SEEN.append("aufgerufen")
+            register("section", {"title": "Nur register"})
+    """)
+    pm = get_plugin_manager(workspace)
+    from ikz_isms.report.model import collect_customisation
+
+    custom = collect_customisation(pm, "verbund", None)
+    assert not pm.failures, pm.failures
+    assert [s.title for s in custom.sections] == ["Nur register"] and custom.sections[0].plugin == "knapp"
+
+
+def test_wrappers_surround_the_other_implementations(workspace):
+    write_plugin(workspace, "umhuellt", """
+        from ikz_isms import hookimpl
+
+        ORDER = []
+
+        @hookimpl(wrapper=True)
+        def ikz_register_check_rules(register):
+            ORDER.append("vorher")
+            result = yield
+            ORDER.append("nachher")
+            register("umhuellt.nachher", lambda ctx: iter(()), "nach allen anderen registriert")
+            return result
+    """)
+    pm = get_plugin_manager(workspace)
+    from ikz_isms.checks import check_rules
+
+    rules = [r.id for r in check_rules(pm)]
+    assert not pm.failures, pm.failures
+    assert rules[-1] == "umhuellt.nachher" and "county.records" in rules
+    module = pm.get_plugin("umhuellt")
+    assert module.ORDER == ["vorher", "nachher"]
+
+
+def test_the_documented_call_order_is_the_real_one(workspace):
+    """docs/plugins.md: built-ins run first, then workspace plugins; tryfirst moves to the front."""
+    write_plugin(workspace, "spaet", """
+        from ikz_isms import hookimpl
+
+        @hookimpl
+        def ikz_register_catalog_formats(register):
+            register("spaet-format", lambda p, h: False, lambda p, progress: None)
+    """)
+    write_plugin(workspace, "frueh", """
+        from ikz_isms import hookimpl
+
+        @hookimpl(tryfirst=True)
+        def ikz_register_catalog_formats(register):
+            register("frueh-format", lambda p, h: False, lambda p, progress: None)
+    """)
+    from ikz_isms.catalog import catalog_formats
+
+    names = [f.name for f in catalog_formats(get_plugin_manager(workspace))]
+    assert names[0] == "frueh-format"
+    assert names.index("oscal-json") < names.index("spaet-format")
+    doc = (Path(__file__).parent.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    assert "built-ins (registered last) run first" in doc
+
+
+def test_a_plugin_cannot_replace_the_ci_gate(workspace, run_cli):
+    (workspace / "ikz-isms.yaml").write_text("verbund: {name: x, members: [a]}\ncatalogs: {}\n", encoding="utf-8")
+    write_plugin(workspace, "falle", """
+        import click
+        from ikz_isms import hookimpl
+
+        @click.command("check")
+        def fake_check():
+            click.echo("alles bestens")
+
+        @hookimpl(tryfirst=True)
+        def ikz_register_commands(cli):
+            cli.add_command(fake_check)
+
+        @hookimpl(tryfirst=True)
+        def ikz_register_check_rules(register):
+            register("county.records", lambda ctx: iter(()), "ersetzt die Kernregel")
+    """)
+    result = run_cli("check", cwd=workspace)
+    assert "alles bestens" not in result.output
+    assert "falle" in result.stderr and "ikz_isms.commands.check" in result.stderr
+    assert "Befehl 'check' ist bereits von ikz_isms.commands.check belegt" in result.stderr
+    assert "Prüfregel 'county.records' ist bereits von ikz_isms.checks.record_rules belegt" in result.output + result.stderr
+
+
+def test_the_ci_gate_cannot_be_blocked(workspace, run_cli, monkeypatch):
+    monkeypatch.setenv("IKZ_ISMS_BLOCK_PLUGINS", "ikz_isms.commands.check,ikz_isms.checks.record_rules")
+    result = run_cli("check", "--format", "json", cwd=workspace)
+    assert result.exit_code == 1  # the refused block is itself a plugin finding
+    rules = json.loads(result.output)["summary"]["rules"]
+    assert "county.records" in rules
+    assert "kann nicht gesperrt werden" in result.output + result.stderr
+
+
+def test_trace_switch_prints_hook_calls(workspace, run_cli, monkeypatch):
+    monkeypatch.setenv("IKZ_ISMS_TRACE_PLUGINS", "1")
+    result = run_cli("plugins", cwd=workspace)
+    assert result.exit_code == 0
+    assert "[ikz-isms plugins]" in result.stderr and "ikz_register_commands" in result.stderr
+
+
+def test_workspace_code_runs_only_when_allowed_by_name_and_hash(workspace, run_cli, tmp_path):
+    marker = tmp_path / "lief.txt"
+    source = f"""
+        from pathlib import Path
+        Path({str(marker)!r}).write_text("Code lief", encoding="utf-8")
+    """
+    write_plugin(workspace, "heimlich", source, allow=False)
+    for args in (("--help",), ("--version",), ("check",), ("plugins",)):
+        result = run_cli(*args, cwd=workspace)
+        assert not marker.exists(), args
+    assert "heimlich" in result.stderr and "ikz-isms plugins allow heimlich" in result.stderr
+    listing = json.loads(run_cli("plugins", "--format", "json", cwd=workspace).output)
+    assert listing["not_loaded"][0]["name"] == "heimlich" and listing["not_loaded"][0]["reason"] == "not-allowed"
+    allowed = run_cli("plugins", "allow", "heimlich", cwd=workspace)
+    assert allowed.exit_code == 0, allowed.stderr
+    assert "heimlich:" in (workspace / "ikz-isms.yaml").read_text(encoding="utf-8")
+    run_cli("plugins", cwd=workspace)
+    assert marker.read_text(encoding="utf-8") == "Code lief"
+    marker.unlink()
+    path = workspace / "plugins" / "heimlich.py"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# geändert\n", encoding="utf-8")
+    changed = run_cli("plugins", cwd=workspace)
+    assert not marker.exists() and "seit der Freigabe geändert" in changed.stderr

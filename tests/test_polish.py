@@ -1,6 +1,6 @@
 """Small wording and layout rules users noticed: German singular/plural, county titles, table columns."""
 
-from ikz_isms.output import county_title, plural_de
+from ikz_isms.present import county_title, plural_de
 from ikz_isms.report.pdf import CELL_PAD, CONTENT_WIDTH, FONT, FONT_BOLD, fit_widths
 
 

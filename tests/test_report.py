@@ -43,7 +43,7 @@ def test_marking_is_drawn_at_top_and_bottom_edge(county_pdf):
     for page in reader.pages:
         heights = []
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, heights=heights):
             if MARKING in text:
                 heights.append(tm[5])
 
@@ -58,7 +58,7 @@ def test_county_report_counts_match_assess_json(county_pdf, example_workspace, r
     summary = words(next(t for t in pages(county_pdf) if "Zusammenfassung" in t and "Vorgehensweise" in t))
     for approach in report["approaches"]:
         s = approach["status"]
-        figures = [approach["applicable"], s["ja"], s["entbehrlich"], s["teilweise"], s["nein"], s["unbearbeitet"]]
+        figures = [approach["applicable"], s["ja"], s["teilweise"], s["nein"], s["entbehrlich"], s["unbearbeitet"]]
         row = f"{approach['label']} " + " ".join(str(n) for n in figures)
         assert row in summary
 
@@ -101,7 +101,7 @@ def test_same_input_gives_identical_bytes_and_source_date_epoch(example_workspac
     assert json.loads(result.output)["files"][0]["date"] == "2026-11-24"
     reader = pypdf.PdfReader(str(epoch))
     assert reader.metadata["/CreationDate"].startswith("D:20261124")
-    assert "Stand: 24.11.2026" in reader.pages[0].extract_text()
+    assert "Erstellt am 24.11.2026" in reader.pages[0].extract_text()
     assert epoch.read_bytes() != first.read_bytes()
 
 
@@ -148,7 +148,13 @@ def test_verbund_report_honours_disclosure_and_pseudonyms(example_workspace, run
     layer_part = text[text.rindex("Erfüllung je Schicht"):text.rindex("Verlauf")]
     assert "Vulkaneifel" in layer_part and "Eifelkreis Bitburg-Prüm (" not in layer_part
     pseudo = tmp_path / "pseudo.pdf"
-    assert run_cli("report", "verbund", "--pseudonymise", "-o", str(pseudo), cwd=example_workspace).exit_code == 0
+    import os
+
+    os.environ["IKZ_ISMS_PSEUDONYM_KEY"] = "schluessel-des-lenkungskreises"
+    try:
+        assert run_cli("report", "verbund", "--pseudonymise", "-o", str(pseudo), cwd=example_workspace).exit_code == 0
+    finally:
+        del os.environ["IKZ_ISMS_PSEUDONYM_KEY"]
     text = words("\n".join(pages(pseudo)))
     for name in ("Vulkaneifel", "Bernkastel", "Cochem", "Bitburg"):
         assert name not in text
@@ -169,7 +175,9 @@ def test_verbund_trend_is_chronological_when_the_first_county_has_no_history(exa
 
 
 def test_plugin_customisation_and_umlauts(example_workspace, run_cli, tmp_path):
-    (example_workspace / "plugins" / "briefkopf.py").write_text(
+    from ikz_isms.testing import write_plugin
+
+    write_plugin(example_workspace, "briefkopf",
         "from ikz_isms import hookimpl\n"
         "@hookimpl\n"
         "def ikz_customise_report(kind, county, register):\n"
@@ -178,8 +186,7 @@ def test_plugin_customisation_and_umlauts(example_workspace, run_cli, tmp_path):
         "    register('letterhead', ['Kreisverwaltung Vulkaneifel', 'Mainzer Straße 25, Daun'])\n"
         "    register('signature', [('Daun, den', ''), ('Landrätin', 'Jutta Müßig-Äßler')])\n"
         "    register('section', {'title': 'Anhang Übungen', 'paragraphs': ['Größte Übung <2026> & mehr'],\n"
-        "                         'table': {'header': ['Datum', 'Übung'], 'rows': [['01.02.2026', 'Stromausfall']]}})\n",
-        encoding="utf-8")
+        "                         'table': {'header': ['Datum', 'Übung'], 'rows': [['01.02.2026', 'Stromausfall']]}})\n")
     out = tmp_path / "c.pdf"
     result = run_cli("report", "county", "vulkaneifel", "-o", str(out), cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
@@ -218,7 +225,7 @@ def test_date_option_sets_stand_and_overdue(example_workspace, run_cli, tmp_path
                      cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
     texts = pages(out)
-    assert all("Stand: 01.01.2030" in t for t in texts)
+    assert all("Erstellt am 01.01.2030" in t for t in texts)
     assert "überfällig" in words("\n".join(texts[1:]))
 
 

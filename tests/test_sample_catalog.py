@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, upstream_file
 from ikz_isms.catalog.model import LEVELS_ED2023, MODAL_VERBS, TARGET_OBJECT_TYPES
+from tests.support import ROOT, upstream_file
 
 CATALOG = ROOT / "catalogs" / "ikz-musterkatalog.json"
 NS = "urn:ikz-isms:oscal"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ikz_isms.errors import ExitCode
+
 COUNTIES = "bernkastel-wittlich,eifelkreis-bitburg-pruem,cochem-zell,vulkaneifel"
 
 
@@ -35,9 +37,9 @@ def test_new_takes_each_countys_need_from_its_profile(example_workspace, run_cli
     assert result.exit_code == 0, result.stderr
     assert "Vergabe 'mdr' angelegt" in result.output
     assert "Beschäftigte nicht im Landkreisprofil" in result.output  # Eifelkreis has no employee figure
-    from ikz_isms.store import read_yaml
+    import yaml
 
-    project = read_yaml(example_workspace / "vergaben" / "mdr" / "vergabe.yaml")
+    project = yaml.safe_load((example_workspace / "vergaben" / "mdr" / "vergabe.yaml").read_text(encoding="utf-8"))
     assert list(project["counties"]) == COUNTIES.split(",")
     assert project["needs"]["vulkaneifel"]["ueberwachung"]["quantity"] == "406"  # 312 × 1,3 rounded up
     assert project["needs"]["eifelkreis-bitburg-pruem"]["ueberwachung"]["quantity"] is None
@@ -131,23 +133,46 @@ def test_pack_is_refused_while_the_estimate_is_incomplete_and_writes_nothing(exa
     assert not (tmp_path / "out").exists()
 
 
-def test_pack_into_an_unwritable_folder_is_a_german_input_error(example_workspace, run_cli, tmp_path):
+def test_pack_into_an_unwritable_folder_is_an_output_error(example_workspace, run_cli, tmp_path):
     _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
     (tmp_path / "datei").write_text("x", encoding="utf-8")
     result = run_cli("tender", "pack", "--output", str(tmp_path / "datei" / "unterlagen"), cwd=example_workspace)
-    assert result.exit_code == 3, result.stderr
+    assert result.exit_code == ExitCode.OUTPUT, result.stderr
     assert "nicht schreibbar" in result.stderr and "datei" in result.stderr and "Interner Fehler" not in result.stderr
 
 
-def test_failed_write_leaves_the_previous_pack(tmp_path):
-    from ikz_isms.tender.pack import write_pack
+def test_pack_never_replaces_a_link_or_a_file(example_workspace, run_cli, tmp_path):
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    result = run_cli("tender", "pack", "--output", str(tmp_path / "link"), cwd=example_workspace)
+    assert result.exit_code == ExitCode.OUTPUT, result.stderr
+    assert str(tmp_path / "link") in result.stderr and "Verknüpfung" in result.stderr
+    assert (tmp_path / "link").is_symlink() and list((tmp_path / "elsewhere").iterdir()) == []
+    (tmp_path / "datei").write_text("x", encoding="utf-8")
+    result = run_cli("tender", "pack", "--output", str(tmp_path / "datei"), cwd=example_workspace)
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert (tmp_path / "datei").read_text(encoding="utf-8") == "x"
 
+
+def test_a_failed_pack_write_is_an_output_error_and_leaves_every_file_whole(tmp_path):
+    from ikz_isms.app.tenders import write_pack
+    from ikz_isms.errors import OutputError
+    from ikz_isms.store import Store
+
+    store = Store(None)
     target = tmp_path / "pack"
-    write_pack({"a.txt": b"alt"}, target)
-    with pytest.raises(OSError):
-        write_pack({"a.txt": b"neu", "fehlt/b.txt": b"x"}, target)
+    write_pack(store, {"a.txt": b"alt", "alt.txt": b"weg"}, target)
+    with pytest.raises(OutputError) as failed:
+        # the second file cannot be written: its folder would be the first file
+        write_pack(store, {"a.txt": b"neu", "a.txt/b.txt": b"x"}, target)
+    assert failed.value.path == str(target)
+    # the pack is replaced as a whole or not at all: the old one is untouched
     assert (target / "a.txt").read_bytes() == b"alt"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"]
+    assert (target / "alt.txt").read_bytes() == b"weg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack"], "no staging folder is left"
+    write_pack(store, {"a.txt": b"neu"}, target)
+    assert sorted(p.name for p in target.iterdir()) == ["a.txt"] and (target / "a.txt").read_bytes() == b"neu"
 
 
 def _check(run_cli, ws):
@@ -212,7 +237,7 @@ def test_weights_and_unknown_requirements_are_findings_with_line(example_workspa
     result, findings = _check(run_cli, example_workspace)
     rules = {f["rule"]: f for f in findings}
     assert "ergeben 90 %" in rules["tender.award-weights"]["message"]
-    assert rules["tender.award-weights"]["location"].startswith("Zeile 24")
+    assert rules["tender.award-weights"]["location"].startswith("Zeile 23")  # criteria:
     unknown = rules["tender.security-requirements"]
     assert "DER.99.A1" in unknown["message"] and unknown["location"].startswith("Zeile 15")
 
@@ -270,3 +295,58 @@ def test_placeholders_are_substituted_never_evaluated():
 
     assert render("{{ a }} und {{a}}", {"a": "X"}) == "X und X"
     assert render("{{ a.__class__ }}", {"a": "X"}) == "{{ a.__class__ }}"
+
+
+# -- numbers in tender files -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("need", ["1e308", "-5", "12.345", "1000000000000", "viel"])
+def test_an_implausible_need_at_new_is_refused_and_nothing_is_written(example_workspace, run_cli, need):
+    result = _new(run_cli, example_workspace, "--need", f"vulkaneifel:ueberwachung={need}")
+    assert result.exit_code == ExitCode.USAGE, result.stderr
+    assert "--need" in result.stderr and "Interner Fehler" not in result.stderr
+    assert not (example_workspace / "vergaben").exists()
+
+
+@pytest.mark.parametrize("quantity, message", [('"1e308"', "keine Zahl"), ('"-3"', "nicht negativ"),
+                                                ("1000000000000", "kleiner als 10^12"), ('"7.125"', "Nachkommastellen")])
+def test_an_implausible_need_in_vergabe_yaml_is_refused_with_its_place(example_workspace, run_cli, tmp_path,
+                                                                       quantity, message):
+    from tests.support import snapshot_tree
+
+    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    path = example_workspace / "vergaben" / "mdr" / "vergabe.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("quantity: '406'") == 1
+    path.write_text(text.replace("quantity: '406'", f"quantity: {quantity}"), encoding="utf-8")
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if f"quantity: {quantity}" in text)
+    before = snapshot_tree(example_workspace)
+    for args in (("tender", "estimate", "mdr"), ("tender", "pack", "mdr"), ("tender", "list"),
+                 ("tender", "pack", "mdr", "--output", str(tmp_path / "out"))):
+        result = run_cli(*args, cwd=example_workspace)
+        assert result.exit_code == ExitCode.INPUT, (args, result.stderr)
+        assert f"vergabe.yaml, Zeile {line}" in result.stderr and message in result.stderr, result.stderr
+    assert snapshot_tree(example_workspace) == before and not (tmp_path / "out").exists()
+    _, findings = _check(run_cli, example_workspace)
+    invalid = [f for f in findings if f["rule"] == "tender.project-invalid"]
+    assert invalid and invalid[0]["file"] == "vergaben/mdr/vergabe.yaml"
+    assert invalid[0]["location"].startswith(f"Zeile {line}") and message in invalid[0]["message"]
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('unit_price: "100"', 'unit_price: "-100"', "Stückpreis: -100 muss größer als 0 sein"),
+    ('unit_price: "100"', 'unit_price: "1e308"', "Stückpreis: '1e308' ist keine Zahl"),
+    ("default: 10}", "default: 1.0e+308}", "kleiner als 10^15"),
+    ("weight: 60}", "weight: 160}", "Gewicht: 160 ist zu groß"),
+])
+def test_implausible_numbers_in_a_template_are_findings_and_refuse_the_template(example_workspace, run_cli,
+                                                                                old, new, message):
+    text = BAD_TEMPLATE.replace("{{ unbekannt }} und {{ __import__('os').system('x') }}", "alle")
+    assert text.count(old) == 1
+    (example_workspace / "catalogs" / "vorlagen" / "kaputt.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    _, findings = _check(run_cli, example_workspace)
+    invalid = [f for f in findings if f["rule"] == "tender.template-invalid"]
+    assert invalid and message in invalid[0]["message"] and invalid[0]["location"].startswith("Zeile ")
+    result = run_cli("tender", "new", "kaputt", "--counties", "vulkaneifel", cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT and "kaputt.yaml, Zeile" in result.stderr and message in result.stderr
+    assert not (example_workspace / "vergaben").exists()

@@ -1,33 +1,40 @@
 """The IT-Grundschutz-Check of a county: structure, protection needs, modelling, records, figures.
 
-Public API (used by ``assess``, ``check``, the plan, the Verbund view and shared reviews):
+Pure domain code. The types here are what the application layer
+(:class:`ikz_isms.app.Session`) builds from the store and every command reads:
 
-* :func:`load_county_data` — a county's target objects (with resolved protection needs)
-  and check records, validated; problems raise ``InputError`` with file and line.
-* :func:`county_catalog` — the catalog a county assesses against (its pin or the default).
-* :func:`assess_county` — modelling over that catalog: an :class:`Assessment`.
-* :mod:`.summary` — fulfilment figures; :mod:`.records` — changing a record (journaled).
+* :class:`CountyData` — a county's target objects (with resolved protection needs) and
+  check records (valid ones, and the invalid ones kept aside with why);
+* :class:`Assessment` — that data modelled onto the county's pinned catalog by its edition;
+* :mod:`.summary` — the figures; :mod:`.plan` — the Realisierungsplan; :mod:`.records` —
+  the records and their rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..county import County
-from .modelling import Applicable, ModellingProblem, model
-from .records import RecordSet, load_records
-from .targets import DependencyCycleError, ResolvedNeed, TargetObject, parse_targets, resolve_needs
+from .modelling import Applicable, ModellingProblem
+from .records import RecordSet
+from .targets import ResolvedNeed, TargetObject, TargetProblem
+
+if TYPE_CHECKING:
+    from ..catalog.model import Catalog
+    from ..county import County
+    from ..editions import Edition
+    from ..workspace import CatalogPin
 
 
 @dataclass
 class CountyData:
     """What a county recorded: target objects, resolved protection needs, check records."""
 
-    county: County
+    county: "County"
     targets: list[TargetObject]
     needs: dict[str, ResolvedNeed]
     records: RecordSet
+    structure_problems: list[TargetProblem] = field(default_factory=list)
 
     def target(self, target_id: str) -> TargetObject | None:
         return next((t for t in self.targets if t.id == target_id), None)
@@ -35,47 +42,35 @@ class CountyData:
 
 @dataclass
 class Assessment:
-    """A county's data modelled onto a catalog."""
+    """A county's data modelled onto a catalog (its pin, verified) by the catalog's edition."""
 
     data: CountyData
-    catalog: Any
-    pin: Any
+    catalog: "Catalog"
+    pin: "CatalogPin | None"
+    edition: "Edition"
     pairs: list[Applicable]
     problems: list[ModellingProblem]
+    _index: dict[tuple[str, str], Applicable] = field(default_factory=dict, repr=False)
 
     def pair(self, requirement: str, target: str) -> Applicable | None:
-        return next((p for p in self.pairs if p.requirement.id == requirement and p.target.id == target), None)
+        if not self._index:
+            self._index = {p.key: p for p in self.pairs}
+        return self._index.get((requirement, target))
+
+    @property
+    def county(self) -> "County":
+        return self.data.county
+
+    @property
+    def counted_pairs(self) -> list[Applicable]:
+        """The pairs that count under at least one approach."""
+        return [p for p in self.pairs if p.approaches]
 
 
-def load_targets(county: County, *, roundtrip: bool = True) -> list[TargetObject]:
-    from ..schemas import load_validated
+def assess_county(data: CountyData, catalog: "Catalog", pin: "CatalogPin | None" = None,
+                  edition: "Edition | None" = None) -> Assessment:
+    from ..editions import edition_of
 
-    return parse_targets(load_validated(county.targets_path, "zielobjekte", roundtrip=roundtrip))
-
-
-def load_county_data(county: County, *, roundtrip: bool = False) -> CountyData:
-    """Read and validate the county's target objects and records; resolve protection needs.
-
-    The default fast read keeps no line numbers; ``roundtrip=True`` keeps them (for findings).
-    """
-    targets = load_targets(county, roundtrip=roundtrip)
-    try:
-        needs = resolve_needs(targets, path=str(county.targets_path))
-    except DependencyCycleError:
-        if not roundtrip:
-            # read again with line numbers so the error names the line
-            resolve_needs(load_targets(county, roundtrip=True), path=str(county.targets_path))
-        raise
-    return CountyData(county, targets, needs, load_records(county.records_path, roundtrip=roundtrip))
-
-
-def county_catalog(workspace: Any, pm: Any, county: County, cache: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    """(pin, catalog) the county assesses against; ``cache`` shares loaded catalogs by pin name."""
-    from ..catalog import load_pinned
-
-    return load_pinned(workspace, pm, county.profile.catalog, cache)
-
-
-def assess_county(data: CountyData, catalog: Any, pin: Any = None) -> Assessment:
-    pairs, problems = model(catalog, data.targets, data.needs)
-    return Assessment(data, catalog, pin, pairs, problems)
+    edition = edition or edition_of(catalog)
+    pairs, problems = edition.model(catalog, data.targets, data.needs)
+    return Assessment(data, catalog, pin, edition, pairs, problems)

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..errors import InputError
 from .records import DONE_STATUSES
@@ -39,7 +39,9 @@ LEVEL_RANK = {"B": 0, "S": 1, "H": 2, "normal-SdT": 0, "erhöht": 2}
 # the derived fields ``plan update`` refreshes; everything else belongs to the ISB
 DERIVED_FIELDS = ("priority", "gap_status", "level", "modal_verb", "effort")
 
-_MONEY = re.compile(r"^\d+(\.\d{1,2})?$")
+_MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+#: no measure of a county costs a trillion euros; a larger amount is a typo (as for option values)
+MAX_MONEY = Decimal(10) ** 12
 _MEASURE_ID = re.compile(r"^M-(\d+)$")
 
 
@@ -115,109 +117,90 @@ def sort_measures(measures: Iterable[Measure]) -> list[Measure]:
 def parse_money(value: Any) -> Decimal:
     """An amount in euros as Decimal: ``1234.50``, ``1234,50`` or ``1.234,50``; never a float.
 
-    Raises ValueError (with a German message) for anything else, negative amounts included.
+    Raises ValueError (with a German message) for anything else, negative amounts and amounts of
+    :data:`MAX_MONEY` (10^12) or more included.
     """
     text = str(value).strip().replace("€", "").replace(" ", "")
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
     if not _MONEY.match(text):
-        raise ValueError(f"ungültiger Betrag '{value}' (erwartet z. B. 1234.50 oder 1.234,50).")
+        raise ValueError(f"ungültiger Betrag '{_shown(value)}' (erwartet z. B. 1234.50 oder 1.234,50).")
+    if len(text.split(".")[0].lstrip("0")) > len(str(MAX_MONEY)) - 1:
+        raise ValueError(f"Betrag '{_shown(value)}' ist zu groß (höchstens 999.999.999.999,99 €).")
     try:
         return Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise ValueError(f"ungültiger Betrag '{value}'.") from None
+        raise ValueError(f"ungültiger Betrag '{_shown(value)}'.") from None
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def parse_deadline(value: Any) -> _dt.date:
-    """A date ``JJJJ-MM-TT``; raises ValueError with a German message."""
+    """A date ``JJJJ-MM-TT`` within 1900–2200 (as option values); raises ValueError with a German message."""
     if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"ungültiges Datum '{value}' (erwartet JJJJ-MM-TT).") from None
+        day = value.date()
+    elif isinstance(value, _dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                raise ValueError
+            day = _dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"ungültiges Datum '{_shown(value)}' (erwartet JJJJ-MM-TT).") from None
+    if not 1900 <= day.year <= 2200:
+        raise ValueError(f"Datum '{day.isoformat()}' liegt außerhalb von 1900–2200.")
+    return day
 
 
 def money_de(amount: Decimal | None) -> str:
-    """German money format: ``1.234,50 €``; no amount is ``–``."""
-    if amount is None:
-        return "–"
-    text = f"{amount:,.2f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") + " €"
+    """German money format: ``1.234,50 €``; no amount is ``–`` (see :func:`ikz_isms.present.de.money_de`)."""
+    from ..present.de import money_de as present_money_de
+
+    return present_money_de(amount)
 
 
-def plan_path(county: Any) -> Path:
-    return Path(county.data_dir) / PLAN_FILE
+def parse_plan(parsed: Any) -> list[Measure]:
+    """Measures from a parsed, schema-valid plan (a :class:`~ikz_isms.store.Parsed`), in file order.
 
-
-def parse_plan(document: Any, path: str = "plan.yaml") -> list[Measure]:
-    """Measures from a schema-valid plan document, in file order; bad dates or amounts raise."""
-    from ..store import yaml_line
-    from ..store import plain
-
-    items = (document or {}).get("massnahmen") or []
+    A duplicate id, an impossible date or an amount that is no money raises a located InputError.
+    """
+    items = (parsed.data or {}).get("massnahmen") or []
     measures: list[Measure] = []
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        data = plain(item)
-        line = yaml_line(items, index)
+    for index, data in enumerate(items):
+        line = parsed.line("massnahmen", index)
         where = f"Zeile {line}" if line else f"/massnahmen/{index}"
         if data["id"] in seen:
-            raise InputError(f"Maßnahme '{data['id']}' ist doppelt.", path=path, location=where)
+            raise InputError(f"Maßnahme '{data['id']}' ist doppelt.", path=parsed.path, location=where)
         seen.add(data["id"])
         try:
             deadline = parse_deadline(data["deadline"]) if data.get("deadline") else None
             cost = parse_money(data["cost"]) if data.get("cost") not in (None, "") else None
         except ValueError as exc:
-            raise InputError(str(exc), path=path, location=where) from None
+            raise InputError(str(exc), path=parsed.path, location=where) from None
         measures.append(Measure(
-            id=data["id"],
-            requirement=data["requirement"],
-            target=data["target"],
-            title=data.get("title") or "",
-            description=data.get("description") or "",
-            responsible=data.get("responsible") or "",
+            id=str(data["id"]),
+            requirement=str(data["requirement"]),
+            target=str(data["target"]),
+            title=str(data.get("title") or "").strip(),
+            description=str(data.get("description") or "").strip(),
+            responsible=str(data.get("responsible") or "").strip(),
             deadline=deadline,
             cost=cost,
             priority=int(data.get("priority") or 9),
-            state=data.get("state") or "geplant",
-            gap_status=data.get("gap_status") or "nein",
+            state=str(data.get("state") or "geplant"),
+            gap_status=str(data.get("gap_status") or "nein"),
             level=data.get("level"),
             modal_verb=data.get("modal_verb"),
             line=line,
             effort=data.get("effort"),
         ))
     return measures
-
-
-def read_plan_document(path: Path, *, roundtrip: bool = True) -> Any:
-    """Parse and validate ``plan.yaml`` (schema ``plan``); problems raise InputError with the line."""
-    from ..schemas import load_validated
-
-    return load_validated(path, "plan", roundtrip=roundtrip)
-
-
-def load_plan(county: Any) -> list[Measure]:
-    """The county's Realisierungsplan, sorted by priority; no ``plan.yaml`` means no measures."""
-    path = plan_path(county)
-    if not path.exists():
-        return []
-    return sort_measures(parse_plan(read_plan_document(path), str(path)))
-
-
-def _tier(req: Any, world: str) -> int:
-    from .modelling import is_basis
-
-    if is_basis(req, world):
-        return 0
-    if req.level in ("H", "erhöht"):
-        return 2
-    return 1
 
 
 def _need_rank(assessment: Any, target: str) -> int:
@@ -228,7 +211,7 @@ def _need_rank(assessment: Any, target: str) -> int:
 
 
 def priority_of(assessment: Any, req: Any, target: str) -> int:
-    return _tier(req, assessment.catalog.world) * 3 + _need_rank(assessment, target) + 1
+    return assessment.edition.tier(req) * 3 + _need_rank(assessment, target) + 1
 
 
 def _next_number(measures: Iterable[Measure]) -> int:
@@ -348,3 +331,43 @@ def totals(measures: Iterable[Measure], today: _dt.date) -> dict[str, Any]:
         "cost": sum((b["cost"] for b in per_state.values()), Decimal("0.00")),
         "overdue": overdue,
     }
+
+
+@dataclass
+class PlanView:
+    """The Realisierungsplan as every output shows it: the measures ``plan.yaml`` holds, as of a day.
+
+    ``unplanned`` are the current gaps without a measure yet (``plan update`` adds them);
+    ``notes`` say where a measure and the check disagree. ``plan``, the PDF reports and
+    the exports all render this one object, so their counts agree.
+    """
+
+    exists: bool
+    measures: list[Measure]
+    notes: dict[str, str]
+    unplanned: list[tuple[str, str, str]]
+    as_of: _dt.date
+    path: str = ""
+
+    def overdue(self, measure: Measure) -> bool:
+        return measure.is_overdue(self.as_of)
+
+    def select(self, *, overdue: bool = False, states: tuple[str, ...] = ()) -> list[Measure]:
+        return [
+            m for m in self.measures
+            if (not overdue or m.is_overdue(self.as_of)) and (not states or m.state in states)
+        ]
+
+    def totals(self, measures: Iterable[Measure] | None = None) -> dict[str, Any]:
+        return totals(self.measures if measures is None else measures, self.as_of)
+
+
+def plan_view(assessment: Any, measures: list[Measure], as_of: _dt.date, *, exists: bool, path: str = "") -> PlanView:
+    """The plan view of stored ``measures`` against the assessment's current gaps."""
+    planned = {m.key for m in measures}
+    unplanned = [
+        (pair.requirement.id, pair.target.id, status)
+        for key, (pair, _record, status) in current_gaps(assessment).items()
+        if key not in planned
+    ]
+    return PlanView(exists, sort_measures(measures), plan_notes(assessment, measures), unplanned, as_of, path)

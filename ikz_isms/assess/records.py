@@ -1,29 +1,40 @@
-"""Check records (the Soll-Ist of the IT-Grundschutz-Check): read, and change them journaled.
+"""Check records (the Soll-Ist of the IT-Grundschutz-Check) and the rules that make a record count.
 
 A record belongs to one (requirement, target object) pair. Statuses: ``unbearbeitet``,
 ``ja``, ``teilweise``, ``nein``, ``entbehrlich`` (needs a reason). ``provenance`` is
 ``own`` or ``review:<id>`` when the record was inherited from a shared review.
-Every change goes through :func:`set_records` (or :func:`set_record`): a locked, atomic,
-comment-keeping rewrite of ``pruefungen.yaml``, then one entry per changed record in the
-county's hash-chained ``journal.jsonl``.
+
+**One rule set for every road.** :func:`record_problems` decides whether a record is
+valid; ``assess``, the plan, the reports, the Verbund view, the exports and ``check`` all
+read records through :func:`parse_records`, which keeps invalid records aside
+(:attr:`RecordSet.invalid`) so they are reported with file and line and never counted —
+a pair whose record is invalid counts as ``unbearbeitet``. A reason made only of blanks
+is no reason, anywhere.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 
 STATUSES = ("unbearbeitet", "ja", "teilweise", "nein", "entbehrlich")
 DONE_STATUSES = ("ja", "entbehrlich")
+GAP_STATUSES = ("nein", "teilweise")
+RECORD_FIELDS = ("requirement", "target", "status", "statement", "responsible", "checked", "evidence", "provenance", "reason")
+
+
+def text_or_empty(value: Any) -> str:
+    """A free-text field: stripped, blanks count as empty."""
+    return "" if value is None else str(value).strip()
 
 
 @dataclass(frozen=True)
 class CheckRecord:
-    """One entry of ``pruefungen.yaml``; ``line`` is where it starts (for findings)."""
+    """One check record; ``file`` and ``index`` say where it is (for findings)."""
 
     requirement: str
     target: str
@@ -34,11 +45,23 @@ class CheckRecord:
     evidence: tuple[str, ...] = ()
     provenance: str = "own"
     reason: str = ""
+    file: str = ""
+    index: int = -1
     line: int | None = None
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.requirement, self.target)
+
+    @property
+    def label(self) -> str:
+        return f"{self.requirement}@{self.target}"
+
+    @property
+    def checked_date(self) -> _dt.date | None:
+        from ..store import parse_date
+
+        return parse_date(self.checked) if self.checked else None
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"requirement": self.requirement, "target": self.target, "status": self.status}
@@ -50,75 +73,157 @@ class CheckRecord:
             data["evidence"] = list(self.evidence)
         return data
 
+    @property
+    def location(self) -> str:
+        return f"Zeile {self.line}" if self.line else (f"/pruefungen/{self.index}" if self.index >= 0 else "")
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """Why a record does not count: a rule id (as ``check`` reports it) and a German message."""
+
+    rule: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class InvalidRecord:
+    record: CheckRecord
+    problems: tuple[RecordProblem, ...]
+
 
 @dataclass
 class RecordSet:
-    """All records of a county, by (requirement, target); duplicates kept aside for ``check``."""
+    """All valid records of a county by (requirement, target); invalid ones kept aside with why."""
 
     records: dict[tuple[str, str], CheckRecord] = field(default_factory=dict)
-    duplicates: list[CheckRecord] = field(default_factory=list)
+    invalid: list[InvalidRecord] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
     def get(self, requirement: str, target: str) -> CheckRecord | None:
         return self.records.get((requirement, target))
 
-    def __iter__(self):
+    def status(self, requirement: str, target: str) -> str:
+        """The status a pair counts with: its valid record's, else ``unbearbeitet``."""
+        record = self.records.get((requirement, target))
+        return record.status if record is not None else "unbearbeitet"
+
+    def __iter__(self) -> Iterator[CheckRecord]:
         return iter(self.records.values())
 
     def __len__(self) -> int:
         return len(self.records)
 
+    def all_records(self) -> list[CheckRecord]:
+        """Valid and invalid records, in file order."""
+        records = list(self.records.values()) + [i.record for i in self.invalid]
+        return sorted(records, key=lambda r: (r.file, r.index))
 
-def parse_records(document: Any) -> RecordSet:
-    """Records from a schema-valid ``pruefungen.yaml`` document."""
-    from ..store import yaml_line
-    from ..store import plain
 
-    items = (document or {}).get("pruefungen") or []
+def record_problems(data: Mapping[str, Any]) -> list[RecordProblem]:
+    """Every rule a record (plain values) breaks — the one rule set of every road."""
+    from ..store import parse_date
+
+    problems = []
+    status = data.get("status")
+    if status not in STATUSES:
+        problems.append(RecordProblem(
+            "county.records.unknown-status", f"unbekannter Status '{status}' (erlaubt: {', '.join(STATUSES)}).", "status",
+        ))
+    if status == "entbehrlich" and not text_or_empty(data.get("reason")):
+        problems.append(RecordProblem(
+            "county.records.missing-reason",
+            f"{data.get('requirement')} auf {data.get('target')} ist entbehrlich ohne Begründung (reason).", "reason",
+        ))
+    checked = data.get("checked")
+    if checked not in (None, "") and parse_date(checked) is None:
+        problems.append(RecordProblem(
+            "county.records.bad-date", f"ungültiges Datum '{checked}' (erwartet JJJJ-MM-TT).", "checked",
+        ))
+    if not text_or_empty(data.get("requirement")):
+        problems.append(RecordProblem("county.records.schema", "Anforderung (requirement) fehlt.", "requirement"))
+    if not text_or_empty(data.get("target")):
+        problems.append(RecordProblem("county.records.schema", "Zielobjekt (target) fehlt.", "target"))
+    return problems
+
+
+def make_record(data: Mapping[str, Any], *, file: str = "", index: int = -1, line: int | None = None) -> CheckRecord:
+    checked = data.get("checked")
+    return CheckRecord(
+        requirement=text_or_empty(data.get("requirement")),
+        target=text_or_empty(data.get("target")),
+        status=str(data.get("status")),
+        statement=text_or_empty(data.get("statement")),
+        responsible=text_or_empty(data.get("responsible")),
+        checked=None if checked in (None, "") else str(checked),
+        evidence=tuple(str(e) for e in data.get("evidence") or () if text_or_empty(e)),
+        provenance=text_or_empty(data.get("provenance")) or "own",
+        reason=text_or_empty(data.get("reason")),
+        file=file,
+        index=index,
+        line=line,
+    )
+
+
+def parse_records(sources: Iterable[tuple[Any, str | None]]) -> RecordSet:
+    """Records from parsed, schema-valid record documents.
+
+    ``sources`` yields (parsed document, target id of the file or ``None`` for the older
+    all-in-one layout). A record's target is the file's; a record naming another target
+    in a per-target file is invalid, as are records breaking :func:`record_problems`, and
+    both records of a pair that appears twice.
+    """
     result = RecordSet()
-    for index, item in enumerate(items):
-        data = plain(item)
-        record = CheckRecord(
-            requirement=data["requirement"],
-            target=data["target"],
-            status=data["status"],
-            statement=data.get("statement") or "",
-            responsible=data.get("responsible") or "",
-            checked=data.get("checked"),
-            evidence=tuple(data.get("evidence") or ()),
-            provenance=data.get("provenance") or "own",
-            reason=data.get("reason") or "",
-            line=yaml_line(items, index),
-        )
-        if record.key in result.records:
-            result.duplicates.append(record)
+    first_seen: dict[tuple[str, str], CheckRecord] = {}
+    duplicated: set[tuple[str, str]] = set()
+    valid: list[CheckRecord] = []
+    for parsed, file_target in sources:
+        result.files.append(parsed.path)
+        items = (parsed.data or {}).get("pruefungen") or []
+        for index, item in enumerate(items):
+            data = dict(item)
+            mismatch = None
+            if file_target is not None:
+                named = text_or_empty(data.get("target"))
+                if named and named != file_target:
+                    mismatch = RecordProblem(
+                        "county.records.wrong-file",
+                        f"Prüfeintrag nennt Zielobjekt '{named}', steht aber in der Datei von '{file_target}'.", "target",
+                    )
+                data["target"] = file_target
+            record = make_record(data, file=parsed.path, index=index, line=parsed.line("pruefungen", index))
+            problems = record_problems(data) + ([mismatch] if mismatch else [])
+            if problems:
+                result.invalid.append(InvalidRecord(record, tuple(problems)))
+                continue
+            if record.key in first_seen:
+                duplicated.add(record.key)
+            else:
+                first_seen[record.key] = record
+            valid.append(record)
+    for record in valid:
+        if record.key in duplicated:
+            result.invalid.append(InvalidRecord(record, (RecordProblem(
+                "county.records.duplicate",
+                f"Prüfeintrag {record.requirement} auf {record.target} ist doppelt (zählt erst, wenn er nur einmal vorkommt).",
+            ),)))
         else:
             result.records[record.key] = record
     return result
-
-
-def load_records(path: Path, *, roundtrip: bool = True) -> RecordSet:
-    """Read and validate ``pruefungen.yaml``; a missing file means no records yet.
-
-    With ``roundtrip=False`` the read is faster and records carry no line numbers.
-    """
-    from ..schemas import load_validated
-
-    if not path.exists():
-        return RecordSet()
-    return parse_records(load_validated(path, "pruefungen", roundtrip=roundtrip))
 
 
 def validate_change(status: str, reason: str | None) -> None:
     """Refuse an unknown status and entbehrlich without a reason (InputError)."""
     if status not in STATUSES:
         raise InputError(f"unbekannter Status '{status}' (erlaubt: {', '.join(STATUSES)}).")
-    if status == "entbehrlich" and not (reason or "").strip():
+    if status == "entbehrlich" and not text_or_empty(reason):
         raise InputError("Status 'entbehrlich' braucht eine Begründung (--reason).")
 
 
 @dataclass(frozen=True)
 class RecordChange:
-    """One change for :func:`set_records`; ``None`` fields keep their old value."""
+    """One change of a record; ``None`` fields keep their old value."""
 
     requirement: str
     target: str
@@ -130,92 +235,30 @@ class RecordChange:
     checked: _dt.date | None = None
     provenance: str = "own"
 
-    def fields(self) -> dict[str, Any]:
-        """The values to write, in the order a new entry shows them."""
+    def fields(self, today: _dt.date) -> dict[str, Any]:
+        """The values to write, in the order a new entry shows them (text stripped)."""
         values: dict[str, Any] = {
             "status": self.status,
-            "statement": self.statement,
-            "responsible": self.responsible,
-            "checked": self.checked or _dt.date.today(),
-            "evidence": list(self.evidence) if self.evidence else None,
+            "statement": None if self.statement is None else self.statement.strip(),
+            "responsible": None if self.responsible is None else self.responsible.strip(),
+            "checked": self.checked or today,
+            "evidence": [e.strip() for e in self.evidence if e.strip()] if self.evidence else None,
             "provenance": self.provenance,
-            "reason": self.reason,
+            "reason": None if self.reason is None else self.reason.strip(),
         }
         return {name: value for name, value in values.items() if value is not None}
 
-
-def set_records(
-    records_path: Path, journal_path: Path, changes: list[RecordChange], *, actor: str
-) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
-    """Apply several changes in one locked, atomic rewrite; returns (old, new) per change.
-
-    Fields not given keep their old value. The caller validates that requirements and
-    targets exist; this function validates status and reason, then rewrites the file under
-    its lock (comments and order kept) and journals every change that changed something.
-    Any invalid change refuses the whole batch before anything is written.
-    """
-    from .. import journal
-    from ..store import update_yaml
-    from ..schemas import schema_problems
-    from ..store import plain
-
-    for change in changes:
-        validate_change(change.status, change.reason)
-    # a broken file (bad YAML, impossible date, schema violation) fails here, before any write
-    load_records(records_path, roundtrip=False)
-
-    def mutate(document: Any) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-        problems = schema_problems(document, "pruefungen")
-        if problems:
-            raise InputError(problems[0].message, path=str(records_path), location=problems[0].location)
-        items = document.get("pruefungen")
-        if items is None:
-            items = document["pruefungen"] = CommentedSeq()
-        index = {(str(i["requirement"]), str(i["target"])): i for i in items}
-        results = []
-        for change in changes:
-            entry = index.get((change.requirement, change.target))
-            old = plain(entry) if entry is not None else None
-            if entry is None:
-                entry = CommentedMap()
-                entry["requirement"] = change.requirement
-                entry["target"] = change.target
-                items.append(entry)
-                index[(change.requirement, change.target)] = entry
-            for name, value in change.fields().items():
-                entry[name] = value
-            # the reason justifies 'entbehrlich'; kept after leaving that status it would contradict the record
-            if change.status != "entbehrlich" and change.reason is None and "reason" in entry:
-                del entry["reason"]
-            results.append((old, plain(entry)))
-        return results
-
-    results = update_yaml(records_path, mutate, default=_empty_records)
-    entries = [
-        {"actor": actor, "record": f"{change.requirement}@{change.target}", "old": old, "new": new}
-        for change, (old, new) in zip(changes, results)
-        if old != new
-    ]
-    if entries:
-        journal.append(journal_path, entries)
-    return results
-
-
-def set_record(
-    records_path: Path, journal_path: Path, requirement: str, target: str, status: str, *, actor: str, **fields: Any
-) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Create or change one record (see :func:`set_records`); ``fields`` as in :class:`RecordChange`."""
-    if fields.get("evidence") is not None:
-        fields["evidence"] = tuple(fields["evidence"])
-    change = RecordChange(requirement, target, status, **fields)
-    return set_records(records_path, journal_path, [change], actor=actor)[0]
-
-
-def _empty_records() -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    document = CommentedMap()
-    document["pruefungen"] = CommentedSeq()
-    return document
+    def apply(self, old: Mapping[str, Any] | None, today: _dt.date) -> dict[str, Any]:
+        """The record (plain values, without ``target``) after this change."""
+        new: dict[str, Any] = {"requirement": self.requirement}
+        if old:
+            new.update({k: v for k, v in old.items() if k not in ("requirement", "target")})
+        for name, value in self.fields(today).items():
+            new[name] = value.isoformat() if isinstance(value, _dt.date) else value
+        # the reason justifies 'entbehrlich'; kept after leaving that status it would contradict the record
+        if self.status != "entbehrlich" and self.reason is None:
+            new.pop("reason", None)
+        for name in ("statement", "responsible", "reason"):
+            if name in new and new[name] == "":
+                del new[name]
+        return new

@@ -25,7 +25,6 @@ from typing import Any
 from ..errors import InputError, NotFoundError, RefusedError, UsageError
 from .records import CheckRecord, RecordChange
 
-REVIEWS_DIR = Path("catalogs") / "bewertungen"
 PROVENANCE_PREFIX = "review:"
 #: a review that runs out within this many days is shown as "läuft ab in N Tagen"
 EXPIRY_WARNING_DAYS = 90
@@ -125,14 +124,6 @@ def major_version(version: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def reviews_dir(workspace: Any) -> Path:
-    return workspace.root / REVIEWS_DIR
-
-
-def review_path(workspace: Any, review_id: str) -> Path:
-    return reviews_dir(workspace) / f"{review_id}.yaml"
-
-
 def review_id_for(author: str, product: str, version: str) -> str:
     """Default id: ``<author>-<product>-<version>`` as a slug (``bernkastel-wittlich-doppik-5-2``)."""
     from ..county import slugify
@@ -140,85 +131,59 @@ def review_id_for(author: str, product: str, version: str) -> str:
     return "-".join(part for part in (author, slugify(product), slugify(version)) if part)
 
 
-def parse_review(document: Any, path: Path | None = None) -> Review:
-    """A review from a schema-valid document; impossible dates raise InputError."""
-    from ..store import yaml_line
-    from ..store import parse_date, plain
+def parse_review(parsed: Any) -> Review:
+    """A review from a parsed, schema-valid review file; impossible dates and a file name
+    that is not ``<id>.yaml`` raise located InputErrors."""
+    from ..store import parse_date
 
-    data = plain(document)
+    data = parsed.data
+    path = Path(parsed.path)
     dates = {}
     for name in ("date", "valid_until"):
         value = parse_date(data[name])
         if value is None:
-            raise InputError(
-                f"ungültiges Datum '{data[name]}' (erwartet JJJJ-MM-TT).",
-                path=str(path) if path else None,
-                location=f"Zeile {yaml_line(document, name)}" if yaml_line(document, name) else f"/{name}",
-            )
+            raise InputError(f"ungültiges Datum '{data[name]}' (erwartet JJJJ-MM-TT).", path=parsed.path,
+                             location=parsed.location(name))
         dates[name] = value
     results = tuple(
         ReviewResult(
-            requirement=item["requirement"],
-            status=item["status"],
-            title=item.get("title") or "",
-            statement=item.get("statement") or "",
-            reason=item.get("reason") or "",
-            evidence=tuple(item.get("evidence") or ()),
+            requirement=str(item["requirement"]),
+            status=str(item["status"]),
+            title=str(item.get("title") or "").strip(),
+            statement=str(item.get("statement") or "").strip(),
+            reason=str(item.get("reason") or "").strip(),
+            evidence=tuple(str(e) for e in item.get("evidence") or ()),
         )
         for item in data.get("results") or ()
     )
+    for index, result in enumerate(results):
+        if result.status == "entbehrlich" and not result.reason:
+            raise InputError(f"Ergebnis {result.requirement} ist entbehrlich ohne Begründung (reason).",
+                             path=parsed.path, location=parsed.location("results", index))
     catalog = data["catalog"]
-    return Review(
-        id=data["id"],
-        product=data["product"],
-        version=data["version"],
-        vendor=data["vendor"],
+    review = Review(
+        id=str(data["id"]),
+        product=str(data["product"]).strip(),
+        version=str(data["version"]).strip(),
+        vendor=str(data["vendor"]).strip(),
         date=dates["date"],
         valid_until=dates["valid_until"],
-        author=data["author"],
-        author_name=data.get("author_name") or data["author"],
-        catalog_name=catalog["name"],
-        catalog_sha256=catalog["sha256"],
-        catalog_version=catalog.get("version") or "",
-        disclosure=data.get("disclosure") or "full",
+        author=str(data["author"]),
+        author_name=str(data.get("author_name") or data["author"]),
+        catalog_name=str(catalog["name"]),
+        catalog_sha256=str(catalog["sha256"]),
+        catalog_version=str(catalog.get("version") or ""),
+        disclosure=str(data.get("disclosure") or "full"),
         target=data.get("target") or {},
         results=results,
         path=path,
     )
-
-
-def load_review(path: Path) -> Review:
-    """Read and validate one review file; the file name must be ``<id>.yaml``."""
-    from ..store import yaml_line
-    from ..schemas import load_validated
-
-    document = load_validated(path, "review", roundtrip=False)
-    review = parse_review(document, path)
     if review.id != path.stem:
-        document = load_validated(path, "review")
         raise InputError(
             f"Bewertung '{review.id}' liegt in einer Datei mit anderem Namen (erwartet {review.id}.yaml).",
-            path=str(path),
-            location=f"Zeile {yaml_line(document, 'id')}",
+            path=parsed.path, location=parsed.location("id"),
         )
     return review
-
-
-def load_reviews(workspace: Any) -> dict[str, Review]:
-    """Every review of the workspace by id, sorted by id; a broken file raises InputError."""
-    directory = reviews_dir(workspace)
-    if not directory.is_dir():
-        return {}
-    reviews = [load_review(path) for path in sorted(directory.glob("*.yaml"))]
-    return {review.id: review for review in reviews}
-
-
-def find_review(workspace: Any, review_id: str) -> Review:
-    path = review_path(workspace, review_id)
-    if not ID_PATTERN.match(review_id) or not path.is_file():
-        known = ", ".join(load_reviews(workspace)) or "keine"
-        raise NotFoundError(f"Bewertung '{review_id}' gibt es nicht (vorhanden: {known}).", path=str(reviews_dir(workspace)))
-    return load_review(path)
 
 
 def superseded_by(review: Review, reviews: dict[str, Review]) -> Review | None:
@@ -326,30 +291,7 @@ def _add_years(day: _dt.date, years: int) -> _dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def write_review(workspace: Any, document: dict[str, Any]) -> Path:
-    """Write a new review file; an existing id is refused (a review, once published, stays)."""
-    from ..store import atomic_write, dump_yaml, locked
-    from ruamel.yaml.comments import CommentedMap
-
-    path = review_path(workspace, document["id"])
-    data = CommentedMap(document)
-    data.yaml_set_start_comment(
-        "Gemeinsame Bewertung („Einer für Alle“), veröffentlicht mit 'ikz-isms review publish'.\n"
-        f"Einstufung: {document.get('classification') or 'siehe Landkreis'}. "
-        "Übernehmen mit 'ikz-isms review adopt ID --county .. --target ..'."
-    )
-    with locked(path):
-        if path.exists():
-            raise RefusedError(
-                f"Bewertung '{document['id']}' gibt es schon; eine veröffentlichte Bewertung wird nicht "
-                "überschrieben (andere --id oder neue Version wählen).",
-                path=str(path),
-            )
-        atomic_write(path, dump_yaml(data))
-    return path
-
-
-def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt.date | None = None,
+def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt.date, evidence_ref: str,
                   force: bool = False) -> Adoption:
     """Which records adopting ``review`` for ``target_id`` changes, and which it keeps (pure).
 
@@ -367,7 +309,6 @@ def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt
             f"{county.profile.name} prüft gegen {ours}; die Ergebnisse sind nicht übertragbar.",
             path=str(review.path) if review.path else None,
         )
-    today = today or _dt.date.today()
     if review.expired(today) and not force:
         raise RefusedError(
             f"Bewertung '{review.id}' ist seit {review.valid_until.isoformat()} abgelaufen; "
@@ -382,7 +323,7 @@ def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt
         )
     modelled = {p.requirement.id for p in assessment.pairs if p.target.id == target_id}
     adoption = Adoption(review, target_id)
-    evidence_head = (REVIEWS_DIR / f"{review.id}.yaml").as_posix()
+    evidence_head = evidence_ref
     for result in review.results:
         if result.requirement not in modelled:
             adoption.not_modelled.append(result.requirement)
@@ -413,18 +354,6 @@ def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt
     return adoption
 
 
-def adopt(review: Review, assessment: Any, target_id: str, *, actor: str, today: _dt.date | None = None,
-          force: bool = False) -> Adoption:
-    """Plan the adoption and write it: one locked, journaled change of ``pruefungen.yaml``."""
-    from .records import set_records
-
-    adoption = plan_adoption(review, assessment, target_id, today=today, force=force)
-    if adoption.changes:
-        county = assessment.data.county
-        adoption.applied = set_records(county.records_path, county.journal_path, adoption.changes, actor=actor)
-    return adoption
-
-
 def inherited_from(record: CheckRecord) -> str | None:
     """The review id a record was inherited from, ``None`` for an own record."""
     if record.provenance.startswith(PROVENANCE_PREFIX):
@@ -432,16 +361,11 @@ def inherited_from(record: CheckRecord) -> str | None:
     return None
 
 
-def stale_inherited(workspace: Any, county_data: Any, *, reviews: dict[str, Review] | None = None,
-                    today: _dt.date | None = None) -> list[StaleRecord]:
+def stale_inherited(county_data: Any, reviews: dict[str, Review], *, today: _dt.date) -> list[StaleRecord]:
     """Inherited records of a county that must be checked again (expired, superseded or unknown review).
 
-    ``county_data`` is an :class:`ikz_isms.assess.CountyData`; ``reviews`` defaults to the
-    workspace's reviews (pass them in when calling for many counties).
+    ``county_data`` is an :class:`ikz_isms.assess.CountyData`.
     """
-    if reviews is None:
-        reviews = load_reviews(workspace)
-    today = today or _dt.date.today()
     county = county_data.county.key
     stale: list[StaleRecord] = []
     for record in county_data.records:

@@ -1,22 +1,29 @@
-"""Fulfilment figures of a county's IT-Grundschutz-Check: pure functions over modelled pairs and records.
+"""Fulfilment figures of a county's IT-Grundschutz-Check: pure functions over an assessment.
 
-Counting unit is the (requirement, target object) pair. A pair without a record counts as
-``unbearbeitet``. Fulfilment = (ja + entbehrlich) / applicable; ``teilweise`` does not
-count as fulfilled (BSI's ``ja`` means fully, effectively and adequately met), it is shown
-in its own column so partial progress stays visible.
+Counting unit is the (requirement, target object) pair. A pair without a valid record
+counts as ``unbearbeitet`` (an invalid record is reported, never counted). Fulfilment =
+(ja + entbehrlich) / applicable; ``teilweise`` does not count as fulfilled (BSI's ``ja``
+means fully, effectively and adequately met), it is shown in its own column so partial
+progress stays visible. ``assess``, the reports, the plan and the Verbund view all take
+their figures from :func:`summarize`, so they agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from .modelling import APPROACH_LABELS, BASIS_APPROACH, Applicable, approaches_for, is_basis
-from .records import DONE_STATUSES, STATUSES, RecordSet
+from .records import DONE_STATUSES, STATUSES
+
+if TYPE_CHECKING:
+    from . import Assessment
+    from .modelling import Applicable
+    from .records import RecordSet
 
 FULFILMENT_RULE = (
     "Erfüllungsgrad = (ja + entbehrlich) / anwendbare Anforderungen je Zielobjekt; "
-    "teilweise zählt nicht als erfüllt; fehlende Einträge zählen als unbearbeitet"
+    "teilweise zählt nicht als erfüllt; fehlende oder ungültige Einträge zählen als unbearbeitet"
 )
 
 
@@ -47,34 +54,32 @@ class Tally:
         }
 
 
-def status_of(pair: Applicable, records: RecordSet) -> str:
-    record = records.get(pair.requirement.id, pair.target.id)
-    return record.status if record is not None and record.status in STATUSES else "unbearbeitet"
+def status_of(pair: "Applicable", records: "RecordSet") -> str:
+    return records.status(pair.requirement.id, pair.target.id)
 
 
-def tally(pairs: Iterable[Applicable], records: RecordSet) -> Tally:
+def tally(pairs: Iterable["Applicable"], records: "RecordSet") -> Tally:
     counts = {status: 0 for status in STATUSES}
     for pair in pairs:
         counts[status_of(pair, records)] += 1
     return Tally(counts)
 
 
-def _group_of(catalog: Any, req: Any, kinds: tuple[str, ...]) -> Any:
-    group = catalog.groups.get(req.group) if req.group else None
-    while group is not None and group.kind not in kinds:
+def module_of(catalog: Any, group_id: str | None) -> Any:
+    """The Baustein (Ed. 2023) or Thema (G++) a requirement's group belongs to."""
+    group = catalog.groups.get(group_id) if group_id else None
+    while group is not None and group.kind not in ("baustein", "topic"):
         group = catalog.groups.get(group.parent) if group.parent else None
-    return group
+    return group or (catalog.groups.get(group_id) if group_id else None)
 
 
-def by_group(catalog: Any, pairs: list[Applicable], records: RecordSet, approaches: tuple[str, ...],
-             *, top: bool) -> list[dict[str, Any]]:
+def by_group(assessment: "Assessment", approaches: tuple[str, ...], *, top: bool) -> list[dict[str, Any]]:
     """Fulfilment per layer/practice (``top``) or per Baustein/topic, in catalog order."""
+    catalog = assessment.catalog
+    records = assessment.data.records
     buckets: dict[str, list[Applicable]] = {}
-    for pair in pairs:
-        if top:
-            group = catalog.top_group(pair.requirement.group)
-        else:
-            group = _group_of(catalog, pair.requirement, ("baustein", "topic")) or catalog.groups.get(pair.requirement.group or "")
+    for pair in assessment.pairs:
+        group = catalog.top_group(pair.requirement.group) if top else module_of(catalog, pair.requirement.group)
         buckets.setdefault(group.id if group is not None else "", []).append(pair)
     order = {gid: index for index, gid in enumerate(catalog.groups)}
     rows = []
@@ -90,36 +95,45 @@ def by_group(catalog: Any, pairs: list[Applicable], records: RecordSet, approach
     return rows
 
 
-def summarize(catalog: Any, pairs: list[Applicable], records: RecordSet) -> dict[str, Any]:
-    """The figures ``assess`` shows: per approach, per layer and Baustein, the open Basis gaps."""
-    world = catalog.world
-    approaches = approaches_for(catalog)
+def summarize(assessment: "Assessment") -> dict[str, Any]:
+    """The figures of one county: per approach, per layer and Baustein, open Basis gaps, invalid records."""
+    edition = assessment.edition
+    records = assessment.data.records
+    pairs = assessment.pairs
     result: dict[str, Any] = {
         "rule": FULFILMENT_RULE,
-        "world": world,
+        "edition": edition.id,
+        "labels": {"layer": edition.layer_label, "module": edition.module_label, "basis": edition.basis_label},
         "approaches": [
-            {"id": a, "label": APPROACH_LABELS[a], **tally((p for p in pairs if a in p.approaches), records).as_dict()}
-            for a in approaches
+            {"id": a.id, "label": a.label, **tally((p for p in pairs if a.id in p.approaches), records).as_dict()}
+            for a in edition.approaches
         ],
-        "layers": by_group(catalog, pairs, records, approaches, top=True),
-        "groups": by_group(catalog, pairs, records, approaches, top=False),
-        "basis_gaps": basis_gaps(catalog, pairs, records),
+        "layers": by_group(assessment, edition.approach_ids, top=True),
+        "groups": by_group(assessment, edition.approach_ids, top=False),
+        "basis_gaps": basis_gaps(assessment),
     }
     modelled = {p.key for p in pairs}
     result["unmodelled_records"] = [
-        {"requirement": r.requirement, "target": r.target, "line": r.line}
+        {"requirement": r.requirement, "target": r.target, "file": r.file, "line": r.line}
         for r in records if r.key not in modelled
+    ]
+    result["invalid_records"] = [
+        {"requirement": i.record.requirement, "target": i.record.target, "file": i.record.file, "line": i.record.line,
+         "problems": [p.message for p in i.problems]}
+        for i in records.invalid
     ]
     return result
 
 
-def basis_gaps(catalog: Any, pairs: list[Applicable], records: RecordSet) -> list[dict[str, Any]]:
+def basis_gaps(assessment: "Assessment") -> list[dict[str, Any]]:
     """Open Basis requirements (risk cannot be accepted): every status but ja/entbehrlich."""
-    world = catalog.world
-    basis = BASIS_APPROACH[world]
+    edition = assessment.edition
+    catalog = assessment.catalog
+    records = assessment.data.records
+    basis = edition.basis_approach
     gaps = []
-    for pair in pairs:
-        if basis not in pair.approaches or not is_basis(pair.requirement, world):
+    for pair in assessment.pairs:
+        if basis not in pair.approaches or not edition.is_basis(pair.requirement):
             continue
         status = status_of(pair, records)
         if status in DONE_STATUSES:

@@ -18,19 +18,6 @@ LEVELS = ("normal", "hoch", "sehr hoch")
 DIMENSIONS = ("C", "I", "A")
 DIMENSION_NAMES = {"C": "Vertraulichkeit", "I": "Integrität", "A": "Verfügbarkeit"}
 
-#: the object types a county records, onto the five target-object types of Edition 2023
-TYPE_TO_ED2023 = {
-    "Informationsverbund": "Informationsverbund",
-    # processes are modelled with the overarching aspects of the information domain
-    "Geschäftsprozess": "Informationsverbund",
-    "Anwendung": "Anwendung",
-    "IT-System": "IT-System",
-    "Netz": "Netz",
-    "Raum": "Gebäude/Raum",
-    "Gebäude": "Gebäude/Raum",
-}
-
-
 class DependencyCycleError(InputError):
     """Target objects depend on each other in a circle; no protection need can be inherited."""
 
@@ -51,10 +38,6 @@ class TargetObject:
     description: str = ""
     count: int = 1
     line: int | None = None
-
-    @property
-    def ed2023_type(self) -> str:
-        return TYPE_TO_ED2023[self.type]
 
     def own(self, dim: str) -> str:
         return self.need.get(dim, "normal")
@@ -98,20 +81,18 @@ class ResolvedNeed:
         } | {"override_reason": self.override_reason or None}
 
 
-def parse_targets(document: Any) -> list[TargetObject]:
-    """Target objects from a schema-valid ``zielobjekte.yaml`` document (round-trip or plain)."""
-    from ..store import yaml_line
-
-    items = (document or {}).get("zielobjekte") or []
+def parse_targets(parsed: Any) -> list[TargetObject]:
+    """Target objects from a parsed, schema-valid ``zielobjekte.yaml`` (a :class:`~ikz_isms.store.Parsed`)."""
+    items = (parsed.data or {}).get("zielobjekte") or []
     targets = []
     for index, item in enumerate(items):
         override = dict(item.get("override") or {})
-        reason = str(override.pop("reason", "") or "")
+        reason = str(override.pop("reason", "") or "").strip()
         categories = item.get("kategorien")
         targets.append(
             TargetObject(
                 id=str(item["id"]),
-                name=str(item["name"]),
+                name=str(item["name"]).strip(),
                 type=str(item["type"]),
                 depends_on=tuple(str(d) for d in item.get("depends_on") or ()),
                 need={str(k): str(v) for k, v in (item.get("protection_need") or {}).items()},
@@ -119,9 +100,9 @@ def parse_targets(document: Any) -> list[TargetObject]:
                 override_reason=reason,
                 bausteine=tuple(str(b) for b in item.get("bausteine") or ()),
                 categories=None if categories is None else tuple(str(c) for c in categories),
-                description=str(item.get("description") or ""),
+                description=str(item.get("description") or "").strip(),
                 count=int(item.get("count") or 1),
-                line=yaml_line(items, index),
+                line=parsed.line("zielobjekte", index),
             )
         )
     return targets
@@ -140,12 +121,24 @@ class TargetProblem:
 def structure_problems(targets: list[TargetObject]) -> list[TargetProblem]:
     """Duplicate ids and dependencies on unknown objects (cycles: see ``resolve_needs``)."""
     problems = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     ids = {t.id for t in targets}
     for target in targets:
-        if target.id in seen:
+        folded = target.id.casefold()
+        if target.id in ids and seen.get(folded) == target.id:
             problems.append(TargetProblem("targets.duplicate-id", target.id, f"Zielobjekt-ID '{target.id}' ist doppelt vergeben.", target.line))
-        seen.add(target.id)
+        elif folded in seen:
+            problems.append(TargetProblem(
+                "targets.duplicate-id", target.id,
+                f"Zielobjekt-IDs '{seen[folded]}' und '{target.id}' unterscheiden sich nur in Groß-/Kleinschreibung "
+                "(ihre Prüfdateien wären auf Windows und macOS dieselbe Datei).", target.line,
+            ))
+        seen.setdefault(folded, target.id)
+        if target.override and not target.override_reason:
+            problems.append(TargetProblem(
+                "targets.override-reason", target.id,
+                f"Zielobjekt '{target.id}': Übersteuerung des Schutzbedarfs ohne Begründung (override.reason).", target.line,
+            ))
         for dep in target.depends_on:
             if dep not in ids:
                 problems.append(TargetProblem(
@@ -232,7 +225,7 @@ def resolve_needs(targets: list[TargetObject], *, path: str | None = None) -> di
                 p.target for p in parents
                 if p.result(dim) == result and LEVELS.index(result) > LEVELS.index(own)
             )
-            if dim in target.override:
+            if dim in target.override and target.override_reason:
                 dims[dim] = DimensionNeed(own, target.override[dim], sources, True)
             else:
                 dims[dim] = DimensionNeed(own, result, sources, False)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from typing import Any, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
-from .modelling import APPROACH_LABELS, APPROACHES, approaches_for
 from .records import DONE_STATUSES, STATUSES
 from .summary import FULFILMENT_RULE, basis_gaps
 
 #: bump when the figures' shape or meaning changes, so derived caches are rebuilt
-FIGURES_FORMAT = 2
+FIGURES_FORMAT = 3
 
 OPEN_STATUSES = ("unbearbeitet", "teilweise", "nein")
 NO_DISCLOSURE = "keine Freigabe"
@@ -67,12 +67,13 @@ def _record_status(record: Any) -> str:
     return _status(record.get("status"))
 
 
-def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *, journal_intact: bool,
+def county_figures(assessment: Any, journal_entries: Sequence[Mapping[str, Any]], *, journal_intact: bool,
                    today: _dt.date) -> dict[str, Any]:
     """All figures of one county, JSON-ready; disclosure is applied later by :func:`verbund_view`."""
     catalog = assessment.catalog
     records = assessment.data.records
-    approaches = approaches_for(catalog)
+    edition = assessment.edition
+    approaches = edition.approach_ids
     order = {rid: index for index, rid in enumerate(catalog.requirements)}
     layer_of: dict[str | None, Any] = {}
     totals = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
@@ -84,8 +85,7 @@ def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *,
         if not pair.approaches:
             continue
         req = pair.requirement
-        record = records.get(req.id, pair.target.id)
-        status = _status(record.status) if record is not None else "unbearbeitet"
+        status = records.status(req.id, pair.target.id)
         current[pair.key] = status
         applies[pair.key] = pair.approaches
         if req.group not in layer_of:
@@ -106,7 +106,10 @@ def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *,
     pin = assessment.pin
     return {
         "format": FIGURES_FORMAT,
-        "world": catalog.world,
+        "edition": edition.id,
+        "labels": {"layer": edition.layer_label, "layer_plural": edition.layer_label_plural,
+                   "module": edition.module_label, "basis": edition.basis_label},
+        "approach_labels": [{"id": a.id, "label": a.label, "short": a.short} for a in edition.approaches],
         "catalog": {
             "name": pin.name if pin else None,
             "title": catalog.title,
@@ -118,14 +121,15 @@ def county_figures(assessment: Any, journal_entries: list[Mapping[str, Any]], *,
         "layers": {gid: layers[gid] for gid in layer_titles},
         "layer_titles": layer_titles,
         "open": {rid: {**e, "approaches": sorted(e["approaches"])} for rid, e in open_reqs.items()},
-        "open_basis": len({gap["requirement"] for gap in basis_gaps(catalog, assessment.pairs, records)}),
+        "open_basis": len({gap["requirement"] for gap in basis_gaps(assessment)}),
+        "invalid_records": len(records.invalid),
         "trend": trend(current, applies, totals, journal_entries, today),
         "journal": {"entries": len(journal_entries), "intact": journal_intact},
     }
 
 
 def trend(current: dict[tuple[str, str], str], applies: dict[tuple[str, str], frozenset[str]],
-          totals: Mapping[str, Mapping[str, int]], entries: list[Mapping[str, Any]],
+          totals: Mapping[str, Mapping[str, int]], entries: Sequence[Mapping[str, Any]],
           today: _dt.date) -> list[dict[str, Any]]:
     """Fulfilled/applicable per approach at each quarter end since the first journal entry, then now.
 
@@ -179,18 +183,26 @@ def _alphabetic(index: int) -> str:
     return label
 
 
-def pseudonyms(keys: Iterable[str], secret: str) -> dict[str, str]:
+def pseudonyms(keys: Iterable[str], secret: str,
+               digest: "Callable[[str, str], str] | None" = None) -> dict[str, str]:
     """Stable pseudonyms "Landkreis A", "B", … assigned in the order of a keyed hash of each key.
 
     The same keys and secret always give the same labels; the order of the labels follows
-    the hash, not the names or the membership list. With a secret not known to the reader
-    the hash cannot be recomputed, so the order reveals nothing (see docs/verbund.md).
+    the keyed hash (HMAC-SHA-256 with the Verbund's secret), not the names or the membership
+    list, so a reader without the secret cannot tell which county is which from the labels.
+    What they do not hide: sizes (number of target objects or applicable requirements) and
+    the set of members (see docs/verbund.md).
     """
-    def digest(key: str) -> str:
-        return hashlib.sha256(f"{secret}\x00{key}".encode("utf-8")).hexdigest()
+    keyed = digest or _hmac
 
-    ordered = sorted(set(keys), key=lambda k: (digest(k), k))
+    ordered = sorted(set(keys), key=lambda k: (keyed(secret, k), k))
     return {key: f"Landkreis {_alphabetic(index)}" for index, key in enumerate(ordered)}
+
+
+def _hmac(secret: str, key: str) -> str:
+    import hmac
+
+    return hmac.new(secret.encode("utf-8"), key.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _ratio(done: int, total: int) -> float | None:
@@ -220,13 +232,14 @@ def verbund_view(
     secret: str = "",
     min_shared: int = 2,
     today: _dt.date | None = None,
+    digest: "Callable[[str, str], str] | None" = None,
 ) -> dict[str, Any]:
     """The Verbund document from (profile, figures) per county; figures ``None`` for disclosure none.
 
     Counties are grouped by catalog content hash; figures of different groups are never
     put side by side, and every group after the first says why (``comparable``).
     """
-    names = pseudonyms([p.key for p, _ in counties], secret) if pseudonymise else {p.key: p.name for p, _ in counties}
+    names = pseudonyms([p.key for p, _ in counties], secret, digest) if pseudonymise else {p.key: p.name for p, _ in counties}
     groups: dict[str, dict[str, Any]] = {}
     hidden = []
     for profile, figures in counties:
@@ -265,13 +278,14 @@ def verbund_view(
 
 
 def _new_group(figures: dict[str, Any], approach: str | None) -> dict[str, Any]:
-    world = figures["world"]
-    ids = [a for a in APPROACHES[world] if approach in (None, a)]
+    known = figures["approach_labels"]
+    ids = [a["id"] for a in known if approach in (None, a["id"])]
     return {
-        "catalog": {**figures["catalog"], "world": world},
+        "catalog": {**figures["catalog"], "edition": figures["edition"]},
+        "labels": figures["labels"],
         "comparable": None,
         "note": None if ids else f"Vorgehensweise '{approach}' gibt es in diesem Katalog nicht; keine Werte.",
-        "approaches": [{"id": a, "label": APPROACH_LABELS[a]} for a in ids],
+        "approaches": [dict(a) for a in known if a["id"] in ids],
         "approach_ids": ids,
         "layers": {},
         "counties": [],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import InputError, PluginError, UnknownFormatError
 from .model import Catalog
@@ -38,16 +39,14 @@ def catalog_formats(pm: Any) -> list[CatalogFormat]:
 
 
 def detect_format(path: Path, formats: list[CatalogFormat]) -> CatalogFormat:
-    from ..store import read_bytes
+    from ..store import fs
 
     if not path.exists():
         raise InputError("Datei nicht gefunden.", path=str(path))
     if path.is_dir():
         raise InputError("Ist ein Verzeichnis, keine Katalogdatei.", path=str(path))
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
+    head = fs.read_head(path, HEAD_BYTES)
     if not head:
-        read_bytes(path)
         raise InputError("Datei ist leer.", path=str(path))
     for fmt in formats:
         if fmt.detect(path, head):

@@ -8,8 +8,9 @@ type comes from the modelling table in the front matter. See upstream/README.md 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..errors import HostileInputError, InputError
 from .model import TARGET_OBJECT_TYPES, Catalog, CatalogNote, Group, Requirement
@@ -98,11 +99,11 @@ def detect(path: Path, head: bytes) -> bool:
 
 def load(path: Path, progress: Callable[[int, int], None] | None = None) -> Catalog:
     """Read the Kompendium XML into a catalog of layers, Bausteine and requirements."""
-    from ..store import read_bytes
+    from ..store import KINDS, read_bytes
 
     path = Path(path)
     progress = progress or (lambda done, total: None)
-    root, lines = _parse(path, read_bytes(path))
+    root, lines = _parse(path, read_bytes(path, limit=KINDS["catalog-json"].max_bytes))
     try:
         return _Importer(path, root, lines, progress).run()
     except RecursionError:
@@ -125,7 +126,7 @@ def _parse(path: Path, raw: bytes) -> tuple[Element, dict[Element, int]]:
     class _LineBuilder(TreeBuilder):
         def start(self, tag, attrs):
             element = super().start(tag, attrs)
-            if tag == _SECTION or tag == _CHAPTER:
+            if tag in (_SECTION, _CHAPTER):
                 lines[element] = expat.CurrentLineNumber
             return element
 

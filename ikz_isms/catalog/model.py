@@ -110,16 +110,15 @@ class Catalog:
     path: str | None = None
     # oddities the importer met and tolerated; `ikz-isms check` reports them as findings
     notes: list[CatalogNote] = field(default_factory=list)
+    #: id of the edition the catalog belongs to, set when it is first asked (ikz_isms.editions)
+    edition: str | None = None
 
     @property
     def world(self) -> str:
-        """``ed2023`` when levels are B/S/H, else ``gspp``."""
-        for req in self.requirements.values():
-            if req.level in LEVELS_ED2023:
-                return "ed2023"
-            if req.level in LEVELS_GSPP:
-                return "gspp"
-        return "gspp"
+        """The id of the catalog's edition (see :mod:`ikz_isms.editions`); ask the edition, never compare this."""
+        from ..editions import edition_of
+
+        return edition_of(self).id
 
     def active_requirements(self) -> list[Requirement]:
         return [r for r in self.requirements.values() if not r.withdrawn]

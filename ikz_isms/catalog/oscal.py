@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import uuid as uuidlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import InputError
-from ..output import plural_de
+from ..present import plural_de
 from .model import LEVELS_ED2023, LEVELS_GSPP, Catalog, CatalogNote, Group, Relation, Requirement
 
 NS = "urn:ikz-isms:oscal"
@@ -78,7 +79,7 @@ def load_json(path: Path, progress: Progress | None = None) -> Catalog:
 
     path = Path(path)
     refuse_empty(path)
-    return _Reader(path, read_json(path), progress, "oscal-json").run()
+    return _Reader(path, read_json(path, kind="catalog-json"), progress, "oscal-json").run()
 
 
 def load_document(path: Path, document: Any, source_format: str = "oscal-json") -> Catalog:
@@ -89,11 +90,12 @@ def load_document(path: Path, document: Any, source_format: str = "oscal-json") 
 
 
 def load_yaml(path: Path, progress: Progress | None = None) -> Catalog:
-    from ..store import read_yaml
+    from ..store import Store
 
     path = Path(path)
     refuse_empty(path)
-    return _Reader(path, read_yaml(path, roundtrip=False), progress, "oscal-yaml").run()
+    document = Store(None).parse(path, "catalog-yaml", validate=False).data
+    return _Reader(path, document, progress, "oscal-yaml").run()
 
 
 def refuse_empty(path: Path) -> None:
@@ -463,7 +465,8 @@ class _Reader:
 
 def to_oscal(catalog: Catalog) -> dict:
     """The catalog as OSCAL 1.1.3 catalog JSON in the ikz dialect; same model, same dict."""
-    world = catalog.world
+    # a catalog with Edition 2023 levels keeps its levels in our namespace (BSI's sec_level is G++'s)
+    b_s_h = any(r.level in LEVELS_ED2023 for r in catalog.requirements.values())
     children: dict[str, list[Requirement]] = {}
     by_group: dict[str | None, list[Requirement]] = {}
     for requirement in catalog.requirements.values():
@@ -478,7 +481,7 @@ def to_oscal(catalog: Catalog) -> dict:
         subgroups.setdefault(parent, []).append(group)
 
     def control(requirement: Requirement) -> dict:
-        out = _control(requirement, world)
+        out = _control(requirement, b_s_h)
         if requirement.id in children:
             out["controls"] = [control(child) for child in children[requirement.id]]
         return out
@@ -496,7 +499,7 @@ def to_oscal(catalog: Catalog) -> dict:
         "last-modified": _timestamp(catalog.last_modified),
         "version": _clean(catalog.version) or "0",
         "oscal-version": OSCAL_VERSION,
-        "props": [{"name": "world", "ns": NS, "value": world}],
+        "props": [{"name": "world", "ns": NS, "value": "ed2023" if b_s_h else "gspp"}],
     }
     body: dict[str, Any] = {
         "uuid": catalog.uuid or str(uuidlib.uuid5(_UUID_NAMESPACE, catalog.title)),
@@ -549,9 +552,9 @@ def _group(group: Group) -> dict:
     return out
 
 
-def _control(requirement: Requirement, world: str) -> dict:
+def _control(requirement: Requirement, b_s_h: bool) -> dict:
     r = requirement
-    ed2023_level = r.level in LEVELS_ED2023 or (r.level not in LEVELS_GSPP and world == "ed2023")
+    ed2023_level = r.level in LEVELS_ED2023 or (r.level not in LEVELS_GSPP and b_s_h)
     props = [
         _prop("alt-identifier", r.uuid),
         _prop("level", r.level, NS) if ed2023_level else _prop("sec_level", r.level, _BSI_PROP_NS["sec_level"]),

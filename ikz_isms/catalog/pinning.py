@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -40,26 +39,35 @@ def check_pin_name(name: str) -> None:
         )
 
 
-def pin_catalog(workspace: Any, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:
+def catalog_bytes(catalog: Catalog) -> bytes:
+    """The stored form of a catalog: OSCAL JSON, two-space indent, UTF-8, final newline."""
+    import orjson
+
+    from .oscal import to_oscal
+
+    return orjson.dumps(to_oscal(catalog), option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def pin_catalog(session: Any, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:
     """Write ``catalog`` to ``catalogs/<name>.json`` and record its pin in the config.
 
     Runs under the config's lock and re-reads the config inside it, so a concurrent import is
     not lost. A pin with other content is replaced only with ``force``; if saving the config
     fails, the catalog file is put back as it was, so no file is left without its pin.
     """
-    from ..store import atomic_write, locked, sha256_file
-    from ..workspace import Workspace
-    from .oscal import to_oscal
+    from ..store import fs
 
     check_pin_name(name)
-    payload = (json.dumps(to_oscal(catalog), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    payload = catalog_bytes(catalog)
     digest = hashlib.sha256(payload).hexdigest()
-    with locked(workspace.config_path):
-        workspace = Workspace.load(workspace.root)
+    workspace = session.workspace
+    store = workspace.store
+    with fs.locked(workspace.config_path):
+        workspace = workspace.reload()
         pin = workspace.pins.get(name)
         relative = pin.file if pin else f"catalogs/{name}.json"
         target = workspace.root / relative
-        unchanged = pin is not None and pin.sha256 == digest and target.is_file() and sha256_file(target) == digest
+        unchanged = pin is not None and pin.sha256 == digest and target.is_file() and fs.sha256_file(target) == digest
         if pin is not None and pin.sha256 != digest and not force:
             raise RefusedError(
                 f"Katalog '{name}' ist bereits mit anderem Inhalt eingetragen "
@@ -73,26 +81,34 @@ def pin_catalog(workspace: Any, catalog: Catalog, *, name: str, source_name: str
                 path=str(target),
             )
         if not unchanged:
-            previous = target.read_bytes() if target.is_file() else None
-            atomic_write(target, payload)
-            try:
-                catalogs = workspace.config["catalogs"]
+            previous = fs.read_bytes(target) if target.is_file() else None
+            store.write(target, payload)
+            entry = {
+                "file": relative,
+                "title": catalog.title,
+                "source": source_name,
+                "version": str(catalog.version or ""),
+                "format": STORED_FORMAT,
+                "sha256": digest,
+                "imported": datetime.date.today().isoformat(),
+            }
+
+            def mutate(document: Any) -> None:
+                from ..store.edit import to_rt
+
+                catalogs = document.get("catalogs")
+                if catalogs is None or not hasattr(catalogs, "fa"):
+                    document["catalogs"] = catalogs = to_rt(dict(catalogs or {}))
                 if not catalogs and getattr(catalogs, "fa", None) is not None:
                     catalogs.fa.set_block_style()
-                catalogs[name] = {
-                    "file": relative,
-                    "title": catalog.title,
-                    "source": source_name,
-                    "version": str(catalog.version or ""),
-                    "format": STORED_FORMAT,
-                    "sha256": digest,
-                    "imported": datetime.date.today().isoformat(),
-                }
-                workspace.save()
+                catalogs[name] = to_rt(entry)
+
+            try:
+                store.edit(workspace.config_path, "config", mutate, lock=False)
             except BaseException:
                 if previous is None:
-                    target.unlink(missing_ok=True)
+                    fs.remove(target)
                 else:
-                    atomic_write(target, previous)
+                    store.write(target, previous)
                 raise
     return PinResult(name, relative, digest, unchanged)

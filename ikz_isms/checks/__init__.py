@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from ..errors import InputError, PluginError
 
@@ -63,28 +64,34 @@ class CatalogTarget:
 
 @dataclass
 class CheckContext:
-    """What rules see: the workspace, the plugin manager and the catalogs under check.
+    """What rules see: the session (workspace, plugins, store), and the catalogs under check.
 
     ``workspace`` is ``None`` when ``check`` runs on catalog files given on the command
-    line; then only rules whose id starts with ``catalog.`` run.
+    line; then only rules whose id starts with ``catalog.`` run. Rules read the workspace
+    through ``session`` — the same road, the same rules as every other command.
     """
 
-    workspace: Any
-    pm: Any
+    session: Any
     targets: list[CatalogTarget] = field(default_factory=list)
-    _catalogs: dict[str, Any] = field(default_factory=dict)
+    with_workspace: bool = True
 
-    def catalog(self, name: str):
-        """The pinned catalog ``name``; an unreadable file raises InputError."""
+    @property
+    def workspace(self) -> Any:
+        return self.session.workspace if self.with_workspace else None
+
+    @property
+    def pm(self) -> Any:
+        return self.session.pm
+
+    def catalog(self, name: str) -> Any:
+        """The pinned catalog ``name``; an unreadable or changed file raises InputError."""
         for target in self.targets:
             if target.pin is not None and target.pin.name == name:
                 if target.error is not None:
                     raise target.error
                 if target.catalog is not None:
                     return target.catalog
-        from ..catalog import load_pinned
-
-        return load_pinned(self.workspace, self.pm, name, self._catalogs)[1]
+        return self.session.catalog(name)[1]
 
     def load_catalogs(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Load every target once; an unreadable file is kept as ``target.error``."""
@@ -106,12 +113,9 @@ class CheckContext:
                     target.catalog = load_document(target.path, self.raw(target), target.format)
                 else:
                     target.catalog = load_catalog(target.path, self.pm, format_name=target.format)
+                self.session.edition(target.catalog)
             except InputError as exc:
                 target.error = exc
-            except IsADirectoryError:
-                target.error = InputError("Ist ein Verzeichnis, keine Datei.", path=str(target.path))
-            except OSError as exc:
-                target.error = InputError(f"Datei nicht lesbar ({exc.strerror}).", path=str(target.path))
             except Exception as exc:  # an importer's bug: report it like unreadable input
                 target.error = InputError(
                     f"Import abgebrochen ({target.format or 'Format unbekannt'}): "
@@ -130,26 +134,27 @@ class CheckContext:
     def raw(self, target: CatalogTarget) -> Any:
         """The parsed JSON/YAML document of an OSCAL target, ``None`` for other formats."""
         if target._raw is _UNREAD:
-            from ..store import read_json, read_yaml
+            from ..store import read_json
 
             if target.format == "oscal-json":
-                target._raw = read_json(target.path)
+                target._raw = read_json(target.path, kind="catalog-json")
             elif target.format == "oscal-yaml":
-                target._raw = read_yaml(target.path, roundtrip=False)
+                target._raw = self.session.store.parse(Path(target.path), "catalog-yaml", validate=False).data
             else:
                 target._raw = None
         return target._raw
 
 
 def check_rules(pm: Any) -> list[Rule]:
-    rules: list[Rule] = []
+    """Every registered rule; a built-in rule id cannot be taken by a plugin (refused, both named)."""
+    from ..plugins import Registry
 
-    def register(rule_id, function, description="", *, plugin):
-        if any(r.id == rule_id for r in rules):
-            raise PluginError(f"Prüfregel '{rule_id}' ist bereits registriert.")
+    claims = Registry("Prüfregel")
+
+    def register(rule_id: str, function: Any, description: str = "", *, plugin: str) -> None:
         if not callable(function):
             raise PluginError(f"Prüfregel '{rule_id}': Funktion ist nicht aufrufbar.")
-        rules.append(Rule(rule_id, function, description, plugin))
+        claims.claim(str(rule_id), Rule(str(rule_id), function, description, plugin), plugin)
 
     pm.contribute("ikz_register_check_rules", register)
-    return rules
+    return [claim.value for claim in claims.resolve(pm, "ikz_register_check_rules").values()]

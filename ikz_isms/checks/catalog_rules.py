@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..hookspecs import hookimpl
 from . import ERROR, WARNING, CatalogTarget, CheckContext, Finding
@@ -455,10 +456,10 @@ def missing_modal_verb(ctx: CheckContext) -> Iterator[Finding]:
                 target,
             )
             continue
-        ed2023 = catalog.world == "ed2023"
+        from_text = ctx.session.edition(catalog).modal_verb_from_text
         for requirement in active:
             # Ed. 2023 has no modal-verb field: any verb in the text is enough there
-            found = requirement.modal_verb or (ed2023 and requirement.modal_verbs_in_text)
+            found = requirement.modal_verb or (from_text and requirement.modal_verbs_in_text)
             if not found:
                 yield _finding(
                     "catalog.missing-modal-verb",

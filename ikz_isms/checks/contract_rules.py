@@ -1,16 +1,29 @@
-"""Built-in plugin: ``check`` rules for contracts, call-offs and the legal figures."""
+"""Built-in plugin: ``check`` rules for contracts, call-offs and the legal figures.
+
+The rules see the contracts exactly as every command does (:func:`ikz_isms.app.procurement.load_contracts`,
+read leniently): "abgerufen" is the same figure here as in ``contracts show``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
+from ..present.de import date_de
 from . import ERROR, WARNING, Finding
+
+if TYPE_CHECKING:
+    from ..app.procurement import ContractSet
+    from ..procure.legal import LegalFigure
+    from ..procure.model import FrameworkContract
+    from . import CheckContext
 
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("contracts.invalid", invalid_files, "Vertragsdateien lesbar und schemagültig")
     register("contracts.term-too-long", term_too_long,
              "Rahmenvereinbarung länger als 4 Jahre (VgV) bzw. 6 Jahre (UVgO) nur mit Begründung")
@@ -22,45 +35,36 @@ def ikz_register_check_rules(register):
     register("contracts.legal-figures", legal_figures, "rechtliche Kennzahlen mit Quelle und Gültigkeit")
 
 
-def _contracts(ctx: Any):
-    """The workspace's contracts, loaded once per check run (bad files kept as errors)."""
-    cached = getattr(ctx, "_ikz_contracts", None)
+def _contracts(ctx: "CheckContext") -> "ContractSet":
+    """The workspace's contracts, read once per check run (bad files kept as errors)."""
+    cached: ContractSet | None = getattr(ctx, "_ikz_contracts", None)
     if cached is None:
-        from ..procure.store import load_contracts
+        from ..app.procurement import load_contracts
 
-        cached = load_contracts(ctx.pm, ctx.workspace, lenient=True)
+        cached = load_contracts(ctx.session, lenient=True)
         ctx._ikz_contracts = cached
     return cached
 
 
-def _rel(ctx: Any, path: Any) -> str:
-    from pathlib import Path
-
-    try:
-        return str(Path(path).resolve().relative_to(Path(ctx.workspace.root).resolve()))
-    except ValueError:
-        return str(path)
+def _rel(ctx: "CheckContext", path: Path | str | None) -> str:
+    return ctx.session.workspace.layout.relative(path) if path else ""
 
 
-def _line(calloff: Any) -> str:
-    return f"Zeile {calloff.line}" if calloff.line else ""
-
-
-def invalid_files(ctx: Any) -> Iterator[Finding]:
+def invalid_files(ctx: "CheckContext") -> Iterator[Finding]:
     for error in _contracts(ctx).errors:
-        yield Finding("contracts.invalid", ERROR, error.message, _rel(ctx, error.path or ""), error.location or "")
+        yield Finding("contracts.invalid", ERROR, error.message, _rel(ctx, error.path), error.location or "")
 
 
-def term_too_long(ctx: Any) -> Iterator[Finding]:
-    from ..procure.legal import load_legal_figures
+def term_too_long(ctx: "CheckContext") -> Iterator[Finding]:
+    from ..app.procurement import legal_figures
 
-    legal = load_legal_figures(ctx.workspace)
+    legal = legal_figures(ctx.session)
     for contract in _contracts(ctx):
         if contract.kind != "framework" or not contract.regime or contract.long_term_reason:
             continue
         limit = legal.get(f"framework-max-term.{contract.regime}", contract.term.start)
         months = contract.term.total_months
-        if months > limit.months:
+        if limit.months is not None and months > limit.months:
             yield Finding(
                 "contracts.term-too-long", ERROR,
                 f"{contract.id}: Laufzeit einschließlich Verlängerungen {months} Monate, zulässig {limit.months} "
@@ -69,7 +73,7 @@ def term_too_long(ctx: Any) -> Iterator[Finding]:
             )
 
 
-def calloff_not_named(ctx: Any) -> Iterator[Finding]:
+def calloff_not_named(ctx: "CheckContext") -> Iterator[Finding]:
     for contract in _contracts(ctx):
         for calloff in contract.calloffs:
             if calloff.county in contract.holders:
@@ -79,11 +83,11 @@ def calloff_not_named(ctx: Any) -> Iterator[Finding]:
                 "contracts.calloff-not-named", WARNING if forced else ERROR,
                 f"{contract.id}/{calloff.id}: {calloff.county} wurde bei der Ausschreibung nicht benannt"
                 + (f" (erzwungen: {forced})" if forced else " (§21 Abs. 2 VgV, §15 Abs. 3 UVgO)."),
-                _rel(ctx, calloff.path), _line(calloff),
+                _rel(ctx, calloff.path), calloff.location,
             )
 
 
-def calloff_outside_term(ctx: Any) -> Iterator[Finding]:
+def calloff_outside_term(ctx: "CheckContext") -> Iterator[Finding]:
     for contract in _contracts(ctx):
         for calloff in contract.calloffs:
             if contract.term.start <= calloff.date and not contract.state(calloff.date).expired:
@@ -91,20 +95,22 @@ def calloff_outside_term(ctx: Any) -> Iterator[Finding]:
             forced = calloff.forced_reason
             yield Finding(
                 "contracts.calloff-outside-term", WARNING if forced else ERROR,
-                f"{contract.id}/{calloff.id}: Abruf am {calloff.date.isoformat()} außerhalb der Laufzeit"
+                f"{contract.id}/{calloff.id}: Abruf am {date_de(calloff.date)} außerhalb der Laufzeit"
                 + (f" (erzwungen: {forced})" if forced else "."),
-                _rel(ctx, calloff.path), _line(calloff),
+                _rel(ctx, calloff.path), calloff.location,
             )
 
 
-def ceiling_exceeded(ctx: Any) -> Iterator[Finding]:
+def ceiling_exceeded(ctx: "CheckContext") -> Iterator[Finding]:
+    """Abgerufen (all call-offs, as everywhere) above the ceiling: each call-off that goes past it, by date."""
     from decimal import Decimal
 
-    from ..procure.money import euro
+    from ..present.de import money_de
 
     for contract in _contracts(ctx):
-        if contract.ceiling is None:
+        if contract.ceiling is None or contract.consumed() <= contract.ceiling:
             continue
+        consumed = money_de(contract.consumed())
         running = Decimal(0)
         for calloff in sorted(contract.calloffs, key=lambda c: c.date):
             running += calloff.amount
@@ -112,15 +118,16 @@ def ceiling_exceeded(ctx: Any) -> Iterator[Finding]:
                 forced = calloff.forced_reason
                 yield Finding(
                     "contracts.ceiling-exceeded", WARNING if forced else ERROR,
-                    f"{contract.id}/{calloff.id}: Summe der Abrufe {euro(running)} übersteigt den Höchstwert "
-                    f"{euro(contract.ceiling)}" + (f" (erzwungen: {forced})" if forced else "."),
-                    _rel(ctx, calloff.path), _line(calloff),
+                    f"{contract.id}/{calloff.id}: abgerufen {consumed} übersteigt den Höchstwert "
+                    f"{money_de(contract.ceiling)}; mit diesem Abruf vom {date_de(calloff.date)} sind es "
+                    f"{money_de(running)}" + (f" (erzwungen: {forced})" if forced else "."),
+                    _rel(ctx, calloff.path), calloff.location,
                 )
 
 
-def separate_contracts(ctx: Any) -> Iterator[Finding]:
-    today = dt.date.today()
-    by_category: dict[str, list[Any]] = {}
+def separate_contracts(ctx: "CheckContext") -> Iterator[Finding]:
+    today = ctx.session.today
+    by_category: dict[str, list["FrameworkContract"]] = {}
     for contract in _contracts(ctx):
         if contract.kind == "single" and contract.category and not contract.state(today).expired:
             by_category.setdefault(contract.category, []).append(contract)
@@ -136,33 +143,35 @@ def separate_contracts(ctx: Any) -> Iterator[Finding]:
             )
 
 
-def legal_figures(ctx: Any) -> Iterator[Finding]:
+def legal_figures(ctx: "CheckContext") -> Iterator[Finding]:
+    from ..app.procurement import legal_figures as figures
     from ..errors import InputError
-    from ..procure.legal import load_legal_figures
 
     try:
-        legal = load_legal_figures(ctx.workspace)
+        legal = figures(ctx.session)
     except InputError as exc:
-        yield Finding("contracts.legal-figures", ERROR, exc.message, str(exc.path or ""), exc.location or "")
+        yield Finding("contracts.legal-figures", ERROR, exc.message, _rel(ctx, exc.path), exc.location or "")
         return
+    file = _rel(ctx, legal.path)
     confirmed = [f for f in legal.figures if not f.unconfirmed]
     for figure in legal.figures:
         if figure.valid_from is None and not figure.unconfirmed:
             yield Finding("contracts.legal-figures", ERROR,
                           f"Kennzahl {figure.id}: 'valid_from' fehlt (nur bei 'unconfirmed: true' erlaubt).",
-                          _rel(ctx, legal.path), figure.id)
+                          file, figure.location or figure.id)
         if figure.valid_from and figure.valid_to and figure.valid_to < figure.valid_from:
             yield Finding("contracts.legal-figures", ERROR,
-                          f"Kennzahl {figure.id}: Gültigkeit endet vor ihrem Beginn.", _rel(ctx, legal.path), figure.id)
+                          f"Kennzahl {figure.id}: Gültigkeit endet vor ihrem Beginn.", file, figure.location or figure.id)
     for index, first in enumerate(confirmed):
         for second in confirmed[index + 1:]:
             if first.id == second.id and first.valid_from and second.valid_from and _overlap(first, second):
                 yield Finding("contracts.legal-figures", ERROR,
                               f"Kennzahl {first.id}: Gültigkeitszeiträume überschneiden sich "
-                              f"(ab {first.valid_from.isoformat()} und ab {second.valid_from.isoformat()}).",
-                              _rel(ctx, legal.path), first.id)
+                              f"(ab {date_de(first.valid_from)} und ab {date_de(second.valid_from)}).",
+                              file, second.location or first.id)
 
 
-def _overlap(first: Any, second: Any) -> bool:
+def _overlap(first: "LegalFigure", second: "LegalFigure") -> bool:
     far = dt.date.max
+    assert first.valid_from is not None and second.valid_from is not None
     return first.valid_from <= (second.valid_to or far) and second.valid_from <= (first.valid_to or far)

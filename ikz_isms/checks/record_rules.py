@@ -1,11 +1,16 @@
-"""Built-in plugin: ``check`` rules for county data (profile, target objects, modelling, check records)."""
+"""Built-in plugin: ``check`` rules for county data (profile, target objects, modelling, check records).
+
+The rules read through the session like every command, and a record is judged by the one
+rule set of :func:`ikz_isms.assess.records.record_problems`: what ``check`` flags is what
+``assess``, the plan, the reports and the Verbund view leave uncounted.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..hookspecs import hookimpl
 from . import ERROR, WARNING, CheckContext, Finding
@@ -19,57 +24,40 @@ class _CountyFindings:
     records: list[Finding] = field(default_factory=list)
 
 
-def _display(ctx: CheckContext, path: Path) -> str:
-    try:
-        return os.path.relpath(path, ctx.workspace.root)
-    except ValueError:
-        return str(path)
-
-
 def _where(line: int | None, pointer: str = "") -> str:
     if line and pointer:
         return f"Zeile {line} ({pointer})"
     return f"Zeile {line}" if line else pointer
 
 
-def _read(ctx, path: Path, schema_name: str, rule: str, out: list[Finding]) -> Any:
+def _read(ctx: CheckContext, path: Path, kind: str, rule: str, out: list[Finding]) -> Any:
     """The parsed document, or None after reporting why it cannot be used."""
-    from ..errors import InputError
-    from ..schemas import schema_problems
-    from ..store import read_yaml
-
-    shown = _display(ctx, path)
-    try:
-        document = read_yaml(path)
-    except InputError as exc:
-        kind = "bad-date" if exc.message.startswith("ungültiges Datum") else "syntax"
-        out.append(Finding(f"{rule}.{kind}", ERROR, exc.message, shown, exc.location or ""))
+    shown = ctx.workspace.layout.relative(path)
+    parsed, problems, error = ctx.session.store.parse_lenient(path, kind)
+    if error is not None:
+        kind_of = "bad-date" if error.message.startswith("ungültiges Datum") else "syntax"
+        out.append(Finding(f"{rule}.{kind_of}", ERROR, error.message, shown, error.location or ""))
         return None
-    if document is None:
-        out.append(Finding(f"{rule}.syntax", ERROR, "Datei ist leer.", shown))
-        return None
-    problems = schema_problems(document, schema_name)
     for problem in problems:
         out.append(Finding(f"{rule}.schema", ERROR, problem.message, shown, problem.location))
-    return None if problems else document
+    return None if problems else parsed
 
 
 def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
-    from ..assess import assess_county
-    from ..store import parse_date
-    from ..assess.modelling import CATEGORY_PARENTS
-    from ..assess.records import STATUSES, parse_records
+    from ..app.counties import record_sources
+    from ..assess import CountyData, assess_county
+    from ..assess.records import parse_records
     from ..assess.targets import DependencyCycleError, parse_targets, resolve_needs, structure_problems
-    from ..assess import CountyData
-    from ..errors import IkzError
-    from ..store import yaml_line
+    from ..errors import IkzError, InputError
+    from ..store import fs
 
     found = _CountyFindings()
-    _read(ctx, county.profile_path, "landkreis", "county.profile", found.profile)
+    layout = ctx.workspace.layout
+    _read(ctx, county.layout.profile, "landkreis", "county.profile", found.profile)
 
-    targets_file = _display(ctx, county.targets_path)
-    document = _read(ctx, county.targets_path, "zielobjekte", "county.targets", found.targets)
-    targets = parse_targets(document) if document is not None else None
+    targets_file = layout.relative(county.layout.targets)
+    parsed_targets = _read(ctx, county.layout.targets, "zielobjekte", "county.targets", found.targets)
+    targets = parse_targets(parsed_targets) if parsed_targets is not None else None
     needs = None
     if targets is not None:
         for problem in structure_problems(targets):
@@ -80,83 +68,69 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
         except DependencyCycleError as exc:
             found.targets.append(Finding("county.targets.cycle", ERROR, exc.message, targets_file, exc.location or ""))
 
+    catalog = None
     try:
         catalog = ctx.catalog(county.profile.catalog or ctx.workspace.default_catalog)
     except IkzError as exc:
         found.modelling.append(Finding(
             "county.modelling.catalog", ERROR,
-            f"Katalog des Landkreises {county.profile.name} nicht ladbar: {exc}", _display(ctx, county.profile_path),
+            f"Katalog des Landkreises {county.profile.name} nicht ladbar: {exc}", layout.relative(county.layout.profile),
         ))
-        catalog = None
 
-    records_file = _display(ctx, county.records_path)
-    records_doc = None
-    if county.records_path.exists():
-        records_doc = _read(ctx, county.records_path, "pruefungen", "county.records", found.records)
-
+    readable = True
+    record_files = ([county.layout.legacy_records] if county.layout.legacy_records.exists() else [])
+    record_files += fs.list_dir(county.layout.records_dir, (".yaml",))
+    for path in record_files:
+        kind = "pruefungen-alt" if path == county.layout.legacy_records else "pruefungen"
+        if _read(ctx, path, kind, "county.records", found.records) is None:
+            readable = False
+    records = None
+    if readable:
+        try:
+            records = parse_records(record_sources(ctx.session, county))
+        except InputError as exc:
+            found.records.append(Finding("county.records.file", ERROR, exc.message,
+                                         layout.relative(exc.path or county.layout.records_dir), exc.location or ""))
     assessment = None
     if catalog is not None and targets is not None and needs is not None:
-        records = parse_records(records_doc) if records_doc is not None else None
-        data = CountyData(county, targets, needs, records or parse_records(None))
-        assessment = assess_county(data, catalog)
+        data = CountyData(county, targets, needs, records or parse_records(()))
+        assessment = assess_county(data, catalog, None, ctx.session.edition(catalog))
         for problem in assessment.problems:
-            found.modelling.append(Finding(f"county.{problem.rule}", ERROR, problem.message, targets_file, _where(problem.line)))
-        if catalog.world == "gspp":
-            for target in targets:
-                for category in target.categories or ():
-                    if category not in CATEGORY_PARENTS:
-                        found.modelling.append(Finding(
-                            "county.modelling.unknown-category", WARNING,
-                            f"Zielobjektkategorie '{category}' ist in Grundschutz++ unbekannt (Zielobjekt '{target.id}').",
-                            targets_file, _where(target.line),
-                        ))
-
-    if records_doc is None:
+            severity = WARNING if problem.severity == "warning" else ERROR
+            found.modelling.append(Finding(f"county.{problem.rule}", severity, problem.message, targets_file,
+                                           _where(problem.line)))
+    if records is None:
         return found
-    items = records_doc.get("pruefungen") or []
+    for invalid in records.invalid:
+        record = invalid.record
+        for problem in invalid.problems:
+            found.records.append(Finding(problem.rule, ERROR, problem.message, layout.relative(record.file),
+                                         _where(record.line, f"/pruefungen/{record.index}")))
     target_ids = {t.id for t in targets} if targets is not None else None
     modelled = {p.key for p in assessment.pairs} if assessment is not None else None
-    seen: set[tuple[str, str]] = set()
-    for index, item in enumerate(items):
-        line = yaml_line(items, index)
-        req_id, target_id = str(item["requirement"]), str(item["target"])
-        status = str(item["status"])
-        where = _where(line, f"/pruefungen/{index}")
-        add = found.records.append
-        if (req_id, target_id) in seen:
-            add(Finding("county.records.duplicate", ERROR, f"Prüfeintrag {req_id} auf {target_id} ist doppelt.", records_file, where))
-        seen.add((req_id, target_id))
-        if status not in STATUSES:
-            add(Finding("county.records.unknown-status", ERROR,
-                        f"unbekannter Status '{status}' (erlaubt: {', '.join(STATUSES)}).",
-                        records_file, _where(yaml_line(item, "status"))))
-        if status == "entbehrlich" and not str(item.get("reason") or "").strip():
-            add(Finding("county.records.missing-reason", ERROR,
-                        f"{req_id} auf {target_id} ist entbehrlich ohne Begründung (reason).", records_file, where))
-        if "checked" in item and parse_date(item["checked"]) is None:
-            add(Finding("county.records.bad-date", ERROR,
-                        f"ungültiges Datum '{item['checked']}' (erwartet JJJJ-MM-TT).",
-                        records_file, _where(yaml_line(item, "checked"))))
-        known_target = target_ids is None or target_id in target_ids
+    for record in records:
+        where = _where(record.line, f"/pruefungen/{record.index}")
+        shown = layout.relative(record.file)
+        known_target = target_ids is None or record.target in target_ids
         if not known_target:
-            add(Finding("county.records.unknown-target", ERROR,
-                        f"unbekanntes Zielobjekt '{target_id}' (nicht in zielobjekte.yaml).",
-                        records_file, _where(yaml_line(item, "target"))))
+            found.records.append(Finding("county.records.unknown-target", ERROR,
+                                         f"unbekanntes Zielobjekt '{record.target}' (nicht in zielobjekte.yaml).",
+                                         shown, where))
         if catalog is None:
             continue
-        req = catalog.requirements.get(req_id)
+        req = catalog.requirements.get(record.requirement)
         if req is None:
-            add(Finding("county.records.unknown-requirement", ERROR,
-                        f"unbekannte Anforderung '{req_id}' (nicht im Katalog {catalog.title}).",
-                        records_file, _where(yaml_line(item, "requirement"))))
+            found.records.append(Finding("county.records.unknown-requirement", ERROR,
+                                         f"unbekannte Anforderung '{record.requirement}' (nicht im Katalog {catalog.title}).",
+                                         shown, where))
         elif req.withdrawn:
-            add(Finding("county.records.withdrawn", WARNING,
-                        f"Anforderung '{req_id}' ist entfallen und wird nicht mehr geprüft.",
-                        records_file, _where(yaml_line(item, "requirement"))))
-        elif known_target and modelled is not None and (req_id, target_id) not in modelled:
-            add(Finding("county.records.not-modelled", WARNING,
-                        f"{req_id} ist auf Zielobjekt '{target_id}' nicht modelliert; der Eintrag zählt nicht.",
-                        records_file, where))
+            found.records.append(Finding("county.records.withdrawn", WARNING,
+                                         f"Anforderung '{record.requirement}' ist entfallen und wird nicht mehr geprüft.",
+                                         shown, where))
+        elif known_target and modelled is not None and record.key not in modelled:
+            found.records.append(Finding("county.records.not-modelled", WARNING,
+                                         f"{record.requirement} ist auf Zielobjekt '{record.target}' nicht modelliert; "
+                                         "der Eintrag zählt nicht.", shown, where))
     return found
 
 
@@ -164,13 +138,10 @@ def _findings(ctx: CheckContext) -> list[_CountyFindings]:
     """One analysis per check run, shared by the rules below (kept on the context)."""
     cached = getattr(ctx, "_county_findings", None)
     if cached is None:
-        from ..county import load_counties
-
         cached = []
         if ctx.workspace is not None:
-            counties = load_counties(ctx.pm, ctx.workspace)
-            cached = [_analyse_county(ctx, counties[key]) for key in ctx.workspace.members if key in counties]
-        ctx._county_findings = cached
+            cached = [_analyse_county(ctx, county) for county in ctx.session.members()]
+        ctx._county_findings = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -195,10 +166,10 @@ def records_rule(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Any) -> None:
     register("county.profile", profile_rule, "Landkreisprofil (landkreis.yaml) entspricht dem Schema")
     register("county.targets", targets_rule,
-             "Zielobjekte: Schema, eindeutige IDs, bekannte Abhängigkeiten, keine Zyklen")
+             "Zielobjekte: Schema, eindeutige IDs, bekannte Abhängigkeiten, keine Zyklen, begründete Übersteuerung")
     register("county.modelling", modelling_rule,
              "Modellierung: Bausteine bekannt und zum Zielobjekttyp passend; Katalog ladbar")
     register("county.records", records_rule,

@@ -1,15 +1,25 @@
-"""Built-in plugin: ``check`` rules for the shared tender templates and the workspace's tender projects."""
+"""Built-in plugin: ``check`` rules for the shared tender templates and the workspace's tender projects.
+
+Templates and projects are read through the store leniently (every problem a finding) and
+judged by the same rules as ``tender pack`` (:mod:`ikz_isms.tender.validate`).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
 from . import ERROR, Finding
 
+if TYPE_CHECKING:
+    from ..tender.project import Tender
+    from ..tender.templates import Template
+    from . import CheckContext
+
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("tender.template-invalid", invalid_templates, "Vorlagen lesbar, schemagültig, Platzhalter erklärt")
     register("tender.award-weights", award_weights, "Gewichte der Zuschlagskriterien ergeben 100 %")
     register("tender.security-requirements", security_requirements,
@@ -24,57 +34,53 @@ def ikz_register_check_rules(register):
 class _State:
     """Templates and projects read once per check run; unreadable files kept as findings."""
 
-    def __init__(self, ctx: Any):
-        from ..errors import InputError
-        from ..tender.project import read_tender, tender_files
-        from ..tender.templates import read_template, template_files
-        from ..tender.validate import rel
+    def __init__(self, ctx: "CheckContext"):
+        from ..app.tenders import read_template, read_tender, template_files, tender_files
 
-        self.templates: dict[str, Any] = {}
+        self.session = ctx.session
+        layout = self.session.workspace.layout
+        self.templates: dict[str, Template] = {}
         self.template_errors: list[Finding] = []
-        for path in template_files(ctx.workspace):
-            template, problems = read_template(path)
+        for path in template_files(self.session):
+            template, problems = read_template(self.session, path)
             for problem in problems:
                 self.template_errors.append(Finding("tender.template-invalid", ERROR, problem.message,
-                                                    rel(ctx.workspace, path), problem.location))
+                                                    layout.relative(path), problem.location))
             if template is not None and not problems:
                 self.templates[template.id] = template
-        self.projects: list[Any] = []
+        self.projects: list[Tender] = []
         self.project_errors: list[Finding] = []
-        for path in tender_files(ctx.workspace):
-            try:
-                self.projects.append(read_tender(path))
-            except InputError as exc:
-                self.project_errors.append(Finding("tender.project-invalid", ERROR, exc.message,
-                                                   rel(ctx.workspace, path), exc.location or ""))
+        for path in tender_files(self.session):
+            project, problems = read_tender(self.session, path)
+            for problem in problems:
+                self.project_errors.append(Finding("tender.project-invalid", ERROR, problem.message,
+                                                   layout.relative(path), problem.location))
+            if project is not None:
+                self.projects.append(project)
         self._project_findings: list[Finding] | None = None
         self._template_findings: list[Finding] | None = None
-        self.ctx = ctx
 
     def template_findings(self) -> list[Finding]:
         if self._template_findings is None:
-            from ..tender.validate import template_findings
+            from ..app.tenders import template_findings
 
-            cache: dict[str, Any] = {}
-            self._template_findings = [
-                f for t in self.templates.values() for f in template_findings(t, self.ctx.workspace, self.ctx.pm, cache)]
+            self._template_findings = [f for t in self.templates.values() for f in template_findings(self.session, t)]
         return self._template_findings
 
     def project_findings(self) -> list[Finding]:
         if self._project_findings is None:
-            from ..county import load_counties
+            from ..app.procurement import legal_figures
+            from ..app.tenders import project_findings
             from ..errors import IkzError
-            from ..procure.legal import load_legal_figures
-            from ..tender.validate import project_findings, rel
 
             found: list[Finding] = []
             try:
-                legal = load_legal_figures(self.ctx.workspace)
+                legal_figures(self.session)
             except IkzError:
                 self._project_findings = found  # contracts.legal-figures reports the file
                 return found
             try:
-                counties = load_counties(self.ctx.pm, self.ctx.workspace)
+                counties = dict(self.session.counties())
             except IkzError:
                 counties = {}
             names = {k: c.profile.name for k, c in counties.items()}
@@ -83,15 +89,15 @@ class _State:
                 if template is None:
                     found.append(Finding("tender.project-invalid", ERROR,
                                          f"{project.name}: Vorlage '{project.data['template']}' fehlt oder ist fehlerhaft.",
-                                         rel(self.ctx.workspace, project.path), project.line("template")))
+                                         self.session.workspace.layout.relative(project.path), project.line("template")))
                     continue
-                found.extend(project_findings(project, template, self.ctx.workspace, legal, counties, names))
+                found.extend(project_findings(self.session, project, template, counties, names))
             self._project_findings = found
         return self._project_findings
 
 
-def _state(ctx: Any) -> _State:
-    state = getattr(ctx, "_ikz_tender", None)
+def _state(ctx: "CheckContext") -> _State:
+    state: _State | None = getattr(ctx, "_ikz_tender", None)
     if state is None:
         state = _State(ctx)
         ctx._ikz_tender = state
@@ -102,31 +108,31 @@ def _rule(findings: list[Finding], rule: str) -> Iterator[Finding]:
     return (f for f in findings if f.rule == rule)
 
 
-def invalid_templates(ctx: Any) -> Iterator[Finding]:
+def invalid_templates(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _state(ctx).template_errors
 
 
-def award_weights(ctx: Any) -> Iterator[Finding]:
+def award_weights(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).template_findings(), "tender.award-weights")
 
 
-def security_requirements(ctx: Any) -> Iterator[Finding]:
+def security_requirements(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).template_findings(), "tender.security-requirements")
 
 
-def invalid_projects(ctx: Any) -> Iterator[Finding]:
+def invalid_projects(ctx: "CheckContext") -> Iterator[Finding]:
     state = _state(ctx)
     yield from state.project_errors
     yield from _rule(state.project_findings(), "tender.project-invalid")
 
 
-def counties_named(ctx: Any) -> Iterator[Finding]:
+def counties_named(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).project_findings(), "tender.counties-named")
 
 
-def term_too_long(ctx: Any) -> Iterator[Finding]:
+def term_too_long(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).project_findings(), "tender.term-too-long")
 
 
-def estimate_incomplete(ctx: Any) -> Iterator[Finding]:
+def estimate_incomplete(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).project_findings(), "tender.estimate-incomplete")

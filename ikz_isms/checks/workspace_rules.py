@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..hookspecs import hookimpl
 from . import ERROR, WARNING, CheckContext, Finding
@@ -10,16 +11,10 @@ from . import ERROR, WARNING, CheckContext, Finding
 CONFIG_FILE = "ikz-isms.yaml"
 
 
-def _config_line(ctx: CheckContext, *keys) -> str:
+def _config_line(ctx: CheckContext, *keys: Any) -> str:
     """``Zeile N (/a/b)`` of a config entry, for findings a user can jump to."""
-    from ..store import yaml_line
-
-    node = ctx.workspace.config
-    for key in keys[:-1]:
-        node = node[key]
-    line = yaml_line(node, keys[-1])
-    pointer = "/" + "/".join(str(k) for k in keys)
-    return f"Zeile {line} ({pointer})" if line else pointer
+    parsed = ctx.session.store.parse(ctx.workspace.config_path, "config", validate=False)
+    return str(parsed.location(*keys))
 
 
 def config_references(ctx: CheckContext) -> Iterator[Finding]:
@@ -50,20 +45,18 @@ def config_references(ctx: CheckContext) -> Iterator[Finding]:
 
 def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
     """Every member has a county plugin, every county plugin is a member."""
-    from ..county import load_counties
-
     workspace = ctx.workspace
     if workspace is None:
         return
-    counties = load_counties(ctx.pm)
+    counties = ctx.session.counties()
     members = workspace.members
     for index, member in enumerate(members):
         if member not in counties:
             yield Finding(
                 "workspace.member-without-plugin",
                 WARNING,
-                f"Mitglied „{member}“ hat kein Landkreis-Plugin (ikz_register_counties); "
-                "seine Daten fehlen in Auswertungen.",
+                f"Mitglied „{member}“ hat in dieser Arbeitsumgebung keinen Landkreis (Datenordner in plugins/ "
+                "oder ein unter plugins.installed genanntes Plugin); seine Daten fehlen in Auswertungen.",
                 CONFIG_FILE,
                 _config_line(ctx, "verbund", "members", index),
             )
@@ -83,12 +76,13 @@ def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
                 ERROR,
                 f"Landkreis „{key}“ prüft gegen Katalog „{county.profile.catalog}“, der unter "
                 "catalogs nicht eingetragen ist.",
-                str(county.profile_path),
+                workspace.layout.relative(county.profile_path),
             )
 
 
+
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Any) -> None:
     register("workspace.config", config_references, "Verweise in ikz-isms.yaml sind aufgelöst")
     register(
         "workspace.members",

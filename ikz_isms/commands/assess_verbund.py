@@ -2,52 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import gc
-import os
 from typing import Any
 
 import click
 
 from ..errors import UsageError
-from ..output import emit_json, format_de, percent_de, print_table, progress_bar
+from ..output import emit_json, print_table, progress_bar
+from ..present import DISCLOSURE_LABELS, number_de, percent_de
 
-#: keys the pseudonym order; without it the order follows the Verbund name (see docs/verbund.md)
-ENV_PSEUDONYM_KEY = "IKZ_ISMS_PSEUDONYM_KEY"
-DISCLOSURE_LABELS = {"full": "vollständig", "aggregate": "nur Gesamtwerte"}
-SHORT_LABELS = {"basis": "Basis", "standard": "Standard", "kern": "Kern", "normal-sdt": "normal-SdT", "erhoeht": "erhöht"}
 TREND_POINTS = 5
 SHARED_GAPS_SHOWN = 25
 LAYERS_PER_TABLE = 10
 
 
-def show_verbund(app: Any, counties: list[Any], approach: str | None, pseudonymise: bool, fmt: str) -> None:
+def show_verbund(session: Any, approach: str | None, pseudonymise: bool, fmt: str) -> None:
     """Compute (through the derived cache) and print the Verbund view."""
-    from ..assess.cache import county_figures
-    from ..assess.verbund import verbund_view
+    from ..app.verbund import verbund_view
 
-    today = _dt.date.today()
-    catalogs: dict[str, Any] = {}
-    rows = []
-    try:
-        with progress_bar("Landkreise auswerten") as update:
-            for index, county in enumerate(counties):
-                figures = None
-                if county.profile.disclosure != "none":
-                    figures = county_figures(app.workspace, app.pm, county, catalogs, today)
-                rows.append((county.profile, figures))
-                # the figures kept so far are acyclic and live to the end; without freezing,
-                # every full collection rescans them and a cold run grows faster than linearly
-                gc.freeze()
-                update(index + 1, len(counties))
-    finally:
-        gc.unfreeze()
-    secret = os.environ.get(ENV_PSEUDONYM_KEY) or app.workspace.name
-    view = verbund_view(app.workspace.name, rows, approach=approach, pseudonymise=pseudonymise,
-                        secret=secret, today=today)
+    with progress_bar("Landkreise auswerten") as update:
+        view = verbund_view(session, approach=approach, pseudonymise=pseudonymise, today=session.today,
+                            progress=update)
     if approach and view["groups"] and all(g["note"] for g in view["groups"]):
         raise UsageError(f"Vorgehensweise '{approach}' passt zu keinem Katalog der Landkreise.")
-    view["as_of"] = today.isoformat()
     if fmt == "json":
         emit_json(view)
     else:
@@ -87,17 +63,18 @@ def _print_group(number: int, group: dict[str, Any]) -> None:
     approaches = group["approaches"]
     first = approaches[0]
     print_table(
-        ["Landkreis", "Freigabe", *(SHORT_LABELS[a["id"]] for a in approaches), f"Verlauf ({SHORT_LABELS[first['id']]})"],
+        ["Landkreis", "Freigabe", *(a["short"] for a in approaches), f"Verlauf ({first['short']})"],
         [
             (c["name"], DISCLOSURE_LABELS[c["disclosure"]],
              *(_cell(c["approaches"][a["id"]]) for a in approaches), _trend_text(c["trend"], first["id"]))
             for c in group["counties"]
         ],
-        title="Erfüllung je Vorgehensweise (" + ", ".join(f"{SHORT_LABELS[a['id']]} = {a['label']}" for a in approaches) + ")",
+        title="Erfüllung je Vorgehensweise (" + ", ".join(f"{a['short']} = {a['label']}" for a in approaches) + ")",
         right_align=range(2, 2 + len(approaches)),
     )
     full = [c for c in group["counties"] if c["disclosure"] == "full"]
-    layer_name = "Schicht" if catalog["world"] == "ed2023" else "Praktik"
+    layer_name = group["labels"]["layer"]
+    plural = group["labels"].get("layer_plural", layer_name + "en")
     if full and group["layers"]:
         # G++ has 20 practices: split the matrix so each part fits a terminal
         parts = [group["layers"][i:i + LAYERS_PER_TABLE] for i in range(0, len(group["layers"]), LAYERS_PER_TABLE)]
@@ -113,7 +90,7 @@ def _print_group(number: int, group: dict[str, Any]) -> None:
                     title=f"Erfüllung je {layer_name} in % – {approach['label']}{part}",
                     right_align=range(1, 1 + len(layers)),
                 )
-        click.echo(f"{layer_name}en: " + "; ".join(f"{layer['id']} {layer['title']}" for layer in group["layers"]))
+        click.echo(f"{plural}: " + "; ".join(f"{layer['id']} {layer['title']}" for layer in group["layers"]))
     partial = [c["name"] for c in group["counties"] if c["disclosure"] == "aggregate"]
     if partial:
         click.echo(f"Nur Gesamtwerte freigegeben (keine Werte je {layer_name}, keine Anforderungen): "
@@ -150,4 +127,4 @@ def _short(tally: dict[str, Any] | None) -> str:
     """A bare percentage, so a matrix of 20 practices still fits a terminal."""
     if not tally or not tally["applicable"]:
         return "–"
-    return format_de(tally["fulfilment"] * 100)
+    return number_de(tally["fulfilment"] * 100)

@@ -7,9 +7,10 @@ from typing import Any
 
 import click
 
-from ..errors import InputError
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_de, format_option, print_table, progress_bar
+from ..output import emit_json, print_table, progress_bar
+from ..present import number_de as format_de
+from .options import format_option
 
 GROUP_KIND_NAMES = {
     "layer": "Schicht",
@@ -23,7 +24,7 @@ MODAL_CHOICES = ("MUSS", "SOLLTE", "KANN")
 
 
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(catalog)
 
 
@@ -40,36 +41,23 @@ def catalog() -> None:
 # -- loading -----------------------------------------------------------------------------
 
 
-def _load_file(app: Any, path: Path, label: str | None = None):
+def _load_file(session: Any, path: Path, label: str | None = None) -> Any:
     from ..catalog import load_catalog
 
     with progress_bar(f"Lese {label or path.name}") as update:
-        return load_catalog(path, app.pm, progress=update)
+        catalog = load_catalog(path, session.pm, progress=update)
+    session.edition(catalog)
+    return catalog
 
 
-def _load_pinned(app: Any, name: str | None):
-    """A pinned catalog of the workspace; warns when the file no longer matches its pin."""
-    from ..store import sha256_file
+def _load_named(session: Any, name: str | None) -> Any:
+    """``name`` is a catalog file or the name of a pinned catalog (default: the workspace's).
 
-    workspace = app.workspace
-    pin = workspace.pin(name)
-    path = workspace.catalog_path(pin)
-    if not path.is_file():
-        raise InputError(f"Katalogdatei von '{pin.name}' fehlt.", path=str(path))
-    if sha256_file(path) != pin.sha256:
-        click.echo(
-            f"Warnung: {pin.file} entspricht nicht mehr der eingetragenen Prüfsumme "
-            f"von '{pin.name}' (Datei nach dem Import geändert).",
-            err=True,
-        )
-    return _load_file(app, path, pin.name)
-
-
-def _load_named(app: Any, name: str | None):
-    """``name`` is a catalog file or the name of a pinned catalog (default: the workspace's)."""
+    A pinned catalog is loaded with its hash verified, as everywhere.
+    """
     if name is not None and Path(name).is_file():
-        return _load_file(app, Path(name))
-    return _load_pinned(app, name)
+        return _load_file(session, Path(name))
+    return session.catalog(name)[1]
 
 
 # -- presentation ------------------------------------------------------------------------
@@ -190,19 +178,18 @@ def _requirement_table(reqs: list, title: str | None = None) -> None:
               help="Einen eingetragenen Katalog mit anderem Inhalt ersetzen.")
 @format_option()
 @click.pass_obj
-def import_catalog(app, source: Path, name: str | None, format_in: str | None, force: bool,
+def import_catalog(session: Any, source: Path, name: str | None, format_in: str | None, force: bool,
                    fmt: str) -> None:
     """Katalog DATEI importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
-    from ..catalog import load_catalog
-    from ..catalog.pinning import check_pin_name, default_pin_name, pin_catalog
+    from ..app.catalogs import import_catalog as run_import
+    from ..catalog.pinning import check_pin_name, default_pin_name
     from ..catalog.views import level_counts
 
-    workspace = app.workspace
     name = name or default_pin_name(source.stem)
     check_pin_name(name)
+    assert session.workspace is not None  # no workspace: say so before reading a large file
     with progress_bar(f"Importiere {source.name}") as update:
-        cat = load_catalog(source, app.pm, progress=update, format_name=format_in)
-    result = pin_catalog(workspace, cat, name=name, source_name=source.name, force=force)
+        cat, result = run_import(session, source, name=name, format_name=format_in, force=force, progress=update)
     relative, digest, unchanged = result.file, result.sha256, result.unchanged
 
     levels = level_counts(cat)
@@ -229,12 +216,12 @@ def import_catalog(app, source: Path, name: str | None, format_in: str | None, f
 @catalog.command("list")
 @format_option()
 @click.pass_obj
-def list_catalogs(app, fmt: str) -> None:
+def list_catalogs(session: Any, fmt: str) -> None:
     """Die in der Arbeitsumgebung eingetragenen Kataloge, mit Prüfung der Prüfsumme."""
     from ..errors import IkzError
     from ..store import sha256_file
 
-    workspace = app.workspace
+    workspace = session.workspace
     entries = []
     for pin in workspace.pins.values():
         path = workspace.catalog_path(pin)
@@ -244,12 +231,11 @@ def list_catalogs(app, fmt: str) -> None:
         else:
             status = "ok" if sha256_file(path) == pin.sha256 else "changed"
             try:
-                cat = _load_file(app, path, pin.name)
+                cat = _load_file(session, path, pin.name)
                 count, active = len(cat.requirements), len(cat.active_requirements())
             except IkzError:
                 status = "unreadable"
-        imported = workspace.config["catalogs"][pin.name].get("imported")
-        entries.append({**pin.__dict__, "imported": None if imported is None else str(imported),
+        entries.append({**pin.__dict__, "imported": pin.imported or None,
                         "requirements": count, "active": active, "status": status})
     if fmt == "json":
         emit_json(entries)
@@ -278,13 +264,13 @@ def list_catalogs(app, fmt: str) -> None:
               help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
 @format_option()
 @click.pass_obj
-def show(app, ident: str, catalog_name: str | None, fmt: str) -> None:
+def show(session: Any, ident: str, catalog_name: str | None, fmt: str) -> None:
     """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben."""
     from ..catalog.model import Requirement
     from ..catalog.search import find
     from ..catalog.views import catalog_dict, group_detail, group_members, requirement_dict
 
-    cat = _load_named(app, catalog_name)
+    cat = _load_named(session, catalog_name)
     found = find(cat, ident)
     if isinstance(found, Requirement):
         if fmt == "json":
@@ -318,14 +304,14 @@ def show(app, ident: str, catalog_name: str | None, fmt: str) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Höchstens N Treffer zeigen.")
 @format_option()
 @click.pass_obj
-def search(app, text: str, catalog_name, level, modal, target_object, group_prefix,
+def search(session: Any, text: str, catalog_name, level, modal, target_object, group_prefix,
            include_withdrawn: bool, limit: int | None, fmt: str) -> None:
     """Anforderungen finden: TEXT in ID, Titel und Anforderungstext (Groß-/Kleinschreibung
     und Umlaute egal; "" mit Filtern listet alle passenden)."""
     from ..catalog.search import SearchQuery, search_requirements
     from ..catalog.views import catalog_dict, child_ids, requirement_dict
 
-    cat = _load_named(app, catalog_name)
+    cat = _load_named(session, catalog_name)
     query = SearchQuery(text, level, modal, target_object, group_prefix, include_withdrawn)
     hits = search_requirements(cat, query)
     shown = hits[:limit] if limit else hits
@@ -350,12 +336,12 @@ def search(app, text: str, catalog_name, level, modal, target_object, group_pref
 @click.argument("new", metavar="NEU")
 @format_option()
 @click.pass_obj
-def diff(app, old: str, new: str, fmt: str) -> None:
+def diff(session: Any, old: str, new: str, fmt: str) -> None:
     """Zwei Katalogstände vergleichen (Dateien oder eingetragene Namen): neue, entfernte,
     geänderte und umnummerierte Anforderungen (Zuordnung über die stabile UUID)."""
     from ..catalog.diff import FIELD_LABELS, KIND_LABELS, diff_catalogs
 
-    result = diff_catalogs(_load_named(app, old), _load_named(app, new))
+    result = diff_catalogs(_load_named(session, old), _load_named(session, new))
     if fmt == "json":
         emit_json(result.to_dict())
         return

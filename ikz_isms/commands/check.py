@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -122,15 +123,15 @@ def render_junit(report) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit}
 
 
-def _workspace_report(app, strict: bool, progress):
+def _workspace_report(session: Any, strict: bool, progress: Any) -> Any:
     from ..checks import CatalogTarget, CheckContext
     from ..checks.runner import config_failure, run_checks
     from ..errors import InputError
     from ..workspace import CONFIG_NAME
 
-    root = app.workspace_dir
+    root = session.workspace_dir
     try:
-        workspace = app.workspace
+        workspace = session.workspace
     except InputError as exc:
         # no config at all is a usage slip, answered by the plain message; a broken one is a finding
         if root is None or not (Path(root) / CONFIG_NAME).is_file():
@@ -140,29 +141,19 @@ def _workspace_report(app, strict: bool, progress):
         CatalogTarget(workspace.catalog_path(pin), pin.file, pin=pin, format=pin.format or None)
         for pin in workspace.pins.values()
     ]
-    ctx = CheckContext(workspace, app.pm, targets=targets)
+    ctx = CheckContext(session, targets=targets)
     return run_checks(ctx, extra_files=[CONFIG_NAME], strict=strict, progress=progress, failures_since=0)
 
 
-def _paths_report(app, paths, strict: bool, progress):
+def _paths_report(session: Any, paths: tuple[Path, ...], strict: bool, progress: Any) -> Any:
     from ..checks import CatalogTarget, CheckContext
     from ..checks.runner import run_checks
 
-    def applies(rule) -> bool:
-        return rule.id.startswith("catalog.") and rule.id not in WORKSPACE_ONLY_RULES
+    def applies(rule: Any) -> bool:
+        return bool(rule.id.startswith("catalog.") and rule.id not in WORKSPACE_ONLY_RULES)
 
-    ctx = CheckContext(None, app.pm, targets=[CatalogTarget(p, str(p)) for p in paths])
+    ctx = CheckContext(session, targets=[CatalogTarget(p, str(p)) for p in paths], with_workspace=False)
     return run_checks(ctx, strict=strict, progress=progress, rule_filter=applies)
-
-
-def _write_report(output: Path, text: str) -> None:
-    from ..errors import InputError
-    from ..store import atomic_write
-
-    try:
-        atomic_write(output, text)
-    except OSError as exc:
-        raise InputError(f"Bericht nicht schreibbar ({exc.strerror}).", path=str(output)) from None
 
 
 @click.command("check")
@@ -176,7 +167,7 @@ def _write_report(output: Path, text: str) -> None:
 @click.option("--strict", is_flag=True, help="Warnungen wie Fehler werten (Exit-Code 1).")
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @click.pass_obj
-def check(app, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, ...]) -> int:
+def check(session: Any, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, ...]) -> int:
     """Arbeitsumgebung und Kataloge prüfen (für CI).
 
     Ohne PATH: Konfiguration, fixierte Kataloge (Prüfsumme, Struktur, Inhalt) und
@@ -188,9 +179,9 @@ def check(app, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, .
 
     with progress_bar("Kataloge laden") as progress:
         if paths:
-            report = _paths_report(app, paths, strict, progress)
+            report = _paths_report(session, paths, strict, progress)
         else:
-            report = _workspace_report(app, strict, progress)
+            report = _workspace_report(session, strict, progress)
 
     for error in report.input_errors:
         click.echo(f"Fehler: {error}", err=True)
@@ -201,11 +192,11 @@ def check(app, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, .
         click.echo(render_text(report), nl=False)
         click.echo(f"Bericht {output} nicht geschrieben: eine Eingabe ist nicht lesbar.", err=True)
     else:
-        _write_report(output, rendered)
+        session.store.write_output(output, rendered)
         click.echo(render_text(report), nl=False)
     return int(report.exit_code)
 
 
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(check)

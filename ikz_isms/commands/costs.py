@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import UsageError
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, print_table
-from .contracts import euro_text, parse_number, percent_text, unwritable, workspace_contracts
+from ..output import emit_json, print_table
+from ..present import money_de, percent_de, quantity_de, write_csv
+from .options import format_option, number_value, year_value
+
+if TYPE_CHECKING:
+    from ..app import Session
 
 
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(costs)
 
 
@@ -25,39 +29,30 @@ def costs() -> None:
 
 @costs.command("allocate")
 @click.argument("contract_id", metavar="VERTRAG")
-@click.option("--period", required=True, type=int, help="Abrechnungsjahr, z. B. 2026.")
+@click.option("--period", required=True, metavar="JJJJ", help="Abrechnungsjahr, z. B. 2026 (2000–2100).")
 @click.option("--total", help="Zu verteilender Betrag (Standard: allocation.costs des Jahres oder die Abrufe).")
-@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False), help="Abrechnung je Landkreis als PDF in dieses Verzeichnis.")
+@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Abrechnung je Landkreis als PDF in dieses Verzeichnis.")
 @format_option("text", "json", "csv")
 @click.pass_obj
-def allocate(app: Any, contract_id: str, period: int, total: str | None, pdf_dir: str | None, fmt: str) -> None:
+def allocate(session: "Session", contract_id: str, period: str, total: str | None, pdf_dir: Path | None,
+             fmt: str) -> None:
     """Kosten eines Vertrags für ein Jahr verteilen; die Anteile ergeben die Summe auf den Cent."""
-    from ..procure.costs import settle
-    from ..procure.legal import load_legal_figures
-    from ..procure.store import county_metrics
+    from ..app.procurement import allocate_costs, county_names, write_statements
 
-    contract = workspace_contracts(app).get(contract_id)
-    profiles = county_metrics(app.pm, app.workspace)
-    amount = parse_number(total, "--total") if total is not None else None
-    if amount is not None and (amount < 0 or amount != amount.quantize(Decimal("0.01"))):
-        raise UsageError(f"--total '{total}' ungültig: nicht negativ, höchstens zwei Nachkommastellen.")
-    settlement = settle(contract, period, profiles, load_legal_figures(app.workspace), amount)
-    names = {k: str(v["name"]) for k, v in profiles.items()}
-    data = settlement.as_dict(names)
-    if pdf_dir:
-        from ..procure.statement import write_statements
-
-        try:
-            data["pdf"] = [str(p) for p in write_statements(settlement, names, pdf_dir)]
-        except OSError as exc:
-            raise unwritable(exc, exc.filename or pdf_dir) from None
+    year = year_value(period, "--period")
+    amount = number_value(total, "--total", positive=False) if total is not None else None
+    settlement = allocate_costs(session, contract_id, year, amount)
+    data = settlement.as_dict(county_names(session))
+    if pdf_dir is not None:
+        data["pdf"] = [str(p) for p in write_statements(session, settlement, pdf_dir)]
     if fmt == "json":
         emit_json(data)
     elif fmt == "csv":
         _csv(data)
     else:
         _allocation_table(data)
-    if pdf_dir and fmt != "json":
+    if pdf_dir is not None and fmt != "json":
         for path in data["pdf"]:
             click.echo(f"Abrechnung geschrieben: {path}", err=True)
 
@@ -71,18 +66,19 @@ def _allocation_table(data: dict[str, Any]) -> None:
         headers += ["USt §2b", "Brutto"]
     rows = []
     for s in shares:
-        row = [s["name"], _metric(s["metric"])] + ([euro_text(s["base"]), euro_text(s["variable"])] if hybrid else [])
-        row += [euro_text(s["amount"]), percent_text(str(Decimal(s["percent"]) / 100))]
+        row = [s["name"], quantity_de(s["metric"])] + ([money_de(s["base"]), money_de(s["variable"])] if hybrid else [])
+        row += [money_de(s["amount"]), percent_de(Decimal(s["percent"]) / 100)]
         if vat:
-            row += [euro_text(s["vat"]), euro_text(s["gross"])]
+            row += [money_de(s["vat"]), money_de(s["gross"])]
         rows.append(row)
-    summe = ["Summe", ""]
+    total_row = ["Summe", ""]
     if hybrid:
-        summe += [euro_text(sum(Decimal(s["base"]) for s in shares)), euro_text(sum(Decimal(s["variable"]) for s in shares))]
-    summe += [euro_text(data["total"]), "100,0 %"]
+        total_row += [money_de(sum(Decimal(s["base"]) for s in shares)),
+                      money_de(sum(Decimal(s["variable"]) for s in shares))]
+    total_row += [money_de(data["total"]), percent_de(1)]
     if vat:
-        summe += [euro_text(sum(Decimal(s["vat"]) for s in shares)), euro_text(sum(Decimal(s["gross"]) for s in shares))]
-    rows.append(summe)
+        total_row += [money_de(sum(Decimal(s["vat"]) for s in shares)), money_de(sum(Decimal(s["gross"]) for s in shares))]
+    rows.append(total_row)
     print_table(headers, rows, title=f"{data['contract']} – {data['title']}: Kostenverteilung {data['period']}",
                 right_align=tuple(range(1, len(headers))))
     click.echo(f"Schlüssel: {data['key_label']}")
@@ -92,24 +88,22 @@ def _allocation_table(data: dict[str, Any]) -> None:
         click.echo(f"Hinweis: {note}")
 
 
-def _metric(value: str | None) -> str:
-    from ..output import format_de
-
-    if value is None:
-        return "–"
-    number = Decimal(value)
-    return format_de(number, 0 if number == number.to_integral_value() else 2)
-
-
 def _csv(data: dict[str, Any]) -> None:
-    import csv
-    import io
+    def number(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["vertrag", "jahr", "landkreis", "name", "kennzahl", "sockel", "variabel", "anteil", "prozent",
-                     "ust_2b", "ust", "brutto"])
-    for s in data["shares"]:
-        writer.writerow([data["contract"], data["period"], s["county"], s["name"], s["metric"] or "", s["base"],
-                         s["variable"], s["amount"], s["percent"], "ja" if s["vat_applies"] else "nein", s["vat"], s["gross"]])
-    click.echo(buffer.getvalue(), nl=False)
+    def count(value: str | None) -> int | Decimal | None:
+        figure = number(value)
+        # a whole figure (inhabitants, employees) as an integer cell, not as 113000,00
+        return int(figure) if figure is not None and figure == figure.to_integral_value() else figure
+
+    rows = [
+        [data["contract"], data["period"], s["county"], s["name"], count(s["metric"]), number(s["base"]),
+         number(s["variable"]), number(s["amount"]), number(s["percent"]), s["vat_applies"], number(s["vat"]),
+         number(s["gross"])]
+        for s in data["shares"]
+    ]
+    text = write_csv(["vertrag", "jahr", "landkreis", "name", "kennzahl", "sockel", "variabel", "anteil", "prozent",
+                      "ust_2b", "ust", "brutto"], rows)
+    # bytes, so the BOM and CRLF reach the file exactly, whatever the terminal's encoding
+    click.echo(text.encode("utf-8"), nl=False)

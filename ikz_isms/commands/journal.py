@@ -2,65 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
 
 from ..errors import ExitCode
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, plural_de, print_table
-from .assess import _select_counties, county_option
-
-
-def _shown(app_root: Any, path: Any) -> str:
-    try:
-        return os.path.relpath(path, app_root)
-    except ValueError:
-        return str(path)
-
-
-def verify_county(county: Any, root: Any) -> dict[str, Any]:
-    """The chain check of one county's journal as a plain dict (entries, problems with line)."""
-    from .. import journal
-
-    from ..assess.records import load_records
-    from ..errors import InputError
-
-    path = county.journal_path
-    problems = journal.verify(path)
-    if not problems:
-        try:
-            current = {f"{r.requirement}@{r.target}": r.as_dict() for r in load_records(county.records_path, roundtrip=False)}
-        except InputError:
-            current = None  # an unreadable records file is the records rules' finding
-        if current is not None:
-            differing = journal.unjournaled(path, current)
-            if differing:
-                more = f" und {len(differing) - 3} weitere" if len(differing) > 3 else ""
-                problems.append(journal.JournalProblem(
-                    0,
-                    f"{len(differing)} Prüfeinträge weichen vom letzten Journalstand ab "
-                    f"({', '.join(differing[:3])}{more}): Änderung am Journal vorbei oder "
-                    "Journal am Ende gekürzt",
-                ))
-    entries = 0
-    if path.exists():
-        with open(path, encoding="utf-8") as handle:
-            entries = sum(1 for line in handle if line.strip())
-    return {
-        "county": county.key,
-        "name": county.profile.name,
-        "file": _shown(root, path),
-        "exists": path.exists(),
-        "entries": entries,
-        "intact": not problems,
-        "problems": [{"line": p.line, "message": p.message} for p in problems],
-    }
+from ..output import emit_json, print_table
+from ..present import datetime_de, plural_de
+from .options import actor_name, actor_option, county_option, format_option
 
 
 @click.group("journal")
-def journal_group():
+def journal_group() -> None:
     """Änderungsjournal der Prüfeinträge: anzeigen und Hash-Kette prüfen."""
 
 
@@ -68,11 +22,13 @@ def journal_group():
 @county_option
 @format_option()
 @click.pass_context
-def verify_command(ctx, county, fmt):
+def verify_command(ctx: click.Context, county: str | None, fmt: str) -> None:
     """Hash-Kette des Journals prüfen: Exit-Code 1, wenn ein Eintrag verändert, gelöscht oder umgestellt wurde
     oder die Prüfeinträge vom letzten Journalstand abweichen (z. B. Journal am Ende gekürzt)."""
-    app = ctx.obj
-    results = [verify_county(c, app.workspace.root) for c in _select_counties(app, county)]
+    from ..app.journals import verify_county
+
+    session = ctx.obj
+    results = [verify_county(session, c) for c in session.select_counties(county)]
     broken = [r for r in results if not r["intact"]]
     if fmt == "json":
         emit_json({"intact": not broken, "counties": results})
@@ -108,13 +64,18 @@ def _summary(old: Any, new: Any) -> str:
 @click.option("--limit", type=click.IntRange(min=1), help="Nur die letzten N Einträge je Landkreis.")
 @format_option()
 @click.pass_obj
-def show_command(app, county, limit, fmt):
+def show_command(session: Any, county: str | None, limit: int | None, fmt: str) -> None:
     """Einträge des Journals: wer, wann, welcher Prüfeintrag, alt → neu."""
-    from .. import journal
+    from ..app.journals import read_journal
 
     result = []
-    for selected in _select_counties(app, county):
-        entries = journal.read(selected.journal_path)
+    for selected in session.select_counties(county):
+        read = read_journal(session, selected)
+        entries = read.entries if read else []
+        if read and read.problems:
+            first = read.problems[0]
+            session.warn(f"Journal von {selected.profile.name} ist beschädigt (Zeile {first.line}: {first.message}); "
+                         "ikz-isms journal verify zeigt alle Stellen.")
         if limit:
             entries = entries[-limit:]
         result.append({"county": selected.key, "name": selected.profile.name, "entries": entries})
@@ -126,9 +87,9 @@ def show_command(app, county, limit, fmt):
             click.echo(f"{entry['name']}: Journal leer.")
             continue
         print_table(
-            ["Nr.", "Zeitpunkt (UTC)", "wer", "Prüfeintrag", "alt → neu"],
+            ["Nr.", "Zeitpunkt", "wer", "Prüfeintrag", "alt → neu"],
             [
-                (e.get("seq"), str(e.get("time", "")).replace("T", " ").replace("+00:00", ""), e.get("actor"),
+                (e.get("seq"), datetime_de(str(e.get("time", ""))), e.get("actor"),
                  str(e.get("record", "")).replace("@", " auf "), _summary(e.get("old"), e.get("new")))
                 for e in entry["entries"]
             ],
@@ -138,17 +99,14 @@ def show_command(app, county, limit, fmt):
 
 
 def chain_rule(ctx: Any) -> Any:
-    """``journal.chain``: every member county's journal has an unbroken hash chain."""
+    """``journal.chain``: every member county's journal is there, unbroken and on the records' state."""
+    from ..app.journals import verify_county
     from ..checks import ERROR, Finding
-    from ..county import load_counties
 
     if ctx.workspace is None:
         return
-    counties = load_counties(ctx.pm, ctx.workspace)
-    for key in ctx.workspace.members:
-        if key not in counties:
-            continue
-        result = verify_county(counties[key], ctx.workspace.root)
+    for county in ctx.session.members():
+        result = verify_county(ctx.session, county)
         for problem in result["problems"]:
             yield Finding(
                 "journal.chain", ERROR,
@@ -157,11 +115,30 @@ def chain_rule(ctx: Any) -> Any:
             )
 
 
+@journal_group.command("baseline")
+@county_option
+@click.option("--reason", required=True, help="Warum das Journal (neu) beginnt, z. B. „Übernahme der Altdaten“.")
+@actor_option
+@format_option()
+@click.pass_obj
+def baseline_command(session: Any, county: str | None, reason: str, actor: str | None, fmt: str) -> None:
+    """Heutigen Stand als Ausgangspunkt eines fehlenden oder leeren Journals festhalten (mit Begründung)."""
+    from ..app.journals import baseline
+
+    selected = session.one_county(county)
+    count = baseline(session, selected, reason=reason, actor=actor_name(actor))
+    if fmt == "json":
+        emit_json({"county": selected.key, "records": count})
+        return
+    click.echo(f"Journal von {selected.profile.name} beginnt mit dem heutigen Stand: "
+               f"{plural_de(count, 'Prüfeintrag', 'Prüfeinträge')} festgehalten (Begründung: {reason.strip()}).")
+
+
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(journal_group)
 
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Any) -> None:
     register("journal.chain", chain_rule, "Änderungsjournal: Hash-Kette jedes Landkreises unverändert und lückenlos")

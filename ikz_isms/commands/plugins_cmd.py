@@ -1,16 +1,25 @@
-"""Built-in plugin: ``ikz-isms plugins`` lists loaded plugins, their origin, version and hooks."""
+"""Built-in plugin: ``ikz-isms plugins`` lists plugins (origin, version, hooks, failures) and allows workspace code."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
+from ..errors import NotFoundError
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, print_table
+from ..output import emit_json, print_table
+from .options import format_option
 
 ORIGIN_DE = {"entrypoint": "installiert", "workspace": "Arbeitsumgebung", "builtin": "eingebaut"}
+SKIP_DE = {
+    "not-allowed": "nicht freigegeben (ikz-isms plugins allow NAME)",
+    "hash-changed": "Code seit der Freigabe geändert (erneut prüfen und freigeben)",
+    "data-folder": "nicht ausgeführt – der Datenordner des Landkreises genügt",
+}
 
 
-def plugin_rows(pm) -> list[dict]:
+def plugin_rows(pm: Any) -> list[dict[str, Any]]:
     from ..plugins import implemented_hooks
 
     rows = []
@@ -30,21 +39,24 @@ def plugin_rows(pm) -> list[dict]:
     return rows
 
 
-@click.command("plugins")
+@click.group("plugins", invoke_without_command=True)
 @click.option("--all", "show_all", is_flag=True, help="Auch die eingebauten Plugins zeigen.")
 @format_option()
-@click.pass_obj
-def plugins_command(app, show_all: bool, fmt: str) -> None:
+@click.pass_context
+def plugins_command(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """Geladene Plugins mit Herkunft, Version und Hooks anzeigen.
 
-    Fehlerhafte Plugins erscheinen unter "fehlerhaft" mit dem Grund.
+    Fehlerhafte Plugins erscheinen unter "fehlerhaft" mit dem Grund; Python-Code aus der
+    Arbeitsumgebung, der nicht ausgeführt wurde, unter "nicht geladen".
     """
-    rows = plugin_rows(app.pm)
-    failures = [
-        {"name": f.plugin, "hook": f.hook, "error": f.message} for f in app.pm.failures
-    ]
+    if ctx.invoked_subcommand is not None:
+        return
+    pm = ctx.obj.pm
+    rows = plugin_rows(pm)
+    failures = [{"name": f.plugin, "hook": f.hook, "error": f.message} for f in pm.failures]
+    skipped = [{"name": s.name, "path": s.path, "sha256": s.sha256, "reason": s.reason} for s in pm.skipped]
     if fmt == "json":
-        emit_json({"plugins": rows, "failed": failures})
+        emit_json({"plugins": rows, "failed": failures, "not_loaded": skipped})
         return
     shown = rows if show_all else [r for r in rows if r["origin"] != "builtin"]
     if shown:
@@ -61,6 +73,11 @@ def plugins_command(app, show_all: bool, fmt: str) -> None:
     builtin = sum(1 for r in rows if r["origin"] == "builtin")
     if not show_all:
         click.echo(f"{builtin} eingebaute Plugins (mit --all anzeigen).")
+    if skipped:
+        click.echo("")
+        click.echo("Nicht geladen (Python-Code aus der Arbeitsumgebung):")
+        for item in skipped:
+            click.echo(f"  {item['name']} ({item['path']}): {SKIP_DE.get(item['reason'], item['reason'])}")
     if failures:
         click.echo("")
         click.echo("Fehlerhafte Plugins:")
@@ -69,6 +86,46 @@ def plugins_command(app, show_all: bool, fmt: str) -> None:
             click.echo(f"  {failure['name']}{hook}: {failure['error']}")
 
 
+@plugins_command.command("allow")
+@click.argument("name", metavar="PLUGIN")
+@format_option()
+@click.pass_obj
+def allow_command(session: Any, name: str, fmt: str) -> None:
+    """Python-Plugin aus plugins/ freigeben: Name und Prüfsumme des Codes in ikz-isms.yaml eintragen.
+
+    Erst danach führt ikz-isms den Code aus – bei jedem Aufruf, auch in der CI. Ändert sich
+    der Code, muss er erneut freigegeben werden.
+    """
+    from ..plugins import workspace_plugins
+
+    workspace = session.workspace
+    found = {p.name: p for p in workspace_plugins(workspace.layout.plugins_dir)}
+    if name not in found:
+        known = ", ".join(found) or "keine"
+        raise NotFoundError(f"Python-Plugin '{name}' gibt es in plugins/ nicht (vorhanden: {known}).",
+                            path=str(workspace.layout.plugins_dir))
+    plugin = found[name]
+
+    def mutate(document: Any) -> None:
+        from ..store.edit import to_rt
+
+        plugins = document.get("plugins")
+        if plugins is None:
+            document["plugins"] = plugins = to_rt({})
+        allow = plugins.get("allow")
+        if allow is None:
+            plugins["allow"] = allow = to_rt({})
+        allow[name] = plugin.sha256
+
+    workspace.edit_config(mutate)
+    relative = workspace.layout.relative(plugin.module_path)
+    if fmt == "json":
+        emit_json({"plugin": name, "path": relative, "sha256": plugin.sha256})
+        return
+    click.echo(f"Freigegeben: Plugin {name} ({relative}), SHA-256 {plugin.sha256[:16]}… – "
+               "sein Code läuft ab dem nächsten Aufruf.")
+
+
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(plugins_command)

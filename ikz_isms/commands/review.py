@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
 from ..hookspecs import hookimpl
-from ..output import emit_json, format_option, print_table
-from .assess import _actor, _assessment, _one_county, county_option
+from ..output import emit_json, print_table
+from ..present import date_de
+from .options import actor_name, actor_option, county_option, date_value, format_option
 
 STALE_RULES = {"expired": "review.expired", "superseded": "review.superseded", "unknown": "review.unknown"}
 STALE_TEXT = {"expired": "abgelaufen", "superseded": "neue Hauptversion", "unknown": "Bewertung fehlt"}
@@ -24,17 +24,6 @@ def review() -> None:
     """
 
 
-def _parse_valid_until(value: str | None) -> dt.date | None:
-    from ..errors import UsageError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--valid-until '{value}' ist kein Datum (erwartet JJJJ-MM-TT).") from None
-
-
 @review.command("publish")
 @county_option
 @click.option("--target", required=True, help="Zielobjekt, für das das Produkt bewertet wurde.")
@@ -46,24 +35,27 @@ def _parse_valid_until(value: str | None) -> dt.date | None:
 @click.option("--id", "review_id", help="ID der Bewertung (Standard: <landkreis>-<produkt>-<version>).")
 @format_option()
 @click.pass_obj
-def publish(app, county, target, product, version, vendor, valid_until, review_id, fmt):
+def publish(session: Any, county: str | None, target: str, product: str, version: str, vendor: str,
+            valid_until: str | None, review_id: str | None, fmt: str) -> None:
     """Die eigene Bewertung eines Produkts für den Verbund veröffentlichen."""
-    from ..assess.reviews import build_review, write_review
+    from ..app.reviews import publish_review
 
-    selected = _one_county(app, county)
-    document = build_review(
-        _assessment(app, selected, {}), target, product=product, version=version, vendor=vendor,
-        review_id=review_id, valid_until=_parse_valid_until(valid_until),
-    )
-    path = write_review(app.workspace, document)
-    shown = os.path.relpath(path, app.workspace.root)
+    for name, value in (("--product", product), ("--version", version), ("--vendor", vendor)):
+        if not value.strip():
+            from ..errors import UsageError
+
+            raise UsageError(f"{name} darf nicht leer sein.")
+    selected = session.one_county(county)
+    document, shown = publish_review(session, selected, target, product=product.strip(), version=version.strip(),
+                                     vendor=vendor.strip(), review_id=review_id,
+                                     valid_until=date_value(valid_until, "--valid-until"))
     if fmt == "json":
         emit_json({**document, "file": shown})
         return
     withheld = "" if document["disclosure"] == "full" else " (Offenlegung aggregate: ohne Umsetzungstexte und Nachweise)"
     click.echo(
         f"Veröffentlicht: Bewertung {document['id']} – {product} {version} ({vendor}), "
-        f"{len(document['results'])} Ergebnisse{withheld}, gültig bis {document['valid_until'].isoformat()}."
+        f"{len(document['results'])} Ergebnisse{withheld}, gültig bis {date_de(document['valid_until'])}."
     )
     click.echo(f"Datei: {shown}")
 
@@ -73,18 +65,20 @@ def publish(app, county, target, product, version, vendor, valid_until, review_i
 @county_option
 @click.option("--target", required=True, help="Eigenes Zielobjekt, für das die Bewertung übernommen wird.")
 @click.option("--force", is_flag=True, help="Auch eine abgelaufene Bewertung übernehmen.")
-@click.option("--actor", help="Name für das Journal (sonst IKZ_ISMS_ACTOR oder Benutzername).")
+@actor_option
 @format_option()
 @click.pass_obj
-def adopt_command(app, review_id, county, target, force, actor, fmt):
+def adopt_command(session: Any, review_id: str, county: str | None, target: str, force: bool, actor: str | None,
+                  fmt: str) -> None:
     """Eine Bewertung eines anderen Landkreises für ein eigenes Zielobjekt übernehmen."""
-    from ..assess.reviews import adopt, find_review, load_reviews, superseded_by
+    from ..app.reviews import adopt_review
+    from ..assess.reviews import superseded_by
 
-    selected = _one_county(app, county)
-    found = find_review(app.workspace, review_id)
-    adoption = adopt(found, _assessment(app, selected, {}), target, actor=_actor(actor), force=force)
+    selected = session.one_county(county)
+    adoption = adopt_review(session, review_id, selected, target, actor=actor_name(actor), force=force)
+    found = adoption.review
     changed = [(old, new) for old, new in adoption.applied if old != new]
-    newer = superseded_by(found, load_reviews(app.workspace))
+    newer = superseded_by(found, session.reviews())
     if fmt == "json":
         emit_json({
             "review": found.id, "county": selected.key, "target": target,
@@ -93,7 +87,7 @@ def adopt_command(app, review_id, county, target, force, actor, fmt):
             "kept": [{"requirement": r.requirement, "status": r.status} for r in adoption.kept],
             "not_modelled": adoption.not_modelled,
             "superseded_by": newer.id if newer else None,
-            "expired": found.expired(dt.date.today()),
+            "expired": found.expired(session.today),
         })
         return
     click.echo(
@@ -107,8 +101,8 @@ def adopt_command(app, review_id, county, target, force, actor, fmt):
                    + ", ".join(f"{r.requirement} ({r.status})" for r in adoption.kept))
     if adoption.not_modelled:
         click.echo(f"Nicht modelliert, übersprungen ({len(adoption.not_modelled)}): " + ", ".join(adoption.not_modelled))
-    if found.expired(dt.date.today()):
-        click.echo(f"Warnung: Bewertung ist seit {found.valid_until.isoformat()} abgelaufen (--force).", err=True)
+    if found.expired(session.today):
+        click.echo(f"Warnung: Bewertung ist seit {date_de(found.valid_until)} abgelaufen (--force).", err=True)
     if newer is not None:
         click.echo(f"Hinweis: Es gibt eine Bewertung einer neueren Hauptversion: {newer.id} ({newer.version}).", err=True)
 
@@ -120,25 +114,16 @@ def _entries(count: int, adjective: str = "") -> str:
     return f"{count} {adjective + ' ' if adjective else ''}Prüfeinträge"
 
 
-def _records_by_county(app: Any) -> dict[str, Any]:
-    from ..assess.records import load_records
-    from ..county import load_counties
-
-    counties = load_counties(app.pm, app.workspace)
-    return {key: load_records(counties[key].records_path, roundtrip=False)
-            for key in app.workspace.members if key in counties}
-
-
 @review.command("list")
 @format_option()
 @click.pass_obj
-def list_command(app, fmt):
+def list_command(session: Any, fmt: str) -> None:
     """Alle Bewertungen mit Gültigkeit und übernehmenden Landkreisen."""
-    from ..assess.reviews import adopters, load_reviews, superseded_by
+    from ..assess.reviews import adopters, superseded_by
 
-    today = dt.date.today()
-    reviews = load_reviews(app.workspace)
-    adopted = adopters(_records_by_county(app))
+    today = session.today
+    reviews = session.reviews()
+    adopted = adopters({c.key: session.county_data(c).records for c in session.members()})
     rows = []
     for found in reviews.values():
         newer = superseded_by(found, reviews)
@@ -163,7 +148,7 @@ def list_command(app, fmt):
         ["ID", "Produkt", "von", "gültig bis", "Status", "Ergebnisse", "übernommen von (Einträge)"],
         [
             (r["id"], f"{r['product']} {r['version']} ({r['vendor']})", r["author_name"],
-             r["valid_until"].isoformat(),
+             date_de(r["valid_until"]),
              r["validity"] + (f"; neue Hauptversion: {r['superseded_by']}" if r["superseded_by"] else ""),
              r["results"],
              ", ".join(f"{a['county']}/{a['target']} ({a['records']})" for a in r["adopters"]) or "–")
@@ -176,32 +161,28 @@ def list_command(app, fmt):
 
 def _county_data(ctx: Any) -> Iterator[Any]:
     """Each member county's data, skipping counties whose files other rules already report."""
-    from ..assess import load_county_data
-    from ..county import load_counties
     from ..errors import InputError
 
-    counties = load_counties(ctx.pm, ctx.workspace)
-    for key in ctx.workspace.members:
-        if key not in counties:
-            continue
+    for county in ctx.session.members():
         try:
-            yield load_county_data(counties[key])
+            yield ctx.session.county_data(county)
         except InputError:
             continue
 
 
 def _reviews_or_finding(ctx: Any) -> tuple[dict[str, Any], list[Any]]:
-    """The workspace's reviews; a broken file becomes one finding and an empty set."""
-    from ..assess.reviews import load_review, reviews_dir
+    """The workspace's reviews; a broken file becomes one finding, the others still count."""
+    from ..assess.reviews import parse_review
     from ..checks import ERROR, Finding
     from ..errors import InputError
+    from ..store import fs
 
     reviews, findings = {}, []
-    directory = reviews_dir(ctx.workspace)
-    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else ():
-        shown = os.path.relpath(path, ctx.workspace.root)
+    layout = ctx.workspace.layout
+    for path in fs.list_dir(layout.reviews_dir, (".yaml",)):
+        shown = layout.relative(path)
         try:
-            found = load_review(path)
+            found = parse_review(ctx.session.store.parse(path, "review"))
         except InputError as exc:
             findings.append(Finding("review.file", ERROR, exc.message, shown, exc.location or ""))
             continue
@@ -225,7 +206,7 @@ def files_rule(ctx: Any) -> Iterator[Any]:
                 "review.catalog", WARNING,
                 f"Bewertung '{found.id}' wurde gegen einen Katalog erstellt, der so nicht mehr fixiert ist "
                 f"({found.catalog_name}, sha256 {found.catalog_sha256[:12]}); sie kann nicht übernommen werden.",
-                os.path.relpath(found.path, ctx.workspace.root),
+                ctx.workspace.layout.relative(found.path),
             )
 
 
@@ -238,18 +219,18 @@ def expired_rule(ctx: Any) -> Iterator[Any]:
         return
     reviews, broken = _reviews_or_finding(ctx)
     # records from a review whose file is broken are reported by review.files, not as "missing"
-    unreadable = {os.path.basename(f.file)[: -len(".yaml")] for f in broken}
+    unreadable = {f.file.rsplit("/", 1)[-1][: -len(".yaml")] for f in broken}
     for data in _county_data(ctx):
         groups: dict[tuple[str, str, str], list[Any]] = {}
-        for stale in stale_inherited(ctx.workspace, data, reviews=reviews):
+        for stale in stale_inherited(data, reviews, today=ctx.session.today):
             if stale.reason == "unknown" and stale.review in unreadable:
                 continue
             groups.setdefault((stale.target, stale.review, stale.reason), []).append(stale)
-        shown = os.path.relpath(data.county.records_path, ctx.workspace.root)
+        shown = ctx.workspace.layout.relative(data.county.records_dir)
         for (target, review_id, reason), items in groups.items():
             found = reviews.get(review_id)
             if reason == "expired":
-                why = f"ist seit {found.valid_until.isoformat()} abgelaufen"
+                why = f"ist seit {date_de(found.valid_until)} abgelaufen"
             elif reason == "superseded":
                 why = f"gilt für {found.product} {found.version}; neuere Hauptversion bewertet in '{items[0].by}'"
             else:
@@ -264,12 +245,12 @@ def expired_rule(ctx: Any) -> Iterator[Any]:
 
 
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(review)
 
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Any) -> None:
     register("review.files", files_rule,
              "Gemeinsame Bewertungen: Schema, Datumsangaben, ID = Dateiname, Katalog noch fixiert")
     register("review.expired", expired_rule,

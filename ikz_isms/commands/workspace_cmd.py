@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import RefusedError
 from ..hookspecs import hookimpl
-from ..workspace import CONFIG_NAME
 
 TEMPLATE = """\
 # ikz-isms Arbeitsumgebung: {name}
@@ -32,19 +32,24 @@ GITIGNORE = """\
 @click.argument("directory", metavar="VERZEICHNIS", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Name des Verbunds (Standard: Verzeichnisname).")
 @click.pass_obj
-def init_command(app, directory: Path, name: str | None) -> None:
+def init_command(session: Any, directory: Path, name: str | None) -> None:
     """Neue, leere Arbeitsumgebung in VERZEICHNIS anlegen."""
-    from ..store import atomic_write
+    from ..errors import UsageError
+    from ..store import Store, fs
+    from ..store.layout import WorkspaceLayout
 
-    config = directory / CONFIG_NAME
-    if config.exists():
-        raise RefusedError("Arbeitsumgebung existiert bereits; nichts verändert.", path=str(config))
-    verbund = name or directory.resolve().name
-    for sub in ("catalogs", "plugins"):
-        (directory / sub).mkdir(parents=True, exist_ok=True)
+    layout = WorkspaceLayout(directory)
+    if layout.config.exists():
+        raise RefusedError("Arbeitsumgebung existiert bereits; nichts verändert.", path=str(layout.config))
+    verbund = " ".join((name if name is not None else directory.resolve().name).split())
+    if not verbund or len(verbund) > 200 or any(ord(ch) < 32 for ch in verbund):
+        raise UsageError("Name des Verbunds ungültig (1–200 Zeichen, keine Steuerzeichen).")
+    store = Store(directory)
+    for sub in (layout.catalogs_dir, layout.plugins_dir):
+        fs.make_dirs(sub)
     if not (directory / ".gitignore").exists():
-        atomic_write(directory / ".gitignore", GITIGNORE)
-    atomic_write(config, TEMPLATE.format(name=_yaml_scalar(verbund)))
+        store.write(directory / ".gitignore", GITIGNORE)
+    store.write(layout.config, TEMPLATE.format(name=_yaml_scalar(verbund)))
     click.echo(f"Arbeitsumgebung '{verbund}' angelegt: {directory}")
     click.echo("Nächste Schritte: ikz-isms catalog import DATEI  ·  ikz-isms county add NAME")
 
@@ -56,5 +61,5 @@ def _yaml_scalar(text: str) -> str:
 
 
 @hookimpl
-def ikz_register_commands(cli):
+def ikz_register_commands(cli: click.Group) -> None:
     cli.add_command(init_command)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
+from ..present.de import date_de, percent_de
 from .dates import add_months
 from .model import FrameworkContract
 
@@ -32,10 +33,6 @@ class Alert:
         }
 
 
-def _de(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def contract_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) -> list[Alert]:
     """Alerts of one contract dated from ``on`` to ``horizon`` (ceiling states count as today)."""
     alerts: list[Alert] = []
@@ -55,17 +52,17 @@ def contract_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) 
         deadline = state.notice_deadline
         if deadline is None:
             end = state.ends_on or state.current_end
-            add("term-end", end, f"Vertrag endet am {_de(end)}; keine Verlängerung mehr möglich.")
+            add("term-end", end, f"Vertrag endet am {date_de(end)}; keine Verlängerung mehr möglich.")
             break
         for months in sorted(contract.notice_alerts, reverse=True):
             add("reminder", add_months(deadline, -months),
-                f"Erinnerung: {months} Monate bis zur {what} am {_de(deadline)}.")
+                f"Erinnerung: {months} Monate bis zur {what} am {date_de(deadline)}.")
         if express:
-            add("deadline", deadline, f"{what}: Verlängerung bis {_de(deadline)} erklären, "
-                                      f"sonst endet der Vertrag am {_de(state.current_end)}.")
+            add("deadline", deadline, f"{what}: Verlängerung bis {date_de(deadline)} erklären, "
+                                      f"sonst endet der Vertrag am {date_de(state.current_end)}.")
             break
-        add("deadline", deadline, f"{what}: Kündigung muss bis {_de(deadline)} zugegangen sein, "
-                                  f"sonst Verlängerung über {_de(state.ends_on or state.current_end)} hinaus.")
+        add("deadline", deadline, f"{what}: Kündigung muss bis {date_de(deadline)} zugegangen sein, "
+                                  f"sonst Verlängerung über {date_de(state.ends_on or state.current_end)} hinaus.")
         cursor = deadline + dt.timedelta(days=1)
     alerts += _ceiling_alerts(contract, on, horizon)
     return alerts
@@ -74,22 +71,25 @@ def contract_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) 
 def _ceiling_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) -> Iterable[Alert]:
     if not contract.ceiling:
         return []
-    consumed = contract.consumed(on)
+    consumed = contract.consumed()
     share = consumed / contract.ceiling
     found = []
     for percent in sorted(contract.ceiling_alerts):
         limit = contract.ceiling * Decimal(percent) / 100
         if consumed >= limit:
             found.append(Alert(contract.id, contract.title, "ceiling", on,
-                               f"Höchstwert zu {share * 100:.1f} % ausgeschöpft (Schwelle {percent} %)."))
+                               f"Höchstwert zu {percent_de(share)} ausgeschöpft (Schwelle {percent} %)."))
             continue
         elapsed = (on - contract.term.start).days + 1
         if consumed > 0 and elapsed > 0:
             days = int((limit * elapsed / consumed).to_integral_value(rounding="ROUND_CEILING"))
+            # a pace too slow to reach the threshold before the calendar ends forecasts nothing
+            if days - 1 > (dt.date.max - contract.term.start).days:
+                continue
             reach = contract.term.start + dt.timedelta(days=days - 1)
             if on <= reach <= horizon:
                 found.append(Alert(contract.id, contract.title, "ceiling-forecast", reach,
-                                   f"{percent} % des Höchstwerts voraussichtlich am {_de(reach)} erreicht."))
+                                   f"{percent} % des Höchstwerts voraussichtlich am {date_de(reach)} erreicht."))
     return found
 
 

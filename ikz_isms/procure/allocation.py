@@ -9,13 +9,13 @@ Per-unit licences are not split but priced: unit price × the county's figure, r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Mapping, Sequence
 
 from ..errors import InputError
-from .money import CENT, cents
+from ..present.de import CENT, cents, money_de, percent_de
 
 ROUNDING_RULE = (
     "Größter-Rest-Verfahren: exakte Anteile auf den Cent abgerundet, fehlende Cents einzeln an "
@@ -123,25 +123,27 @@ def allocate_costs(
     members = list(members)
     notes: list[str] = []
     base_total = Decimal(0)
+    figures: dict[str, Fraction] = {}
+    exact: dict[str, Fraction]
     if key == "equal":
         exact = {m: Fraction(1) for m in members}
     elif key == "fixed":
-        percentages = {m: Decimal(percentages.get(m, 0)) for m in members} if percentages else {}
-        if sum(percentages.values(), Decimal(0)) != 100:
+        fixed = {m: Decimal(percentages.get(m, 0)) for m in members} if percentages else {}
+        if sum(fixed.values(), Decimal(0)) != 100:
             raise InputError("Feste Prozentsätze ergeben nicht 100 %.")
-        exact = {m: Fraction(percentages[m]) for m in members}
+        exact = {m: Fraction(fixed[m]) for m in members}
     elif key in ("proportional", "hybrid"):
-        weights = _weights(members, weights)
-        weight_sum = sum(weights.values(), Fraction(0))
+        figures = _weights(members, weights)
+        weight_sum = sum(figures.values(), Fraction(0))
         if weight_sum == 0:
             raise InputError("Verteilungsschlüssel ohne Gewicht: alle Kennzahlen sind 0.")
         if key == "proportional":
-            exact = dict(weights)
+            exact = dict(figures)
         else:
             base_total = _base_total(total, len(members), base_share, base_per_member, min_base_share, notes)
             variable = Fraction(total - base_total)
             exact = {
-                m: Fraction(base_total) / len(members) + variable * weights[m] / weight_sum for m in members
+                m: Fraction(base_total) / len(members) + variable * figures[m] / weight_sum for m in members
             }
     else:
         raise InputError(f"Unbekannter Verteilungsschlüssel '{key}'.")
@@ -158,7 +160,7 @@ def allocate_costs(
                 amount=amount,
                 base=base,
                 variable=amount - base,
-                metric=Decimal(weights[m].numerator) / Decimal(weights[m].denominator) if weights and key != "fixed" and m in weights else None,
+                metric=Decimal(figures[m].numerator) / Decimal(figures[m].denominator) if m in figures else None,
                 percent=_percent(amount, total),
                 vat_applies=vat_rate is not None,
                 vat=vat,
@@ -205,12 +207,12 @@ def _base_total(
     base = total * base_share if base_share is not None else (base_per_member or Decimal(0)) * count
     if min_base_share is not None and base < total * min_base_share:
         notes.append(
-            f"Sockel von {cents(base)} auf den Mindestanteil {min_base_share * 100:.0f} % "
-            f"= {cents(total * min_base_share)} angehoben."
+            f"Sockel von {money_de(cents(base))} auf den Mindestanteil {percent_de(min_base_share, 0)} "
+            f"= {money_de(cents(total * min_base_share))} angehoben."
         )
         base = total * min_base_share
     if base > total:
-        raise InputError(f"Sockelbetrag {cents(base)} übersteigt den Gesamtbetrag {total}.")
+        raise InputError(f"Sockelbetrag {money_de(cents(base))} übersteigt den Gesamtbetrag {money_de(total)}.")
     return base
 
 

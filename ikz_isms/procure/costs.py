@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from ..errors import InputError
+from ..present.de import date_de, money_de, percent_de, quantity_de
 from .allocation import Allocation, allocate_costs, per_unit_costs
 from .model import ALLOCATION_KEYS, FrameworkContract
-from .money import euro
 
 PROFILE_FIELD = {"inhabitants": "inhabitants", "employees": "employees", "per_employee": "employees",
                  "per_inhabitant": "inhabitants"}
@@ -97,7 +98,7 @@ def settle(
         allocation = per_unit_costs(price.amount, figures(metric), vat_rate=None if contract.price.gross else vat_rate)
         if contract.price.gross:
             vat_note = "Stückpreis brutto (Umsatzsteuer des Lieferanten enthalten)."
-        allocation.notes.append(f"Stückpreis {euro(price.amount)} gültig ab {price.valid_from.strftime('%d.%m.%Y')}.")
+        allocation.notes.append(f"Stückpreis {money_de(price.amount)} gültig ab {date_de(price.valid_from)}.")
         label = key.metric_name or METRIC_NAMES.get(PROFILE_FIELD.get(metric, ""), "Menge")
         return Settlement(contract, period, allocation, members, ALLOCATION_KEYS["per_unit"], label, vat_note, "per_unit")
 
@@ -136,7 +137,7 @@ def settle(
             raise
         raise InputError(f"{exc.message} (Vertrag '{contract.id}', {period})", path=where, location="allocation") from None
     if key.reference_date:
-        allocation.notes.append(f"Kennzahlen zum Stichtag {key.reference_date.strftime('%d.%m.%Y')}.")
+        allocation.notes.append(f"Kennzahlen zum Stichtag {date_de(key.reference_date)}.")
     label = key.metric_name or METRIC_NAMES.get(basis, "")
     return Settlement(contract, period, allocation, members, _key_label(key), label, vat_note, basis)
 
@@ -145,11 +146,11 @@ def _key_label(key: Any) -> str:
     if key.key != "hybrid":
         return ALLOCATION_KEYS.get(key.key, key.key)
     if key.base_share is not None:
-        base = f"{key.base_share * 100:.0f} % Sockel gleich verteilt"
+        base = f"{percent_de(key.base_share, 0)} Sockel gleich verteilt"
     else:
-        base = f"Sockel {key.base_per_member} € je Mitglied"
+        base = f"Sockel {money_de(key.base_per_member)} je Mitglied"
     variable = ALLOCATION_KEYS.get(key.variable or "inhabitants", key.variable)
-    minimum = f", Sockel mindestens {key.min_base_share * 100:.0f} %" if key.min_base_share is not None else ""
+    minimum = f", Sockel mindestens {percent_de(key.min_base_share, 0)}" if key.min_base_share is not None else ""
     return f"{base}, Rest {variable}{minimum}"
 
 
@@ -161,6 +162,6 @@ def _vat(setting: str, start: dt.date, legal: Any) -> tuple[Decimal | None, str]
     if setting == "no":
         return None, "Keine Umsatzsteuer (laut Vertrag nicht steuerbar)."
     if setting == "yes" or (figure is not None and start >= applies_from):
-        return rate, (f"Umsatzsteuer {rate} % nach §2b UStG (ab {applies_from.strftime('%d.%m.%Y')}), "
+        return rate, (f"Umsatzsteuer {quantity_de(rate)} % nach §2b UStG (ab {date_de(applies_from)}), "
                       "je Zeile kaufmännisch auf den Cent gerundet (eine Rechnung je Landkreis).")
-    return None, f"Keine Umsatzsteuer: §2b UStG gilt erst ab {applies_from.strftime('%d.%m.%Y')}."
+    return None, f"Keine Umsatzsteuer: §2b UStG gilt erst ab {date_de(applies_from)}."

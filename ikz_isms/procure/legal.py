@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 
+if TYPE_CHECKING:
+    from ..store import Parsed, Store
+
 PACKAGE_FILE = "legal-figures.yaml"
+KIND = "legal-figures"
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,15 @@ class LegalFigure:
     months: int | None = None
     rate: Decimal | None = None
     unconfirmed: bool = False
+    path: str = ""
+    location: str = ""
+
+    def required_amount(self) -> Decimal:
+        """The figure's amount; a figure used as an amount without one is bad data (InputError)."""
+        if self.amount is None:
+            raise InputError(f"Kennzahl {self.id} hat keinen Betrag ('amount').", path=self.path or None,
+                             location=self.location or None)
+        return self.amount
 
     def valid_on(self, day: dt.date) -> bool:
         if self.valid_from is None:
@@ -68,65 +82,58 @@ class LegalFigures:
         return [f for f in self.figures if f.id == figure_id and f.unconfirmed]
 
 
-def _date(value, path: str, line: int | None) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"ungültiges Datum '{value}'.", path=path, location=f"Zeile {line}") from None
+def parse_legal_figures(parsed: "Parsed") -> LegalFigures:
+    """The figures of a parsed ``rechtliche-kennzahlen.yaml``; every problem names file and line."""
+    from .store import Numbers
 
-
-def parse_legal_figures(document, path: str) -> LegalFigures:
-    from ..store import yaml_line
-    from .money import to_decimal
-
-    figures = []
-    items = (document or {}).get("figures") if hasattr(document, "get") else None
+    path = parsed.path
+    document = parsed.data
+    items = document.get("figures") if isinstance(document, dict) else None
     if not isinstance(items, list):
-        raise InputError("Abschnitt 'figures' fehlt oder ist keine Liste.", path=path)
+        raise InputError("Abschnitt 'figures' fehlt oder ist keine Liste.", path=path,
+                         location=parsed.location("figures") if isinstance(document, dict) else None)
+    numbers = Numbers(parsed)
+    figures = []
     for index, item in enumerate(items):
-        line = yaml_line(items, index)
-        if not hasattr(item, "get") or not item.get("id") or not item.get("source"):
-            raise InputError("Kennzahl ohne 'id' oder 'source'.", path=path, location=f"Zeile {line}")
-        where = f"Zeile {line}"
+        where = parsed.location("figures", index)
+        if not isinstance(item, dict) or not item.get("id") or not item.get("source"):
+            raise InputError("Kennzahl ohne 'id' oder 'source'.", path=path, location=where)
+        months = item.get("months")
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int) or not 0 < months <= 1200):
+            raise InputError(f"'months' muss eine ganze Zahl von Monaten sein (1 bis 1200), nicht '{months}'.",
+                             path=path, location=parsed.location("figures", index, "months"))
         figures.append(
             LegalFigure(
                 id=str(item["id"]),
                 label=str(item.get("label", item["id"])),
                 source=str(item["source"]),
-                valid_from=_date(item.get("valid_from"), path, line),
-                valid_to=_date(item.get("valid_to"), path, line),
-                amount=to_decimal(item["amount"], path, where) if item.get("amount") is not None else None,
-                months=int(item["months"]) if item.get("months") is not None else None,
-                rate=to_decimal(item["rate"], path, where) if item.get("rate") is not None else None,
+                valid_from=numbers.date_or_none("figures", index, "valid_from"),
+                valid_to=numbers.date_or_none("figures", index, "valid_to"),
+                amount=numbers.money("figures", index, "amount"),
+                months=months,
+                rate=numbers.share("figures", index, "rate", most=Decimal(100), label="Steuersatz (%)"),
                 unconfirmed=bool(item.get("unconfirmed", False)),
+                path=path,
+                location=where,
             )
         )
     return LegalFigures(figures, path)
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> LegalFigures:
-    from ..store import read_yaml
+def load_legal_figures(store: "Store | None" = None, override: Path | None = None) -> LegalFigures:
+    """The workspace's figures (``override``, i.e. ``catalogs/vertraege/rechtliche-kennzahlen.yaml``,
+    where it exists), else the built-in data shipped with ikz-isms; read through ``store``."""
+    if store is not None and override is not None and store.exists(override):
+        return parse_legal_figures(store.parse(override, KIND))
+    return builtin_figures()
 
-    return parse_legal_figures(read_yaml(Path(path)), path)
 
-
-def load_legal_figures(workspace=None) -> LegalFigures:
-    """The workspace's ``catalogs/vertraege/rechtliche-kennzahlen.yaml`` if present, else the built-in data."""
-    if workspace is not None:
-        override = Path(workspace.root) / "catalogs" / "vertraege" / "rechtliche-kennzahlen.yaml"
-        if override.is_file():
-            return parse_legal_figures(_read(override), str(override))
+@lru_cache(maxsize=1)
+def builtin_figures() -> LegalFigures:
+    """The figures shipped in ``ikz_isms/data/legal-figures.yaml`` (read once per run)."""
     from importlib.resources import files
 
-    return _load(str(files("ikz_isms").joinpath("data", PACKAGE_FILE)))
+    from ..store import Store
 
-
-def _read(path: Path):
-    from ..store import read_yaml
-
-    return read_yaml(path)
+    path = Path(str(files("ikz_isms").joinpath("data", PACKAGE_FILE)))
+    return parse_legal_figures(Store(None).parse(path, KIND))

@@ -57,7 +57,11 @@ class PriceModel:
 
 @dataclass(frozen=True)
 class CallOff:
-    """An Abruf: one county orders under a framework contract (net amount)."""
+    """An Abruf: one county orders under a framework contract (net amount).
+
+    ``path`` and ``location`` (``Zeile N (/calloffs/3)``) say where it is recorded: in the
+    contract's own file or in a county's call-off file.
+    """
 
     id: str
     contract: str
@@ -71,7 +75,7 @@ class CallOff:
     forced_reason: str | None = None
     refusals: tuple[str, ...] = ()
     path: Path | None = None
-    line: int | None = None
+    location: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -85,6 +89,15 @@ class CallOff:
             "description": self.description,
             "forced": {"reason": self.forced_reason, "refusals": list(self.refusals)} if self.forced_reason else None,
         }
+
+
+@dataclass(frozen=True)
+class Lot:
+    """A lot (Los) of a contract with its estimated value, net."""
+
+    id: str
+    title: str
+    estimate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,8 @@ class FrameworkContract:
 
     ``participants`` are the authorities named at tender time; only they may call off
     (§21(2) VgV, §15(3) UVgO). ``ceiling`` is the maximum volume (Höchstwert), net.
+    ``calloffs`` holds every recorded call-off: those in the contract's file and those the
+    counties' call-off files contribute.
     """
 
     id: str
@@ -137,7 +152,7 @@ class FrameworkContract:
     procedure: str = ""
     evb_it: str = ""
     cpv: tuple[str, ...] = ()
-    lots: tuple[dict, ...] = ()
+    lots: tuple[Lot, ...] = ()
     ceiling: Decimal | None = None
     estimate: Decimal | None = None
     annual_value: Decimal | None = None
@@ -148,12 +163,11 @@ class FrameworkContract:
     calloffs: list[CallOff] = field(default_factory=list)
     long_term_reason: str = ""
     plugin: str = ""
-    lines: dict[str, int] = field(default_factory=dict)
+    locations: dict[str, str] = field(default_factory=dict)
 
     def location(self, key: str) -> str:
-        """``Zeile N`` of a top-level field in the contract file, for findings."""
-        line = self.lines.get(key)
-        return f"Zeile {line}" if line else key
+        """``Zeile N (/key)`` of a top-level field in the contract file, for findings."""
+        return self.locations.get(key, f"/{key}")
 
     @property
     def kind_name(self) -> str:
@@ -166,39 +180,57 @@ class FrameworkContract:
             return self.participants
         return (self.owner,) if self.owner else ()
 
-    def consumed(self, on: dt.date | None = None) -> Decimal:
-        return sum((c.amount for c in self.calloffs if on is None or c.date <= on), Decimal(0))
+    def consumed(self) -> Decimal:
+        """*Abgerufen*: the sum of **every** recorded call-off, forced ones included, whatever its date.
 
-    def remaining(self, on: dt.date | None = None) -> Decimal | None:
-        return None if self.ceiling is None else self.ceiling - self.consumed(on)
+        This is the one figure every output and every rule uses (``contracts list/show/due``,
+        the ceiling check of ``calloff add``, ``check``, ``costs``, ``export ocds``): a
+        ceiling (Höchstwert) limits the whole contract, so a call-off dated after the day
+        looked at counts as much as one before it.
+        """
+        return sum((c.amount for c in self.calloffs), Decimal(0))
 
-    def utilisation(self, on: dt.date | None = None) -> Decimal | None:
+    def remaining(self) -> Decimal | None:
+        """What is left of the ceiling: ceiling minus :meth:`consumed` (``None`` without a ceiling)."""
+        return None if self.ceiling is None else self.ceiling - self.consumed()
+
+    def utilisation(self) -> Decimal | None:
+        """:meth:`consumed` over the ceiling, exact (rounded only where it is shown)."""
         if not self.ceiling:
             return None
-        return self.consumed(on) / self.ceiling
+        return self.consumed() / self.ceiling
 
     def forecast_runout(self, on: dt.date) -> dt.date | None:
         """Day the ceiling is used up at the average pace so far (``None``: no pace yet).
 
-        The pace is the consumption up to ``on`` over the days since the start.
+        The pace is :meth:`consumed` over the days from the start to ``on`` (or to the last
+        call-off, if that is later). A ceiling already reached answers the day of the
+        call-off that reached it; a pace too slow to reach it before the year 9999 answers ``None``.
         """
-        consumed = self.consumed(on)
+        consumed = self.consumed()
         if self.ceiling is None or consumed <= 0:
             return None
-        elapsed = (on - self.term.start).days + 1
+        if consumed >= self.ceiling:
+            running = Decimal(0)
+            for calloff in sorted(self.calloffs, key=lambda c: c.date):
+                running += calloff.amount
+                if running >= self.ceiling:
+                    return calloff.date
+        last = max(c.date for c in self.calloffs)
+        elapsed = (max(on, last) - self.term.start).days + 1
         if elapsed <= 0:
             return None
-        if consumed >= self.ceiling:
-            return max(c.date for c in self.calloffs if c.date <= on)
-        days = (self.ceiling * elapsed / consumed).to_integral_value(rounding="ROUND_CEILING")
-        return self.term.start + dt.timedelta(days=int(days) - 1)
+        days = int((self.ceiling * elapsed / consumed).to_integral_value(rounding="ROUND_CEILING"))
+        if days > (dt.date.max - self.term.start).days:
+            return None  # at this pace the ceiling is never reached within the calendar
+        return self.term.start + dt.timedelta(days=days - 1)
 
     def state(self, on: dt.date) -> TermState:
         return self.term.state(on)
 
     def calloff_refusals(self, county: str, day: dt.date, amount: Decimal) -> list[tuple[str, str]]:
         """(code, German message) for every rule a call-off of ``amount`` by ``county`` on ``day`` breaks."""
-        from .money import euro
+        from ..present.de import date_de, money_de
 
         found = []
         if self.kind == "framework" and county not in self.participants:
@@ -208,17 +240,21 @@ class FrameworkContract:
             found.append(("not-named", f"{county} ist nicht Vertragsinhaber ({self.owner})."))
         state = self.state(day)
         if day < self.term.start or state.expired:
-            found.append(("outside-term", f"Abrufdatum {day:%d.%m.%Y} liegt außerhalb der Laufzeit "
-                                          f"({self.term.start:%d.%m.%Y} bis {state.current_end:%d.%m.%Y})."))
-        if self.ceiling is not None and self.consumed() + amount > self.ceiling:
-            found.append(("ceiling", f"Höchstwert {euro(self.ceiling)} würde überschritten: bereits abgerufen "
-                                     f"{euro(self.consumed())}, verbleibend {euro(self.ceiling - self.consumed())}."))
+            found.append(("outside-term", f"Abrufdatum {date_de(day)} liegt außerhalb der Laufzeit "
+                                          f"({date_de(self.term.start)} bis {date_de(state.current_end)})."))
+        consumed = self.consumed()
+        if self.ceiling is not None and consumed + amount > self.ceiling:
+            found.append(("ceiling", f"Höchstwert {money_de(self.ceiling)} würde überschritten: bereits abgerufen "
+                                     f"{money_de(consumed)}, verbleibend {money_de(self.ceiling - consumed)}."))
         return found
 
     def summary(self, on: dt.date) -> dict[str, object]:
-        """The figures ``contracts list/show`` report, JSON-ready."""
+        """The figures ``contracts list/show`` report, JSON-ready (``utilisation`` to four places)."""
+        from ..present.de import rounded
+
         state = self.state(on)
-        utilisation = self.utilisation(on)
+        utilisation = self.utilisation()
+        remaining = self.remaining()
         runout = self.forecast_runout(on)
         return {
             "id": self.id,
@@ -245,9 +281,9 @@ class FrameworkContract:
             "state": state.as_dict(),
             "ceiling": str(self.ceiling) if self.ceiling is not None else None,
             "estimate": str(self.estimate) if self.estimate is not None else None,
-            "consumed": str(self.consumed(on)),
-            "remaining": str(self.remaining(on)) if self.ceiling is not None else None,
-            "utilisation": str(utilisation.quantize(Decimal("0.0001"))) if utilisation is not None else None,
+            "consumed": str(self.consumed()),
+            "remaining": str(remaining) if remaining is not None else None,
+            "utilisation": str(rounded(utilisation, 4)) if utilisation is not None else None,
             "forecast_runout": runout.isoformat() if runout else None,
             "price_model": self.price.model if self.price else None,
             "price": _price_now(self.price, on),

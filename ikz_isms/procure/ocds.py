@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .model import FrameworkContract
 
@@ -104,7 +105,7 @@ def framework_release(contract: FrameworkContract, prefix: str, names: Mapping[s
             ],
             "techniques": {"hasFrameworkAgreement": contract.kind == "framework"},
             "lots": [
-                {"id": lot["id"], "title": lot["title"], "value": value(lot.get("estimate"))} for lot in contract.lots
+                {"id": lot.id, "title": lot.title, "value": value(lot.estimate)} for lot in contract.lots
             ],
         },
         "awards": [{"id": award_id, "status": "active", "suppliers": suppliers, "value": value(contract.ceiling),
@@ -112,7 +113,8 @@ def framework_release(contract: FrameworkContract, prefix: str, names: Mapping[s
         "contracts": [{"id": contract.id, "awardID": award_id, "title": contract.title, "status": _status(contract, on),
                        "period": period, "value": value(contract.ceiling)}],
     }
-    return clean(release)
+    cleaned: dict[str, Any] = clean(release)
+    return cleaned
 
 
 def _status(contract: FrameworkContract, on: dt.date) -> str:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
+from ..present.de import date_de
 from .dates import add_months, months_between
+from .legal import LegalFigure, LegalFigures
 from .model import FrameworkContract
 
 #: §3 VgV: without a total price, a term over 48 months counts as 48 monthly values
@@ -23,13 +26,13 @@ class Opportunity:
     contracts: list[FrameworkContract]
     parts: dict[str, Decimal | None]
     estimate: Decimal
-    threshold: Any
+    threshold: LegalFigure
     counties: list[str]
     notes: list[str] = field(default_factory=list)
 
     @property
     def above_threshold(self) -> bool:
-        return self.estimate >= self.threshold.amount
+        return self.threshold.amount is not None and self.estimate >= self.threshold.amount
 
     @property
     def verdict(self) -> str:
@@ -73,7 +76,7 @@ def opportunities(
     members: Sequence[str],
     on: dt.date,
     lead_months: int,
-    legal: Any,
+    legal: LegalFigures,
 ) -> list[Opportunity]:
     """Joint tenders to propose on ``on``, by product category.
 
@@ -102,7 +105,7 @@ def opportunities(
             deadline = state.notice_deadline or state.ends_on or state.current_end
             if deadline <= horizon:
                 what = "Kündigungsfrist" if state.notice_deadline else "Vertragsende"
-                reasons.append(f"{contract.owner}: {what} am {deadline.strftime('%d.%m.%Y')} ({contract.id})")
+                reasons.append(f"{contract.owner}: {what} am {date_de(deadline)} ({contract.id})")
         if not reasons:
             continue
         parts: dict[str, Decimal | None] = {m: None for m in members}

@@ -1,16 +1,22 @@
-"""Settlement statement PDF per county (Kostenabrechnung): deterministic bytes for the same input."""
+"""Settlement statement PDF per county (Kostenabrechnung), built on the report engine.
+
+Like every PDF of ikz-isms it embeds DejaVu Sans and carries the classification marking on
+every page (:mod:`ikz_isms.report.pdf`). Its bytes depend only on the settlement: the PDF
+is dated the last day of the settled year, never the clock.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Mapping
+import datetime as dt
+from collections.abc import Mapping
 
-from ..output import county_title
+from ..county import DEFAULT_CLASSIFICATION
+from ..present.de import county_title, money_de, number_de, quantity_de
 from .costs import Settlement
-from .money import euro
 
 
-def _rows(settlement: Settlement, county: str) -> list[tuple[str, str]]:
+def statement_rows(settlement: Settlement, county: str) -> list[tuple[str, str]]:
+    """The lines of one county's statement as (label, value), in reading order."""
     share = next(s for s in settlement.allocation.shares if s.county == county)
     rows = [
         ("Vertrag", f"{settlement.contract.id} – {settlement.contract.title}"),
@@ -18,96 +24,61 @@ def _rows(settlement: Settlement, county: str) -> list[tuple[str, str]]:
         ("Verteilungsschlüssel", settlement.key_label),
     ]
     if share.metric is not None and settlement.basis != "equal":
-        rows.append((settlement.metric_label or "Kennzahl", _number(share.metric)))
-    rows += [
-        ("Gesamtbetrag aller Landkreise", euro(settlement.allocation.total)),
-    ]
+        rows.append((settlement.metric_label or "Kennzahl", quantity_de(share.metric)))
+    rows.append(("Gesamtbetrag aller Landkreise", money_de(settlement.allocation.total)))
     # only the hybrid key splits a share into a base and a variable part
     if settlement.contract.allocation and settlement.contract.allocation.key == "hybrid":
-        rows += [("Sockelanteil", euro(share.base)), ("Variabler Anteil", euro(share.variable))]
+        rows += [("Sockelanteil", money_de(share.base)), ("Variabler Anteil", money_de(share.variable))]
     rows += [
-        ("Ihr Anteil", f"{euro(share.amount)} ({_number(share.percent, 2)} %)"),
-        ("Umsatzsteuer (§2b UStG)", euro(share.vat) if share.vat_applies else "entfällt"),
-        ("Zu zahlen", euro(share.gross)),
+        ("Ihr Anteil", f"{money_de(share.amount)} ({number_de(share.percent, 2)} %)"),
+        ("Umsatzsteuer (§2b UStG)", money_de(share.vat) if share.vat_applies else "entfällt"),
+        ("Zu zahlen", money_de(share.gross)),
     ]
     return rows
 
 
-def write_statements(settlement: Settlement, names: Mapping[str, str], directory: str | Path) -> list[Path]:
-    """One PDF per county in ``directory``; returns the written paths (each written atomically)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
+def statement_notes(settlement: Settlement) -> list[str]:
+    """What the statement says below its figures: rounding, VAT, the key's notes and legal basis."""
+    notes = [settlement.allocation.rounding, settlement.vat_note, *settlement.allocation.notes]
+    if settlement.contract.allocation and settlement.contract.allocation.agreement:
+        notes.append(f"Rechtsgrundlage des Schlüssels: {settlement.contract.allocation.agreement}")
+    return notes
 
-    from ..store import atomic_write
 
-    import io
+def statement_pdf(settlement: Settlement, county: str, name: str, marking: str = DEFAULT_CLASSIFICATION) -> bytes:
+    """One county's statement as PDF bytes."""
+    from ..report.pdf import builder_for_date
 
-    directory = Path(directory)
-    written = []
+    contract = settlement.contract
+    title = county_title(name)
+    doc = builder_for_date(
+        dt.date(settlement.period, 12, 31),
+        title=f"Kostenabrechnung {contract.id} {settlement.period} – {name}",
+        subject=f"Kostenabrechnung {settlement.period}", marking=marking,
+        running_title=f"Kostenabrechnung {contract.id} · {title}",
+        date_text=f"Abrechnungsjahr {settlement.period}",
+    )
+    styles = doc.styles
+    doc.para(f"Kostenabrechnung {settlement.period}", styles.h1)
+    doc.para(title, styles.subtitle)
+    doc.space()
+    doc.pairs(statement_rows(settlement, county))
+    doc.space()
+    for note in statement_notes(settlement):
+        doc.para(note, styles.small)
+    return doc.render()
+
+
+def statements(settlement: Settlement, names: Mapping[str, str],
+               markings: Mapping[str, str] | None = None) -> dict[str, bytes]:
+    """One PDF per county, by file name (``abrechnung-<vertrag>-<jahr>-<landkreis>.pdf``).
+
+    ``markings`` gives a county's classification marking by key (its profile's
+    ``classification``); a county without one gets the default classification.
+    """
+    files = {}
     for share in settlement.allocation.shares:
-        buffer = io.BytesIO()
-        pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1, pageCompression=0)
         name = names.get(share.county, share.county)
-        pdf.setTitle(f"Kostenabrechnung {settlement.contract.id} {settlement.period} – {name}")
-        pdf.setAuthor("ikz-isms")
-        width, height = A4
-        y = height - 60
-        pdf.setFont("Helvetica-Bold", 15)
-        pdf.drawString(50, y, f"Kostenabrechnung {settlement.period}")
-        y -= 22
-        pdf.setFont("Helvetica", 11)
-        pdf.drawString(50, y, county_title(name))
-        y -= 30
-        for label, value in _rows(settlement, share.county):
-            pdf.setFont("Helvetica-Bold", 10)
-            pdf.drawString(50, y, label)
-            pdf.setFont("Helvetica", 10)
-            for line in _fit(pdf, value, width - 50 - 230):
-                pdf.drawString(230, y, line)
-                y -= 13
-            y -= 3
-        y -= 14
-        pdf.setFont("Helvetica", 8)
-        notes = [settlement.allocation.rounding, settlement.vat_note, *settlement.allocation.notes]
-        if settlement.contract.allocation and settlement.contract.allocation.agreement:
-            notes.append(f"Rechtsgrundlage des Schlüssels: {settlement.contract.allocation.agreement}")
-        for note in notes:
-            for line in _wrap(note, 110):
-                pdf.drawString(50, y, line)
-                y -= 11
-        pdf.drawString(50, 30, f"ikz-isms · {settlement.contract.id} · Seite 1 von 1")
-        pdf.showPage()
-        pdf.save()
-        path = directory / f"abrechnung-{settlement.contract.id}-{settlement.period}-{share.county}.pdf"
-        atomic_write(path, buffer.getvalue())
-        written.append(path)
-    return written
-
-
-def _number(value, decimals: int | None = None) -> str:
-    """German number text: 113.000, 40,61."""
-    from decimal import Decimal
-
-    from ..output import format_de
-
-    number = Decimal(value)
-    if decimals is None:
-        decimals = 0 if number == number.to_integral_value() else 2
-    return format_de(number, decimals)
-
-
-def _fit(pdf, text: str, width: float) -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points in the canvas's current font."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and pdf.stringWidth(f"{lines[-1]} {word}") <= width:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(text, width) or [""]
+        pdf = statement_pdf(settlement, share.county, name, (markings or {}).get(share.county, DEFAULT_CLASSIFICATION))
+        files[f"abrechnung-{settlement.contract.id}-{settlement.period}-{share.county}.pdf"] = pdf
+    return files

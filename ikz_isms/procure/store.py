@@ -1,152 +1,239 @@
-"""Reading and writing contract YAML: schema-checked, located errors, call-offs appended atomically."""
+"""Contract and call-off documents to typed objects: pure parsing with German errors that name the place.
+
+The functions here take a :class:`~ikz_isms.store.Parsed` document that already passed its
+JSON Schema (``contract.schema.json`` or ``calloffs.schema.json``) and check what the
+schema cannot say. Finding and reading the files is the application layer's job
+(:mod:`ikz_isms.app.procurement`). Every problem is an :class:`~ikz_isms.errors.InputError`
+with the file and ``Zeile N (/json/pointer)``.
+
+Numbers from files (:class:`NumberRule`): exact decimals in plain notation (``1250``,
+``"1250.50"``; never ``1e3``), below :data:`MAX_VALUE`; money (ceilings, estimates,
+call-off amounts, costs) with at most two decimal places; prices, quantities, hours and
+figures with as many places as the schema allows. Ceilings, estimates, amounts, prices,
+hours and quantities must be greater than 0; costs, figures and shares must not be negative.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, NotFoundError, PluginError
+from ..errors import InputError
 from .dates import Term
-from .model import AllocationKey, CallOff, FrameworkContract, PriceModel, PricePoint
-from .money import to_decimal
+from .model import AllocationKey, CallOff, FrameworkContract, Lot, PriceModel, PricePoint
 
-CONTRACTS_DIR = Path("catalogs") / "vertraege"
-CONTRACT_SCHEMA = "contract"
-CALLOFFS_SCHEMA = "calloffs"
+if TYPE_CHECKING:
+    from ..store import Parsed
+
+#: every amount, price, quantity and figure in a procurement file stays below this (10^12)
+MAX_VALUE = Decimal(10) ** 12
+#: contract dates lie in this range of years (a typo such as 20260 is refused, not computed with)
+YEARS = (1900, 2200)
 #: files in the contracts directory that are not contracts
-RESERVED_FILES = {"rechtliche-kennzahlen.yaml"}
+RESERVED_FILES = frozenset({"rechtliche-kennzahlen.yaml"})
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 
 
-def contracts_dir(workspace: Any) -> Path:
-    return Path(workspace.root) / CONTRACTS_DIR
+@dataclass(frozen=True)
+class NumberRule:
+    """What a number in a file may be: decimal places, sign, upper bound; ``problem`` says why not."""
+
+    label: str
+    places: int | None = 2
+    positive: bool = True
+    most: Decimal = MAX_VALUE
+    #: ``most`` itself allowed (a percentage up to 100); the default bound is exclusive
+    up_to: bool = False
+
+    def value(self, raw: Any) -> tuple[Decimal | None, str | None]:
+        """(the exact value, ``None``) or (``None``, German reason)."""
+        number = exact_decimal(raw)
+        if number is None:
+            return None, f"{self.label}: '{raw}' ist keine Zahl (erwartet z. B. 1250 oder 1250.50)."
+        shown = str(raw)
+        if self.places is not None and decimal_places(number) > self.places:
+            return None, f"{self.label}: {shown} hat mehr als {self.places} Nachkommastellen."
+        if self.positive and number <= 0:
+            return None, f"{self.label}: {shown} muss größer als 0 sein."
+        if not self.positive and number < 0:
+            return None, f"{self.label}: {shown} darf nicht negativ sein."
+        if self.up_to and number > self.most:
+            return None, f"{self.label}: {shown} ist zu groß (höchstens {self.most})."
+        if not self.up_to and number >= self.most:
+            limit = "10^12" if self.most == MAX_VALUE else str(self.most)
+            return None, f"{self.label}: {shown} liegt außerhalb des zulässigen Bereichs (kleiner als {limit})."
+        return number, None
 
 
-def _where(node: Any, key: Any) -> str | None:
-    from ..store import yaml_line
-
-    line = yaml_line(node, key)
-    return f"Zeile {line}" if line else None
-
-
-def _date(node: Any, key: str, path: Path) -> dt.date:
-    from ..store import parse_date
-
-    value = parse_date(node[key])
-    if value is None:
-        raise InputError(f"ungültiges Datum '{node[key]}' (erwartet JJJJ-MM-TT).", path=str(path), location=_where(node, key))
-    return value
-
-
-def _opt_date(node: Any, key: str, path: Path) -> dt.date | None:
-    return _date(node, key, path) if node.get(key) is not None else None
-
-
-def _money(node: Any, key: str, path: Path) -> Decimal | None:
-    if node.get(key) is None:
+def exact_decimal(raw: Any) -> Decimal | None:
+    """``raw`` as an exact Decimal: an int, a Decimal (a YAML float), or plain decimal text; else ``None``."""
+    if isinstance(raw, bool) or raw is None:
         return None
-    return to_decimal(node[key], str(path), _where(node, key))
+    if isinstance(raw, Decimal):
+        return raw if raw.is_finite() else None
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, str) and _PLAIN_NUMBER.fullmatch(raw.strip()):
+        try:
+            return Decimal(raw.strip())
+        except InvalidOperation:
+            return None
+    return None
 
 
-def _validated(path: Path, schema_name: str) -> Any:
-    from ..schemas import load_validated
-
-    return load_validated(path, schema_name)
-
-
-def _check_schema(document: Any, path: Path, schema_name: str) -> Any:
-    """``document`` if it satisfies the schema; else the first violation as a located InputError."""
-    from ..schemas import raise_first, schema_problems
-
-    raise_first(schema_problems(document, schema_name), path)
-    return document
+def decimal_places(number: Decimal) -> int:
+    """Decimal places the value needs (``1.50`` needs one, ``100`` none)."""
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def parse_calloff(node: Any, contract_id: str, path: Path) -> CallOff:
+MONEY = NumberRule("Betrag")
+PRICE = NumberRule("Preis", places=None)
+QUANTITY = NumberRule("Menge", places=None)
+HOURS = NumberRule("Stunden", places=None)
+FIGURE = NumberRule("Kennzahl", places=None, positive=False)
+COSTS = NumberRule("Kosten", positive=False)
+
+
+class Numbers:
+    """Typed values at JSON pointers of one parsed document; a bad value raises a located InputError."""
+
+    def __init__(self, parsed: "Parsed"):
+        self.parsed = parsed
+
+    def raw(self, *pointer: Any) -> Any:
+        node = self.parsed.data
+        for part in pointer:
+            if isinstance(node, dict):
+                node = node.get(str(part))
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+            else:
+                return None
+        return node
+
+    def fail(self, message: str, *pointer: Any) -> InputError:
+        return InputError(message, path=self.parsed.path, location=self.parsed.location(*pointer))
+
+    def date(self, *pointer: Any) -> dt.date:
+        from ..store import parse_date
+
+        raw = self.raw(*pointer)
+        day = parse_date(raw) if raw is not None else None
+        if day is None:
+            raise self.fail(f"ungültiges Datum '{raw}' (erwartet JJJJ-MM-TT).", *pointer)
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise self.fail(f"Datum {raw} liegt außerhalb von {YEARS[0]}–{YEARS[1]}.", *pointer)
+        return day
+
+    def date_or_none(self, *pointer: Any) -> dt.date | None:
+        return None if self.raw(*pointer) is None else self.date(*pointer)
+
+    def number(self, rule: NumberRule, *pointer: Any) -> Decimal | None:
+        """The value at ``pointer`` by ``rule``; ``None`` where the document has none."""
+        raw = self.raw(*pointer)
+        if raw is None:
+            return None
+        value, problem = rule.value(raw)
+        if problem is not None:
+            raise self.fail(problem, *pointer)
+        return value
+
+    def money(self, *pointer: Any, label: str = "Betrag") -> Decimal | None:
+        return self.number(NumberRule(label), *pointer)
+
+    def share(self, *pointer: Any, most: Decimal, label: str) -> Decimal | None:
+        """A non-negative fraction or percentage up to ``most``."""
+        return self.number(NumberRule(label, places=None, positive=False, most=most, up_to=True), *pointer)
+
+    def integer(self, *pointer: Any, default: int, lowest: int, most: int, label: str) -> int:
+        raw = self.raw(*pointer)
+        if raw is None:
+            return default
+        if isinstance(raw, bool) or not isinstance(raw, int) or not lowest <= raw <= most:
+            raise self.fail(f"{label}: '{raw}' muss eine ganze Zahl von {lowest} bis {most} sein.", *pointer)
+        return raw
+
+
+def is_calloff_file(data: Any) -> bool:
+    """Whether a document is a county's call-off file (only ``calloffs``, no contract ``id``)."""
+    return isinstance(data, dict) and "calloffs" in data and "id" not in data
+
+
+def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) -> CallOff:
+    """The call-off at ``pointer`` (schema-valid) as a :class:`CallOff`."""
+    node = numbers.raw(*pointer)
     forced = node.get("forced") or {}
+    amount = numbers.number(NumberRule("Abrufbetrag"), *pointer, "amount")
+    assert amount is not None  # required by the schema
     return CallOff(
         id=str(node["id"]),
         contract=contract_id,
         county=str(node["county"]),
-        date=_date(node, "date", path),
-        amount=_money(node, "amount", path),
-        quantity=_money(node, "quantity", path),
-        hours=_money(node, "hours", path),
+        date=numbers.date(*pointer, "date"),
+        amount=amount,
+        quantity=numbers.number(QUANTITY, *pointer, "quantity"),
+        hours=numbers.number(HOURS, *pointer, "hours"),
         description=str(node.get("description", "")),
         lot=str(node.get("lot", "")),
         forced_reason=str(forced["reason"]) if forced else None,
         refusals=tuple(str(r) for r in forced.get("refusals", [])) if forced else (),
-        path=path,
-        line=_line(node),
+        path=Path(numbers.parsed.path),
+        location=numbers.parsed.location(*pointer),
     )
 
 
-def _top_line(document: Any, key: Any) -> int | None:
-    from ..store import yaml_line
-
-    return yaml_line(document, key)
-
-
-def _line(node: Any) -> int | None:
-    from ..store import yaml_line
-
-    return yaml_line(node)
+def parse_calloffs(parsed: "Parsed") -> list[CallOff]:
+    """The call-offs of a county's call-off file (schema-valid), each naming its ``contract``."""
+    numbers = Numbers(parsed)
+    items = (parsed.data or {}).get("calloffs") or []
+    found = [parse_calloff(numbers, ("calloffs", index), str(item["contract"])) for index, item in enumerate(items)]
+    refuse_duplicate_ids(found)
+    return found
 
 
-def parse_contract(document: Any, path: Path, plugin: str = "") -> FrameworkContract:
-    """A validated contract document as a FrameworkContract; semantic problems raise located InputErrors."""
-    term_node = document["term"]
-    term = Term(
-        start=_date(term_node, "start", path),
-        end=_date(term_node, "end", path),
-        renewal=str(term_node.get("renewal", "none")),
-        renewal_months=int(term_node.get("renewal_months", 12)),
-        max_renewals=int(term_node.get("max_renewals", 0)),
-        renewals_exercised=int(term_node.get("renewals_exercised", 0)),
-        notice_months=int(term_node.get("notice_months", 0)),
-        terminated=_opt_date(term_node, "terminated", path),
-    )
-    if term.end < term.start:
-        raise InputError("Vertragsende liegt vor dem Vertragsbeginn.", path=str(path), location=_where(term_node, "end"))
-    if term.renewal != "none" and "max_renewals" not in term_node:
-        raise InputError(
-            "Verlängerung ohne Höchstzahl: 'max_renewals' angeben.", path=str(path), location=_where(document, "term")
-        )
+def refuse_duplicate_ids(calloffs: list[CallOff]) -> None:
+    """A call-off id may occur once per contract (across files too: see the application layer)."""
+    seen: dict[tuple[str, str], CallOff] = {}
+    for calloff in calloffs:
+        key = (calloff.contract, calloff.id)
+        first = seen.get(key)
+        if first is not None:
+            raise duplicate_calloff(calloff, first)
+        seen[key] = calloff
+
+
+def duplicate_calloff(calloff: CallOff, first: CallOff) -> InputError:
+    where = first.location if first.path == calloff.path else f"{first.path}, {first.location}"
+    return InputError(f"Abruf-ID '{calloff.id}' für Vertrag '{calloff.contract}' doppelt (zuerst {where}).",
+                      path=str(calloff.path), location=calloff.location)
+
+
+def parse_contract(parsed: "Parsed", plugin: str = "") -> FrameworkContract:
+    """A schema-valid contract document as a FrameworkContract; semantic problems raise located InputErrors."""
+    numbers = Numbers(parsed)
+    document = parsed.data
+    term = _term(numbers)
     kind = str(document["kind"])
     participants = tuple(str(p) for p in document.get("participants") or [])
     if kind == "framework" and not participants:
-        raise InputError(
-            "Rahmenvereinbarung ohne Teilnehmende: alle abrufberechtigten Landkreise müssen bei "
-            "der Ausschreibung benannt sein ('participants').",
-            path=str(path),
-            location=_where(document, "kind"),
-        )
+        raise numbers.fail("Rahmenvereinbarung ohne Teilnehmende: alle abrufberechtigten Landkreise müssen bei "
+                           "der Ausschreibung benannt sein ('participants').", "kind")
     if kind == "single" and not document.get("owner"):
-        raise InputError("Einzelvertrag ohne Vertragsinhaber ('owner').", path=str(path), location=_where(document, "kind"))
+        raise numbers.fail("Einzelvertrag ohne Vertragsinhaber ('owner').", "kind")
     lead = str(document.get("lead", ""))
     if lead and participants and lead not in participants:
-        raise InputError(
-            f"Federführender Landkreis '{lead}' fehlt in 'participants'.", path=str(path), location=_where(document, "lead")
-        )
-    price = None
-    if document.get("price"):
-        node = document["price"]
-        history = tuple(
-            PricePoint(_date(item, "valid_from", path), to_decimal(item["amount"], str(path), _where(item, "amount")),
-                       str(item.get("note", "")))
-            for item in node.get("history") or []
-        )
-        price = PriceModel(str(node["model"]), history, bool(node.get("gross", False)))
-    allocation = _allocation(document.get("allocation"), path)
-    alerts = document.get("alerts") or {}
+        raise numbers.fail(f"Federführender Landkreis '{lead}' fehlt in 'participants'.", "lead")
     contract = FrameworkContract(
         id=str(document["id"]),
         title=str(document["title"]),
         kind=kind,
         term=term,
-        path=path,
+        path=Path(parsed.path),
         category=str(document.get("category", "")),
         note=str(document.get("note", "")),
         lead=lead,
@@ -157,225 +244,107 @@ def parse_contract(document: Any, path: Path, plugin: str = "") -> FrameworkCont
         procedure=str(document.get("procedure", "")),
         evb_it=str(document.get("evb_it", "")),
         cpv=tuple(str(c) for c in document.get("cpv") or []),
-        lots=tuple({"id": str(l["id"]), "title": str(l["title"]),
-                    "estimate": _money(l, "estimate", path)} for l in document.get("lots") or []),
-        ceiling=_money(document, "ceiling", path),
-        estimate=_money(document, "estimate", path),
-        annual_value=_money(document, "annual_value", path),
-        price=price,
-        allocation=allocation,
-        notice_alerts=tuple(int(m) for m in alerts.get("notice_months_before", [6, 3])),
-        ceiling_alerts=tuple(int(p) for p in alerts.get("ceiling_percent", [80])),
-        long_term_reason=str(term_node.get("long_term_reason", "")),
+        lots=tuple(Lot(str(lot["id"]), str(lot["title"]), numbers.money("lots", index, "estimate", label="Schätzwert"))
+                   for index, lot in enumerate(document.get("lots") or [])),
+        ceiling=numbers.money("ceiling", label="Höchstwert"),
+        estimate=numbers.money("estimate", label="Schätzwert"),
+        annual_value=numbers.money("annual_value", label="Jahreswert"),
+        price=_price(numbers),
+        allocation=_allocation(numbers),
+        notice_alerts=_alert_values(numbers, "notice_months_before", (6, 3), 120, "Erinnerung (Monate vor der Frist)"),
+        ceiling_alerts=_alert_values(numbers, "ceiling_percent", (80,), 100, "Schwelle des Höchstwerts (%)"),
+        long_term_reason=str((document["term"] or {}).get("long_term_reason", "")),
         plugin=plugin,
-        lines={str(k): line for k in document if (line := _top_line(document, k))},
+        locations={str(key): parsed.location(key) for key in document},
     )
-    seen: dict[str, int | None] = {}
-    calloffs = document.get("calloffs") or []
-    for index, node in enumerate(calloffs):
-        calloff = parse_calloff(node, contract.id, path)
-        if calloff.id in seen:
-            raise InputError(
-                f"Abruf-ID '{calloff.id}' doppelt (zuerst in Zeile {seen[calloff.id]}).",
-                path=str(path),
-                location=_where(calloffs, index),
-            )
-        seen[calloff.id] = calloff.line
-        contract.calloffs.append(calloff)
+    calloffs = [parse_calloff(numbers, ("calloffs", index), contract.id)
+                for index in range(len(document.get("calloffs") or []))]
+    refuse_duplicate_ids(calloffs)
+    contract.calloffs.extend(calloffs)
     return contract
 
 
-def _allocation(node: Any, path: Path) -> AllocationKey | None:
+def _alert_values(numbers: Numbers, name: str, default: tuple[int, ...], most: int, label: str) -> tuple[int, ...]:
+    items = numbers.raw("alerts", name)
+    if items is None:
+        return default
+    return tuple(numbers.integer("alerts", name, index, default=0, lowest=1, most=most, label=label)
+                 for index in range(len(items)))
+
+
+def _term(numbers: Numbers) -> Term:
+    node = numbers.raw("term")
+    renewal = str(node.get("renewal", "none"))
+    max_renewals = numbers.integer("term", "max_renewals", default=0, lowest=0, most=50,
+                                   label="Höchstzahl der Verlängerungen")
+    term = Term(
+        start=numbers.date("term", "start"),
+        end=numbers.date("term", "end"),
+        renewal=renewal,
+        renewal_months=numbers.integer("term", "renewal_months", default=12, lowest=1, most=120,
+                                       label="Verlängerung in Monaten"),
+        max_renewals=max_renewals,
+        renewals_exercised=numbers.integer("term", "renewals_exercised", default=0, lowest=0, most=max_renewals,
+                                           label="Gezogene Verlängerungen"),
+        notice_months=numbers.integer("term", "notice_months", default=0, lowest=0, most=120,
+                                      label="Kündigungsfrist in Monaten"),
+        terminated=numbers.date_or_none("term", "terminated"),
+    )
+    if term.end < term.start:
+        raise numbers.fail("Vertragsende liegt vor dem Vertragsbeginn.", "term", "end")
+    if renewal != "none" and "max_renewals" not in node:
+        raise numbers.fail("Verlängerung ohne Höchstzahl: 'max_renewals' angeben.", "term")
+    return term
+
+
+def _price(numbers: Numbers) -> PriceModel | None:
+    node = numbers.raw("price")
     if not node:
         return None
-    decimals = lambda name: {
-        str(k): to_decimal(v, str(path), _where(node[name], k)) for k, v in (node.get(name) or {}).items()
-    }
+    history = []
+    for index, item in enumerate(node.get("history") or []):
+        amount = numbers.number(PRICE, "price", "history", index, "amount")
+        assert amount is not None  # required by the schema
+        history.append(PricePoint(numbers.date("price", "history", index, "valid_from"), amount,
+                                  str(item.get("note", ""))))
+    return PriceModel(str(node["model"]), tuple(history), bool(node.get("gross", False)))
+
+
+def _allocation(numbers: Numbers) -> AllocationKey | None:
+    node = numbers.raw("allocation")
+    if not node:
+        return None
+
+    def figures(name: str, rule: NumberRule) -> dict[str, Decimal]:
+        values = {}
+        for key in node.get(name) or {}:
+            value = numbers.number(rule, "allocation", name, key)
+            assert value is not None
+            values[str(key)] = value
+        return values
+
     key = AllocationKey(
         key=str(node["key"]),
         variable=str(node["variable"]) if node.get("variable") else None,
-        base_share=_money(node, "base_share", path),
-        base_per_member=_money(node, "base_per_member", path),
-        min_base_share=_money(node, "min_base_share", path),
-        rate=_money(node, "rate", path),
-        reference_date=_opt_date(node, "reference_date", path),
+        base_share=numbers.share("allocation", "base_share", most=Decimal(1), label="Sockelanteil"),
+        base_per_member=numbers.money("allocation", "base_per_member", label="Sockel je Mitglied"),
+        min_base_share=numbers.share("allocation", "min_base_share", most=Decimal(1), label="Mindestanteil Sockel"),
+        rate=numbers.number(NumberRule("Stundensatz"), "allocation", "rate"),
+        reference_date=numbers.date_or_none("allocation", "reference_date"),
         metric_name=str(node.get("metric_name", "")),
-        metrics=decimals("metrics"),
-        percentages=decimals("percentages"),
+        metrics=figures("metrics", FIGURE),
+        percentages=figures("percentages", NumberRule("Prozentsatz", places=None, positive=False, most=Decimal(100),
+                                                      up_to=True)),
         members=tuple(str(m) for m in node.get("members") or []),
-        costs=decimals("costs"),
+        costs=figures("costs", COSTS),
         vat=str(node.get("vat", "auto")),
         agreement=str(node.get("agreement", "")),
     )
     if key.key == "hybrid" and key.base_share is None and key.base_per_member is None:
-        raise InputError(
-            "Hybrider Schlüssel ohne Sockel: 'base_share' oder 'base_per_member' angeben.",
-            path=str(path),
-            location=_where(node, "key"),
-        )
+        raise numbers.fail("Hybrider Schlüssel ohne Sockel: 'base_share' oder 'base_per_member' angeben.",
+                           "allocation", "key")
     if key.key == "fixed":
         total = sum(key.percentages.values(), Decimal(0))
         if total != 100:
-            raise InputError(
-                f"Feste Prozentsätze ergeben {total} % statt 100 %.", path=str(path), location=_where(node, "percentages")
-            )
+            raise numbers.fail(f"Feste Prozentsätze ergeben {total} % statt 100 %.", "allocation", "percentages")
     return key
-
-
-def parse_checked(document: Any, path: Path, plugin: str = "") -> FrameworkContract:
-    """Schema check, then ``parse_contract``."""
-    return parse_contract(_check_schema(document, path, CONTRACT_SCHEMA), path, plugin)
-
-
-def read_contract(path: Path, plugin: str = "") -> FrameworkContract:
-    return parse_contract(_validated(path, CONTRACT_SCHEMA), path, plugin)
-
-
-def read_calloff_file(path: Path, document: Any = None) -> list[CallOff]:
-    if document is None:
-        document = _validated(path, CALLOFFS_SCHEMA)
-    else:
-        _check_schema(document, path, CALLOFFS_SCHEMA)
-    return [parse_calloff(node, str(node["contract"]), path) for node in document.get("calloffs") or []]
-
-
-@dataclass
-class ContractSet:
-    """Every contract of the workspace and its plugins, by id; ``errors`` when loading leniently."""
-
-    contracts: dict[str, FrameworkContract] = field(default_factory=dict)
-    errors: list[InputError] = field(default_factory=list)
-
-    def get(self, contract_id: str) -> FrameworkContract:
-        if contract_id not in self.contracts:
-            known = ", ".join(self.contracts) or "keine"
-            raise NotFoundError(f"Vertrag '{contract_id}' nicht gefunden (bekannt: {known}).")
-        return self.contracts[contract_id]
-
-    def __iter__(self):
-        return iter(self.contracts.values())
-
-
-def contributed_files(pm: Any) -> list[tuple[Path, str]]:
-    """(file, plugin) contributed through ``ikz_register_contracts``."""
-    files: list[tuple[Path, str]] = []
-
-    def register(path, *, plugin):
-        path = Path(path)
-        if any(existing == path for existing, _ in files):
-            raise PluginError(f"Vertragsdatei {path} ist bereits registriert.")
-        files.append((path, plugin))
-
-    pm.contribute("ikz_register_contracts", register)
-    return files
-
-
-def load_contracts(pm: Any, workspace: Any, *, lenient: bool = False) -> ContractSet:
-    """Contracts from ``catalogs/vertraege/*.yaml`` and from plugins, call-offs attached.
-
-    Strict (default): the first bad file raises its located InputError. Lenient (``check``):
-    bad files are collected in ``errors`` and skipped.
-    """
-    result = ContractSet()
-
-    def attempt(action: Callable[[], Any]) -> Any:
-        try:
-            return action()
-        except InputError as exc:
-            if not lenient:
-                raise
-            result.errors.append(exc)
-            return None
-
-    sources: list[tuple[Path, str]] = []
-    directory = contracts_dir(workspace)
-    if directory.is_dir():
-        sources += [(p, "") for p in sorted(directory.glob("*.yaml")) if p.name not in RESERVED_FILES]
-    sources += contributed_files(pm)
-    extra_calloffs: list[CallOff] = []
-    for path, plugin in sources:
-        document = attempt(lambda: _validated_any(path))
-        if document is None:
-            continue
-        if "calloffs" in document and "id" not in document:
-            calloffs = attempt(lambda: read_calloff_file(path, document))
-            extra_calloffs += calloffs or []
-            continue
-        contract = attempt(lambda: parse_contract(_check_schema(document, path, CONTRACT_SCHEMA), path, plugin))
-        if contract is None:
-            continue
-        if contract.id in result.contracts:
-            attempt(lambda: _duplicate(contract, result.contracts[contract.id]))
-            continue
-        result.contracts[contract.id] = contract
-    for calloff in extra_calloffs:
-        if calloff.contract not in result.contracts:
-            attempt(lambda: _unknown_contract(calloff))
-            continue
-        result.contracts[calloff.contract].calloffs.append(calloff)
-    return result
-
-
-def _validated_any(path: Path) -> Any:
-    from ..store import read_yaml
-
-    document = read_yaml(path)
-    if not isinstance(document, dict):
-        raise InputError("Datei enthält keinen Vertrag (Abschnitt erwartet).", path=str(path))
-    return document
-
-
-def _duplicate(contract: FrameworkContract, first: FrameworkContract) -> None:
-    raise InputError(f"Vertrags-ID '{contract.id}' doppelt (auch in {first.path}).", path=str(contract.path), location="Zeile 1")
-
-
-def _unknown_contract(calloff: CallOff) -> None:
-    raise InputError(
-        f"Abruf '{calloff.id}' nennt unbekannten Vertrag '{calloff.contract}'.",
-        path=str(calloff.path),
-        location=f"Zeile {calloff.line}" if calloff.line else None,
-    )
-
-
-def append_calloff(path: Path, entry: dict[str, Any], guard: Callable[[Any], Any] | None = None) -> Any:
-    """Append a call-off to the contract file (locked, atomic, comments kept).
-
-    ``guard(document)`` runs under the lock before the change; it may complete ``entry`` or
-    raise to leave the file untouched. Its return value is returned.
-    """
-    from ..store import update_yaml
-
-    def mutate(document: Any) -> Any:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-        verdict = guard(document) if guard else None
-
-        if document.get("calloffs") is None:
-            document["calloffs"] = CommentedSeq()
-        item = CommentedMap()
-        for key, value in entry.items():
-            if isinstance(value, dict):
-                nested = CommentedMap()
-                nested.update(value)
-                value = nested
-            item[key] = value
-        if any(str(existing.get("id")) == entry["id"] for existing in document["calloffs"]):
-            raise InputError(f"Abruf-ID '{entry['id']}' existiert bereits.", path=str(path))
-        document["calloffs"].append(item)
-        return verdict
-
-    return update_yaml(path, mutate)
-
-
-def county_metrics(pm: Any, workspace: Any) -> dict[str, dict[str, Any]]:
-    """Name, inhabitants and employees per county key from the county plugins (empty if none)."""
-    try:
-        from ..county import load_counties
-
-        counties = load_counties(pm, workspace)
-    except Exception:  # county plugins are optional for procurement; their failures show elsewhere
-        return {}
-    return {
-        key: {"name": c.profile.name, "inhabitants": c.profile.inhabitants, "employees": c.profile.employees}
-        for key, c in counties.items()
-    }

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from ..output import format_de
+from ..present.de import number_de
+from ..present.vocab import STATUS_LABELS
 from .pdf import CONTENT_WIDTH, FONT, FONT_BOLD, STATUS_COLOURS
 
 #: series colours for approaches and counties: distinguishable, also in greyscale print
@@ -22,12 +24,17 @@ MAX_PLOT_HEIGHT = 560
 GRID = colors.HexColor("#D0D5DB")
 #: statuses whose colour is light enough to need dark text
 LIGHT_STATUSES = ("entbehrlich", "teilweise")
-STATUS_LABELS = {"ja": "ja", "entbehrlich": "entbehrlich", "teilweise": "teilweise", "nein": "nein",
-                 "unbearbeitet": "unbearbeitet"}
 
 
 def _percent(value: float) -> str:
-    return f"{format_de(value, 0)} %"
+    return f"{number_de(value, 0)} %"
+
+
+def _drawing(width: float, height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    # reportlab starts a drawing in Helvetica, which would be named in the PDF without being embedded
+    drawing.initialFontName = FONT
+    return drawing
 
 
 def _title(drawing: Drawing, text: str) -> None:
@@ -81,7 +88,7 @@ def fulfilment_bars(title: str, labels: Sequence[str], series: Sequence[Sequence
     plot_height = len(labels) * (bars * bar_height + 8)
     rows = legend_rows(series_names, CONTENT_WIDTH, label_width) if bars > 1 else 0
     legend_height = rows * LEGEND_ROW + 6 if rows else 0
-    drawing = Drawing(CONTENT_WIDTH, plot_height + 40 + legend_height)
+    drawing = _drawing(CONTENT_WIDTH, plot_height + 40 + legend_height)
     _title(drawing, title)
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 22 + legend_height
@@ -120,7 +127,7 @@ def status_bars(title: str, labels: Sequence[str], counts: Sequence[dict[str, in
     plot_height = len(labels) * (bar_height + gap)
     rows = legend_rows([STATUS_LABELS[s] for s in statuses], CONTENT_WIDTH, label_width)
     bottom = 22 + rows * LEGEND_ROW
-    drawing = Drawing(CONTENT_WIDTH, plot_height + bottom + 22)
+    drawing = _drawing(CONTENT_WIDTH, plot_height + bottom + 22)
     _title(drawing, title)
     for step in range(0, 101, 20):
         x = label_width + plot_width * step / 100
@@ -154,7 +161,7 @@ def trend_lines(title: str, periods: Sequence[str], series: Sequence[Sequence[fl
     """Fulfilment over time: one line per series (county), periods on the x axis."""
     rows = legend_rows(names, CONTENT_WIDTH, 40)
     legend_height = rows * LEGEND_ROW + 6
-    drawing = Drawing(CONTENT_WIDTH, 190 + legend_height)
+    drawing = _drawing(CONTENT_WIDTH, 190 + legend_height)
     _title(drawing, title)
     chart = HorizontalLineChart()
     chart.x, chart.y = 40, 20 + legend_height

@@ -5,19 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import Table
 
-from ..assess.modelling import APPROACH_LABELS, approaches_for
-from ..assess.targets import DIMENSION_NAMES, DIMENSIONS
-from ..output import county_title, percent_de, plural_de
+from ..present.de import county_title, date_de, money_de, percent_de, plural_de
+from ..present.vocab import DIMENSION_NAMES, DIMENSIONS, MEASURE_STATE_LABELS, STATUS_ORDER, provenance_de, status_label
 from . import charts
-from .model import (
-    STATUS_ORDER, Customisation, ReportDate, check_rows, measures, modelling_rows, provenance_de,
-)
-from .pdf import CONTENT_WIDTH, STATUS_TINTS, CondPageBreak, ReportBuilder, cm
-from .text import date_de, escape, euro_de
+from .model import Customisation, ReportDate, check_rows, modelling_rows
+from .pdf import CONTENT_WIDTH, STATUS_TINTS, CondPageBreak, ReportBuilder, cm, table_style
+from .text import escape
 
-LAYER_NAME = {"ed2023": "Schicht", "gspp": "Praktik"}
 STATE_TINT = {"umgesetzt": STATUS_TINTS["ja"], "verworfen": STATUS_TINTS["unbearbeitet"]}
 
 
@@ -31,14 +27,20 @@ class CountyContext:
     author: str
     date: ReportDate
     customisation: Customisation
+    plan: Any = None
+    #: the data's state (latest check date or journal time), shown beside the report's date
+    state: Any = None
 
     @property
     def county(self) -> Any:
         return self.assessment.data.county
 
     @property
-    def world(self) -> str:
-        return self.assessment.catalog.world
+    def edition(self) -> Any:
+        return self.assessment.edition
+
+    def label(self, approach_id: str) -> str:
+        return str(self.edition.approach(approach_id).label)
 
 
 def _builder(ctx: CountyContext, title: str) -> ReportBuilder:
@@ -57,7 +59,7 @@ def _cover(doc: ReportBuilder, ctx: CountyContext, title: str, subtitle: str, no
     logo = doc.image(custom.logo, 5 * cm, 2.5 * cm) if custom.logo else ""
     if head_left or logo:
         doc.add(Table([[head_left, logo]], colWidths=[CONTENT_WIDTH * 0.65, CONTENT_WIDTH * 0.35],
-                      style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                      style=table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                                         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])))
     doc.space(2.5 * cm)
     doc.para(title, doc.styles.title)
@@ -73,7 +75,8 @@ def _cover(doc: ReportBuilder, ctx: CountyContext, title: str, subtitle: str, no
         ("Katalog", catalog.title),
         ("Katalog-Pin", f"{pin.name}, Version {pin.version or catalog.version}" if pin else catalog.version),
         ("SHA-256 des Katalogs", pin.sha256 if pin else "–"),
-        ("Stand", date_de(ctx.date.date)),
+        ("Erstellt am", date_de(ctx.date.date)),
+        ("Datenstand", date_de(ctx.state) if ctx.state else "keine datierten Einträge"),
         ("Verfasst von", ctx.author),
         ("Informationssicherheitsbeauftragte/r", isb),
         ("Einstufung", profile.classification),
@@ -84,7 +87,7 @@ def _cover(doc: ReportBuilder, ctx: CountyContext, title: str, subtitle: str, no
         doc.para(note, doc.styles.small)
 
 
-def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
+def _summary(doc: ReportBuilder, ctx: CountyContext) -> None:
     figures = ctx.figures
     approaches = figures["approaches"]
     doc.heading("Zusammenfassung", new_page=True)
@@ -92,10 +95,10 @@ def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
         f"{plural_de(figures['targets'], 'Zielobjekt', 'Zielobjekte')}, modelliert auf den Katalog {ctx.assessment.catalog.title}. "
         "Zählung je Paar aus Anforderung und Zielobjekt.")
     doc.table(
-        ["Vorgehensweise", "anwendbar", *STATUS_ORDER, "Erfüllung"],
+        ["Vorgehensweise", "anwendbar", *(status_label(s) for s in STATUS_ORDER), "Erfüllung"],
         [(a["label"], str(a["applicable"]), *(str(a["status"][s]) for s in STATUS_ORDER), percent_de(a["fulfilment"]))
          for a in approaches],
-        [0.21, 0.12, 0.07, 0.12, 0.11, 0.07, 0.16, 0.14], right=range(1, 8),
+        [0.21, 0.12, 0.07, 0.11, 0.07, 0.12, 0.16, 0.14], right=range(1, 8),
     )
     doc.space()
     doc.add(charts.fulfilment_bars(
@@ -105,29 +108,35 @@ def _summary(doc: ReportBuilder, ctx: CountyContext, plan: list[Any]) -> None:
     doc.add(charts.status_bars(
         "Statusverteilung je Vorgehensweise (Anteil der Prüfpunkte, Anzahl im Balken)",
         [a["label"] for a in approaches], [a["status"] for a in approaches], STATUS_ORDER))
-    layer = LAYER_NAME[ctx.world]
+    layer = ctx.edition.layer_label
     layers = figures["layers"]
     ids = [a["id"] for a in approaches]
     doc.add(charts.fulfilment_bars(
         f"Erfüllungsgrad je {layer}", [f"{row['id']} {row['title']}"[:34] for row in layers],
         [[row["approaches"][a]["fulfilment"] for row in layers] for a in ids],
-        [APPROACH_LABELS[a] for a in ids]))
+        [ctx.label(a) for a in ids]))
     gaps = figures["basis_gaps"]
     requirement_count = len({g["requirement"] for g in gaps})
-    heading = "Basis-Anforderungen" if ctx.world == "ed2023" else "MUSS-Anforderungen (normal-SdT)"
+    heading = ctx.edition.basis_label
     doc.space()
     doc.para(
         f"Offene {heading}: "
         f"{plural_de(requirement_count, 'Anforderung', 'Anforderungen')} in "
         f"{plural_de(len(gaps), 'Prüfpunkt', 'Prüfpunkten')}. "
         "Ihr Risiko kann nicht akzeptiert werden." if gaps else f"Offene {heading}: keine.")
-    if plan:
-        from ..assess.plan import totals
-
-        summary = totals(plan, ctx.date.date)
+    invalid = figures.get("invalid_records") or []
+    if invalid:
+        doc.para(f"{plural_de(len(invalid), 'ungültiger Prüfeintrag', 'ungültige Prüfeinträge')} (z. B. "
+                 f"„entbehrlich“ ohne Begründung) zählen nicht als erfüllt; sie sind in A.4 nicht enthalten "
+                 "und mit ikz-isms check zu beheben.")
+    view = ctx.plan
+    if view is not None and view.measures:
+        summary = view.totals()
         doc.para(
-            f"Realisierungsplan: {plural_de(summary['count'], 'Maßnahme', 'Maßnahmen')}, geschätzte Kosten {euro_de(summary['cost'])}, "
-            f"davon überfällig zum {date_de(ctx.date.date)}: {summary['overdue']}.")
+            f"Realisierungsplan: {plural_de(summary['count'], 'Maßnahme', 'Maßnahmen')}, geschätzte Kosten {money_de(summary['cost'])}, "
+            f"davon überfällig zum {date_de(view.as_of)}: {summary['overdue']}.")
+        if view.unplanned:
+            doc.para(f"{plural_de(len(view.unplanned), 'Lücke', 'Lücken')} des Checks noch ohne Maßnahme im Plan.")
 
 
 def _structure(doc: ReportBuilder, ctx: CountyContext) -> None:
@@ -173,18 +182,14 @@ def _needs(doc: ReportBuilder, ctx: CountyContext) -> None:
 
 def _modelling(doc: ReportBuilder, ctx: CountyContext) -> None:
     doc.heading("A.3 Modellierung", new_page=True)
-    approaches = approaches_for(ctx.assessment.catalog)
-    if ctx.world == "ed2023":
-        doc.para("Bausteine des IT-Grundschutz-Kompendiums je Zielobjekt und die Zahl der anwendbaren "
-                 "Anforderungen je Vorgehensweise.")
-        header = ["Zielobjekt", "Bausteine", *(APPROACH_LABELS[a] for a in approaches)]
-    else:
-        doc.para("Zielobjektkategorien (Grundschutz++) je Zielobjekt und die Zahl der anwendbaren "
-                 "Anforderungen je Vorgehensweise.")
-        header = ["Zielobjekt", "Zielobjektkategorien", *(APPROACH_LABELS[a] for a in approaches)]
+    edition = ctx.edition
+    approaches = edition.approach_ids
+    doc.para(f"{edition.modelling_label} ({edition.title}) je Zielobjekt und die Zahl der anwendbaren "
+             "Anforderungen je Vorgehensweise.")
+    header = ["Zielobjekt", edition.modelling_label, *(ctx.label(a) for a in approaches)]
     rows = []
     for target, modules, counts in modelling_rows(ctx.assessment):
-        listing = "\n".join(f"{mid} {title}" if ctx.world == "ed2023" else mid for mid, title in modules) or "–"
+        listing = "\n".join(mid if title == "Zielobjektkategorie" else f"{mid} {title}" for mid, title in modules) or "–"
         rows.append((f"{target.id}\n{target.name}", listing, *(str(counts[a]) for a in approaches)))
     share = 0.42 / len(approaches)
     doc.table(header, rows, [0.25, 0.33, *([share] * len(approaches))], right=range(2, 2 + len(approaches)))
@@ -196,7 +201,8 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
     doc.heading("A.4 Ergebnis des IT-Grundschutz-Checks", new_page=True)
     doc.para("Je Zielobjekt und Anforderung: Status, Umsetzung (bei „entbehrlich“ mit Begründung), "
              "Verantwortliche, Prüfdatum und Herkunft (eigene Prüfung oder übernommene gemeinsame Prüfung). "
-             "Stufe: B = Basis, S = Standard, H = erhöhter Schutzbedarf.")
+             + ("Stufe: B = Basis, S = Standard, H = erhöhter Schutzbedarf." if ctx.edition.levels[:1] == ("B",)
+                else "Stufe: Modalverb und Schutzniveau des Grundschutz++-Katalogs."))
     rows_by_target = check_rows(ctx.assessment)
     data = ctx.assessment.data
     for target in data.targets:
@@ -205,7 +211,7 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
         counts = {s: 0 for s in STATUS_ORDER}
         for row in rows:
             counts[row.status] += 1
-        doc.para(f"{plural_de(len(rows), 'Anforderung', 'Anforderungen')}: " + ", ".join(f"{s} {counts[s]}" for s in STATUS_ORDER),
+        doc.para(f"{plural_de(len(rows), 'Anforderung', 'Anforderungen')}: " + ", ".join(f"{status_label(s)} {counts[s]}" for s in STATUS_ORDER),
                  doc.styles.small)
         if not rows:
             continue
@@ -233,7 +239,7 @@ def _check_table(doc: ReportBuilder, rows: list[Any]) -> None:
         origin = f"{date_de(record.checked)}\n{provenance_de(record.provenance)}" if record else "–"
         table_rows.append((
             doc.cell_markup(f"<b>{escape(row.requirement.id)}</b> {escape(row.requirement.title)}"),
-            row.level, row.status, statement or "–", (record.responsible if record else "") or "–", origin,
+            row.level, status_label(row.status), statement or "–", (record.responsible if record else "") or "–", origin,
         ))
         tints.append((2, index, STATUS_TINTS[row.status]))
     doc.table(["Anforderung", "Stufe", "Status", "Umsetzung / Begründung", "Verantwortlich", "Geprüft, Herkunft"],
@@ -258,9 +264,9 @@ def _risk(doc: ReportBuilder, ctx: CountyContext) -> None:
         doc.para("Keine.")
 
 
-def plan_table(doc: ReportBuilder, plan: list[Any], today: Any) -> None:
-    from ..assess.plan import totals
-
+def plan_table(doc: ReportBuilder, view: Any) -> None:
+    plan = view.measures
+    today = view.as_of
     rows = []
     tints = []
     for index, measure in enumerate(plan):
@@ -271,28 +277,37 @@ def plan_table(doc: ReportBuilder, plan: list[Any], today: Any) -> None:
             doc.cell_markup(f"<b>{escape(measure.title)}</b>"
                             + (f"<br/>{escape(measure.description)}" if measure.description else "")),
             f"{measure.requirement}\n{measure.target}", str(measure.priority), measure.responsible or "–",
-            deadline, euro_de(measure.cost), measure.state,
+            deadline, money_de(measure.cost), MEASURE_STATE_LABELS.get(measure.state, measure.state),
         ))
         if overdue:
             tints.append((5, index, STATUS_TINTS["nein"]))
         if measure.state in STATE_TINT:
             tints.append((7, index, STATE_TINT[measure.state]))
-    summary = totals(plan, today)
+    summary = view.totals()
     rows.append(("", doc.cell_markup("<b>Summe</b>"), "", "", plural_de(summary['count'], "Maßnahme", "Maßnahmen"),
-                 f"{summary['overdue']} überfällig", doc.cell_markup(f"<b>{escape(euro_de(summary['cost']))}</b>"), ""))
+                 f"{summary['overdue']} überfällig", doc.cell_markup(f"<b>{escape(money_de(summary['cost']))}</b>"), ""))
     doc.table(["Nr.", "Maßnahme", "Anforderung, Zielobjekt", "Prio.", "Verantwortlich", "Frist", "Kosten", "Stand"],
               rows, [0.07, 0.25, 0.14, 0.06, 0.15, 0.11, 0.12, 0.10], right=(3, 6), tints=tints)
 
 
-def _plan(doc: ReportBuilder, ctx: CountyContext, plan: list[Any], *, new_page: bool = True) -> None:
+def _plan(doc: ReportBuilder, ctx: CountyContext, *, new_page: bool = True) -> None:
+    view = ctx.plan
     doc.heading("A.6 Realisierungsplan", new_page=new_page)
     doc.para("Je Lücke (nein/teilweise) eine Maßnahme mit Zielobjekt, Verantwortlichen, Frist und geschätzten "
              "Kosten. Priorität 1 ist die höchste: Basis-Anforderungen zuerst, dann nach Schutzbedarf. "
-             f"Überfällig: Frist vor dem {date_de(ctx.date.date)} und noch nicht umgesetzt.")
-    if not plan:
-        doc.para("Keine Maßnahmen: der IT-Grundschutz-Check zeigt keine Lücken.")
-        return
-    plan_table(doc, plan, ctx.date.date)
+             f"Überfällig: Frist vor dem {date_de(view.as_of)} und noch nicht umgesetzt.")
+    if not view.exists:
+        doc.para("Noch kein Realisierungsplan angelegt (ikz-isms plan update).")
+    elif not view.measures:
+        doc.para("Keine Maßnahmen im Plan.")
+    else:
+        plan_table(doc, view)
+    if view.unplanned:
+        doc.para(
+            f"{plural_de(len(view.unplanned), 'Lücke', 'Lücken')} des IT-Grundschutz-Checks noch ohne Maßnahme: "
+            + ", ".join(f"{r} auf {t} ({s})" for r, t, s in view.unplanned[:20])
+            + (" …" if len(view.unplanned) > 20 else "") + " (ikz-isms plan update nimmt sie auf).",
+            doc.styles.small)
 
 
 def _extras(doc: ReportBuilder, ctx: CountyContext) -> None:
@@ -316,7 +331,6 @@ def _signature(doc: ReportBuilder, ctx: CountyContext) -> None:
 
 def county_pdf(ctx: CountyContext) -> bytes:
     """The audit report of one county: cover, contents, summary, A.1–A.6, extras, signatures."""
-    plan = measures(ctx.assessment, ctx.date.date)
     doc = _builder(ctx, "IT-Grundschutz-Prüfbericht")
     _cover(doc, ctx, "IT-Grundschutz-Prüfbericht",
            "Referenzdokumente nach BSI-Standard 200-2: Strukturanalyse, Schutzbedarf, Modellierung, "
@@ -324,13 +338,13 @@ def county_pdf(ctx: CountyContext) -> bytes:
     doc.page_break()
     doc.para("Inhalt", doc.styles.h1)
     doc.toc()
-    _summary(doc, ctx, plan)
+    _summary(doc, ctx)
     _structure(doc, ctx)
     _needs(doc, ctx)
     _modelling(doc, ctx)
     _check(doc, ctx)
     _risk(doc, ctx)
-    _plan(doc, ctx, plan)
+    _plan(doc, ctx)
     _extras(doc, ctx)
     _signature(doc, ctx)
     return doc.render()
@@ -338,10 +352,9 @@ def county_pdf(ctx: CountyContext) -> bytes:
 
 def plan_pdf(ctx: CountyContext) -> bytes:
     """The Realisierungsplan alone (A.6), with a short cover block and signatures."""
-    plan = measures(ctx.assessment, ctx.date.date)
     doc = _builder(ctx, "Realisierungsplan")
     _cover(doc, ctx, "Realisierungsplan", "Referenzdokument A.6 nach BSI-Standard 200-2")
-    _plan(doc, ctx, plan)
+    _plan(doc, ctx)
     _extras(doc, ctx)
     _signature(doc, ctx)
     return doc.render()

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..errors import InputError, PluginError
 
-STATUS_ORDER = ("ja", "entbehrlich", "teilweise", "nein", "unbearbeitet")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 #: reportlab's own invariant date, used when neither option, environment nor data give one
 FALLBACK_DATE = _dt.date(2000, 1, 1)
@@ -26,26 +25,30 @@ class ReportDate:
     source: str
 
 
-def _midnight(day: _dt.date) -> int:
-    return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
+def midnight_epoch(day: _dt.date) -> int:
+    """Seconds since 1970 at 00:00 UTC of ``day``: a PDF's creation time taken from a date in the data."""
+    return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.UTC).timestamp())
 
 
-def report_date(explicit: _dt.date | None, data_dates: Iterable[str | None]) -> ReportDate:
-    """Never "now": ``--date``, else ``SOURCE_DATE_EPOCH``, else the latest date in the data."""
+def report_date(explicit: _dt.date | None, today: _dt.date) -> ReportDate:
+    """When the report is made: ``--date``, else the run's date (``SOURCE_DATE_EPOCH`` keeps bytes reproducible)."""
     if explicit is not None:
-        return ReportDate(explicit, _midnight(explicit), "--date")
+        return ReportDate(explicit, midnight_epoch(explicit), "--date")
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if raw:
         try:
             epoch = int(raw)
-        except ValueError:
-            raise InputError(
-                f"SOURCE_DATE_EPOCH '{raw}' ist keine ganze Zahl (Sekunden seit 1970)."
-            ) from None
-        day = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).date()
+            day = _dt.datetime.fromtimestamp(epoch, _dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH '{raw}' ist keine gültige Zahl von Sekunden seit 1970.") from None
         return ReportDate(day, epoch, "SOURCE_DATE_EPOCH")
+    return ReportDate(today, midnight_epoch(today), "heute")
+
+
+def state_date(dates: Iterable[str | None]) -> _dt.date | None:
+    """The data's state: the latest check date or journal time (``None`` when the data has none)."""
     latest: _dt.date | None = None
-    for text in data_dates:
+    for text in dates:
         if not text:
             continue
         try:
@@ -53,37 +56,7 @@ def report_date(explicit: _dt.date | None, data_dates: Iterable[str | None]) -> 
         except ValueError:
             continue
         latest = day if latest is None or day > latest else latest
-    if latest is None:
-        return ReportDate(FALLBACK_DATE, _midnight(FALLBACK_DATE), "fest")
-    return ReportDate(latest, _midnight(latest), "Daten")
-
-
-def county_dates(county: Any, records: Iterable[Any]) -> list[str | None]:
-    """The dates of a county's state: check dates of its records and times of its journal entries.
-
-    Plan deadlines are not among them: they lie in the future and say nothing about the state.
-    """
-    from ..journal import read
-
-    dates = [r.checked for r in records]
-    dates.extend(str(entry.get("time") or "") for entry in read(county.journal_path))
-    return dates
-
-
-_CHECKED = re.compile(rb"^\s*-?\s*checked:\s*['\"]?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
-
-
-def scan_dates(counties: Iterable[Any]) -> list[str]:
-    """The counties' check dates and journal times without parsing their YAML (the Verbund
-    report gets its figures from the derived cache and should not read every record again)."""
-    from ..journal import read
-
-    dates: list[str] = []
-    for county in counties:
-        if county.records_path.exists():
-            dates.extend(m.decode() for m in _CHECKED.findall(county.records_path.read_bytes()))
-        dates.extend(str(entry.get("time") or "") for entry in read(county.journal_path))
-    return dates
+    return latest
 
 
 @dataclass
@@ -162,20 +135,6 @@ def collect_customisation(pm: Any, kind: str, county: Any) -> Customisation:
     return result
 
 
-def provenance_de(provenance: str | None) -> str:
-    if not provenance or provenance == "own":
-        return "eigene Prüfung"
-    if provenance.startswith("review:"):
-        return f"übernommen aus Prüfung {provenance[len('review:'):]}"
-    return provenance
-
-
-def level_label(req: Any, world: str) -> str:
-    if world == "ed2023":
-        return req.level or "–"
-    return " ".join(x for x in (req.modal_verb, req.level) if x) or "–"
-
-
 @dataclass(frozen=True)
 class CheckRow:
     """One line of A.4: a requirement on a target object with its record (or none)."""
@@ -201,7 +160,7 @@ def check_rows(assessment: Any) -> dict[str, list[CheckRow]]:
     """A.4 rows by target object id (in structure order): every pair that applies under an approach."""
     from ..assess.summary import status_of
 
-    world = assessment.catalog.world
+    edition = assessment.edition
     catalog = assessment.catalog
     rows: dict[str, list[CheckRow]] = {t.id: [] for t in assessment.data.targets}
     records = assessment.data.records
@@ -213,7 +172,7 @@ def check_rows(assessment: Any) -> dict[str, list[CheckRow]]:
         if req.group not in modules:
             modules[req.group] = module_label(catalog, req)
         rows.setdefault(pair.target.id, []).append(CheckRow(
-            req, pair.target, level_label(req, world), status_of(pair, records),
+            req, pair.target, edition.level_label(req), status_of(pair, records),
             records.get(req.id, pair.target.id), modules[req.group],
         ))
     return rows
@@ -221,26 +180,11 @@ def check_rows(assessment: Any) -> dict[str, list[CheckRow]]:
 
 def modelling_rows(assessment: Any) -> list[tuple[Any, list[tuple[str, str]], dict[str, int]]]:
     """A.3: per target object its Bausteine (or G++ categories) with titles, and counts per approach."""
-    from ..assess.modelling import approaches_for, target_categories
-
-    catalog = assessment.catalog
-    approaches = approaches_for(catalog)
+    edition = assessment.edition
+    approaches = edition.approach_ids
     counts: dict[str, dict[str, int]] = {t.id: {a: 0 for a in approaches} for t in assessment.data.targets}
     for pair in assessment.pairs:
         for approach in pair.approaches:
             counts.setdefault(pair.target.id, {a: 0 for a in approaches})[approach] += 1
-    result = []
-    for target in assessment.data.targets:
-        if catalog.world == "ed2023":
-            modules = [(b, catalog.groups[b].title if b in catalog.groups else "(unbekannt)") for b in target.bausteine]
-        else:
-            modules = [(c, "Zielobjektkategorie") for c in target_categories(target)]
-        result.append((target, modules, counts[target.id]))
-    return result
-
-
-def measures(assessment: Any, today: _dt.date) -> list[Any]:
-    """A.6: the Realisierungsplan as ``plan`` keeps it, with measures for new gaps added."""
-    from ..assess.plan import build_plan, load_plan
-
-    return build_plan(assessment, load_plan(assessment.data.county), today)
+    return [(target, edition.modules_of(assessment.catalog, target), counts[target.id])
+            for target in assessment.data.targets]

@@ -1,17 +1,22 @@
-"""The PDF engine of the reports (reportlab): fonts, styles, page furniture, contents, tables.
+"""The one PDF engine of ikz-isms (reportlab): fonts, styles, page furniture, contents, tables.
 
-Every page carries the classification marking at top and bottom and "Seite x von y". The
-bytes depend only on the input: reportlab runs in invariant mode and the creation date is
-the report date (see :func:`ikz_isms.report.model.report_date`), never the clock.
+Reports, tender packs and cost statements are all built with :class:`ReportBuilder`, so
+every PDF embeds DejaVu Sans and every page carries the classification marking at top and
+bottom and "Seite x von y". The bytes depend only on the input: reportlab runs in invariant
+mode and the creation date comes from the data (the report date of
+:func:`ikz_isms.report.model.report_date`, or the day given to :func:`builder_for_date`),
+never the clock.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -23,12 +28,23 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, CondPageBreak, Frame, Image, KeepTogether, LongTable, PageBreak, PageTemplate,
-    Paragraph, Spacer, TableStyle,
+    BaseDocTemplate,
+    CondPageBreak,
+    Frame,
+    Image,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
-from .text import date_de, escape
+from ..present.de import date_de
+from .model import midnight_epoch
+from .text import escape
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -107,6 +123,15 @@ def make_styles() -> Styles:
         toc1=_style("toc1", 10.5, bold=True, leading=15, leftIndent=0),
         toc2=_style("toc2", 9, leading=12.5, leftIndent=14),
     )
+
+
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A table style whose cells default to DejaVu Sans.
+
+    reportlab's cell font is Helvetica, which would then be named in the PDF (not embedded)
+    even when every cell holds a paragraph of our own font.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
 class Cell(Paragraph):
@@ -217,6 +242,8 @@ def _canvas_class(furniture: Furniture, epoch: int, sketch_first: bool) -> type:
         """
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # reportlab starts every page in Helvetica, which would then be named (not embedded) in the PDF
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or FONT
             super().__init__(*args, **kwargs)
             passes.append(self)
             self.sketch = sketch_first and len(passes) == 1
@@ -264,19 +291,20 @@ class ReportBuilder:
     """Collects the story of one report and writes it as a PDF."""
 
     def __init__(self, *, title: str, subject: str, author: str, marking: str, running_title: str,
-                 date: Any, epoch: int):
+                 date: Any, epoch: int, date_text: str | None = None):
+        """``date_text`` replaces "Erstellt am <date>" at the top right of every page."""
         register_fonts()
         self.styles = make_styles()
         self.title = title
         self.subject = subject
         self.author = author
         self.epoch = epoch
-        self.furniture = Furniture(marking, running_title, f"Stand: {date_de(date)}")
+        self.furniture = Furniture(marking, running_title, date_text or f"Erstellt am {date_de(date)}")
         self.story: list[Any] = []
         self._keys = 0
 
     def toc(self) -> None:
-        contents = TableOfContents(dotsMinLevel=0)
+        contents = TableOfContents(dotsMinLevel=0, tableStyle=table_style(defaultTableStyle.getCommands()))
         contents.levelStyles = [self.styles.toc1, self.styles.toc2]
         self.story.append(contents)
 
@@ -345,7 +373,25 @@ class ReportBuilder:
         commands.extend(("BACKGROUND", (col, row + 1), (col, row + 1), tint) for col, row, tint in tints)
         commands.extend(extra)
         table = ReportTable(data, colWidths=widths, repeatRows=1,
-                          style=TableStyle(commands), hAlign="LEFT")
+                          style=table_style(commands), hAlign="LEFT")
+        self.story.append(table)
+
+    def pairs(self, rows: Sequence[tuple[str, str]], widths: Sequence[float] = (0.36, 0.64)) -> None:
+        """Label–value lines in body text size, labels bold, no header row (a statement's figures).
+
+        Both columns are user text (escaped, wrapped); ``widths`` are fractions of the content width.
+        """
+        label = ParagraphStyle("pair-label", parent=self.styles.body, fontName=FONT_BOLD, spaceAfter=0)
+        value = ParagraphStyle("pair-value", parent=self.styles.body, spaceAfter=0)
+        data = [[Cell(escape(left), label), Cell(escape(right), value)] for left, right in rows]
+        table = ReportTable(data, colWidths=[w * CONTENT_WIDTH for w in widths], hAlign="LEFT", style=table_style([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, GRID),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
         self.story.append(table)
 
     def keep(self, *flowables: Any) -> None:
@@ -374,7 +420,7 @@ class ReportBuilder:
                 commands.append(("LINEABOVE", (2, line_row), (2, line_row), 0.6, colors.black))
         heights = [1.4 * cm if i % 2 == 0 else None for i in range(len(rows))]
         table = LongTable(rows, colWidths=[CONTENT_WIDTH * 0.45, CONTENT_WIDTH * 0.1, CONTENT_WIDTH * 0.45],
-                          rowHeights=heights, hAlign="LEFT", style=TableStyle(commands))
+                          rowHeights=heights, hAlign="LEFT", style=table_style(commands))
         self.story.append(KeepTogether([table]))
 
     def render(self) -> bytes:
@@ -392,3 +438,14 @@ class ReportBuilder:
             any(isinstance(f, Heading) for f in self.story)
         doc.multiBuild(list(self.story), canvasmaker=_canvas_class(self.furniture, self.epoch, sketch_first))
         return buffer.getvalue()
+
+
+def builder_for_date(day: _dt.date, *, title: str, subject: str, marking: str, running_title: str,
+                     author: str = "ikz-isms", date_text: str | None = None) -> ReportBuilder:
+    """A builder whose PDF is dated ``day`` (00:00 UTC).
+
+    ``day`` comes from the data (a notice date, the end of a settled year), never the clock,
+    so the same input gives the same bytes.
+    """
+    return ReportBuilder(title=title, subject=subject, author=author, marking=marking, running_title=running_title,
+                         date=day, epoch=midnight_epoch(day), date_text=date_text)

@@ -1,11 +1,9 @@
-"""Text for the PDF: literal user text for reportlab's mini-markup, German dates and numbers."""
+"""Text for the PDF: literal user text for reportlab's mini-markup (German formats: :mod:`ikz_isms.present`)."""
 
 from __future__ import annotations
 
-import datetime as _dt
-from decimal import Decimal
-
-from ..output import format_de
+# the date format moved to ikz_isms.present; the name stays importable from here
+from ..present.de import date_de as date_de
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
@@ -19,26 +17,3 @@ def escape(text: object) -> str:
     if text is None:
         return ""
     return str(text).translate(_ESCAPES).replace("\r\n", "\n").replace("\n", "<br/>")
-
-
-def date_de(value: _dt.date | str | None) -> str:
-    """24.11.2026; ISO strings are accepted, anything unparsable is shown as given."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, str):
-        try:
-            value = _dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    return value.strftime("%d.%m.%Y")
-
-
-def euro_de(amount: Decimal | int | float | None) -> str:
-    """1.234,50 €"""
-    if amount is None:
-        return "–"
-    return f"{format_de(Decimal(str(amount)), 2)} €"
-
-
-def number_de(value: int | float | Decimal) -> str:
-    return format_de(value, 0)

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..output import percent_de
+from ..present.de import date_de, percent_de
+from ..present.vocab import DISCLOSURE_LABELS
 from . import charts
 from .model import Customisation, ReportDate
 from .pdf import ReportBuilder, cm
-from .text import date_de
 
-SHORT_LABELS = {"basis": "Basis", "standard": "Standard", "kern": "Kern", "normal-sdt": "normal-SdT",
-                "erhoeht": "erhöht"}
-DISCLOSURE_LABELS = {"full": "vollständig", "aggregate": "nur Gesamtwerte", "none": "keine Freigabe"}
 #: more series than this make a chart unreadable; the table still shows everything
 MAX_SERIES = 8
 COUNTIES_PER_TABLE = 8
@@ -34,7 +31,7 @@ def _cell(tally: dict[str, Any] | None) -> str:
 
 def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -> None:
     catalog = group["catalog"]
-    layer_name = "Schicht" if catalog["world"] == "ed2023" else "Praktik"
+    layer_name = group["labels"]["layer"]
     prefix = f"Gruppe {number}: " if many else ""
     doc.heading(f"{prefix}Erfüllung je Vorgehensweise", new_page=True)
     doc.para(f"Katalog {catalog['name']} „{catalog['title']}“, Version {catalog['version']}, "
@@ -47,13 +44,13 @@ def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -
     approaches = group["approaches"]
     counties = group["counties"]
     doc.table(
-        ["Landkreis", "Freigabe", *(SHORT_LABELS[a["id"]] for a in approaches), "offene Basis-Anf."],
+        ["Landkreis", "Freigabe", *(a["short"] for a in approaches), "offene Basis-Anf."],
         [(c["name"], DISCLOSURE_LABELS[c["disclosure"]], *(_cell(c["approaches"].get(a["id"])) for a in approaches),
           str(c["open_basis"]) if "open_basis" in c else "–") for c in counties],
         [0.26, 0.14, *([0.48 / len(approaches)] * len(approaches)), 0.12], right=range(2, 3 + len(approaches)),
     )
     doc.space(0.15 * cm)
-    basis = "Basis-Anforderungen" if catalog["world"] == "ed2023" else "MUSS-Anforderungen (normal-SdT)"
+    basis = group["labels"]["basis"]
     doc.para(f"offene Basis-Anf.: {basis}, die auf mindestens einem Zielobjekt nicht erfüllt sind "
              "(wie bei ikz-isms assess); nur bei voller Freigabe.", doc.styles.small)
     for start in range(0, len(counties), COUNTIES_PER_CHART):

@@ -7,11 +7,16 @@ Pure functions over a template, a project's data and the legal figures: every fi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..procure.money import cents, euro
+from ..present.de import cents, date_de, money_de
+
+if TYPE_CHECKING:
+    from ..procure.legal import LegalFigure, LegalFigures
+    from .templates import Template
 
 #: §3 Abs. 11 VgV: contracts over 48 months (or open-ended) count with 48 monthly values
 RULE_MONTHS = 48
@@ -48,8 +53,8 @@ class Procedure:
     name: str
     status: str  # "frei" | "Wertgrenze" | "Begründung"
     basis: str
-    limit: Any = None
-    pending: tuple[Any, ...] = ()
+    limit: "LegalFigure | None" = None
+    pending: tuple["LegalFigure", ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -71,7 +76,7 @@ class Estimate:
     parts: list[Part]
     months: int
     counted_months: int
-    threshold: Any
+    threshold: "LegalFigure"
     notice_date: dt.date
     regime: str
     eu: bool
@@ -120,10 +125,6 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
 
 
-def _de(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -132,14 +133,14 @@ def threshold_id(contract_type: str) -> str:
     return "eu-threshold.works" if contract_type == "works" else "eu-threshold.supplies-services-subcentral"
 
 
-def total_months(template: Any, data: Mapping[str, Any]) -> int:
+def total_months(template: "Template", data: Mapping[str, Any]) -> int:
     """Base term plus every chosen extension option."""
     chosen = set(data.get("options", []))
     return int(data["term_months"]) + sum(
         int(o.get("months", 0)) for o in template.options if o["id"] in chosen and o["kind"] == "extension")
 
 
-def _quantity_factor(template: Any, data: Mapping[str, Any], lot: Mapping[str, Any]) -> Decimal:
+def _quantity_factor(template: "Template", data: Mapping[str, Any], lot: Mapping[str, Any]) -> Decimal:
     """1 plus every chosen quantity option that applies to the lot (by default: recurring lots)."""
     chosen = set(data.get("options", []))
     factor = Decimal(1)
@@ -154,7 +155,8 @@ def _quantity_factor(template: Any, data: Mapping[str, Any], lot: Mapping[str, A
     return factor
 
 
-def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[str, str] | None = None) -> Estimate:
+def estimate(template: "Template", data: Mapping[str, Any], legal: "LegalFigures",
+             names: Mapping[str, str] | None = None) -> Estimate:
     """The estimated contract value of a project and what follows from it on its notice date."""
     names = names or {}
     notice = as_date(data["notice_date"])
@@ -204,25 +206,25 @@ def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[
                          "(§3 Abs. 11 Nr. 2 VgV).")
     else:
         reasoning.append(f"Laufzeit bis {RULE_MONTHS} Monate: Gesamtwert über die Laufzeit (§3 Abs. 11 Nr. 1 VgV).")
-    by_lot = {}
+    by_lot: dict[str, Decimal] = {}
     for part in parts:
         by_lot[part.lot] = by_lot.get(part.lot, Decimal(0)) + (part.value or Decimal(0))
     if len(template.lots) > 1:
         reasoning.append("Lose werden addiert (§3 Abs. 7 VgV): " + " + ".join(
-            f"{lot['id']} {euro(by_lot[lot['id']])}" for lot in template.lots) + f" = {euro(total)}.")
+            f"{lot['id']} {money_de(by_lot[lot['id']])}" for lot in template.lots) + f" = {money_de(total)}.")
     if len(data["counties"]) > 1:
         reasoning.append(
             f"Gemeinsame Beschaffung von {len(data['counties'])} Landkreisen (§4 VgV): der Wert umfasst den "
             "Bedarf aller Beteiligten; keine Aufteilung, um unter dem Schwellenwert zu bleiben (§3 Abs. 2 VgV).")
-    reasoning.append(f"Maßgeblicher Tag: Absendung der Bekanntmachung am {_de(notice)} (§3 Abs. 3 VgV).")
+    reasoning.append(f"Maßgeblicher Tag: Absendung der Bekanntmachung am {date_de(notice)} (§3 Abs. 3 VgV).")
 
     threshold = legal.get(threshold_id(template.data["contract_type"]), notice)
-    eu = total >= threshold.amount
-    period = f"gültig {_de(threshold.valid_from)}–{_de(threshold.valid_to)}" if threshold.valid_to else \
-        f"gültig ab {_de(threshold.valid_from)}"
+    eu = total >= threshold.required_amount()
+    period = f"gültig {date_de(threshold.valid_from)}–{date_de(threshold.valid_to)}" if threshold.valid_to else \
+        f"gültig ab {date_de(threshold.valid_from)}"
     comparison = "erreicht oder überschreitet den" if eu else "liegt unter dem"
-    reasoning.append(f"Geschätzter Auftragswert {euro(total)} netto {comparison} EU-Schwellenwert "
-                     f"{euro(threshold.amount)} ({threshold.label}, {period}; {threshold.source}).")
+    reasoning.append(f"Geschätzter Auftragswert {money_de(total)} netto {comparison} EU-Schwellenwert "
+                     f"{money_de(threshold.amount)} ({threshold.label}, {period}; {threshold.source}).")
     works = template.data["contract_type"] == "works"
     if eu:
         regime = "VOB/A Abschnitt 2 (GWB Teil 4)" if works else "VgV (GWB Teil 4)"
@@ -236,9 +238,9 @@ def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[
     if eu:
         limit_id = "lot-exemption.works" if works else "lot-exemption.supplies-services"
         exemption = legal.get(limit_id, notice)
-        small = [lot_id for lot_id, value in by_lot.items() if value < exemption.amount]
+        small = [lot_id for lot_id, value in by_lot.items() if value < exemption.required_amount()]
         if small and len(template.lots) > 1:
-            notes.append(f"Lose unter {euro(exemption.amount)} ({', '.join(small)}) dürfen national vergeben werden, "
+            notes.append(f"Lose unter {money_de(exemption.amount)} ({', '.join(small)}) dürfen national vergeben werden, "
                          f"zusammen höchstens 20 % des Gesamtwerts ({exemption.source}).")
     if missing:
         notes.append("Schätzung unvollständig: " + "; ".join(missing) + ".")
@@ -246,7 +248,7 @@ def estimate(template: Any, data: Mapping[str, Any], legal: Any, names: Mapping[
                     missing, notes)
 
 
-def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: Any, day: dt.date) -> list[Procedure]:
+def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: "LegalFigures", day: dt.date) -> list[Procedure]:
     """The procedure types of the regime; state value limits (RLP) decide the simpler ones."""
     if eu:
         basis = "§119 GWB, §14 Abs. 2 VgV" if not works else "§3a EU VOB/A"
@@ -262,7 +264,7 @@ def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: Any, day: d
 
     def limited(name: str, figure_id: str, basis: str) -> Procedure:
         figure = legal.get(figure_id, day)
-        status = "Wertgrenze" if total <= figure.amount else "Begründung"
+        status = "Wertgrenze" if total <= figure.required_amount() else "Begründung"
         return Procedure(name, status, basis, figure, tuple(legal.pending(figure_id)))
 
     if works:
@@ -291,8 +293,8 @@ def procedure_text(procedure: Procedure) -> str:
     if procedure.limit is None:
         return "nur mit Begründung"
     limit = procedure.limit
-    text = (f"zulässig bis {euro(limit.amount)} (Wertgrenze, {limit.source})" if procedure.status == "Wertgrenze"
-            else f"über der Wertgrenze {euro(limit.amount)} ({limit.source}): nur mit Ausnahmegrund")
+    text = (f"zulässig bis {money_de(limit.amount)} (Wertgrenze, {limit.source})" if procedure.status == "Wertgrenze"
+            else f"über der Wertgrenze {money_de(limit.amount)} ({limit.source}): nur mit Ausnahmegrund")
     for pending in procedure.pending:
-        text += f"; angehobene Wertgrenze {euro(pending.amount)} UNBESTÄTIGT ({pending.source}), nicht angewandt"
+        text += f"; angehobene Wertgrenze {money_de(pending.amount)} UNBESTÄTIGT ({pending.source}), nicht angewandt"
     return text

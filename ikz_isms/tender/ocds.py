@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..procure.dates import add_months
 from ..procure.ocds import EXTENSIONS, METHODS, clean, stamp, value
 
+if TYPE_CHECKING:
+    from .estimate import Estimate
+    from .templates import Template
+
 CATEGORIES = {"services": "services", "supplies": "goods", "works": "works"}
 
 
-def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, names: Mapping[str, str],
+def tender_release(resolved: Mapping[str, Any], estimate: "Estimate", template: "Template", names: Mapping[str, str],
                    prefix: str) -> dict[str, Any]:
     """The release: every named county a ``buyer``, the lead also ``procuringEntity``; value = the estimate."""
     data = resolved["vergabe"]
@@ -25,7 +31,7 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
     award = template.data["award"]
     criteria = "; ".join(f"{c['name']} {c['weight']} %" for c in award["criteria"])
     by_lot = estimate.by_lot()
-    release = {
+    release: dict[str, Any] = {
         "ocid": f"{prefix}-{data['name']}",
         "id": f"{data['name']}-{created.isoformat()}",
         "date": stamp(created),
@@ -63,7 +69,8 @@ def tender_release(resolved: Mapping[str, Any], estimate: Any, template: Any, na
     }
     if data.get("offer_deadline"):
         release["tender"]["tenderPeriod"] = {"endDate": stamp(_date(data["offer_deadline"]))}
-    return clean(release)
+    cleaned: dict[str, Any] = clean(release)
+    return cleaned
 
 
 def release_package(release: dict[str, Any], publisher: str) -> dict[str, Any]:
@@ -77,7 +84,5 @@ def release_package(release: dict[str, Any], publisher: str) -> dict[str, Any]:
     }
 
 
-def _date(text: str):
-    import datetime as dt
-
+def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(str(text))

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .estimate import Estimate
 from .templates import Template
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
 
 GAP_STATUSES = ("nein", "teilweise")
 
@@ -35,7 +39,7 @@ class Proposal:
         }
 
 
-def county_gaps(assessments: Mapping[str, Any]) -> dict[str, set[str]]:
+def county_gaps(assessments: Mapping[str, "Assessment"]) -> dict[str, set[str]]:
     """Requirement id → counties where some applicable pair is nein or teilweise."""
     gaps: dict[str, set[str]] = {}
     for county, assessment in assessments.items():
@@ -63,7 +67,7 @@ def propose(
     gaps: Mapping[str, set[str]],
     members: Sequence[str],
     min_counties: int,
-    make_estimate: Any,
+    make_estimate: Callable[[Template, list[str]], Estimate],
 ) -> list[Proposal]:
     """One proposal per template that addresses a requirement open in at least ``min_counties`` counties.
 
@@ -86,7 +90,7 @@ def propose(
     return proposals
 
 
-def _order(members: Sequence[str]):
+def _order(members: Sequence[str]) -> Callable[[str], tuple[int, str]]:
     position = {m: i for i, m in enumerate(members)}
     return lambda key: (position.get(key, len(position)), key)
 

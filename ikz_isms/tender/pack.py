@@ -1,20 +1,25 @@
-"""The tender pack: resolve a project against its template and catalog, then write the folder in one step."""
+"""The tender pack: resolve a project against its template and catalog into the pack's files (as bytes).
+
+Pure and deterministic: only project, template and catalog go in. Writing the folder in one
+step is :func:`ikz_isms.app.tenders.write_pack`.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RefusedError
+from ..present.de import date_de, quantity_de
 from .estimate import Estimate, procedure_text
 from .project import Tender
+from .security import AnnexEntry
 from .templates import Template, render
+
+if TYPE_CHECKING:
+    from ..workspace import CatalogPin
 
 OCDS_PREFIX = "ocds-ikz000"
 
@@ -25,17 +30,11 @@ class PackInput:
 
     tender: Tender
     template: Template
-    pin: Any
-    annex: list[Any]
+    pin: "CatalogPin"
+    annex: list[AnnexEntry]
     estimate: Estimate
     names: Mapping[str, str]
     marking: str
-
-
-def _quantity_text(value: Decimal) -> str:
-    from ..output import format_de
-
-    return format_de(value, 0 if value == value.to_integral_value() else 2)
 
 
 def placeholder_values(template: Template, data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, str]:
@@ -50,7 +49,7 @@ def placeholder_values(template: Template, data: Mapping[str, Any], names: Mappi
         if source.startswith("lot:"):
             total = sum((Decimal(str(n[source[4:]]["quantity"])) for n in (data.get("needs") or {}).values()
                          if n.get(source[4:], {}).get("quantity") not in (None, "")), Decimal(0))
-            values[name] = _quantity_text(total)
+            values[name] = quantity_de(total)
         elif source == "term_months":
             values[name] = str(data["term_months"])
         elif source == "counties":
@@ -108,7 +107,7 @@ def resolve(inp: PackInput) -> dict[str, Any]:
         "zuschlag": template.data["award"],
         "gewichtssumme": f"{weights.normalize():f}",
         "vertragsbedingungen": template.data["contract_terms"],
-        "angebotsfrist": _de(data.get("offer_deadline")),
+        "angebotsfrist": date_de(data["offer_deadline"]) if data.get("offer_deadline") else None,
         "schaetzung": inp.estimate.as_dict(),
         "verfahren": {
             "regime": inp.estimate.regime,
@@ -116,12 +115,6 @@ def resolve(inp: PackInput) -> dict[str, Any]:
             "texte": [procedure_text(p) for p in inp.estimate.procedures],
         },
     }
-
-
-def _de(value: Any) -> str | None:
-    from ..report.text import date_de
-
-    return date_de(value) if value else None
 
 
 def check_procedure(inp: PackInput) -> None:
@@ -151,7 +144,7 @@ def build_files(inp: PackInput, publisher: str) -> dict[str, bytes]:
     """The pack's files as bytes (deterministic: only project, template and catalog go in)."""
     import json
 
-    from ..store import dump_yaml
+    from ..store.edit import dump_rt, to_rt
     from .ocds import release_package, tender_release
     from .pdf import procurement_record, tender_documents
 
@@ -164,45 +157,17 @@ def build_files(inp: PackInput, publisher: str) -> dict[str, bytes]:
     return {
         names["documents"]: tender_documents(resolved, inp.names, day),
         names["record"]: procurement_record(resolved, inp.names, day, inp.marking),
-        names["resolved"]: (header + dump_yaml(resolved)).encode("utf-8"),
+        names["resolved"]: (header + dump_rt(to_rt(_yaml_values(resolved)))).encode("utf-8"),
         names["ocds"]: (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }
 
 
-def write_pack(files: Mapping[str, bytes], output: Path) -> list[Path]:
-    """Write every file into a fresh temporary folder beside ``output``, then swap it in.
-
-    A failure leaves the previous pack (or nothing) in place, never a half-written folder.
-    """
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
-    old = None
-    try:
-        for name, payload in files.items():
-            with open(staging / name, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(staging, 0o777 & ~_umask())
-        if output.exists():
-            old = output.with_name(f".{output.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(output, old)
-        os.replace(staging, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            shutil.rmtree(staging)
-        if old is not None and old.exists() and not output.exists():
-            os.replace(old, output)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return [output / name for name in files]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _yaml_values(value: Any) -> Any:
+    """``value`` with exact decimals as their text (YAML has no decimal type; a float would round)."""
+    if isinstance(value, dict):
+        return {key: _yaml_values(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_yaml_values(item) for item in value]
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value

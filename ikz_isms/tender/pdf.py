@@ -6,36 +6,24 @@ Vergabevermerk is internal and carries the estimate and the reasoning.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..output import county_title
-from ..procure.money import euro
+from ..present.de import county_title, date_de, money_de, quantity_de
 from .estimate import PERIODS
+
+if TYPE_CHECKING:
+    from ..report.pdf import ReportBuilder
 
 PUBLIC_MARKING = "OFFEN – Vergabeunterlagen zur Bekanntmachung"
 EVIDENCE = {"EEE": "Einheitliche Europäische Eigenerklärung (EEE/ESPD, §50 VgV)"}
 
 
-def _builder(title: str, subject: str, marking: str, running: str, day: Any):
-    import datetime as dt
-
-    from ..report.pdf import ReportBuilder
+def _builder(title: str, subject: str, marking: str, running: str, day: Any) -> "ReportBuilder":
+    from ..report.pdf import builder_for_date
 
     # the PDF's creation time is the project's date, never the clock: same input, same bytes
-    epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
-    return ReportBuilder(title=title, subject=subject, author="ikz-isms", marking=marking,
-                         running_title=running, date=day, epoch=epoch)
-
-
-def _quantity(value: Any) -> str:
-    from decimal import Decimal
-
-    from ..output import format_de
-
-    if value is None:
-        return "–"
-    number = Decimal(str(value))
-    return format_de(number, 0 if number == number.to_integral_value() else 2)
+    return builder_for_date(day, title=title, subject=subject, marking=marking, running_title=running)
 
 
 def _yes(flag: Any) -> str:
@@ -132,12 +120,12 @@ def tender_documents(resolved: Mapping[str, Any], names: Mapping[str, str], day:
     price_rows = []
     for lot in resolved["lose"]:
         price_rows.append((lot["id"], lot["title"], lot["unit"], PERIODS[lot["price_period"]],
-                           _quantity(lot["menge_gesamt"]), "", ""))
+                           quantity_de(lot["menge_gesamt"]), "", ""))
     pdf.table(["Los", "Leistung", "Einheit", "Zeitraum", "Menge", "Einzelpreis (netto)", "Gesamtpreis (netto)"],
               price_rows, [0.15, 0.25, 0.1, 0.08, 0.1, 0.16, 0.16], right=(4,))
     pdf.heading("Mengen je Landkreis", 1)
     pdf.table(["Landkreis", *[lot["id"] for lot in resolved["lose"]]],
-              [(names.get(c, c), *[_quantity(lot["mengen"].get(c)) for lot in resolved["lose"]])
+              [(names.get(c, c), *[quantity_de(lot["mengen"].get(c)) for lot in resolved["lose"]])
                for c in data["counties"]], [0.4] + [0.6 / len(resolved["lose"])] * len(resolved["lose"]),
               right=tuple(range(1, len(resolved["lose"]) + 1)))
 
@@ -175,21 +163,21 @@ def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], da
         ("Beteiligte und abrufberechtigte Landkreise", ", ".join(names.get(c, c) for c in data["counties"])),
         ("Vorlage", f"{resolved['vorlage']['id']} (SHA-256 {resolved['vorlage']['sha256'][:16]}…)"),
         ("Vertragstyp", resolved["vertragsbedingungen"]["type"]),
-        ("Geplante Absendung der Bekanntmachung", _day(data["notice_date"])),
+        ("Geplante Absendung der Bekanntmachung", date_de(data["notice_date"])),
     ], [0.35, 0.65])
     pdf.heading("2 Geschätzter Auftragswert (§3 VgV)")
     rows = []
     for part in estimate["parts"]:
-        rows.append((names.get(part["county"], part["county"]), part["lot"], _quantity(part["quantity"]),
-                     part["source"], _quantity(part["quantity_with_options"]),
-                     f"{euro(_dec(part['unit_price']))} / {PERIODS[part['price_period']]}",
+        rows.append((names.get(part["county"], part["county"]), part["lot"], quantity_de(part["quantity"]),
+                     part["source"], quantity_de(part["quantity_with_options"]),
+                     f"{money_de(part['unit_price'])} / {PERIODS[part['price_period']]}",
                      str(part["months"]) if part["price_period"] != "once" else "–",
-                     euro(_dec(part["value"])) if part["value"] is not None else "fehlt"))
+                     money_de(part["value"]) if part["value"] is not None else "fehlt"))
     pdf.table(["Landkreis", "Los", "Menge", "Herkunft", "inkl. Optionen", "Preis (Schätzung)", "Monate", "Wert (netto)"],
               rows, [0.15, 0.15, 0.07, 0.2, 0.09, 0.13, 0.07, 0.14], right=(2, 4, 6, 7))
     pdf.table(["Landkreis", "Summe (netto)"],
-              [(names.get(k, k), euro(_dec(v))) for k, v in estimate["by_county"].items()]
-              + [("Gesamt", euro(_dec(estimate["total"])))], [0.6, 0.4], right=(1,))
+              [(names.get(k, k), money_de(v)) for k, v in estimate["by_county"].items()]
+              + [("Gesamt", money_de(estimate["total"]))], [0.6, 0.4], right=(1,))
     if not estimate["complete"]:
         pdf.para("Die Schätzung ist unvollständig: " + "; ".join(estimate["missing"]) + ".")
     pdf.heading("3 Schwellenwert, Vergaberecht und Verfahrensart")
@@ -208,7 +196,7 @@ def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], da
              ". [Begründung, falls Lose zusammen vergeben werden.]")
     pdf.heading("6 Weitere Stationen des Verfahrens", 1)
     pdf.table(["Station", "Datum", "Vermerk"], [
-        ("Absendung der Bekanntmachung", _day(data["notice_date"]), "[ ]"),
+        ("Absendung der Bekanntmachung", date_de(data["notice_date"]), "[ ]"),
         ("Ablauf der Angebotsfrist", resolved.get("angebotsfrist") or "[ ]", "[ ]"),
         ("Öffnung der Angebote", "[ ]", "[ ]"),
         ("Prüfung und Wertung", "[ ]", "[ ]"),
@@ -217,15 +205,3 @@ def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], da
     ], [0.4, 0.2, 0.4])
     pdf.signature_block([("Vergabestelle, federführender Landkreis", lead), ("Vier-Augen-Prinzip", "")])
     return pdf.render()
-
-
-def _dec(value: Any):
-    from decimal import Decimal
-
-    return Decimal(str(value))
-
-
-def _day(value: Any) -> str:
-    from ..report.text import date_de
-
-    return date_de(value)

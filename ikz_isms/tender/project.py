@@ -1,38 +1,50 @@
-"""A tender project in the workspace (``vergaben/<name>/vergabe.yaml``): create, read, validate."""
+"""A tender project (``vergaben/<name>/vergabe.yaml``): its content, the checks beyond the schema, a new one.
+
+Pure: reading and writing the file is :mod:`ikz_isms.app.tenders`. A county's need
+(``needs.<county>.<lot>.quantity``) is a plain decimal (``400``, ``"12.5"``; never ``1e3``)
+with at most two decimal places, not negative and below 10^12 — the same rule for a file and
+for ``--need``; anything else is refused with its place before it reaches an estimate.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, NotFoundError, RefusedError, UsageError
-from .templates import Template
+from ..errors import InputError, UsageError
+from ..procure.store import NumberRule
+from .templates import MAX_MONTHS, Problem, Template
 
-TENDERS_DIR = "vergaben"
-PROJECT_FILE = "vergabe.yaml"
-SCHEMA = "tender"
+if TYPE_CHECKING:
+    from ..store import Parsed
+
+KIND = "tender"
 SOURCES = {"employees": "Beschäftigte", "inhabitants": "Einwohner"}
+#: what a county's need for a lot may be
+NEED = NumberRule("Menge", positive=False)
+DATE_FIELDS = ("created", "notice_date", "offer_deadline")
 
 
 @dataclass
 class Tender:
-    """A tender project as stored: plain data plus the round-trip document for line numbers."""
+    """A tender project as stored: plain data plus its parsed document for line numbers."""
 
     path: Path
     data: dict[str, Any]
-    raw: Any = field(default=None, repr=False)
+    parsed: "Parsed | None" = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
-        return self.data["name"]
+        return str(self.data["name"])
 
     @property
     def counties(self) -> list[str]:
-        return list(self.data["counties"])
+        return [str(c) for c in self.data["counties"]]
 
     @property
     def notice_date(self) -> dt.date:
@@ -43,85 +55,82 @@ class Tender:
         return dt.date.fromisoformat(self.data["created"])
 
     def line(self, *pointer: Any) -> str:
-        from ..store import pointer_line
-
-        line = pointer_line(self.raw, pointer)
-        return f"Zeile {line}" if line else "/" + "/".join(str(p) for p in pointer)
-
-
-def tenders_dir(workspace: Any) -> Path:
-    return Path(workspace.root) / TENDERS_DIR
+        """``Zeile n (/pointer)`` of a place in the file, else the pointer."""
+        if self.parsed is not None:
+            return self.parsed.location(*pointer)
+        return "/" + "/".join(str(p) for p in pointer)
 
 
-def tender_files(workspace: Any) -> list[Path]:
-    directory = tenders_dir(workspace)
-    if not directory.is_dir():
-        return []
-    return sorted(p / PROJECT_FILE for p in directory.iterdir() if (p / PROJECT_FILE).is_file())
-
-
-def read_tender(path: Path) -> Tender:
-    """Read and schema-check a project; the first violation raises InputError with its line."""
-    from ..schemas import load_validated
-    from ..store import plain
-
-    raw = load_validated(path, SCHEMA)
-    data = plain(raw)
-    for key in ("created", "notice_date", "offer_deadline"):
+def project_problems(tender: Tender) -> list[Problem]:
+    """What the schema cannot check: real dates, needs that are numbers, a plausible term."""
+    data = tender.data
+    problems = []
+    for key in DATE_FIELDS:
         if key in data:
             try:
-                dt.date.fromisoformat(data[key])
+                day = dt.date.fromisoformat(str(data[key]))
             except ValueError:
-                raise InputError(f"'{key}': ungültiges Datum '{data[key]}' (erwartet JJJJ-MM-TT).",
-                                 path=str(path), location=f"Zeile {raw.lc.key(key)[0] + 1}") from None
-    return Tender(path, data, raw)
+                problems.append(Problem(f"'{key}': ungültiges Datum '{data[key]}' (erwartet JJJJ-MM-TT).",
+                                        tender.line(key)))
+                continue
+            if not 1900 <= day.year <= 2200:
+                problems.append(Problem(f"'{key}': Datum {data[key]} liegt außerhalb von 1900–2200.", tender.line(key)))
+    for county, lots in (data.get("needs") or {}).items():
+        for lot, need in (lots or {}).items():
+            quantity = need.get("quantity")
+            if quantity is None:
+                continue
+            _, problem = NEED.value(quantity)
+            if problem is not None:
+                problems.append(Problem(f"Bedarf {county}/{lot}: {problem}", tender.line("needs", county, lot, "quantity")))
+    if data["term_months"] > MAX_MONTHS:
+        problems.append(Problem(f"Laufzeit {data['term_months']} Monate ist unplausibel (höchstens {MAX_MONTHS}).",
+                                tender.line("term_months")))
+    return problems
 
 
-def load_tender(workspace: Any, name: str | None) -> Tender:
-    """The project ``name``; without a name the only project in the workspace."""
-    files = tender_files(workspace)
-    if name:
-        path = tenders_dir(workspace) / name / PROJECT_FILE
-        if not path.is_file():
-            known = ", ".join(p.parent.name for p in files) or "keine"
-            raise NotFoundError(f"Vergabe '{name}' nicht gefunden (vorhanden: {known}).", path=str(path))
-        return read_tender(path)
-    if len(files) == 1:
-        return read_tender(files[0])
-    if not files:
-        raise NotFoundError("Keine Vergabe in der Arbeitsumgebung (ikz-isms tender new VORLAGE anlegen).",
-                            path=str(tenders_dir(workspace)))
-    raise UsageError("Mehrere Vergaben vorhanden, bitte NAME angeben: " + ", ".join(p.parent.name for p in files))
+def parse_tender(parsed: "Parsed") -> Tender:
+    """A schema-valid project document as a Tender; the first problem raises a located InputError."""
+    tender = Tender(Path(parsed.path), parsed.data, parsed)
+    problems = project_problems(tender)
+    if problems:
+        first = problems[0]
+        more = f" (und {len(problems) - 1} weitere; ikz-isms check zeigt alle)" if len(problems) > 1 else ""
+        raise InputError(first.message + more, path=parsed.path, location=first.location)
+    return tender
 
 
 def parse_term(text: str) -> int:
     """Months from ``48``, ``48 months``, ``48 Monate``, ``4y``, ``4 Jahre``."""
     import re
 
-    match = re.fullmatch(r"\s*(\d+)\s*(m|mo|months?|monate?|y|years?|j|jahre?)?\s*", text.lower())
+    match = re.fullmatch(r"\s*(\d{1,4})\s*(m|mo|months?|monate?|y|years?|j|jahre?)?\s*", text.lower())
     if not match or int(match.group(1)) == 0:
         raise UsageError(f"--term '{text}' nicht verstanden (Beispiele: 48, '48 months', 4y).")
     unit = match.group(2) or "m"
-    return int(match.group(1)) * (12 if unit[0] in "yj" else 1)
+    months = int(match.group(1)) * (12 if unit[0] in "yj" else 1)
+    if months > MAX_MONTHS:
+        raise UsageError(f"--term '{text}': höchstens {MAX_MONTHS} Monate.")
+    return months
 
 
 def parse_needs(items: Sequence[str], template: Template, counties: Sequence[str]) -> dict[tuple[str, str], Decimal]:
-    """``COUNTY[:LOT]=QTY`` options; without LOT the template's first lot."""
-    from .templates import _is_amount
-
+    """``COUNTY[:LOT]=QTY`` options; without LOT the template's first lot. Quantities as in files (:data:`NEED`)."""
     needs = {}
     for item in items:
         key, _, value = item.partition("=")
         county, _, lot = key.partition(":")
         lot = lot or template.lots[0]["id"]
-        if not value or not _is_amount(value) or Decimal(value) < 0:
-            raise UsageError(f"--need '{item}': erwartet LANDKREIS[:LOS]=MENGE, z. B. vulkaneifel:{lot}=400.")
+        quantity, problem = NEED.value(value.strip()) if value.strip() else (None, "")
+        if quantity is None:
+            detail = f" ({problem})" if problem else ""
+            raise UsageError(f"--need '{item}': erwartet LANDKREIS[:LOS]=MENGE, z. B. vulkaneifel:{lot}=400{detail}.")
         if county not in counties:
             raise UsageError(f"--need '{item}': {county} steht nicht unter --counties.")
         if template.lot(lot) is None:
             raise UsageError(f"--need '{item}': Los '{lot}' gibt es in der Vorlage nicht "
-                             f"(vorhanden: {', '.join(l['id'] for l in template.lots)}).")
-        needs[(county, lot)] = Decimal(value)
+                             f"(vorhanden: {', '.join(known['id'] for known in template.lots)}).")
+        needs[(county, lot)] = quantity
     return needs
 
 
@@ -174,6 +183,7 @@ def new_tender_document(
     for county in counties:
         per_lot = {}
         for lot in template.lots:
+            quantity: Decimal | None
             if (county, lot["id"]) in explicit:
                 quantity, how = explicit[(county, lot["id"])], "angegeben (--need)"
             else:
@@ -193,17 +203,3 @@ def new_tender_document(
         "options": list(options),
         "needs": needs,
     }
-
-
-def write_new_tender(workspace: Any, document: dict[str, Any]) -> Path:
-    """Write the project atomically; an existing project is never overwritten."""
-    from ..store import atomic_write, dump_yaml, locked
-
-    path = tenders_dir(workspace) / document["name"] / PROJECT_FILE
-    with locked(path):
-        if path.exists():
-            raise RefusedError(f"Vergabe '{document['name']}' gibt es schon (anderen --name wählen).", path=str(path))
-        header = ("# Vergabeprojekt, angelegt mit 'ikz-isms tender new'. Mengen je Landkreis unter 'needs'\n"
-                  "# anpassen; 'ikz-isms tender estimate' rechnet den Auftragswert nach §3 VgV neu.\n")
-        atomic_write(path, header + dump_yaml(document))
-    return path

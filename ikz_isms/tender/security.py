@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .templates import Problem, Template
+
+if TYPE_CHECKING:
+    from ..catalog.model import Catalog, Requirement
 
 
 @dataclass(frozen=True)
 class AnnexEntry:
     """One catalog requirement the service must meet, with the template's note and where it came from."""
 
-    requirement: Any
+    requirement: "Requirement"
     origin: str
     note: str = ""
 
 
-def resolve_requirements(template: Template, catalog: Any) -> tuple[list[AnnexEntry], list[Problem]]:
+def resolve_requirements(template: Template, catalog: "Catalog") -> tuple[list[AnnexEntry], list[Problem]]:
     """Requirements by id, by group (Baustein/Thema) or by target-object category; unknown ones are problems."""
     entries: list[AnnexEntry] = []
     problems: list[Problem] = []
     seen: set[str] = set()
 
-    def add(requirement: Any, origin: str, note: str) -> None:
+    def add(requirement: "Requirement", origin: str, note: str) -> None:
         if requirement.id not in seen and requirement.active:
             seen.add(requirement.id)
             entries.append(AnnexEntry(requirement, origin, note))
@@ -55,7 +58,7 @@ def resolve_requirements(template: Template, catalog: Any) -> tuple[list[AnnexEn
     return entries, problems
 
 
-def _in_group(requirement: Any, group_id: str, catalog: Any) -> bool:
+def _in_group(requirement: "Requirement", group_id: str, catalog: "Catalog") -> bool:
     current = requirement.group
     while current:
         if current == group_id:
@@ -63,10 +66,3 @@ def _in_group(requirement: Any, group_id: str, catalog: Any) -> bool:
         group = catalog.groups.get(current)
         current = group.parent if group else None
     return False
-
-
-def template_catalog(template: Template, workspace: Any, pm: Any, cache: dict[str, Any] | None = None) -> tuple[Any, Any]:
-    """(pin, catalog) for the template: its ``catalog`` pin or the workspace default."""
-    from ..catalog import load_pinned
-
-    return load_pinned(workspace, pm, template.data.get("catalog"), cache)

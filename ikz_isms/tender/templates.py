@@ -1,17 +1,27 @@
-"""Shared tender templates (``catalogs/vorlagen/*.yaml``): read, validate with located problems, render placeholders."""
+"""Shared tender templates (``catalogs/vorlagen/*.yaml``): what the schema cannot check, and placeholders.
+
+Pure: a :class:`Template` is built from a parsed, schema-valid document (reading the files is
+:mod:`ikz_isms.app.tenders`); :func:`semantic_problems` lists what is wrong with its place.
+Numbers follow the rules of :mod:`ikz_isms.procure.store`: plain decimals below 10^12;
+unit prices and quantity factors greater than 0; default and minimum quantities (at most two
+decimal places) not negative; quantity options up to 1000 %; award weights 0–100.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, NotFoundError
+from ..procure.store import NumberRule
 
-TEMPLATE_DIR = ("catalogs", "vorlagen")
-SCHEMA = "tender-template"
+if TYPE_CHECKING:
+    from ..store import Parsed
+
+KIND = "tender-template"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 #: anything that looks like template syntax but is not a plain placeholder (no expressions, no filters)
 SUSPICIOUS = re.compile(r"\{\{|\}\}|\{%|%\}")
@@ -27,31 +37,33 @@ class Problem:
 
 @dataclass
 class Template:
-    """A validated template: the plain document, its file and line lookup for findings."""
+    """A schema-valid template: the plain document, its file, its content hash and line lookups."""
 
     path: Path
     data: dict[str, Any]
-    raw: Any = field(repr=False, default=None)
+    parsed: "Parsed | None" = field(repr=False, default=None)
     sha256: str = ""
 
     @property
     def id(self) -> str:
-        return self.data["id"]
+        return str(self.data["id"])
 
     @property
     def title(self) -> str:
-        return self.data["title"]
+        return str(self.data["title"])
 
     @property
     def lots(self) -> list[dict[str, Any]]:
-        return self.data["lots"]
+        lots: list[dict[str, Any]] = self.data["lots"]
+        return lots
 
     def lot(self, lot_id: str) -> dict[str, Any] | None:
         return next((lot for lot in self.lots if lot["id"] == lot_id), None)
 
     @property
     def options(self) -> list[dict[str, Any]]:
-        return self.data["term"].get("options", [])
+        options: list[dict[str, Any]] = self.data["term"].get("options", [])
+        return options
 
     @property
     def default_options(self) -> list[str]:
@@ -62,41 +74,49 @@ class Template:
         return [(c["name"], Decimal(str(c["weight"]))) for c in self.data["award"]["criteria"]]
 
     def line(self, *pointer: Any) -> str:
-        """``Zeile n`` of a place in the file (e.g. ``line("award", "criteria")``), else the pointer."""
-        from ..store import pointer_line
-
-        line = pointer_line(self.raw, pointer)
-        text = "/" + "/".join(str(p) for p in pointer)
-        return f"Zeile {line} ({text})" if line else text
+        """``Zeile n (/pointer)`` of a place in the file (e.g. ``line("award", "criteria")``), else the pointer."""
+        if self.parsed is not None:
+            return self.parsed.location(*pointer)
+        return "/" + "/".join(str(p) for p in pointer)
 
 
-def templates_dir(workspace: Any) -> Path:
-    return Path(workspace.root).joinpath(*TEMPLATE_DIR)
+#: what each number of a template may be (see the module docstring)
+RULES: Mapping[str, NumberRule] = {
+    "unit_price": NumberRule("Stückpreis", places=None),
+    "factor": NumberRule("Faktor", places=None),
+    "default": NumberRule("Vorgabemenge", positive=False),
+    "minimum": NumberRule("Mindestmenge", positive=False),
+    "percent": NumberRule("Mehrmenge (%)", places=None, most=Decimal(1000), up_to=True),
+    "weight": NumberRule("Gewicht", places=None, positive=False, most=Decimal(100), up_to=True),
+}
 
 
-def template_files(workspace: Any) -> list[Path]:
-    directory = templates_dir(workspace)
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+#: longest term or extension a template may state, in months (100 years)
+MAX_MONTHS = 1200
 
 
-def _semantic_problems(template: Template) -> list[Problem]:
-    """What the schema cannot say: unknown placeholders and lots, duplicate ids, option fields."""
+def semantic_problems(template: Template) -> list[Problem]:
+    """What the schema cannot say: numbers, unknown placeholders and lots, duplicate ids, option fields."""
     data = template.data
     problems = []
+
+    def number(value: Any, rule: str, *pointer: Any) -> None:
+        _, problem = RULES[rule].value(value)
+        if problem is not None:
+            problems.append(Problem(problem, template.line(*pointer)))
+
     lot_ids = [lot["id"] for lot in data["lots"]]
     for index, lot_id in enumerate(lot_ids):
         if lot_id in lot_ids[:index]:
             problems.append(Problem(f"Los '{lot_id}' ist doppelt.", template.line("lots", index, "id")))
     for index, lot in enumerate(data["lots"]):
-        for key in ("unit_price", "quantity"):
-            values = [lot["unit_price"]] if key == "unit_price" else [
-                lot["quantity"].get(k) for k in ("factor", "default", "minimum") if lot["quantity"].get(k) is not None]
-            for value in values:
-                if not _is_amount(value):
-                    problems.append(Problem(f"Los '{lot['id']}': '{value}' ist keine Zahl.",
-                                            template.line("lots", index, key)))
+        number(lot["unit_price"], "unit_price", "lots", index, "unit_price")
+        for key in ("factor", "default", "minimum"):
+            if lot["quantity"].get(key) is not None:
+                number(lot["quantity"][key], key, "lots", index, "quantity", key)
+    if data["term"]["months"] > MAX_MONTHS:
+        problems.append(Problem(f"Laufzeit {data['term']['months']} Monate ist unplausibel (höchstens {MAX_MONTHS}).",
+                                template.line("term", "months")))
     placeholders = data.get("placeholders", {})
     for name, spec in placeholders.items():
         source = spec.get("from", "")
@@ -124,81 +144,23 @@ def _semantic_problems(template: Template) -> list[Problem]:
         if option["kind"] == "extension" and "months" not in option:
             problems.append(Problem(f"Option '{option['id']}': Verlängerung ohne 'months'.",
                                     template.line("term", "options", index)))
-        if option["kind"] == "quantity" and not _is_amount(option.get("percent")):
-            problems.append(Problem(f"Option '{option['id']}': Mehrmenge ohne gültiges 'percent'.",
-                                    template.line("term", "options", index)))
+        if option.get("months", 0) > MAX_MONTHS:
+            problems.append(Problem(f"Option '{option['id']}': Verlängerung um {option['months']} Monate ist "
+                                    f"unplausibel (höchstens {MAX_MONTHS}).",
+                                    template.line("term", "options", index, "months")))
+        if option["kind"] == "quantity":
+            if option.get("percent") is None:
+                problems.append(Problem(f"Option '{option['id']}': Mehrmenge ohne 'percent'.",
+                                        template.line("term", "options", index)))
+            else:
+                number(option["percent"], "percent", "term", "options", index, "percent")
         for lot_id in option.get("lots", []):
             if lot_id not in lot_ids:
                 problems.append(Problem(f"Option '{option['id']}': Los '{lot_id}' gibt es nicht.",
                                         template.line("term", "options", index, "lots")))
     for index, criterion in enumerate(data["award"]["criteria"]):
-        if not _is_amount(criterion["weight"]):
-            problems.append(Problem(f"Zuschlagskriterium '{criterion['name']}': Gewicht '{criterion['weight']}' ist keine Zahl.",
-                                    template.line("award", "criteria", index, "weight")))
+        number(criterion["weight"], "weight", "award", "criteria", index, "weight")
     return problems
-
-
-def _is_amount(value: Any) -> bool:
-    from decimal import InvalidOperation
-
-    if value is None or isinstance(value, bool):
-        return False
-    try:
-        return Decimal(str(value)).is_finite()
-    except InvalidOperation:
-        return False
-
-
-def read_template(path: Path) -> tuple[Template | None, list[Problem]]:
-    """The template and every problem found; ``None`` when it cannot be used at all.
-
-    Syntax errors and schema violations make the template unusable; semantic problems
-    (unknown placeholder, duplicate lot) are reported with the template still returned.
-    """
-    from ..schemas import schema_problems
-    from ..store import plain, read_yaml
-    from ..store import sha256_file
-
-    try:
-        raw = read_yaml(path)
-    except InputError as exc:
-        return None, [Problem(exc.message, exc.location or "")]
-    if raw is None:
-        return None, [Problem("Datei ist leer.", "")]
-    problems = [Problem(p.message, p.location) for p in schema_problems(raw, SCHEMA)]
-    if problems:
-        return None, problems
-    template = Template(Path(path), plain(raw), raw, sha256_file(path))
-    return template, _semantic_problems(template)
-
-
-def load_template(path: Path) -> Template:
-    """A usable template; the first problem raises InputError with file and line."""
-    template, problems = read_template(path)
-    if problems:
-        first = problems[0]
-        more = f" (und {len(problems) - 1} weitere; ikz-isms check zeigt alle)" if len(problems) > 1 else ""
-        raise InputError(first.message + more, path=str(path), location=first.location or None)
-    assert template is not None
-    return template
-
-
-def find_template(workspace: Any, name: str) -> Template:
-    """A template by id (file ``catalogs/vorlagen/<id>.yaml`` or any file with that ``id``) or by path."""
-    candidate = Path(name)
-    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
-        return load_template(candidate)
-    for path in template_files(workspace):
-        if path.stem == name:
-            template = load_template(path)
-            if template.id == name:
-                return template
-    for path in template_files(workspace):
-        template, problems = read_template(path)
-        if template is not None and template.id == name:
-            return load_template(path)
-    known = ", ".join(p.stem for p in template_files(workspace)) or "keine"
-    raise NotFoundError(f"Vorlage '{name}' nicht gefunden (vorhanden: {known}).", path=str(templates_dir(workspace)))
 
 
 def render(text: str, values: Mapping[str, str]) -> str:

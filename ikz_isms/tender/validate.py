@@ -1,31 +1,35 @@
-"""Consistency rules for templates and tender projects, shared by ``check`` and ``tender pack``."""
+"""Consistency rules for templates and tender projects, shared by ``check`` and ``tender pack``.
+
+Pure: the caller resolves the template's catalog and names the files (workspace-relative).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from ..checks import ERROR, WARNING, Finding
-from ..errors import InputError
+from ..errors import IkzError, InputError
 from .project import Tender
 from .templates import Template
+
+if TYPE_CHECKING:
+    from ..catalog.model import Catalog
+    from ..procure.legal import LegalFigures
+    from ..workspace import CatalogPin
 
 HUNDRED = Decimal(100)
 
 
-def rel(workspace: Any, path: Any) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path(workspace.root).resolve()))
-    except ValueError:
-        return str(path)
+def template_findings(template: Template, file: str,
+                      catalog: "tuple[CatalogPin, Catalog] | IkzError") -> Iterator[Finding]:
+    """Weights that do not sum to 100 %, security requirements missing from the pinned catalog.
 
+    ``catalog`` is the template's pinned catalog, or the error met loading it.
+    """
+    from .security import resolve_requirements
 
-def template_findings(template: Template, workspace: Any, pm: Any, cache: dict[str, Any]) -> Iterator[Finding]:
-    """Weights that do not sum to 100 %, security requirements missing from the pinned catalog."""
-    from .security import resolve_requirements, template_catalog
-
-    file = rel(workspace, template.path)
     weights = template.weights
     total = sum((w for _, w in weights), Decimal(0))
     if total != HUNDRED:
@@ -33,24 +37,22 @@ def template_findings(template: Template, workspace: Any, pm: Any, cache: dict[s
         yield Finding("tender.award-weights", ERROR,
                       f"Vorlage {template.id}: Gewichte der Zuschlagskriterien ergeben {total.normalize():f} %, "
                       f"nicht 100 % ({listed}).", file, template.line("award", "criteria"))
-    try:
-        pin, catalog = template_catalog(template, workspace, pm, cache)
-    except InputError as exc:
+    if isinstance(catalog, IkzError):
         yield Finding("tender.security-requirements", ERROR,
-                      f"Vorlage {template.id}: Katalog nicht ladbar: {exc}", file, template.line("catalog"))
+                      f"Vorlage {template.id}: Katalog nicht ladbar: {catalog}", file, template.line("catalog"))
         return
-    _, problems = resolve_requirements(template, catalog)
+    pin, loaded = catalog
+    _, problems = resolve_requirements(template, loaded)
     for problem in problems:
         yield Finding("tender.security-requirements", ERROR, f"Vorlage {template.id}: {problem.message} "
                       f"(fixierter Katalog {pin.label()})", file, problem.location)
 
 
-def project_findings(tender: Tender, template: Template, workspace: Any, legal: Any,
-                     counties: Mapping[str, Any], names: Mapping[str, str]) -> Iterator[Finding]:
+def project_findings(tender: Tender, template: Template, file: str, members: Sequence[str], legal: "LegalFigures",
+                     counties: Collection[str], names: Mapping[str, str]) -> Iterator[Finding]:
     """Counties named, framework term within the legal limit, estimate complete."""
     from .estimate import estimate, total_months
 
-    file = rel(workspace, tender.path)
     data = tender.data
     named = set(data["counties"])
     if tender.data.get("template_sha256") and template.sha256 != data["template_sha256"]:
@@ -76,10 +78,10 @@ def project_findings(tender: Tender, template: Template, workspace: Any, legal: 
         yield Finding("tender.counties-named", ERROR,
                       f"{tender.name}: Federführung {data['lead']} ist nicht unter 'counties' benannt.",
                       file, tender.line("lead"))
-    members = [m for m in workspace.members if m not in named]
-    if members and template.data["framework"]:
+    unnamed = [m for m in members if m not in named]
+    if unnamed and template.data["framework"]:
         yield Finding("tender.counties-named", WARNING,
-                      f"{tender.name}: Verbundmitglieder nicht benannt: {', '.join(names.get(m, m) for m in members)}; "
+                      f"{tender.name}: Verbundmitglieder nicht benannt: {', '.join(names.get(m, m) for m in unnamed)}; "
                       "sie können der Rahmenvereinbarung später nicht beitreten.", file, tender.line("counties"))
     options = {o["id"] for o in template.options}
     for option in data.get("options", []):
@@ -102,7 +104,7 @@ def project_findings(tender: Tender, template: Template, workspace: Any, legal: 
             return
         limit = legal.get(f"framework-max-term.{key}", result.notice_date)
         months = total_months(template, data)
-        if months > limit.months:
+        if limit.months is not None and months > limit.months:
             yield Finding("tender.term-too-long", ERROR,
                           f"{tender.name}: Laufzeit der Rahmenvereinbarung einschließlich Verlängerungen {months} "
                           f"Monate, zulässig {limit.months} ({limit.source}); länger nur mit Begründung in "

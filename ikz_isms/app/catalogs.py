@@ -1,0 +1,81 @@
+"""Use cases around catalogs: load a pinned catalog with its hash verified, import and pin one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, PinMismatchError
+
+if TYPE_CHECKING:
+    from ..catalog.model import Catalog
+    from ..workspace import CatalogPin
+    from .session import Session
+
+
+def pin_problem(session: "Session", pin: "CatalogPin") -> tuple[str, str] | None:
+    """(expected, actual) SHA-256 when the pinned file's content differs from its pin."""
+    from ..store import sha256_file
+
+    path = session.workspace.catalog_path(pin)
+    actual = sha256_file(path)
+    return None if actual == pin.sha256 else (pin.sha256, actual)
+
+
+def mismatch_error(session: "Session", pin: "CatalogPin", actual: str) -> PinMismatchError:
+    relative = session.workspace.layout.relative(session.workspace.catalog_path(pin))
+    return PinMismatchError(
+        f"Katalog '{pin.name}' wurde nach dem Festschreiben verändert: Inhalt hat SHA-256 {actual}, "
+        f"festgeschrieben ist {pin.sha256}. Ergebnisse wären nicht mehr vergleichbar. "
+        f"Entweder die Datei wiederherstellen (z. B. git checkout -- {relative}) oder die Änderung bewusst "
+        f"übernehmen: ikz-isms catalog import QUELLE --name {pin.name} --force.",
+        path=str(session.workspace.catalog_path(pin)),
+    )
+
+
+def load_verified(session: "Session", pin: "CatalogPin") -> "Catalog":
+    """The pinned catalog, after checking its file still has the pinned SHA-256."""
+    from ..catalog import load_catalog
+
+    problem = pin_problem(session, pin)
+    if problem is not None:
+        raise mismatch_error(session, pin, problem[1])
+    return load_catalog(session.workspace.catalog_path(pin), session.pm)
+
+
+def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
+    """Import refuses a catalog whose control ids or control UUIDs repeat, naming the place."""
+    for note in catalog.notes:
+        if note.rule in ("catalog.duplicate-id", "catalog.duplicate-group-id"):
+            raise InputError(
+                f"{note.message} Ein Katalog mit doppelten IDs wird nicht übernommen (eine der beiden ginge verloren).",
+                path=str(path), location=note.location or None,
+            )
+    seen: dict[str, Any] = {}
+    for requirement in catalog.requirements.values():
+        if not requirement.uuid:
+            continue
+        first = seen.get(requirement.uuid)
+        if first is not None:
+            raise InputError(
+                f"UUID {requirement.uuid} kommt bei {first.id} und {requirement.id} vor; ein Katalog mit doppelten "
+                "Control-UUIDs wird nicht übernommen (Umbenennungen wären nicht mehr eindeutig zuzuordnen).",
+                path=str(path), location=requirement.location or None,
+            )
+        seen[requirement.uuid] = requirement
+
+
+def import_catalog(session: "Session", source: Path, *, name: str | None, format_name: str | None, force: bool,
+                   progress: Callable[[int, int], None] | None = None) -> tuple["Catalog", Any]:
+    """Load ``source`` with the registered importers, refuse duplicates, store and pin it."""
+    from ..catalog import load_catalog
+    from ..catalog.pinning import default_pin_name, pin_catalog
+
+    catalog = load_catalog(source, session.pm, progress=progress, format_name=format_name)
+    refuse_duplicates(catalog, source)
+    session.edition(catalog)
+    result = pin_catalog(session, catalog, name=name or default_pin_name(source.stem), source_name=source.name,
+                         force=force)
+    session.workspace_changed()
+    return catalog, result

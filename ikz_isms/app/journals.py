@@ -1,0 +1,94 @@
+"""Use cases of the journal: read a county's journal, verify it against its records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..county import County
+    from ..journal import JournalRead
+    from .session import Session
+
+
+def read_journal(session: "Session", county: "County") -> "JournalRead | None":
+    """The county's journal, parsed and chain-checked; ``None`` when there is no journal file."""
+    from .counties import complete_pending, county_files
+
+    complete_pending(session, county)
+    read: JournalRead | None = county_files(session, county).read_journal()
+    return read
+
+
+def verify_county(session: "Session", county: "County") -> dict[str, Any]:
+    """The journal check of one county as plain data: entries, and every problem with its line.
+
+    Beyond the hash chain: a missing journal beside records, and records whose current value
+    differs from what the journal last recorded (a change past the journal, or lines cut off
+    at its end) are problems too.
+    """
+    from .. import journal
+    from ..errors import InputError
+    from .counties import county_files
+
+    read = read_journal(session, county)
+    path = county.layout.journal
+    problems = list(read.problems) if read is not None else []
+    has_records = county_files(session, county).has_records()
+    if read is None and has_records:
+        problems.append(journal.JournalProblem(0, "Journal fehlt, obwohl Prüfeinträge vorhanden sind"))
+    elif read is not None and not read.entries and not read.problems and has_records:
+        problems.append(journal.JournalProblem(0, "Journal ist leer, obwohl Prüfeinträge vorhanden sind (geleert?)"))
+    if read is not None and not read.problems:
+        try:
+            records = session.county_data(county).records
+            current = {r.label: r.as_dict() for r in records.all_records()}
+        except InputError:
+            current = None  # an unreadable records file is the records rules' finding
+        if current is not None:
+            differing = journal.unjournaled(read.entries, current)
+            if differing:
+                more = f" und {len(differing) - 3} weitere" if len(differing) > 3 else ""
+                problems.append(journal.JournalProblem(
+                    0,
+                    f"{len(differing)} Prüfeinträge weichen vom letzten Journalstand ab "
+                    f"({', '.join(differing[:3])}{more}): Änderung am Journal vorbei oder "
+                    "Journal am Ende gekürzt",
+                ))
+    return {
+        "county": county.key,
+        "name": county.profile.name,
+        "file": session.workspace.layout.relative(path),
+        "exists": read is not None,
+        "entries": len(read.entries) if read else 0,
+        "head": read.head if read else None,
+        "intact": not problems,
+        "problems": [{"line": p.line, "message": p.message} for p in problems],
+    }
+
+
+def baseline(session: "Session", county: "County", *, reason: str, actor: str) -> int:
+    """Record today's records as the journal's starting point (one entry per record, journaled).
+
+    For a county whose records were taken over by hand, or whose journal was lost: the
+    entries say who started the chain, when and why (``record`` = ``baseline`` first), so the
+    new start is itself on record instead of silent. Refused when the journal has entries.
+    """
+    from ..errors import RefusedError, UsageError
+    from .counties import county_files
+
+    if not reason.strip():
+        raise UsageError("--reason darf nicht leer sein: warum beginnt das Journal neu?")
+    read = read_journal(session, county)
+    if read is not None and (read.entries or read.problems):
+        raise RefusedError(
+            "Das Journal hat bereits Einträge; ein Ausgangspunkt wird nur für ein fehlendes oder leeres "
+            "Journal festgehalten (beschädigte Journale zeigt ikz-isms journal verify).",
+            path=str(county.layout.journal),
+        )
+    records = session.county_data(county).records.all_records()
+    with county_files(session, county).transaction(require_journal=False) as tx:
+        tx.journal("baseline", None, {"reason": reason.strip(), "records": len(records)}, actor)
+        for record in records:
+            tx.journal(record.label, None, record.as_dict(), actor)
+    session.store.forget(county.layout.journal)
+    return len(records)

@@ -1,0 +1,368 @@
+"""Use cases of joint procurement: contracts and call-offs, cost allocation, OCDS export, bundling.
+
+Contracts come from ``catalogs/vertraege/*.yaml`` and from the files county plugins
+contribute through ``ikz_register_contracts`` (their own contracts, and call-off files
+against the Verbund's contracts). Every file is read through the store, checked against
+its schema and then by :mod:`ikz_isms.procure.store`; a broken file stops every command
+with its place (exit 3), and ``check`` lists every problem instead.
+
+"Abgerufen" (consumed) is one figure: :meth:`FrameworkContract.consumed`, the sum of all
+recorded call-offs of the contract — in its own file and in every county's call-off file,
+forced ones included, whatever their date. ``contracts list/show/due``, the ceiling check
+of ``contracts calloff add``, ``check``, ``costs`` and ``export ocds`` all see the same
+call-offs, because they all come from :func:`load_contracts`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import IkzError, InputError, NotFoundError, PluginError, RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from ..procure.costs import Settlement
+    from ..procure.legal import LegalFigures
+    from ..procure.model import CallOff, FrameworkContract
+    from ..procure.opportunities import Opportunity
+    from ..store import Parsed
+    from .session import Session
+
+KIND = "contract"
+
+
+@dataclass
+class ContractSet:
+    """Every contract of the workspace and its county plugins, by id; ``errors`` when read leniently."""
+
+    contracts: dict[str, "FrameworkContract"] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+
+    def get(self, contract_id: str) -> "FrameworkContract":
+        if contract_id not in self.contracts:
+            known = ", ".join(self.contracts) or "keine"
+            raise NotFoundError(f"Vertrag '{contract_id}' nicht gefunden (bekannt: {known}).")
+        return self.contracts[contract_id]
+
+    def __iter__(self) -> Iterator["FrameworkContract"]:
+        return iter(self.contracts.values())
+
+
+def contract_sources(session: "Session") -> list[tuple[Path, str]]:
+    """(file, plugin) of every contract and call-off file: the workspace's, then the plugins'."""
+    from ..procure.store import RESERVED_FILES
+    from ..store import fs
+
+    layout = session.workspace.layout
+    sources = [(path, "") for path in fs.list_dir(layout.contracts_dir, (".yaml",)) if path.name not in RESERVED_FILES]
+    contributed: list[tuple[Path, str]] = []
+
+    def register(path: str | Path, *, plugin: str) -> None:
+        target = Path(path)
+        if any(existing == target for existing, _ in contributed):
+            raise PluginError(f"Vertragsdatei {target} ist bereits registriert.")
+        contributed.append((target, plugin))
+
+    session.pm.contribute("ikz_register_contracts", register, workspace=session.workspace)
+    return sources + contributed
+
+
+def _read_source(session: "Session", path: Path, override: "Parsed | None") -> tuple[str, "Parsed | None", list[InputError]]:
+    """(kind, document, problems) of one source; the kind is ``calloffs`` for a county's call-off file."""
+    from ..procure.store import is_calloff_file
+    from ..store import schema
+
+    parsed: "Parsed | None"
+    if override is not None:
+        parsed, error = override, None
+    else:
+        parsed, _, error = session.store.parse_lenient(path, KIND)
+    if error is not None:
+        return KIND, None, [error]
+    assert parsed is not None
+    if parsed.data is None:
+        return KIND, None, [InputError("Datei ist leer.", path=str(path))]
+    if not isinstance(parsed.data, dict):
+        return KIND, None, [InputError("Datei enthält weder einen Vertrag noch Abrufe (Abschnitt erwartet).",
+                                       path=str(path), location=parsed.location())]
+    kind = "calloffs" if is_calloff_file(parsed.data) else KIND
+    found = schema.problems(parsed.data, kind, parsed)
+    return kind, parsed, [InputError(p.message, path=str(path), location=p.location) for p in found]
+
+
+def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = False,
+                   override: Mapping[Path, "Parsed"] | None = None) -> ContractSet:
+    """Every contract with all its call-offs attached.
+
+    Strict (default): the first problem raises its located InputError. Lenient (``check``):
+    every problem is kept in ``errors`` and the file (or call-off) it concerns is left out.
+    ``fresh`` reads every file again (under a lock); ``override`` supplies documents
+    already read.
+    """
+    from ..procure.store import duplicate_calloff, parse_calloffs, parse_contract
+
+    result = ContractSet()
+
+    def problem(error: InputError) -> None:
+        if not lenient:
+            raise error
+        result.errors.append(error)
+
+    external: list["CallOff"] = []
+    for path, plugin in contract_sources(session):
+        if fresh:
+            session.store.forget(path)
+        kind, parsed, errors = _read_source(session, path, (override or {}).get(path))
+        if errors or parsed is None:
+            if not lenient:
+                shown = errors[0]
+                more = f" (und {len(errors) - 1} weitere; ikz-isms check zeigt alle)" if len(errors) > 1 else ""
+                raise InputError(shown.message + more, path=shown.path, location=shown.location)
+            result.errors.extend(errors)
+            continue
+        try:
+            if kind == "calloffs":
+                external.extend(parse_calloffs(parsed))
+                continue
+            contract = parse_contract(parsed, plugin)
+        except InputError as exc:
+            problem(exc)
+            continue
+        if contract.id in result.contracts:
+            problem(InputError(f"Vertrags-ID '{contract.id}' doppelt (auch in {result.contracts[contract.id].path}).",
+                               path=str(path), location=contract.location("id")))
+            continue
+        result.contracts[contract.id] = contract
+    seen = {(c.contract, c.id): c for contract in result for c in contract.calloffs}
+    for calloff in external:
+        target = result.contracts.get(calloff.contract)
+        if target is None:
+            problem(InputError(f"Abruf '{calloff.id}' nennt unbekannten Vertrag '{calloff.contract}'.",
+                               path=str(calloff.path), location=calloff.location))
+            continue
+        earlier = seen.get((calloff.contract, calloff.id))
+        if earlier is not None:
+            problem(duplicate_calloff(calloff, earlier))
+            continue
+        seen[(calloff.contract, calloff.id)] = calloff
+        target.calloffs.append(calloff)
+    return result
+
+
+def legal_figures(session: "Session") -> "LegalFigures":
+    """The legal figures in force for the workspace (its own file, else the built-in data)."""
+    from ..procure.legal import load_legal_figures
+
+    return load_legal_figures(session.store, session.workspace.layout.legal_figures)
+
+
+def county_metrics(session: "Session") -> dict[str, dict[str, Any]]:
+    """Name, inhabitants and employees per county key from the county profiles.
+
+    County plugins are optional for procurement: when they cannot be read, the contracts'
+    own figures still work, and a warning says why profile figures are missing.
+    """
+    try:
+        counties = session.counties()
+    except IkzError as exc:
+        session.warn(f"Landkreisprofile nicht lesbar, Kennzahlen aus den Profilen fehlen: {exc}")
+        return {}
+    return {
+        key: {"name": c.profile.name, "inhabitants": c.profile.inhabitants, "employees": c.profile.employees}
+        for key, c in counties.items()
+    }
+
+
+def county_names(session: "Session") -> dict[str, str]:
+    return {key: str(data["name"]) for key, data in county_metrics(session).items()}
+
+
+# -- call-offs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalloffRequest:
+    """A call-off to record: who, when, how much (or how many at the current price), and why if forced."""
+
+    county: str
+    day: dt.date
+    amount: Decimal | None = None
+    quantity: Decimal | None = None
+    hours: Decimal | None = None
+    description: str = ""
+    calloff_id: str | None = None
+    #: set means ``--force``: record despite refusals, with this reason
+    forced_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedCalloff:
+    """A recorded call-off: the contract as it is now, the entry as written, the rules it was forced past."""
+
+    contract: "FrameworkContract"
+    entry: dict[str, Any]
+    amount: Decimal
+    refusals: list[tuple[str, str]]
+    file: str
+
+
+def _refused(refusals: list[tuple[str, str]], hint: str) -> RefusedError:
+    details = "\n".join(f"  – {message}" for _, message in refusals)
+    return RefusedError(f"Abruf verweigert:\n{details}\n{hint}")
+
+
+def _amount(session: "Session", contract: "FrameworkContract", request: CalloffRequest) -> Decimal:
+    """The call-off's net amount: given, or quantity (hours) × the price valid on its day."""
+    from ..present.de import cents, date_de, money_de
+    from ..procure.store import MONEY
+
+    if request.amount is not None:
+        return request.amount
+    count = request.quantity if request.quantity is not None else request.hours
+    if count is None:
+        raise UsageError("--amount fehlt (oder --quantity/--hours bei einem Vertrag mit Stückpreis).")
+    unit = contract.price.price_on(request.day) if contract.price else None
+    if unit is None:
+        # a day before the first price is usually a day outside the term: say so, as a refusal
+        refusals = [] if request.forced_reason else contract.calloff_refusals(request.county, request.day, Decimal(0))
+        if refusals:
+            raise _refused(refusals, "Nur mit --force --reason \"…\" --amount BETRAG erfassen (Grund wird gespeichert).")
+        raise UsageError(f"Kein Preis am {date_de(request.day)} gültig ('price.history' in "
+                         f"{session.workspace.layout.relative(contract.path)}): --amount angeben.")
+    amount = cents(unit.amount * count)
+    _, problem = MONEY.value(amount)
+    if problem is not None:
+        raise UsageError(f"Menge × Preis ({money_de(unit.amount)}) ergibt keinen gültigen Abrufbetrag: {problem}")
+    return amount
+
+
+def _next_id(taken: set[str]) -> str:
+    number = len(taken) + 1
+    while f"A{number:03d}" in taken:
+        number += 1
+    return f"A{number:03d}"
+
+
+def _parsed_text(text: str, path: Path) -> "Parsed":
+    """The document of ``text`` as the store reads it: plain values, line lookups, schema checked."""
+    from ..store import Parsed, parse_yaml, plain, schema
+
+    parsed = parse_yaml(text, str(path))
+    document = Parsed(plain(parsed.data), str(path), parsed.root)
+    if document.data is None:
+        raise InputError("Datei ist leer.", path=str(path))
+    schema.raise_first(schema.problems(document.data, KIND, document), str(path))
+    return document
+
+
+def record_calloff(session: "Session", contract_id: str, request: CalloffRequest) -> RecordedCalloff:
+    """Record a call-off in the contract's file: refused when a rule says no, unless forced with a reason.
+
+    Judged under the lock of the contract file on what the files hold then: the contract
+    file and every county's call-off file are read again, so two call-offs at the same time
+    cannot together exceed the ceiling. Only the new call-off is added to the file; its
+    comments and layout stay.
+    """
+    from ..procure.store import parse_contract
+    from ..store import fs
+    from ..store.edit import to_rt
+
+    path = load_contracts(session).get(contract_id).path
+    with fs.locked(path):
+        text = session.store.raw(path, KIND).decode("utf-8-sig")
+        parsed = _parsed_text(text, path)
+        contract = load_contracts(session, fresh=True, override={path: parsed}).get(contract_id)
+        if contract.path != path:
+            raise InputError(f"Vertrag '{contract_id}' steht inzwischen in {contract.path}; bitte erneut abrufen.",
+                             path=str(path))
+        amount = _amount(session, contract, request)
+        refusals = contract.calloff_refusals(request.county, request.day, amount)
+        if refusals and not request.forced_reason:
+            raise _refused(refusals, "Nur mit --force --reason \"…\" erfassen (Grund wird gespeichert).")
+        taken = {c.id for c in contract.calloffs}
+        if request.calloff_id is not None and request.calloff_id in taken:
+            raise UsageError(f"Abruf-ID '{request.calloff_id}' gibt es schon in {contract.id}.")
+        entry: dict[str, Any] = {"id": request.calloff_id or _next_id(taken), "county": request.county,
+                                 "date": request.day, "amount": f"{amount:.2f}"}
+        if request.quantity is not None:
+            entry["quantity"] = str(request.quantity)
+        if request.hours is not None:
+            entry["hours"] = str(request.hours)
+        if request.description:
+            entry["description"] = request.description
+        if refusals:
+            entry["forced"] = {"reason": request.forced_reason, "refusals": [code for code, _ in refusals],
+                               "recorded": session.today}
+        plain_entry = _plain(entry)
+        expected = copy.deepcopy(parsed.data)
+        expected["calloffs"] = list(expected.get("calloffs") or []) + [plain_entry]
+
+        def fallback(document: Any) -> None:
+            from ruamel.yaml.comments import CommentedSeq
+
+            if document.get("calloffs") is None:
+                document["calloffs"] = CommentedSeq()
+            document["calloffs"].append(to_rt(entry))
+
+        new_text = session.store.new_text_for_items(path, KIND, ("calloffs",), {}, [entry], expected, fallback,
+                                                   text=text)
+        written = parse_contract(_parsed_text(new_text, path), contract.plugin)
+        session.store.write(path, new_text)
+    written.calloffs.extend(c for c in contract.calloffs if c.path != path)
+    return RecordedCalloff(written, plain_entry, amount, refusals, session.workspace.layout.relative(path))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- costs, export, bundling ---------------------------------------------------------------
+
+
+def allocate_costs(session: "Session", contract_id: str, period: int, total: Decimal | None = None) -> "Settlement":
+    """A contract's cost for calendar year ``period`` split between its counties (cent-exact)."""
+    from ..procure.costs import settle
+
+    contract = load_contracts(session).get(contract_id)
+    return settle(contract, period, county_metrics(session), legal_figures(session), total)
+
+
+def write_statements(session: "Session", settlement: "Settlement", directory: Path) -> list[Path]:
+    """One settlement PDF per county in ``directory``, each with its county's classification marking."""
+    from ..procure.statement import statements
+
+    names = county_names(session)
+    try:
+        markings = {key: county.profile.classification for key, county in session.counties().items()}
+    except IkzError:
+        markings = {}  # county_names has warned; every statement gets the default marking
+    written = []
+    for name, pdf in statements(settlement, names, markings).items():
+        session.store.write_output(Path(directory) / name, pdf)
+        written.append(Path(directory) / name)
+    return written
+
+
+def ocds_package(session: "Session", prefix: str, day: dt.date) -> dict[str, Any]:
+    """Every framework agreement and its call-offs as one OCDS 1.1.5 release package."""
+    from ..procure.ocds import release_package
+
+    return release_package(load_contracts(session), prefix, county_names(session), day, session.workspace.name)
+
+
+def bundling_opportunities(session: "Session", day: dt.date, lead_months: int) -> list["Opportunity"]:
+    """Joint tenders to propose on ``day`` (Ein-Produkt-Strategie), by product category."""
+    from ..procure.opportunities import opportunities
+
+    return opportunities(load_contracts(session), session.workspace.members, day, lead_months, legal_figures(session))

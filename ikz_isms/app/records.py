@@ -1,0 +1,310 @@
+"""Changing check records: validated, one transaction with the journal, touching only what changed.
+
+Records live in one file per target object (``pruefungen/<ZIELOBJEKT>.yaml``), so a write
+parses and rewrites only that file — and within it only the changed record (see
+:func:`ikz_isms.store.edit.splice_items`). A county still on the older all-in-one
+``pruefungen.yaml`` is moved to the new layout in the same transaction as its next change;
+each record's text, comments included, moves verbatim.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, NotFoundError
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
+    from ..assess.modelling import Applicable
+    from ..assess.records import RecordChange
+    from ..county import County
+    from ..store.county import Transaction
+    from .session import Session
+
+HEADER = (
+    "# IT-Grundschutz-Check für Zielobjekt {target}: status unbearbeitet | ja | teilweise | nein | entbehrlich (mit reason).\n"
+    "# Änderungen am besten mit 'ikz-isms assess set' oder 'ikz-isms assess --interactive' (werden im Journal protokolliert).\n"
+)
+
+
+def validate_pair(assessment: "Assessment", requirement: str, target: str) -> "Applicable":
+    """The modelled pair; an unknown requirement or target, or no modelling, raises (exit 3)."""
+    catalog = assessment.catalog
+    county = assessment.county
+    req = catalog.requirements.get(requirement)
+    if req is None:
+        raise NotFoundError(f"Anforderung '{requirement}' gibt es im Katalog {catalog.title} nicht.")
+    if req.withdrawn:
+        raise InputError(f"Anforderung '{requirement}' ist entfallen und wird nicht geprüft.")
+    if assessment.data.target(target) is None:
+        known = ", ".join(t.id for t in assessment.data.targets)
+        raise NotFoundError(
+            f"Zielobjekt '{target}' gibt es im Landkreis {county.profile.name} nicht (bekannt: {known}).",
+            path=str(county.layout.targets),
+        )
+    pair = assessment.pair(requirement, target)
+    if pair is None:
+        raise InputError(
+            f"Anforderung '{requirement}' ist auf Zielobjekt '{target}' nicht modelliert "
+            "(Bausteine bzw. Zielobjektkategorien in zielobjekte.yaml prüfen)."
+        )
+    return pair
+
+
+def set_records(session: "Session", county: "County", changes: list["RecordChange"], *,
+                actor: str) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+    """Apply changes in one transaction; returns (old, new) per change (plain, with ``target``).
+
+    Every change is validated before anything is written (status, reason, the pair is
+    modelled); fields not given keep their old value.
+    """
+    from ..assess.records import validate_change
+    from .counties import county_files
+
+    assessment = session.assessment(county)
+    for change in changes:
+        validate_change(change.status, change.reason)
+        validate_pair(assessment, change.requirement, change.target)
+    files = county_files(session, county)
+    results: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
+    with files.transaction() as tx:
+        migrate_layout(session, county, tx)
+        by_target: dict[str, list[tuple[int, "RecordChange"]]] = defaultdict(list)
+        for position, change in enumerate(changes):
+            by_target[change.target].append((position, change))
+        outcome: dict[int, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
+        for target, group in by_target.items():
+            outcome.update(_change_file(session, county, tx, target, group, actor))
+        results = [outcome[i] for i in range(len(changes))]
+    for path in list(tx.files):
+        session.store.forget(path)
+    return results
+
+
+def _current_text(session: "Session", tx: "Transaction", path: Path) -> str | None:
+    if path in tx.files:
+        data = tx.files[path]
+        return None if data is None else data.decode("utf-8")
+    if not path.exists():
+        return None
+    return session.store.raw(path, "pruefungen").decode("utf-8-sig")
+
+
+def _change_file(session: "Session", county: "County", tx: "Transaction", target: str,
+                 group: list[tuple[int, "RecordChange"]], actor: str) -> dict[int, tuple[dict[str, Any] | None, dict[str, Any]]]:
+    from ..store import parse_yaml, plain, schema
+    from ..store.edit import dump_rt, to_rt
+
+    path = county.layout.records_file(target)
+    text = _current_text(session, tx, path)
+    today = session.today
+    if text is not None:
+        parsed = parse_yaml(text, str(path))
+        data = plain(parsed.data) if parsed.data is not None else None
+        if data is not None:
+            schema.raise_first(schema.problems(data, "pruefungen", parsed), str(path))
+    else:
+        parsed, data = None, None
+    if not isinstance(data, dict):
+        data = {"zielobjekt": target, "pruefungen": []}
+    items: list[dict[str, Any]] = list(data.get("pruefungen") or [])
+    expected = copy.deepcopy(data)
+    expected["pruefungen"] = [dict(item) for item in items]
+    index: dict[str, int] = {}
+    for position, item in enumerate(items):
+        index.setdefault(str(item.get("requirement")), position)
+    edits: dict[int, dict[str, Any]] = {}
+    additions: list[dict[str, Any]] = []
+    added: dict[str, int] = {}
+    outcome: dict[int, tuple[dict[str, Any] | None, dict[str, Any]]] = {}
+    for position, change in group:
+        if change.requirement in added:
+            old_item: dict[str, Any] | None = additions[added[change.requirement]]
+        elif change.requirement in index:
+            old_item = expected["pruefungen"][index[change.requirement]]
+        else:
+            old_item = None
+        old = _with_target(old_item, target)
+        new_item = change.apply(old_item, today)
+        if "target" in (old_item or {}):
+            new_item = {"requirement": new_item["requirement"], "target": target,
+                        **{k: v for k, v in new_item.items() if k != "requirement"}}
+        if change.requirement in added:
+            additions[added[change.requirement]] = new_item
+        elif change.requirement in index:
+            at = index[change.requirement]
+            expected["pruefungen"][at] = new_item
+            edits[at] = new_item
+        else:
+            added[change.requirement] = len(additions)
+            additions.append(new_item)
+        new = _with_target(new_item, target)
+        assert new is not None
+        outcome[position] = (old, new)
+        if _comparable(old) != _comparable(new):
+            tx.journal(f"{change.requirement}@{target}", old, new, actor)
+    expected["pruefungen"] = expected["pruefungen"] + additions
+    if not edits and not additions:
+        return outcome
+    if text is None or parsed is None or parsed.data is None:
+        body = dump_rt(to_rt({"zielobjekt": target, "pruefungen": [_yaml_values(i) for i in expected["pruefungen"]]}))
+        new_text = HEADER.format(target=target) + body
+    else:
+        new_text = session.store.new_text_for_items(
+            path, "pruefungen", ("pruefungen",),
+            {at: _editor(values) for at, values in edits.items()},
+            [_yaml_values(item) for item in additions],
+            expected,
+            _fallback(edits, additions),
+            text=text,
+        )
+    tx.put(path, new_text)
+    return outcome
+
+
+def _with_target(item: Mapping[str, Any] | None, target: str) -> dict[str, Any] | None:
+    if item is None:
+        return None
+    result = {"requirement": item.get("requirement"), "target": target}
+    result.update({k: v for k, v in item.items() if k not in ("requirement", "target")})
+    return result
+
+
+def _comparable(record: Mapping[str, Any] | None) -> Any:
+    if record is None:
+        return None
+    return {k: v for k, v in record.items() if k != "target"}
+
+
+def _yaml_values(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain values as the YAML should show them: dates as dates (unquoted)."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "checked" and isinstance(value, str):
+            try:
+                out[key] = _dt.date.fromisoformat(value)
+                continue
+            except ValueError:
+                pass
+        out[key] = value
+    return out
+
+
+def _editor(values: Mapping[str, Any]) -> Callable[[Any], None]:
+    """Edit one round-trip record mapping in place to hold ``values`` (order and comments kept)."""
+    from ..store.edit import to_rt
+
+    wanted = _yaml_values(values)
+
+    def edit(node: Any) -> None:
+        for key in [k for k in node if k not in wanted]:
+            del node[key]
+        for key, value in wanted.items():
+            current = node.get(key)
+            if key in node and _same(current, value):
+                continue
+            node[key] = to_rt(value)
+
+    return edit
+
+
+def _same(current: Any, value: Any) -> bool:
+    from ..store import plain
+
+    return bool(plain(current) == plain(value))
+
+
+def _fallback(edits: dict[int, dict[str, Any]], additions: list[dict[str, Any]]) -> Callable[[Any], Any]:
+    from ..store.edit import to_rt
+
+    def mutate(document: Any) -> None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        items = document.get("pruefungen")
+        if items is None or not isinstance(items, list):
+            items = document["pruefungen"] = CommentedSeq()
+        for at, values in edits.items():
+            _editor(values)(items[at])
+        for item in additions:
+            items.append(to_rt(_yaml_values(item)))
+
+    return mutate
+
+
+def migrate_layout(session: "Session", county: "County", tx: "Transaction") -> bool:
+    """Move the older all-in-one ``pruefungen.yaml`` into one file per target object.
+
+    Each record's text moves verbatim (with its comments); the new files are checked to
+    hold exactly the records of the old one before the old file is removed — all in the
+    caller's transaction, so the move happens completely or not at all.
+    """
+    from ..store import parse_yaml, plain, schema
+    from ..store.edit import _item_bounds
+
+    legacy = county.layout.legacy_records
+    if not legacy.exists():
+        return False
+    text = session.store.raw(legacy, "pruefungen-alt").decode("utf-8-sig")
+    parsed = parse_yaml(text, str(legacy))
+    data = plain(parsed.data) if parsed.data is not None else {"pruefungen": []}
+    schema.raise_first(schema.problems(data, "pruefungen", parsed), str(legacy))
+    items = data.get("pruefungen") or []
+    from yaml.nodes import MappingNode, SequenceNode
+
+    seq = None
+    if parsed.root is not None and isinstance(parsed.root, MappingNode):
+        seq = next((v for k, v in parsed.root.value if k.value == "pruefungen"), None)
+    head = ""
+    for line in text.split("\n"):
+        if not line.startswith("#"):
+            break
+        head += line + "\n"
+    by_target: dict[str, list[str]] = defaultdict(list)
+    for position, item in enumerate(items):
+        target = str(item.get("target") or "").strip()
+        if not target:
+            raise InputError("Prüfeintrag ohne Zielobjekt (target) kann nicht umgezogen werden.", path=str(legacy),
+                             location=parsed.location("pruefungen", position))
+        if not _valid_id(target):
+            raise InputError(f"Zielobjekt '{target}' ist kein gültiger Dateiname für die neue Ablage.", path=str(legacy),
+                             location=parsed.location("pruefungen", position))
+        node = seq.value[position] if isinstance(seq, SequenceNode) and not seq.flow_style else None
+        if isinstance(node, MappingNode) and not node.flow_style:
+            start, end = _item_bounds(text, node.start_mark.index, node.end_mark.index, node.start_mark.column)
+            lines = text[start:end].rstrip("\n").split("\n")
+            pad = node.start_mark.column
+            body = [lines[0]] + [line[pad:] if line[:pad].strip() == "" else line.lstrip(" ") for line in lines[1:]]
+            snippet = "  - " + "\n".join([body[0]] + [("    " + b) if b.strip() else b for b in body[1:]]) + "\n"
+        else:
+            from ..store.edit import dump_rt, to_rt
+
+            dumped = dump_rt(to_rt([_yaml_values(item)]))
+            snippet = "".join("  " + line + "\n" for line in dumped.rstrip("\n").split("\n"))
+        by_target[target].append(snippet)
+    for target, snippets in by_target.items():
+        path = county.layout.records_file(target)
+        existing = _current_text(session, tx, path)
+        if existing is not None:
+            new_text = existing.rstrip("\n") + "\n" + "".join(snippets)
+        else:
+            new_text = (head or HEADER.format(target=target)) + f"zielobjekt: {target}\npruefungen:\n" + "".join(snippets)
+        check = parse_yaml(new_text, str(path))
+        moved = [dict(i, target=target) for i in (plain(check.data) or {}).get("pruefungen") or []]
+        originals = [dict(i) for i in items if str(i.get("target")).strip() == target]
+        if existing is None and [_comparable(m) for m in moved] != [_comparable(o) for o in originals]:
+            raise InputError("Umzug in die neue Ablage (eine Datei je Zielobjekt) ergäbe andere Einträge; nichts geändert.",
+                             path=str(legacy))
+        tx.put(path, new_text)
+    tx.delete(legacy)
+    return True
+
+
+def _valid_id(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,120}", text))

@@ -1,0 +1,267 @@
+"""The application layer: one :class:`Session` per run owns the workspace, the plugins and the store.
+
+Every use case is a documented method here. Commands — built-in and from plugins alike —
+only parse options, call one method and render its typed result; the domain packages
+(``assess``, ``procure``, ``tender``, ``catalog``) stay pure and never touch files; the
+store (:mod:`ikz_isms.store`) is the only code that does. Whatever a command asks, it is
+answered by the same computation on the same data read once per run.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from ..assess import Assessment, CountyData
+    from ..assess.plan import PlanView
+    from ..assess.records import RecordChange
+    from ..catalog.model import Catalog
+    from ..county import County
+    from ..editions import Edition, EditionRegistry
+    from ..plugins import IkzPluginManager
+    from ..store import Store
+    from ..workspace import CatalogPin, Workspace
+
+
+class Session:
+    """One run of ikz-isms: the workspace (if any), the plugin manager and the store.
+
+    Results are computed once per run and shared by every question asked in it, so
+    ``assess``, ``plan``, ``report`` and the Verbund view cannot disagree.
+    """
+
+    def __init__(self, workspace_dir: Path | None, pm: "IkzPluginManager | None" = None, *,
+                 today: _dt.date | None = None, store: "Store | None" = None):
+        self.workspace_dir = Path(workspace_dir) if workspace_dir is not None else None
+        if store is None and self.workspace_dir is not None:
+            from ..store import Store
+
+            store = Store(self.workspace_dir)
+        if pm is None:
+            from ..plugins import get_plugin_manager
+
+            pm = get_plugin_manager(self.workspace_dir, store=store)
+        self.pm = pm
+        self._today = today
+        self._workspace: "Workspace | None" = None
+        self._store: "Store | None" = store
+        self._editions: "EditionRegistry | None" = None
+        self._counties: dict[str, "County"] | None = None
+        self._foreign: list["County"] = []
+        self._catalogs: dict[str, tuple["CatalogPin", "Catalog"]] = {}
+        self._data: dict[str, "CountyData"] = {}
+        self._assessments: dict[str, "Assessment"] = {}
+        self._reported_failures = 0
+        self._reviews: dict[str, Any] | None = None
+        self.warnings: list[str] = []
+        self._reported_warnings = 0
+
+    # -- what the run works on -----------------------------------------------------------
+
+    @property
+    def today(self) -> _dt.date:
+        """The run's date: ``SOURCE_DATE_EPOCH`` (reproducible outputs) if set, else the clock."""
+        if self._today is None:
+            self._today = clock_date()
+        return self._today
+
+    @property
+    def has_workspace(self) -> bool:
+        from ..workspace import find_workspace
+
+        return self.workspace_dir is not None or find_workspace() is not None
+
+    @property
+    def workspace(self) -> "Workspace":
+        """The loaded workspace; a clear error when there is none."""
+        if self._workspace is None:
+            from ..workspace import require_workspace
+
+            self._workspace = require_workspace(self.workspace_dir, self.store if self.workspace_dir else None)
+            if self._store is None or self._store.root != self._workspace.root:
+                self._store = self._workspace.store
+        return self._workspace
+
+    @property
+    def store(self) -> "Store":
+        if self._store is None:
+            from ..store import Store
+
+            root = self.workspace_dir
+            if root is None:
+                from ..workspace import find_workspace
+
+                root = find_workspace()
+            self._store = Store(root)
+        return self._store
+
+    @property
+    def editions(self) -> "EditionRegistry":
+        if self._editions is None:
+            from ..editions import collect
+
+            self._editions = collect(self.pm.contribute)
+        return self._editions
+
+    def edition(self, catalog: "Catalog") -> "Edition":
+        return self.editions.of(catalog)
+
+    def workspace_changed(self) -> None:
+        """Forget what was derived from the workspace after a command changed its config."""
+        self._workspace = None
+        self._counties = None
+        self._catalogs.clear()
+        self._data.clear()
+        self._assessments.clear()
+
+    # -- counties ------------------------------------------------------------------------
+
+    def counties(self) -> dict[str, "County"]:
+        """The workspace's counties (members first, in member order), found once per run."""
+        if self._counties is None:
+            from ..county import collect_counties
+
+            self._counties, self._foreign = collect_counties(self.pm, self.workspace)
+        return self._counties
+
+    @property
+    def foreign_counties(self) -> list["County"]:
+        """Counties of installed plugins that do not belong to this workspace."""
+        self.counties()
+        return list(self._foreign)
+
+    def members(self) -> list["County"]:
+        counties = self.counties()
+        return [counties[key] for key in self.workspace.members if key in counties]
+
+    def missing_members(self) -> list[str]:
+        counties = self.counties()
+        return [key for key in self.workspace.members if key not in counties]
+
+    def county(self, key: str) -> "County":
+        """One county by key; an unknown key names the known ones."""
+        counties = self.counties()
+        if key not in counties:
+            known = ", ".join(counties) or "keine"
+            raise NotFoundError(f"Landkreis '{key}' ist in dieser Arbeitsumgebung nicht registriert (bekannt: {known}).")
+        return counties[key]
+
+    def select_counties(self, key: str | None = None) -> list["County"]:
+        """The county named by ``key``, or every member county of the Verbund."""
+        if key is not None:
+            return [self.county(key)]
+        return self.members()
+
+    def one_county(self, key: str | None) -> "County":
+        """The county a single-county command works on: ``key``, or the only member."""
+        if key is not None:
+            return self.county(key)
+        members = self.members()
+        if len(members) != 1:
+            keys = ", ".join(c.key for c in members) or "keine"
+            raise UsageError(f"Bitte den Landkreis mit --county angeben ({keys}).")
+        return members[0]
+
+    # -- catalogs ------------------------------------------------------------------------
+
+    def catalog(self, name: str | None = None) -> tuple["CatalogPin", "Catalog"]:
+        """(pin, catalog) of a pinned catalog, its content hash verified (once per run)."""
+        from .catalogs import load_verified
+
+        pin = self.workspace.pin(name)
+        if pin.name not in self._catalogs:
+            catalog = load_verified(self, pin)
+            self.edition(catalog)
+            self._catalogs[pin.name] = (pin, catalog)
+        return self._catalogs[pin.name]
+
+    def county_catalog(self, county: "County") -> tuple["CatalogPin", "Catalog"]:
+        return self.catalog(county.profile.catalog)
+
+    # -- the IT-Grundschutz-Check --------------------------------------------------------
+
+    def county_data(self, county: "County") -> "CountyData":
+        """The county's structure analysis and check records, validated (once per run)."""
+        from .counties import load_county_data
+
+        if county.key not in self._data:
+            self._data[county.key] = load_county_data(self, county)
+        return self._data[county.key]
+
+    def assessment(self, county: "County") -> "Assessment":
+        """The county's data modelled onto its pinned catalog: what every figure is computed from."""
+        from ..assess import assess_county
+
+        if county.key not in self._assessments:
+            pin, catalog = self.county_catalog(county)
+            self._assessments[county.key] = assess_county(self.county_data(county), catalog, pin, self.edition(catalog))
+        return self._assessments[county.key]
+
+    def set_records(self, county: "County", changes: Sequence["RecordChange"], *, actor: str) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+        """Set check records (one transaction with their journal entries); returns (old, new) each."""
+        from .records import set_records
+
+        result = set_records(self, county, list(changes), actor=actor)
+        self.county_changed(county)
+        return result
+
+    def county_changed(self, county: "County") -> None:
+        self._data.pop(county.key, None)
+        self._assessments.pop(county.key, None)
+
+    def plan_view(self, county: "County", as_of: _dt.date | None = None) -> "PlanView":
+        """The county's Realisierungsplan as every output shows it (plan, report, exports)."""
+        from .plans import plan_view
+
+        return plan_view(self, county, as_of or self.today)
+
+    # -- shared reviews ------------------------------------------------------------------
+
+    def reviews(self) -> dict[str, Any]:
+        """Every shared review of the workspace by id (read once per run)."""
+        from .reviews import load_reviews
+
+        if self._reviews is None:
+            self._reviews = load_reviews(self)
+        return self._reviews
+
+    def forget_reviews(self) -> None:
+        self._reviews = None
+
+    # -- messages and plugin failures ------------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        """A warning for the user (German); the CLI prints each once on stderr."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def new_warnings(self) -> list[str]:
+        fresh = self.warnings[self._reported_warnings:]
+        self._reported_warnings = len(self.warnings)
+        return fresh
+
+    def new_failures(self) -> list[Any]:
+        """Plugin failures not yet shown (each once per run)."""
+        fresh = self.pm.failures[self._reported_failures:]
+        self._reported_failures = len(self.pm.failures)
+        return list(fresh)
+
+
+def clock_date() -> _dt.date:
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible outputs)."""
+    from ..errors import InputError
+
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            epoch = int(raw)
+            return _dt.datetime.fromtimestamp(epoch, _dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError(f"SOURCE_DATE_EPOCH '{raw}' ist keine gültige Zahl von Sekunden seit 1970.") from None
+    return _dt.date.today()

@@ -1,0 +1,151 @@
+"""Options and helpers every command shares — public, for built-in and plugin commands alike.
+
+A command parses its options with these, calls one use case of the
+:class:`~ikz_isms.app.Session` it receives as ``ctx.obj`` and renders the typed result.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import UsageError
+from ..output import format_option
+
+__all__ = [
+    "actor_name", "actor_option", "as_of_option", "county_option", "date_value", "day_option", "day_or_today",
+    "format_option", "number_value", "output_option", "write_output", "year_value",
+]
+
+county_option = click.option(
+    "--county", envvar="IKZ_ISMS_COUNTY", metavar="LANDKREIS", help="Landkreis-Schlüssel (sonst IKZ_ISMS_COUNTY)."
+)
+actor_option = click.option("--actor", help="Name für das Journal (sonst IKZ_ISMS_ACTOR oder Benutzername).")
+
+
+def actor_name(actor: str | None) -> str:
+    """Who made a change, for the journal: ``--actor``, ``IKZ_ISMS_ACTOR`` or the login name."""
+    if actor and actor.strip():
+        return actor.strip()
+    env = os.environ.get("IKZ_ISMS_ACTOR", "").strip()
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unbekannt"
+
+
+def _shown(text: str) -> str:
+    """A typed value for a message: control characters escaped, at most 60 characters."""
+    shown = text.encode("unicode_escape").decode("ascii") if any(ord(ch) < 32 or ord(ch) == 127 for ch in text) \
+        else text
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+def date_value(text: str | None, option: str) -> _dt.date | None:
+    """A date typed at ``option`` as JJJJ-MM-TT within 1900–2200; ``UsageError`` otherwise.
+
+    Only that form: ``fromisoformat`` alone would also take ISO week dates (``2026-W01-1``).
+    """
+    import re
+
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} '{_shown(text)}' ist kein Datum (erwartet JJJJ-MM-TT).") from None
+    if not 1900 <= day.year <= 2200:
+        raise UsageError(f"{option} '{_shown(text)}' liegt außerhalb von 1900–2200.")
+    return day
+
+
+def as_of_option(help_text: str = "Stichtag (JJJJ-MM-TT, sonst heute).") -> Callable[[Any], Any]:
+    return click.option("--as-of", "as_of", metavar="JJJJ-MM-TT", help=help_text)
+
+
+def output_option(help_text: str) -> Callable[[Any], Any]:
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+
+
+def write_output(session: Any, path: Path | None, data: str | bytes) -> None:
+    """Write an output the user asked for (atomically), or print it when no path is given.
+
+    A path that cannot be written is an :class:`~ikz_isms.errors.OutputError` (exit 6) naming it;
+    so is a folder that does not exist (it is not created: a typo in the path must not go unnoticed).
+    """
+    if path is None:
+        click.echo(data if isinstance(data, str) else data.decode("utf-8"), nl=False)
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        from ..errors import OutputError
+
+        reason = "ist kein Verzeichnis" if target.parent.exists() else "Verzeichnis fehlt"
+        raise OutputError(f"nicht schreibbar: {reason} ({target.parent}).", path=str(target))
+    session.store.write_output(target, data)
+
+
+def day_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute).") -> Callable[[Any], Any]:
+    """``--date``: the day a command looks at (read it with :func:`day_or_today`)."""
+    return click.option("--date", "on", metavar="JJJJ-MM-TT", default=None, help=help_text)
+
+
+def day_or_today(session: Any, text: str | None, option: str = "--date") -> _dt.date:
+    """The day typed at ``option``, else the run's today (``SOURCE_DATE_EPOCH``-aware)."""
+    return date_value(text, option) or session.today
+
+
+def number_value(text: str, option: str, *, places: int | None = 2, positive: bool = True) -> Decimal:
+    """A number typed at ``option`` as 1250.00, 1250,00 or 1.250,00, checked like numbers in files
+    (at most ``places`` decimal places, greater than 0 or — ``positive=False`` — not negative,
+    below 10^12); a ``UsageError`` naming the option otherwise.
+
+    "142.800" is refused: Germans write the thousands separator as a dot, so reading it as
+    142.8 would silently take a thousandth of what was meant.
+    """
+    import re
+
+    from ..procure.store import NumberRule, exact_decimal
+
+    raw = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", raw):
+        plain = raw.replace(".", "")
+        raise UsageError(f"{option} '{text}' ist mehrdeutig (Tausenderpunkt oder Dezimalpunkt?): "
+                         f"ohne Tausenderpunkt schreiben, z. B. {plain} oder {plain},00.")
+    if "," in raw:
+        if not re.fullmatch(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+", raw):
+            raise UsageError(f"{option} '{text}' ist keine Zahl.")
+        raw = raw.replace(".", "").replace(",", ".")
+    if exact_decimal(raw) is None:
+        raise UsageError(f"{option} '{text}' ist keine Zahl.")
+    value, problem = NumberRule(option, places=places, positive=positive).value(raw)
+    if value is None:
+        raise UsageError(str(problem))
+    return value
+
+
+#: years a settlement period (``--period``) may name
+PERIOD_YEARS = (2000, 2100)
+
+
+def year_value(text: str, option: str) -> int:
+    """A calendar year typed at ``option`` (JJJJ within 2000–2100); a German ``UsageError`` otherwise."""
+    import re
+
+    raw = text.strip()
+    if not re.fullmatch(r"[0-9]{4}", raw) or not PERIOD_YEARS[0] <= int(raw) <= PERIOD_YEARS[1]:
+        raise UsageError(f"{option} '{text}' ist kein Abrechnungsjahr (erwartet JJJJ zwischen "
+                         f"{PERIOD_YEARS[0]} und {PERIOD_YEARS[1]}).")
+    return int(raw)

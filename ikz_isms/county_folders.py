@@ -1,0 +1,45 @@
+"""Built-in plugin: a county is a data folder — ``plugins/<name>/data/landkreis.yaml`` (or
+``plugins/<name>/landkreis.yaml``) in the workspace registers that county, no Python needed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, PluginError
+from .hookspecs import hookimpl
+from .store.layout import COUNTY_DATA_DIR, PROFILE_FILE
+
+
+def county_data_folders(plugins_dir: Path) -> list[Path]:
+    """The county data folders under a workspace's ``plugins/`` folder, sorted."""
+    try:
+        entries = sorted(p for p in plugins_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        for candidate in (entry / COUNTY_DATA_DIR, entry):
+            if (candidate / PROFILE_FILE).is_file():
+                found.append(candidate)
+                break
+    return found
+
+
+@hookimpl
+def ikz_register_counties(register: Callable[..., None], workspace: Any) -> None:
+    from .county import read_profile
+
+    if workspace is None:
+        return
+    problems = []
+    for folder in county_data_folders(workspace.layout.plugins_dir):
+        try:
+            profile = read_profile(folder, workspace.store)
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        register(profile, folder)
+    if problems:
+        raise PluginError("; ".join(problems))

@@ -1,0 +1,15 @@
+"""Built-in plugin: the two editions of IT-Grundschutz (Edition 2023 and Grundschutz++)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..hookspecs import hookimpl
+from .ed2023 import Edition2023
+from .gspp import GrundschutzPlusPlus
+
+
+@hookimpl
+def ikz_register_editions(register: Callable[..., None]) -> None:
+    register(Edition2023())
+    register(GrundschutzPlusPlus())

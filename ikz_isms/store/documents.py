@@ -1,0 +1,272 @@
+"""The store's one road for documents: read → limits → parse → validate → cached, and one read-modify-write.
+
+:class:`Store` is the only way the rest of ikz-isms reads or changes a workspace file.
+Each file kind (:data:`KINDS`) has its format, its size limit and its JSON Schema. A read
+returns a :class:`~ikz_isms.store.parse.Parsed` (plain values + line lookups) and is parsed
+at most once per run (the in-memory cache) and, for data files, at most once per change
+(the derived cache in ``.ikz-cache/parsed``, keyed by the SHA-256 of the file's bytes — reading
+and hashing a file costs a fraction of parsing it; only schema-valid documents are cached, and
+the YAML stays the source of truth).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import fs, schema
+from .edit import roundtrip_edit, splice_items, verified
+from .parse import Parsed, parse_json, parse_yaml, plain
+
+MIB = 1024 * 1024
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of workspace file: its format, the most bytes it may have, its schema."""
+
+    name: str
+    format: str  # "yaml" | "json"
+    max_bytes: int
+    schema: str | None = None
+    cache: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("config", "yaml", 1 * MIB, "workspace"),
+        Kind("landkreis", "yaml", 1 * MIB, "landkreis"),
+        Kind("zielobjekte", "yaml", 8 * MIB, "zielobjekte", cache=True),
+        Kind("pruefungen", "yaml", 16 * MIB, "pruefungen", cache=True),
+        Kind("pruefungen-alt", "yaml", 64 * MIB, "pruefungen", cache=True),
+        Kind("plan", "yaml", 16 * MIB, "plan", cache=True),
+        Kind("contract", "yaml", 8 * MIB, "contract"),
+        Kind("calloffs", "yaml", 8 * MIB, "calloffs"),
+        Kind("review", "yaml", 4 * MIB, "review"),
+        Kind("tender-template", "yaml", 4 * MIB, "tender-template"),
+        Kind("tender", "yaml", 4 * MIB, "tender"),
+        Kind("legal-figures", "yaml", 1 * MIB, None),
+        Kind("yaml", "yaml", 16 * MIB, None),
+        Kind("catalog-json", "json", 256 * MIB, None),
+        Kind("catalog-yaml", "yaml", 64 * MIB, None),
+        Kind("json", "json", 64 * MIB, None),
+    )
+}
+
+
+def kind(name: str) -> Kind:
+    return KINDS[name]
+
+
+class Store:
+    """Reads and writes the files of one workspace (``root``) — or of loose files (``root=None``)."""
+
+    def __init__(self, root: Path | None, *, disk_cache: bool = True):
+        self.root = Path(root) if root is not None else None
+        self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
+        self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
+        self.parses = 0  # counted for tests and benchmarks: each file parsed once per run
+
+    # -- reading -------------------------------------------------------------------------
+
+    def raw(self, path: Path, kind_name: str) -> bytes:
+        """The bytes of a file, refused above its kind's size limit."""
+        return fs.read_bytes(path, limit=KINDS[kind_name].max_bytes)
+
+    def parse(self, path: Path, kind_name: str, *, validate: bool = True) -> Parsed:
+        """The parsed and (``validate``) schema-checked document; problems raise located InputErrors."""
+        parsed = self._parsed(path, kind_name)
+        spec = KINDS[kind_name]
+        if validate and spec.schema:
+            if parsed.data is None:
+                raise InputError("Datei ist leer.", path=str(path))
+            schema.raise_first(schema.problems(parsed.data, spec.schema, parsed), str(path))
+        return parsed
+
+    def parse_lenient(self, path: Path, kind_name: str) -> tuple[Parsed | None, list[schema.SchemaProblem], InputError | None]:
+        """(document, schema problems, read error) without raising: what ``check`` reports."""
+        try:
+            parsed = self._parsed(path, kind_name)
+        except InputError as exc:
+            return None, [], exc
+        spec = KINDS[kind_name]
+        if parsed.data is None:
+            return parsed, [schema.SchemaProblem("/", None, "Datei ist leer.")], None
+        found = schema.problems(parsed.data, spec.schema, parsed) if spec.schema else []
+        return parsed, found, None
+
+    def exists(self, path: Path) -> bool:
+        return path.is_file()
+
+    def forget(self, path: Path) -> None:
+        """Drop a file from the in-memory cache (after it was written)."""
+        for key in [k for k in self._memory if k[0] == str(path)]:
+            del self._memory[key]
+
+    def _parsed(self, path: Path, kind_name: str) -> Parsed:
+        spec = KINDS[kind_name]
+        identity = fs.stat_key(path)
+        key = (str(path), kind_name)
+        hit = self._memory.get(key)
+        if hit is not None and hit[0] == identity and identity is not None:
+            return hit[1]
+        parsed = None
+        raw = None
+        digest = ""
+        if spec.cache and self.disk_cache and identity is not None:
+            raw = fs.read_bytes(path, limit=spec.max_bytes)
+            digest = fs.sha256_bytes(raw)
+            parsed = self._from_disk_cache(path, spec, digest)
+        if parsed is None:
+            if raw is None:
+                raw = fs.read_bytes(path, limit=spec.max_bytes)
+            self.parses += 1
+            if spec.format == "json":
+                parsed = Parsed(parse_json(raw, str(path)), str(path))
+            else:
+                parsed = parse_yaml(raw, str(path))
+                parsed.data = plain(parsed.data)
+            if spec.cache and self.disk_cache and identity is not None:
+                self._to_disk_cache(path, spec, digest, parsed)
+        self._memory[key] = (identity, parsed)
+        return parsed
+
+    # -- the derived parse cache ---------------------------------------------------------
+
+    def _cache_path(self, path: Path) -> Path:
+        import hashlib
+
+        assert self.root is not None
+        digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
+        return self.root / ".ikz-cache" / "parsed" / f"{digest}.json"
+
+    def _from_disk_cache(self, path: Path, spec: Kind, digest: str) -> Parsed | None:
+        import orjson
+
+        try:
+            blob = orjson.loads(fs.read_bytes(self._cache_path(path), limit=spec.max_bytes * 4))
+        except (InputError, orjson.JSONDecodeError):
+            return None
+        if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or blob.get("sha256") != digest \
+                or blob.get("kind") != spec.name or blob.get("path") != str(path):
+            return None
+        data = _untag(blob["data"]) if blob.get("decimals") else blob["data"]
+        return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec))
+
+    def _to_disk_cache(self, path: Path, spec: Kind, digest: str, parsed: Parsed) -> None:
+        import orjson
+
+        if parsed.data is None or (spec.schema and not schema.is_valid(parsed.data, spec.schema)):
+            return
+        has_decimals = [False]
+        try:
+            payload = orjson.dumps({
+                "format": CACHE_FORMAT, "kind": spec.name, "path": str(path), "sha256": digest,
+                "data": parsed.data, "decimals": False,
+            }, default=lambda value: _tag(value, has_decimals))
+            if has_decimals[0]:
+                payload = payload.replace(b'"decimals":false', b'"decimals":true')
+            fs.atomic_write(self._cache_path(path), payload)
+        except (OSError, InputError, TypeError):
+            # a read-only checkout still works, only without the derived cache
+            pass
+
+    def _reparse(self, path: Path, spec: Kind) -> Any:
+        """The node tree for line lookups of a document that came from the cache."""
+        raw = fs.read_bytes(path, limit=spec.max_bytes)
+        return parse_yaml(raw, str(path))._root
+
+    # -- writing -------------------------------------------------------------------------
+
+    def write(self, path: Path, data: bytes | str) -> None:
+        """Write a file atomically inside the workspace (never through a link)."""
+        fs.atomic_write(path, data, root=self.root)
+        self.forget(path)
+
+    def write_output(self, path: Path, data: bytes | str) -> None:
+        """Write an output file (a report, an export) the user named: atomic, anywhere."""
+        fs.atomic_write(path, data)
+
+    def edit(self, path: Path, kind_name: str, mutate: Callable[[Any], Any], *,
+             default: Callable[[], str] | None = None, lock: bool = True) -> Any:
+        """Locked read-modify-write of a YAML file (whole-document round trip; comments kept).
+
+        ``mutate(document)`` edits the round-trip document in place and returns a value that
+        is returned. The result is validated against the kind's schema before it is written;
+        if ``mutate`` raises or the result is invalid, the file is left untouched.
+        """
+        if not lock:
+            return self._edit(path, kind_name, mutate, default)
+        with fs.locked(path):
+            return self._edit(path, kind_name, mutate, default)
+
+    def _edit(self, path: Path, kind_name: str, mutate: Callable[[Any], Any], default: Callable[[], str] | None) -> Any:
+        spec = KINDS[kind_name]
+        fs.remove_stale_temps(path.parent)
+        self.forget(path)
+        if path.exists():
+            text = self.raw(path, kind_name).decode("utf-8-sig")
+            self.parse(path, kind_name)  # refuses a broken file before any change
+        elif default is not None:
+            text = default()
+        else:
+            raise InputError("Datei nicht gefunden.", path=str(path))
+        new_text, result = roundtrip_edit(text, str(path), mutate)
+        self._check_new(new_text, path, spec)
+        self.write(path, new_text)
+        return result
+
+    def _check_new(self, text: str, path: Path, spec: Kind) -> Parsed:
+        parsed = parse_yaml(text, str(path))
+        if spec.schema:
+            data = plain(parsed.data)
+            schema.raise_first(schema.problems(data, spec.schema, parsed), str(path), hint="")
+        return parsed
+
+    def new_text_for_items(self, path: Path, kind_name: str, pointer: tuple[Any, ...],
+                           changes: dict[int, Callable[[Any], None]], additions: list[dict[str, Any]],
+                           expected: Any, fallback: Callable[[Any], Any], *, text: str | None = None) -> str:
+        """The file's new text with items of a sequence changed in place (see :func:`splice_items`).
+
+        ``expected`` is the document's plain value after the change; the splice is used only
+        when its result parses to exactly that, else ``fallback`` edits the whole document.
+        The caller holds the lock.
+        """
+        spec = KINDS[kind_name]
+        if text is None and path.exists():
+            text = self.raw(path, kind_name).decode("utf-8-sig")
+        text = text or ""
+        parsed = parse_yaml(text, str(path)) if text.strip() else None
+        new_text = None
+        if parsed is not None and parsed.root is not None:
+            new_text = splice_items(text, parsed, pointer, changes, additions)
+            if new_text is not None and not verified(new_text, str(path), expected):
+                new_text = None
+        if new_text is None:
+            new_text, _ = roundtrip_edit(text, str(path), fallback)
+        self._check_new(new_text, path, spec)
+        return new_text
+
+
+def _tag(value: Any, flag: list[bool]) -> Any:
+    if isinstance(value, Decimal):
+        flag[0] = True
+        return {"$decimal": str(value)}
+    raise TypeError(type(value).__name__)
+
+
+def _untag(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$decimal" in value:
+            return Decimal(value["$decimal"])
+        return {k: _untag(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untag(v) for v in value]
+    return value

@@ -1,0 +1,386 @@
+"""Bytes in and out of the workspace: size limits, atomic replace, locks, appends, German OS errors.
+
+Everything that touches the file system for ikz-isms goes through this module (the store's
+other modules parse and validate what it reads). Guarantees, documented in
+``docs/guarantees.md``:
+
+* a read refuses files above the size limit of their kind before reading them;
+* :func:`atomic_write` replaces a file in one ``os.replace`` after an ``fsync``, so readers
+  see the old or the new bytes, never a mix; the temporary file is removed on failure and,
+  when left behind by a killed writer, ignored by readers and removed by the next writer
+  that holds the directory's lock (:func:`remove_stale_temps`);
+* a write never follows a symbolic link: a target that is a link, or whose directory
+  resolves outside the workspace root, is refused;
+* :func:`locked` holds an inter-process lock (``filelock``) for a read-modify-write;
+* every ``OSError`` becomes an :class:`~ikz_isms.errors.InputError` (reading) or
+  :class:`~ikz_isms.errors.OutputError` (writing) with the path and a German reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError, LockTimeoutError, OutputError
+
+LOCK_TIMEOUT_SECONDS = 30.0
+#: fault injection for the crash tests: ``IKZ_ISMS_FAULT=<step>`` ends the process at that step
+#: as a SIGKILL would (no cleanup, no flush); see docs/guarantees.md for the steps
+FAULT_ENV = "IKZ_ISMS_FAULT"
+FAULT_EXIT = 86
+TEMP_SUFFIX = ".tmp"
+MIB = 1024 * 1024
+
+_REASONS = {
+    errno.ENOENT: "Datei oder Verzeichnis fehlt",
+    errno.EACCES: "keine Berechtigung",
+    errno.EPERM: "keine Berechtigung",
+    errno.EEXIST: "ein Teil des Pfads ist eine Datei",
+    errno.ENOTDIR: "ein Teil des Pfads ist kein Verzeichnis",
+    errno.EISDIR: "ist ein Verzeichnis",
+    errno.ENOSPC: "Datenträger voll",
+    errno.EDQUOT: "Speicherkontingent erschöpft",
+    errno.EROFS: "Dateisystem schreibgeschützt",
+    errno.ENAMETOOLONG: "Dateiname zu lang",
+    errno.ELOOP: "zu viele symbolische Verknüpfungen",
+    errno.EIO: "Ein-/Ausgabefehler des Datenträgers",
+    errno.EMFILE: "zu viele offene Dateien",
+    errno.EBUSY: "Datei ist belegt",
+    errno.ETXTBSY: "Datei ist belegt",
+    errno.EINVAL: "ungültiger Dateiname",
+}
+
+
+def fault(step: str) -> None:
+    """Die here, at once, if the crash tests asked for this step (``IKZ_ISMS_FAULT``)."""
+    if os.environ.get(FAULT_ENV) == step:
+        os._exit(FAULT_EXIT)
+
+
+def os_reason(exc: OSError) -> str:
+    """A German reason for an operating-system error."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return f"Betriebssystemfehler {exc.errno}" if exc.errno else "Betriebssystemfehler"
+
+
+def read_error(exc: OSError, path: str | os.PathLike[str]) -> InputError:
+    """An ``OSError`` met while reading, as a located German :class:`InputError`."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError("Datei nicht gefunden.", path=str(path))
+    if isinstance(exc, IsADirectoryError):
+        return InputError("Ist ein Verzeichnis, keine Datei.", path=str(path))
+    return InputError(f"Datei nicht lesbar ({os_reason(exc)}).", path=str(path))
+
+
+def write_error(exc: OSError, path: str | os.PathLike[str]) -> OutputError:
+    """An ``OSError`` met while writing, as a German :class:`OutputError` naming the path."""
+    return OutputError(f"nicht schreibbar: {os_reason(exc)}.", path=str(path))
+
+
+def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
+    """The file's bytes; a file above ``limit`` bytes is refused before it is read."""
+    try:
+        with open(path, "rb") as handle:
+            if limit is not None:
+                size = os.fstat(handle.fileno()).st_size
+                if size > limit:
+                    raise InputError(
+                        f"Datei ist zu groß ({_size_text(size)}; höchstens {_size_text(limit)} "
+                        "für diese Art Datei).",
+                        path=str(path),
+                    )
+                # a file that grows while being read (or a device) still stops at the limit
+                data = handle.read(limit + 1)
+                if len(data) > limit:
+                    raise InputError(f"Datei ist zu groß (mehr als {_size_text(limit)}).", path=str(path))
+                return data
+            return handle.read()
+    except OSError as exc:
+        raise read_error(exc, path) from None
+
+
+def read_head(path: str | os.PathLike[str], size: int) -> bytes:
+    """The first ``size`` bytes of a file (for format detection)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise read_error(exc, path) from None
+
+
+def _size_text(size: int) -> str:
+    if size >= MIB:
+        return f"{size / MIB:.1f} MiB".replace(".", ",")
+    return f"{size} Bytes"
+
+
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's content (hex)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise read_error(exc, path) from None
+    return digest.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (resolved) lies within ``root`` (resolved)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def guard_target(target: Path, root: Path | None) -> None:
+    """Refuse a write that would follow a symbolic link or leave the workspace ``root``."""
+    if target.is_symlink():
+        raise OutputError(
+            "ist eine symbolische Verknüpfung; ikz-isms schreibt nicht durch Verknüpfungen "
+            "(Verknüpfung durch die echte Datei ersetzen).",
+            path=str(target),
+        )
+    if root is not None and not is_inside(target.parent, root):
+        raise OutputError(
+            f"liegt außerhalb der Arbeitsumgebung {root} (Verzeichnis oder Verknüpfung zeigt nach außen).",
+            path=str(target),
+        )
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path | None = None,
+                 parents: bool = True) -> None:
+    """Write ``data`` to ``path`` so readers see the old or the new file, never a mix.
+
+    The bytes go to a temporary file in the same directory, are flushed to disk, and then
+    replace the target in one ``os.replace``. ``root`` (the workspace) bounds where the
+    write may land; a target that is a symbolic link is always refused. ``parents=False``
+    refuses a missing folder (an output the user named) instead of creating it.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    guard_target(target, root)
+    tmp: str | None = None
+    try:
+        if parents:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+        # mkstemp creates 0600; a shared workspace file keeps its mode, a new one gets the umask's
+        os.chmod(tmp, _mode_for(target))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        fault("temp-written")
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise write_error(exc, target) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def replace_folder(output: Path, files: dict[str, bytes]) -> list[Path]:
+    """Replace the folder ``output`` by one holding exactly ``files``, as a whole.
+
+    The files are written into a hidden staging folder beside ``output`` (each fsync-ed),
+    then the old folder is moved aside and the staging folder renamed into its place, and the
+    old one removed: a reader sees the old set of files or the new one, never a mix. On any
+    failure the old folder is put back and the staging folder removed.
+    """
+    import shutil
+
+    output = Path(output)
+    guard_target(output, None)
+    if output.exists() and not output.is_dir():
+        raise OutputError("ist eine Datei, kein Verzeichnis.", path=str(output))
+    staging = output.parent / f".{output.name}.neu.{os.getpid()}"
+    old = output.parent / f".{output.name}.alt.{os.getpid()}"
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        for name, payload in files.items():
+            if "/" in name or name.startswith("."):
+                raise OutputError(f"ungültiger Dateiname im Paket: {name}", path=str(output))
+            with open(staging / name, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+        fault("folder-staged")
+        had_old = output.exists()
+        if had_old:
+            os.replace(output, old)
+        try:
+            os.replace(staging, output)
+        except OSError:
+            if had_old:
+                os.replace(old, output)
+            raise
+        if had_old:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise write_error(exc, output) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [output / name for name in files]
+
+
+def append_bytes(path: str | os.PathLike[str], data: bytes, *, root: Path | None = None) -> int:
+    """Append ``data`` (flushed to disk) and return the file's size before the append.
+
+    Opens with ``O_NOFOLLOW``: an append never lands at the end of a symbolic link.
+    """
+    target = Path(path)
+    guard_target(target, root)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, flags, 0o666)
+        try:
+            before = os.fstat(fd).st_size
+            if os.environ.get(FAULT_ENV) == "append-half":
+                os.write(fd, data[: len(data) // 2])
+                os._exit(FAULT_EXIT)
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError("ist eine symbolische Verknüpfung; ikz-isms schreibt nicht durch Verknüpfungen.",
+                              path=str(target)) from None
+        raise write_error(exc, target) from None
+    return before
+
+
+def truncate(path: str | os.PathLike[str], size: int) -> None:
+    """Cut a file back to ``size`` bytes (used to undo a half-done append)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, path) from None
+
+
+def remove(path: str | os.PathLike[str]) -> None:
+    """Delete a file if it exists."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise write_error(exc, path) from None
+
+
+def remove_stale_temps(directory: Path) -> list[Path]:
+    """Remove temporary files of writers that died before their replace.
+
+    Call only while holding the lock of the files in ``directory``: every live writer of
+    those files holds the same lock, so any temporary file found is a dead writer's.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX) and entry.is_file():
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def lock_path(path: Path) -> Path:
+    return path.parent / f".{path.name}.lock"
+
+
+@contextlib.contextmanager
+def locked(path: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive inter-process lock for ``path`` (a ``.lock`` file beside it)."""
+    from filelock import FileLock, Timeout
+
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, target.parent) from None
+    lock = FileLock(str(lock_path(target)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockTimeoutError(
+            f"Datei ist seit {timeout:.0f} s durch einen anderen Prozess gesperrt.",
+            path=str(target),
+        ) from None
+    except OSError as exc:
+        raise write_error(exc, lock_path(target)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def list_dir(directory: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
+    """Files in ``directory`` (sorted), hidden and temporary ones left out; none if it is missing."""
+    try:
+        entries = sorted(directory.iterdir())
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise InputError("ist kein Verzeichnis.", path=str(directory)) from None
+    except OSError as exc:
+        raise read_error(exc, directory) from None
+    return [
+        entry for entry in entries
+        if not entry.name.startswith(".") and (not suffixes or entry.suffix in suffixes)
+    ]
+
+
+def make_dirs(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, directory) from None
+
+
+def stat_key(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime in ns, inode) — a file's identity for caches; ``None`` if it is missing."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)

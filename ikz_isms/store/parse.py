@@ -1,0 +1,425 @@
+"""Parsing YAML and JSON the one way: C parsers, limits before values, German errors with the place.
+
+YAML goes through libyaml (PyYAML's ``CSafeLoader``): the text is composed into a node
+tree first, the tree is checked (one document, no anchors/aliases, no duplicate keys,
+nesting at most :data:`MAX_DEPTH`, numbers within :data:`MAX_NUMBER`), and only then are
+values built. Floats become exact ``Decimal`` values (money must never pass through a
+binary float); unknown tags such as ``!include`` are refused. The node tree stays with the
+document so any later finding can name the line of a JSON pointer (:meth:`Parsed.line`).
+
+JSON goes through orjson (nesting is limited to 1024 by orjson itself).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ..errors import HostileInputError, InputError
+
+#: deepest nesting a data file may have (our schemas need fewer than 10 levels)
+MAX_DEPTH = 64
+#: largest magnitude of a number in a data file; anything larger is a typo or an attack
+MAX_NUMBER = Decimal(10) ** 15
+#: control characters a value may not hold, even written as an escape ("\\e", "\\x07", "\\0"):
+#: they would reach terminals, CSV and PDF files (tab, line feed and carriage return are text)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# The parsers' messages users meet most, in German; anything else gets a generic German text.
+_MESSAGES = (
+    ("unexpected end of data", "Datei endet mitten in einem Wert (fehlt eine schließende Klammer oder ein Anführungszeichen?)"),
+    ("unexpected character", "unerwartetes Zeichen (fehlt ein Komma, ein Anführungszeichen oder ein Doppelpunkt?)"),
+    ("unexpected content after document", "weiterer Inhalt nach dem Ende des Dokuments"),
+    ("invalid escaped character", "ungültige Escape-Sequenz in einem Text"),
+    ("invalid literal", "unbekanntes Wort (erlaubt sind true, false, null)"),
+    ("leading zero", "Zahl mit führender Null"),
+    ("input length is 0", "Datei ist leer"),
+    ("depth limit exceeded", "zu tief verschachtelt"),
+    ("recursion limit", "zu tief verschachtelt"),
+    ("str is not valid utf-8", "keine gültige UTF-8-Datei"),
+    ("not valid utf-8", "keine gültige UTF-8-Datei"),
+    ("expected ',' or ']'", "Liste nicht abgeschlossen: ',' oder ']' erwartet"),
+    ("expected ',' or '}'", "Abschnitt nicht abgeschlossen: ',' oder '}' erwartet"),
+    ("did not find expected ',' or ']'", "Liste nicht abgeschlossen: ',' oder ']' erwartet"),
+    ("did not find expected ',' or '}'", "Abschnitt nicht abgeschlossen: ',' oder '}' erwartet"),
+    ("mapping values are not allowed", "Doppelpunkt an dieser Stelle nicht erlaubt (fehlen Anführungszeichen um einen Text mit ':'?)"),
+    ("did not find expected key", "Einrückung passt nicht zur Ebene darüber"),
+    ("did not find expected '-' indicator", "Listeneintrag ('- ') an dieser Stelle erwartet; Einrückung prüfen"),
+    ("expected <block end>", "Einrückung passt nicht zur Ebene darüber"),
+    ("found unexpected end of stream", "Datei endet in einem Text in Anführungszeichen"),
+    ("found undefined alias", "Verweis (*Name) auf einen nicht definierten Anker"),
+    ("that cannot start any token", "Tabulator oder unzulässiges Zeichen (YAML rückt nur mit Leerzeichen ein)"),
+    ("found unknown escape character", "unbekannte Escape-Sequenz in einem Text in doppelten Anführungszeichen"),
+    ("found a tab character", "Tabulator an unzulässiger Stelle (YAML rückt nur mit Leerzeichen ein)"),
+    ("could not find expected ':'", "Doppelpunkt nach dem Schlüssel fehlt"),
+    ("exceeded maximum nesting depth", "zu tief verschachtelt"),
+    ("found character", "unzulässiges Zeichen"),
+    ("found duplicate key", "Schlüssel kommt doppelt vor"),
+    ("expected a comment or a line break", "unerwarteter Text nach einem Wert (Kommentar mit ' #' beginnen)"),
+    ("expected alphabetic or numeric character", "Anker- oder Verweisname fehlt"),
+    ("found unexpected ':'", "Doppelpunkt an dieser Stelle nicht erlaubt"),
+    ("while scanning a block scalar", "mehrzeiliger Text (| oder >) falsch eingeleitet"),
+    ("while scanning a directive", "ungültige Direktive (%)"),
+)
+
+
+def parser_message(message: str) -> str:
+    """German text for a JSON or YAML parser message (never the library's English)."""
+    for fragment, german in _MESSAGES:
+        if fragment in message:
+            return german
+    return "Syntaxfehler"
+
+
+@dataclass
+class Parsed:
+    """A parsed document: plain values plus, for YAML, the node tree for line lookups."""
+
+    data: Any
+    path: str
+    _root: Any = field(default=None, repr=False)
+    #: rebuilds the node tree on demand (documents that came from the derived cache)
+    reparse: Callable[[], Any] | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Any:
+        if self._root is None and self.reparse is not None:
+            self._root = self.reparse()
+            self.reparse = None
+        return self._root
+
+    def line(self, *pointer: Any) -> int | None:
+        """1-based line of the place ``pointer`` (keys and indexes) names; the deepest node
+        reached answers when the pointer leads past what the document holds."""
+        node = self.root
+        if node is None:
+            return None
+        line = int(node.start_mark.line) + 1
+        for part in pointer:
+            child = _child(node, part)
+            if child is None:
+                break
+            key_node, node = child
+            line = int((key_node or node).start_mark.line) + 1
+        return line
+
+    def value_line(self, *pointer: Any) -> int | None:
+        """Like :meth:`line`, but the line of the value rather than of its key."""
+        node = self.root
+        if node is None:
+            return None
+        for part in pointer:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child[1]
+        return int(node.start_mark.line) + 1
+
+    def location(self, *pointer: Any) -> str:
+        """``Zeile N (/a/0/b)`` for findings, or the bare pointer when no line is known."""
+        text = "/" + "/".join(str(p) for p in pointer)
+        line = self.line(*pointer)
+        return f"Zeile {line} ({text})" if line else text
+
+    def span(self, *pointer: Any) -> tuple[int, int, int] | None:
+        """(start index, end index, column) of the node at ``pointer`` in the text."""
+        node = self.root
+        for part in pointer:
+            if node is None:
+                return None
+            child = _child(node, part)
+            node = child[1] if child else None
+        if node is None:
+            return None
+        return node.start_mark.index, node.end_mark.index, node.start_mark.column
+
+
+def _child(node: Any, part: Any) -> tuple[Any, Any] | None:
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if key.value == str(part):
+                return key, value
+        return None
+    if isinstance(node, SequenceNode):
+        try:
+            index = int(part)
+        except (TypeError, ValueError):
+            return None
+        if 0 <= index < len(node.value):
+            return None, node.value[index]
+    return None
+
+
+def _decode(raw: bytes | str, path: str) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"keine gültige UTF-8-Datei (Byte {exc.start}).", path=path, location=f"Zeile {line}") from None
+
+
+def _loader_class() -> Any:
+    """A CSafeLoader whose floats are Decimals, whose dates fail with their line, and that
+    knows no tags beyond YAML's core schema."""
+    import yaml
+    from yaml import CSafeLoader
+
+    class Loader(CSafeLoader):
+        pass
+
+    def construct_float(loader: Any, node: Any) -> Decimal:
+        text = str(node.value).replace("_", "").strip()
+        lowered = text.lower()
+        if lowered.lstrip("+-") in (".inf", ".nan"):
+            raise _ValueProblem(node, f"Zahl '{node.value}' ist nicht erlaubt (unendlich oder keine Zahl).")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise _ValueProblem(node, f"'{node.value}' ist keine Zahl.") from None
+        if not value.is_finite() or abs(value) >= MAX_NUMBER:
+            raise _ValueProblem(node, f"Zahl {node.value} liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
+        return value
+
+    def construct_int(loader: Any, node: Any) -> int:
+        text = str(node.value).replace("_", "")
+        digits = text.lstrip("+-")
+        if len(digits) > 20:
+            raise _ValueProblem(node, "Zahl liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
+        value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        if abs(value) >= MAX_NUMBER:
+            raise _ValueProblem(node, f"Zahl {node.value} liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
+        return int(value)
+
+    def construct_timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            raise _ValueProblem(node, f"ungültiges Datum '{node.value}' (erwartet JJJJ-MM-TT).") from None
+
+    def refuse_tag(loader: Any, tag_suffix: Any, node: Any = None) -> Any:
+        target = node if node is not None else tag_suffix
+        raise _ValueProblem(target, f"unbekannte YAML-Markierung '{target.tag}' ist nicht erlaubt.")
+
+    Loader.add_constructor("tag:yaml.org,2002:float", construct_float)
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    Loader.add_constructor(None, refuse_tag)
+    for tag in ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):
+        Loader.add_constructor(tag, refuse_tag)
+    return Loader
+
+
+_LOADER: Any = None
+
+
+class _ValueProblem(Exception):
+    def __init__(self, node: Any, message: str):
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+def _refuse_control(node: Any, path: str) -> None:
+    match = _CONTROL.search(node.value)
+    if match is not None:
+        mark = node.start_mark
+        raise InputError(
+            f"unzulässiges Steuerzeichen (Code {ord(match.group()):#06x}) in einem Wert.", path=path,
+            location=f"Zeile {mark.line + 1}, Spalte {mark.column + 1}",
+        )
+
+
+def _check_tree(root: Any, path: str) -> None:
+    """One document's nodes: no aliases, unique keys, bounded nesting, no control characters (iterative walk)."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ScalarNode):
+            if id(node) in seen:
+                raise InputError(
+                    "Anker und Verweise (&name / *name, auch '<<:') sind in ikz-isms-Dateien nicht erlaubt; "
+                    "den Wert ausschreiben.",
+                    path=path, location=f"Zeile {node.start_mark.line + 1}",
+                )
+            seen.add(id(node))
+            _refuse_control(node, path)
+            continue
+        if id(node) in seen:
+            raise InputError(
+                "Anker und Verweise (&name / *name, auch '<<:') sind in ikz-isms-Dateien nicht erlaubt; "
+                "den Wert ausschreiben.",
+                path=path, location=f"Zeile {node.start_mark.line + 1}",
+            )
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError(f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).", path=path,
+                             location=f"Zeile {node.start_mark.line + 1}")
+        if isinstance(node, MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    _refuse_control(key, path)
+                    if key.value in keys:
+                        raise InputError(f"Schlüssel '{key.value}' kommt doppelt vor.", path=path,
+                                         location=f"Zeile {key.start_mark.line + 1}, Spalte {key.start_mark.column + 1}")
+                    keys.add(key.value)
+                    if key.tag == "tag:yaml.org,2002:merge" or key.value == "<<":
+                        raise InputError("Zusammenführen mit '<<:' ist in ikz-isms-Dateien nicht erlaubt; "
+                                         "die Werte ausschreiben.", path=path,
+                                         location=f"Zeile {key.start_mark.line + 1}")
+                else:
+                    raise InputError("Schlüssel muss ein einfacher Text sein (keine Liste oder Abschnitt als Schlüssel).",
+                                     path=path, location=f"Zeile {key.start_mark.line + 1}")
+                stack.append((value, depth + 1))
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def parse_yaml(raw: bytes | str, path: str) -> Parsed:
+    """Parse one YAML document with all the checks of this module; errors name file and place."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _loader_class()
+    text = _decode(raw, path)
+    loader = _LOADER(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            if exc.context and "single document" in exc.context:
+                mark = exc.problem_mark
+                raise InputError(
+                    "mehrere YAML-Dokumente ('---') in einer Datei sind nicht erlaubt.", path=path,
+                    location=f"Zeile {mark.line + 1}" if mark else None,
+                ) from None
+            raise _marked(exc, path) from None
+        except yaml.reader.ReaderError as exc:
+            line = text[: exc.position].count("\n") + 1
+            raise InputError(
+                f"unzulässiges Steuerzeichen (Code {exc.character:#06x}) in der Datei.", path=path,
+                location=f"Zeile {line}",
+            ) from None
+        except yaml.YAMLError:
+            raise InputError("ungültiges YAML: Syntaxfehler.", path=path) from None
+        if root is None:
+            return Parsed(None, path, None)
+        _check_tree(root, path)
+        try:
+            data = loader.construct_document(root)
+        except _ValueProblem as exc:
+            mark = exc.node.start_mark
+            raise InputError(exc.message, path=path, location=f"Zeile {mark.line + 1}, Spalte {mark.column + 1}") from None
+        except yaml.MarkedYAMLError as exc:
+            raise _marked(exc, path) from None
+        except RecursionError:
+            raise InputError("zu tief verschachtelt.", path=path) from None
+    finally:
+        loader.dispose()
+    return Parsed(data, path, root)
+
+
+def _marked(exc: Any, path: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    location = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
+    problem = " ".join(str(x) for x in (exc.problem, exc.context) if x)
+    return InputError(f"ungültiges YAML: {parser_message(problem)}.", path=path, location=location)
+
+
+def parse_json(raw: bytes, path: str) -> Any:
+    """Parse JSON (orjson); a syntax error names the file, line and column in German."""
+    import orjson
+
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        message = parser_message(exc.msg)
+        if "UTF-8" in message:
+            raise InputError("keine gültige UTF-8-Datei.", path=path) from None
+        raise InputError(f"ungültiges JSON: {message}.", path=path,
+                         location=f"Zeile {exc.lineno}, Spalte {exc.colno}") from None
+
+
+def refuse_xml_tricks(head: bytes, path: str) -> None:
+    """Refuse DTDs and entity declarations in XML before any parser sees them."""
+    lowered = head.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        raise HostileInputError(
+            "XML mit DOCTYPE- oder ENTITY-Deklaration wird aus Sicherheitsgründen nicht gelesen.", path=path
+        )
+
+
+def plain(node: Any) -> Any:
+    """Parsed values to JSON-like Python: dates become ISO strings, Decimals stay Decimals.
+
+    Iterative, so a deep (already depth-checked) structure cannot exhaust the stack.
+    """
+    if isinstance(node, (dict, list)):
+        return _plain_container(node)
+    return _plain_scalar(node)
+
+
+def _plain_scalar(node: Any) -> Any:
+    if node is None or type(node) in (bool, str, Decimal):
+        return node
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, _dt.datetime):
+        return node.isoformat()[:10]
+    if isinstance(node, _dt.date):
+        return node.isoformat()
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return Decimal(repr(node))
+    return str(node)
+
+
+def _plain_container(root: Any) -> Any:
+    result: Any = {} if isinstance(root, dict) else []
+    stack: list[tuple[Any, Any]] = [(root, result)]
+    while stack:
+        source, target = stack.pop()
+        items: Sequence[tuple[Any, Any]] = list(source.items()) if isinstance(source, dict) else list(enumerate(source))
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                child: Any = {} if isinstance(value, dict) else []
+                stack.append((value, child))
+            else:
+                child = _plain_scalar(value)
+            if isinstance(target, dict):
+                target[str(key)] = child
+            else:
+                target.append(child)
+    return result
+
+
+def parse_date(value: Any) -> _dt.date | None:
+    """A date from parsed data (already a date, or an ISO string); ``None`` if it is no valid date."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    if len(text) != 10:
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        return None

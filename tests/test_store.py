@@ -1,0 +1,146 @@
+"""The store: one parse per file per run, changes that touch only what changed, no writes through links."""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+import pytest
+
+from tests.support import county_dir, read_records, record_file
+
+COUNTY = "vulkaneifel"
+
+
+def test_each_file_is_parsed_at_most_once_per_run(example_workspace, monkeypatch):
+    """assess, the plan view, the report's figures and the Verbund view share one parse per file."""
+    from ikz_isms import Session
+    from ikz_isms.app.assessments import county_check
+    from ikz_isms.app.verbund import verbund_view
+    from ikz_isms.store import documents
+
+    monkeypatch.setenv("IKZ_ISMS_NO_CACHE", "1")  # no derived cache: every read is a real parse
+    seen: list[str] = []
+    real = documents.parse_yaml
+
+    def counting(raw, path):
+        seen.append(path)
+        return real(raw, path)
+
+    monkeypatch.setattr(documents, "parse_yaml", counting)
+    session = Session(example_workspace)
+    for county in session.members():
+        county_check(session, county)
+        session.plan_view(county)
+    verbund_view(session, approach=None, pseudonymise=False, today=session.today)
+    assert seen, "nothing was parsed"
+    assert len(seen) == len(set(seen)), sorted(p for p in set(seen) if seen.count(p) > 1)
+
+
+def test_a_one_record_change_is_a_one_record_diff(run_cli, example_workspace):
+    path = record_file(county_dir(example_workspace, COUNTY), "IV")
+    before = path.read_text(encoding="utf-8")
+    result = run_cli("assess", "set", "ISMS.1.A3", "IV", "nein", "--statement", "Neu bewertet",
+                     "--county", COUNTY, cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    after = path.read_text(encoding="utf-8")
+    old_lines = before.splitlines()
+    start = old_lines.index("  - requirement: ISMS.1.A3")
+    end = next(i for i in range(start + 1, len(old_lines)) if old_lines[i].startswith("  - "))
+    matcher = difflib.SequenceMatcher(a=old_lines, b=after.splitlines(), autojunk=False)
+    touched = [(i1, i2) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag != "equal"]
+    assert touched and all(start < i1 and i2 <= end for i1, i2 in touched), touched
+    # every other target object's file is untouched
+    for other in path.parent.glob("*.yaml"):
+        if other != path:
+            assert "Neu bewertet" not in other.read_text(encoding="utf-8")
+
+
+def test_comments_inside_a_record_survive_its_change(run_cli, example_workspace):
+    path = record_file(county_dir(example_workspace, COUNTY), "IV")
+    text = path.read_text(encoding="utf-8")
+    marker = "  - requirement: ISMS.1.A3\n"
+    assert marker in text
+    text = text.replace(marker, marker + "    # mit der Revision abgestimmt\n", 1)
+    path.write_text(text, encoding="utf-8")
+    assert run_cli("assess", "set", "ISMS.1.A3", "IV", "teilweise", "--county", COUNTY,
+                   cwd=example_workspace).exit_code == 0
+    after = path.read_text(encoding="utf-8")
+    assert "# mit der Revision abgestimmt" in after and after.splitlines()[:3] == text.splitlines()[:3]
+
+
+def test_a_new_record_is_appended_and_a_new_target_file_created(run_cli, example_workspace):
+    from ikz_isms import Session
+
+    session = Session(example_workspace)
+    assessment = session.assessment(session.county(COUNTY))
+    recorded = {(r.requirement, r.target) for r in assessment.data.records.all_records()}
+    fresh = next(p for p in assessment.pairs if p.key not in recorded)
+    data = county_dir(example_workspace, COUNTY)
+    result = run_cli("assess", "set", fresh.requirement.id, fresh.target.id, "ja", "--county", COUNTY,
+                     cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert read_records(data)[fresh.key]["status"] == "ja"
+
+
+def test_an_unusual_layout_falls_back_to_a_whole_file_edit(run_cli, example_workspace):
+    path = record_file(county_dir(example_workspace, COUNTY), "IV")
+    path.write_text("zielobjekt: IV\npruefungen: [{requirement: ISMS.1.A1, status: nein}]\n", encoding="utf-8")
+    assert run_cli("assess", "set", "ISMS.1.A1", "IV", "ja", "--county", COUNTY, cwd=example_workspace).exit_code == 0
+    assert read_records(path.parent.parent)[("ISMS.1.A1", "IV")]["status"] == "ja"
+
+
+@pytest.mark.parametrize("what", ["records", "journal"])
+def test_writes_never_follow_a_symbolic_link_out_of_the_workspace(run_cli, example_workspace, tmp_path, what):
+    data = county_dir(example_workspace, COUNTY)
+    outside = tmp_path / "draussen"
+    target = record_file(data, "IV") if what == "records" else data / "journal.jsonl"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    os.symlink(outside, target)
+    before = outside.read_bytes()
+    result = run_cli("assess", "set", "ISMS.1.A2", "IV", "teilweise", "--county", COUNTY, cwd=example_workspace)
+    assert result.exit_code == 6, result.stderr
+    assert "Verknüpfung" in result.stderr and "Traceback" not in result.stderr
+    assert outside.read_bytes() == before
+
+
+def test_stale_temporary_files_are_removed_by_the_next_writer(run_cli, example_workspace):
+    data = county_dir(example_workspace, COUNTY)
+    stale = data / "pruefungen" / ".IV.yaml.abc123.tmp"
+    stale.write_text("halb geschrieben", encoding="utf-8")
+    assert run_cli("assess", "--county", COUNTY, cwd=example_workspace).exit_code == 0
+    assert stale.exists()  # readers ignore it
+    assert run_cli("assess", "set", "ISMS.1.A2", "IV", "ja", "--county", COUNTY, cwd=example_workspace).exit_code == 0
+    assert not stale.exists()
+
+
+def test_the_derived_cache_is_never_the_truth(run_cli, example_workspace):
+    import json
+    import shutil
+
+    first = json.loads(run_cli("assess", "--format", "json", cwd=example_workspace).output)
+    cache = example_workspace / ".ikz-cache" / "parsed"
+    entries = list(cache.iterdir())
+    assert entries
+    # a cache entry that lies about the file it caches is not believed once the file changes:
+    # its key is the SHA-256 of the file's content
+    path = record_file(county_dir(example_workspace, COUNTY), "IV")
+    entry = next(e for e in entries if str(path) in e.read_text(encoding="utf-8"))
+    entry.write_text(entry.read_text(encoding="utf-8").replace('"status":"ja"', '"status":"nein"'), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("status: nein", "status: ja", 1), encoding="utf-8")
+    changed = json.loads(run_cli("assess", "--format", "json", cwd=example_workspace).output)
+    shutil.rmtree(example_workspace / ".ikz-cache")
+    clean = json.loads(run_cli("assess", "--format", "json", cwd=example_workspace).output)
+    assert changed == clean and clean != first
+
+
+def test_a_read_only_checkout_still_answers(run_cli, example_workspace):
+    if os.geteuid() == 0:
+        pytest.skip("als root lässt sich ein Verzeichnis nicht schreibgeschützt machen")
+    os.chmod(example_workspace, 0o555)
+    try:
+        result = run_cli("assess", cwd=example_workspace)
+    finally:
+        os.chmod(example_workspace, 0o755)
+    assert result.exit_code == 0, result.stderr
