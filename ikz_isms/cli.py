@@ -15,12 +15,34 @@ from .errors import ExitCode, IkzError
 click_de.install()
 
 
+class LazyCommand:
+    """A command known by name and short help; its module is imported on first use."""
+
+    def __init__(self, name: str, target: str, short_help: str):
+        self.name = name
+        self.target = target
+        self.short_help = short_help
+
+    def load(self) -> click.Command:
+        import importlib
+
+        module, _, attribute = self.target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            from .errors import PluginError
+
+            raise PluginError(f"{self.target} ist kein click-Befehl.")
+        click_de.germanise_usage(command)
+        return command
+
+
 class CommandTable(click.Group):
     """The top-level group handed to ``ikz_register_commands``: commands are claimed, not added.
 
     The core resolves the claims after every plugin has had its turn: a built-in command
     keeps its name, a plugin's command with a taken name is refused and reported with both
-    plugins' names.
+    plugins' names. ``add_lazy_command`` registers a command by ``"module:attribute"`` and its
+    short help, so its module is imported only when it runs (``--help`` stays fast).
     """
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -28,6 +50,8 @@ class CommandTable(click.Group):
         from .plugins import Registry
 
         self.claims = Registry("Befehl")
+        self.lazy: dict[str, LazyCommand] = {}
+        self.owners: dict[str, str] = {}
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         from .plugins import current_plugin
@@ -38,10 +62,42 @@ class CommandTable(click.Group):
             raise PluginError(f"cli.add_command: {cmd!r} ist kein click-Befehl.")
         self.claims.claim(name or cmd.name or "", cmd, current_plugin())
 
+    def add_lazy_command(self, name: str, target: str, short_help: str) -> None:
+        from .plugins import current_plugin
+
+        self.claims.claim(name, LazyCommand(name, target, short_help), current_plugin())
+
     def resolve(self, pm: Any) -> None:
         for claim in self.claims.resolve(pm, "ikz_register_commands").values():
-            click.Group.add_command(self, claim.value, claim.name)
-            claim.value.plugin = claim.plugin  # shown by `ikz-isms plugins`
+            self.owners[claim.name] = claim.plugin
+            if isinstance(claim.value, LazyCommand):
+                self.lazy[claim.name] = claim.value
+            else:
+                click_de.germanise_usage(claim.value)
+                click.Group.add_command(self, claim.value, claim.name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            click.Group.add_command(self, self.lazy.pop(cmd_name).load(), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help`` without importing the lazily registered commands."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name].short_help))
+                continue
+            command = self.commands[name]
+            if command.hidden:
+                continue
+            rows.append((name, command.get_short_help_str(formatter.width - 6 - max(len(n) for n in self.list_commands(ctx)))))
+        if rows:
+            with formatter.section(click_de._gettext("Commands")):
+                formatter.write_dl(rows)
 
 
 def _workspace_from_argv(argv: list[str]) -> Path | None:
@@ -98,7 +154,7 @@ def build_cli(argv: list[str]) -> tuple[click.Group, Any]:
     )
     pm.call("ikz_register_commands", cli=group)
     group.resolve(pm)
-    click_de.germanise_usage(group)
+    click_de.germanise_usage(group, recursive=False)
     return group, session
 
 

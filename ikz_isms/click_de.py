@@ -7,6 +7,7 @@ rebind those names to a lookup in the table below. Unknown strings stay English.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 GERMAN = {
     "Usage:": "Aufruf:",
@@ -81,11 +82,20 @@ def install() -> None:
             module.ngettext = _ngettext
 
 
-def germanise_usage(command) -> None:
-    """German placeholders in the usage line of ``command`` and every command below it."""
-    if command.options_metavar == "[OPTIONS]":
-        command.options_metavar = "[OPTIONEN]"
-    if getattr(command, "subcommand_metavar", None) == "COMMAND [ARGS]...":
-        command.subcommand_metavar = "BEFEHL [ARGUMENTE]..."
-    for sub in getattr(command, "commands", {}).values():
-        germanise_usage(sub)
+USAGE_METAVARS = {
+    "[OPTIONS]": "[OPTIONEN]",
+    "COMMAND [ARGS]...": "BEFEHL [ARGUMENTE]...",
+    "[COMMAND] [ARGS]...": "[BEFEHL] [ARGUMENTE]...",
+}
+
+
+def germanise_usage(command: Any, *, recursive: bool = True) -> None:
+    """German placeholders in the usage line of ``command`` (and, ``recursive``, every command below it)."""
+    if command.options_metavar in USAGE_METAVARS:
+        command.options_metavar = USAGE_METAVARS[command.options_metavar]
+    metavar = getattr(command, "subcommand_metavar", None)
+    if metavar in USAGE_METAVARS:
+        command.subcommand_metavar = USAGE_METAVARS[metavar]
+    if recursive:
+        for sub in getattr(command, "commands", {}).values():
+            germanise_usage(sub)

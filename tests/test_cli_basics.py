@@ -121,3 +121,28 @@ def test_unexpected_bug_is_one_german_line_not_a_traceback(run_cli, tmp_path, mo
     assert result.exit_code == ExitCode.INTERNAL
     assert "Interner Fehler: ZeroDivisionError: durch null" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_lazy_command_table_says_what_each_command_says_of_itself():
+    """``--help`` lists built-ins without importing them; their short help must stay the commands' own."""
+    import click
+
+    from ikz_isms.cli import LazyCommand
+    from ikz_isms.commands import BUILTIN_COMMANDS
+
+    for name, (target, short_help) in BUILTIN_COMMANDS.items():
+        command = LazyCommand(name, target, short_help).load()
+        assert command.name == name
+        assert command.get_short_help_str(limit=300) == short_help, name
+        assert isinstance(command, click.Command)
+
+
+def test_help_imports_no_command_module():
+    import subprocess
+    import sys
+
+    code = ("import sys; from ikz_isms.cli import main; main(['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith('ikz_isms.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=__import__("pathlib").Path(__file__).parent.parent, env={**__import__("os").environ, "IKZ_ISMS_NO_ENTRY_POINTS": "1"})
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-500:]

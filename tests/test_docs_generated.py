@@ -88,11 +88,11 @@ def test_a_role_for_a_command_that_is_gone_fails(builtin, monkeypatch):
 
 def test_the_builtin_cli_ignores_the_workspace_and_switches(builtin, monkeypatch, tmp_path):
     monkeypatch.setenv("IKZ_ISMS_WORKSPACE", str(ROOT))
-    monkeypatch.setenv("IKZ_ISMS_BLOCK_PLUGINS", "ikz_isms.commands.tender")
+    monkeypatch.setenv("IKZ_ISMS_BLOCK_PLUGINS", "ikz_isms.checks.tender_rules")
     monkeypatch.delenv("IKZ_ISMS_NO_ENTRY_POINTS")
     group = docgen.builtin_cli()
-    assert sorted(group.commands) == sorted(builtin.commands)
-    assert "tender" in group.commands
+    assert group.list_commands(None) == builtin.list_commands(None)
+    assert "tender" in group.list_commands(None)
     assert "IKZ_ISMS_NO_ENTRY_POINTS" not in os.environ
 
 

@@ -322,7 +322,7 @@ def review_findings(ws: Path) -> list[dict]:
     """What ``check`` reports from the review rules (run alone: the full check takes seconds)."""
     from ikz_isms import Session
     from ikz_isms.checks import CheckContext
-    from ikz_isms.commands.review import expired_rule, files_rule
+    from ikz_isms.checks.review_rules import expired_rule, files_rule
 
     ctx = CheckContext(Session(ws))
     return [f.as_dict() for rule in (files_rule, expired_rule) for f in rule(ctx)]

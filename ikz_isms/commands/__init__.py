@@ -1,0 +1,47 @@
+"""Built-in plugin: the built-in commands, registered lazily.
+
+Each command's module (with its click options, its imports) is imported only when the
+command runs or its own help is shown; ``ikz-isms --help`` lists them from this table. A
+test (``tests/test_cli_basics.py``) keeps the short help texts here equal to the commands'.
+Shared options for every command module are in :mod:`ikz_isms.commands.options`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..hookspecs import hookimpl
+
+#: command name → ("module:attribute", short help shown by ``ikz-isms --help``)
+BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
+    "assess": ("ikz_isms.commands.assess:assess",
+               "IT-Grundschutz-Check: Erfüllung je Vorgehensweise und Schicht, offene Basis-Anforderungen."),
+    "catalog": ("ikz_isms.commands.catalog:catalog",
+                "Anforderungskataloge: importieren, anzeigen, durchsuchen, vergleichen."),
+    "check": ("ikz_isms.commands.check:check", "Arbeitsumgebung und Kataloge prüfen (für CI)."),
+    "contracts": ("ikz_isms.commands.contracts:contracts",
+                  "Rahmenverträge und Einzelverträge: Fristen, Abrufe, Höchstwerte, Bündelung."),
+    "costs": ("ikz_isms.commands.costs:costs",
+              "Kostenverteilung zwischen den Landkreisen nach dem Verteilungsschlüssel des Vertrags."),
+    "county": ("ikz_isms.commands.county:county_group",
+               "Landkreise des Verbunds anzeigen und neue Landkreise anlegen."),
+    "export": ("ikz_isms.commands.export:export", "Daten für andere Systeme ausgeben."),
+    "init": ("ikz_isms.commands.workspace_cmd:init_command", "Neue, leere Arbeitsumgebung in VERZEICHNIS anlegen."),
+    "journal": ("ikz_isms.commands.journal:journal_group",
+                "Änderungsjournal der Prüfeinträge: anzeigen und Hash-Kette prüfen."),
+    "plan": ("ikz_isms.commands.plan:plan",
+             "Realisierungsplan: Maßnahmen zu den Lücken (nein/teilweise) des IT-Grundschutz-Checks."),
+    "plugins": ("ikz_isms.commands.plugins_cmd:plugins_command",
+                "Geladene Plugins mit Herkunft, Version und Hooks anzeigen."),
+    "report": ("ikz_isms.commands.report:report",
+               "PDF-Berichte: Prüfbericht eines Landkreises, Verbund-Vergleich, Realisierungsplan."),
+    "review": ("ikz_isms.commands.review:review",
+               "Gemeinsame Bewertungen („Einer für Alle“): veröffentlichen, übernehmen, anzeigen."),
+    "tender": ("ikz_isms.commands.tender:tender", "Gemeinsame Ausschreibungen aus den Vorlagen in catalogs/vorlagen/."),
+}
+
+
+@hookimpl
+def ikz_register_commands(cli: Any) -> None:
+    for name, (target, short_help) in BUILTIN_COMMANDS.items():
+        cli.add_lazy_command(name, target, short_help)

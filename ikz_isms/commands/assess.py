@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from ..errors import ExitCode, UsageError
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from ..present import STATUS_ORDER, percent_de, plural_de
 from .options import actor_name, actor_option, county_option, format_option
@@ -275,8 +274,3 @@ def set_command(session: Any, requirement: str, target: str, status: str, statem
         return
     before = old["status"] if old else "neu"
     click.echo(f"Gespeichert: {requirement} auf {target} ({selected.profile.name}): {before} → {status}")
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(assess)

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table, progress_bar
 from ..present import number_de as format_de
 from .options import format_option
@@ -22,10 +21,6 @@ GROUP_KIND_NAMES = {
 LEVEL_CHOICES = ("B", "S", "H", "normal-SdT", "erhöht")
 MODAL_CHOICES = ("MUSS", "SOLLTE", "KANN")
 
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(catalog)
 
 
 @click.group()

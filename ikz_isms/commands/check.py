@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import format_option
 
 # catalog rules that need a workspace pin; they do not run on files named on the command line
@@ -195,8 +194,3 @@ def check(session: Any, fmt: str, output: Path | None, strict: bool, paths: tupl
         session.store.write_output(output, rendered)
         click.echo(render_text(report), nl=False)
     return int(report.exit_code)
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(check)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import UsageError
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table, to_json
 from ..present import NONE_TEXT, date_de, money_de, percent_de
 from .options import day_option, day_or_today, format_option, number_value
@@ -21,10 +20,6 @@ if TYPE_CHECKING:
 
 COUNTY_KEY = re.compile(r"[a-z0-9][a-z0-9-]*")
 
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(contracts)
 
 
 @click.group()

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from ..present import money_de, percent_de, quantity_de, write_csv
 from .options import format_option, number_value, year_value
@@ -16,10 +15,6 @@ from .options import format_option, number_value, year_value
 if TYPE_CHECKING:
     from ..app import Session
 
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(costs)
 
 
 @click.group()

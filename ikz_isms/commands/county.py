@@ -6,7 +6,6 @@ from typing import Any
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from ..present import disclosure_label, number_de
 from .options import format_option
@@ -78,8 +77,3 @@ def add_command(session: Any, name: str, key: str | None, ags: str | None, inhab
         click.echo("Hinweis: Noch kein Katalog festgeschrieben – vor dem ersten assess: ikz-isms catalog import DATEI.")
     click.echo(f"Nächste Schritte: Zielobjekte in {result['folder']}/data/zielobjekte.yaml erfassen, "
                f"dann 'ikz-isms assess --county {result['key']}'.")
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(county_group)

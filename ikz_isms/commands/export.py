@@ -7,18 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import to_json
 from .options import day_option, day_or_today, write_output
 
 if TYPE_CHECKING:
     from ..app import Session
 
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    if "export" not in cli.commands:
-        cli.add_command(export)
 
 
 @click.group()

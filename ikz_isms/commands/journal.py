@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from ..errors import ExitCode
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from ..present import datetime_de, plural_de
 from .options import actor_name, actor_option, county_option, format_option
@@ -98,23 +97,6 @@ def show_command(session: Any, county: str | None, limit: int | None, fmt: str) 
         )
 
 
-def chain_rule(ctx: Any) -> Any:
-    """``journal.chain``: every member county's journal is there, unbroken and on the records' state."""
-    from ..app.journals import verify_county
-    from ..checks import ERROR, Finding
-
-    if ctx.workspace is None:
-        return
-    for county in ctx.session.members():
-        result = verify_county(ctx.session, county)
-        for problem in result["problems"]:
-            yield Finding(
-                "journal.chain", ERROR,
-                f"Journal von {result['name']}: {problem['message']} (ikz-isms journal verify)",
-                result["file"], f"Zeile {problem['line']}" if problem["line"] else "",
-            )
-
-
 @journal_group.command("baseline")
 @county_option
 @click.option("--reason", required=True, help="Warum das Journal (neu) beginnt, z. B. „Übernahme der Altdaten“.")
@@ -132,13 +114,3 @@ def baseline_command(session: Any, county: str | None, reason: str, actor: str |
         return
     click.echo(f"Journal von {selected.profile.name} beginnt mit dem heutigen Stand: "
                f"{plural_de(count, 'Prüfeintrag', 'Prüfeinträge')} festgehalten (Begründung: {reason.strip()}).")
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(journal_group)
-
-
-@hookimpl
-def ikz_register_check_rules(register: Any) -> None:
-    register("journal.chain", chain_rule, "Änderungsjournal: Hash-Kette jedes Landkreises unverändert und lückenlos")

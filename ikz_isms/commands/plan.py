@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import InputError, UsageError
-from ..hookspecs import hookimpl
+from ..errors import UsageError
 from ..output import emit_json, print_table, to_json
 from ..present import MEASURE_STATES, date_de, money_de, plural_de, write_csv
 from .options import actor_name, actor_option, as_of_option, county_option, date_value, format_option, write_output
@@ -212,38 +211,3 @@ def set_command(session: Any, measure_id: str, responsible: str | None, deadline
             before, after = date_de(before), date_de(after)
         shown.append(f"{LABELS[name]} {before or '–'} → {after}")
     click.echo(f"Gespeichert: Maßnahme {measure_id} ({selected.profile.name}): " + ", ".join(shown))
-
-
-def plan_rule(ctx: Any) -> Any:
-    """``county.plan``: each county's plan.yaml is readable, schema-valid, with real dates and amounts."""
-    from ..assess.plan import parse_plan
-    from ..checks import ERROR, Finding
-
-    if ctx.workspace is None:
-        return
-    for county in ctx.session.members():
-        path = county.layout.plan
-        if not path.exists():
-            continue
-        shown = ctx.workspace.layout.relative(path)
-        parsed, problems, error = ctx.session.store.parse_lenient(path, "plan")
-        if error is not None:
-            yield Finding("county.plan.invalid", ERROR, error.message, shown, error.location or "")
-            continue
-        for problem in problems:
-            yield Finding("county.plan.schema", ERROR, problem.message, shown, problem.location)
-        if not problems and parsed is not None:
-            try:
-                parse_plan(parsed)
-            except InputError as exc:
-                yield Finding("county.plan.invalid", ERROR, exc.message, shown, exc.location or "")
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(plan)
-
-
-@hookimpl
-def ikz_register_check_rules(register: Any) -> None:
-    register("county.plan", plan_rule, "Realisierungsplan (plan.yaml): Schema, gültige Fristen und Beträge, eindeutige IDs")

@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from ..errors import NotFoundError
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from .options import format_option
 
@@ -124,8 +123,3 @@ def allow_command(session: Any, name: str, fmt: str) -> None:
         return
     click.echo(f"Freigegeben: Plugin {name} ({relative}), SHA-256 {plugin.sha256[:16]}… – "
                "sein Code läuft ab dem nächsten Aufruf.")
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(plugins_command)

@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from ..errors import UsageError
-from ..hookspecs import hookimpl
 from ..output import emit_json, progress_bar
 from ..present import date_de
 from .options import county_option, date_value, format_option
@@ -152,8 +151,3 @@ def verbund_command(session: Any, pseudonymise: bool, output: Path, author: str 
     pdf = verbund_pdf(view, author=author or "Lenkungskreis", marking=marking, date=date,
                       customisation=customisation, members=len(counties))
     _report_written([_write(session, output, pdf, verbund=session.workspace.name, **_date_info(date))], fmt)
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(report)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..hookspecs import hookimpl
 from ..output import emit_json, print_table
 from ..present import date_de, money_de, quantity_de
 from .options import date_value, day_or_today, format_option
@@ -19,10 +18,6 @@ if TYPE_CHECKING:
 CONTRACT_TYPES = {"services": "Dienstleistung", "supplies": "Lieferung", "works": "Bauleistung"}
 MISSING = "fehlt"
 
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(tender)
 
 
 def _money(value: Decimal | None) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from ..errors import RefusedError
-from ..hookspecs import hookimpl
 
 TEMPLATE = """\
 # ikz-isms Arbeitsumgebung: {name}
@@ -58,8 +57,3 @@ def _yaml_scalar(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=False)
-
-
-@hookimpl
-def ikz_register_commands(cli: click.Group) -> None:
-    cli.add_command(init_command)
