@@ -76,10 +76,9 @@ def install() -> None:
         module = sys.modules.get(f"click.{name}")
         if module is None:
             continue
-        if hasattr(module, "_"):
-            module._ = _gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+        for attribute, function in (("_", _gettext), ("ngettext", _ngettext)):
+            if hasattr(module, attribute):
+                setattr(module, attribute, function)
 
 
 USAGE_METAVARS = {

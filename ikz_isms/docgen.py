@@ -23,8 +23,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from .errors import IkzError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "ikz-isms"
@@ -232,7 +236,7 @@ def render_command_tables(group: click.Group | None = None) -> str:
 # -- docs/exit-codes.md --------------------------------------------------------------------
 
 
-def error_classes() -> list[type]:
+def error_classes() -> list[type[IkzError]]:
     """``IkzError`` and every subclass defined in the ikz_isms package, depth first."""
     import ikz_isms
 
@@ -247,9 +251,9 @@ def error_classes() -> list[type]:
         except Exception as exc:
             raise DocgenError(f"cannot import {module.name} to list its errors: {type(exc).__name__}: {exc}") from exc
 
-    found: list[type] = []
+    found: list[type[IkzError]] = []
 
-    def visit(cls: type) -> None:
+    def visit(cls: type[IkzError]) -> None:
         found.append(cls)
         # classes of tests and workspace plugins (ikz_isms_workspace_plugins.*) are no API
         ours = [sub for sub in cls.__subclasses__() if sub.__module__.startswith("ikz_isms.")]

@@ -7,14 +7,20 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: a command callback (or command) a click decorator receives and returns unchanged
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 FORMAT_OPTION_HELP = "Ausgabeformat: text (Tabelle) oder json (für Skripte und CI)."
 
 
-def format_option(*choices: str, default: str = "text"):
+def format_option(*choices: str, default: str = "text") -> Callable[[FC], FC]:
     """The ``--format`` option every reporting command carries."""
     choices = choices or ("text", "json")
     return click.option(
@@ -45,7 +51,7 @@ def emit_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
-def console():
+def console() -> Console:
     import shutil
 
     from rich.console import Console

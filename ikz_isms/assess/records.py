@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InputError
@@ -100,6 +100,22 @@ class RecordSet:
     records: dict[tuple[str, str], CheckRecord] = field(default_factory=dict)
     invalid: list[InvalidRecord] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: the parsed file of each record file, for line numbers on demand
+    sources: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def line_of(self, record: CheckRecord) -> int | None:
+        """1-based line of a record in its file (looked up only when a message needs it)."""
+        if record.line is not None:
+            return record.line
+        parsed = self.sources.get(record.file)
+        return parsed.line("pruefungen", record.index) if parsed is not None and record.index >= 0 else None
+
+    def location(self, record: CheckRecord) -> str:
+        line = self.line_of(record)
+        pointer = f"/pruefungen/{record.index}" if record.index >= 0 else ""
+        if line and pointer:
+            return f"Zeile {line} ({pointer})"
+        return f"Zeile {line}" if line else pointer
 
     def get(self, requirement: str, target: str) -> CheckRecord | None:
         return self.records.get((requirement, target))
@@ -180,6 +196,7 @@ def parse_records(sources: Iterable[tuple[Any, str | None]]) -> RecordSet:
     valid: list[CheckRecord] = []
     for parsed, file_target in sources:
         result.files.append(parsed.path)
+        result.sources[parsed.path] = parsed
         items = (parsed.data or {}).get("pruefungen") or []
         for index, item in enumerate(items):
             data = dict(item)
@@ -192,9 +209,11 @@ def parse_records(sources: Iterable[tuple[Any, str | None]]) -> RecordSet:
                         f"Prüfeintrag nennt Zielobjekt '{named}', steht aber in der Datei von '{file_target}'.", "target",
                     )
                 data["target"] = file_target
-            record = make_record(data, file=parsed.path, index=index, line=parsed.line("pruefungen", index))
+            record = make_record(data, file=parsed.path, index=index)
             problems = record_problems(data) + ([mismatch] if mismatch else [])
             if problems:
+                # an invalid record is reported: its line is worth the lookup
+                record = make_record(data, file=parsed.path, index=index, line=parsed.line("pruefungen", index))
                 result.invalid.append(InvalidRecord(record, tuple(problems)))
                 continue
             if record.key in first_seen:
@@ -204,6 +223,7 @@ def parse_records(sources: Iterable[tuple[Any, str | None]]) -> RecordSet:
             valid.append(record)
     for record in valid:
         if record.key in duplicated:
+            record = replace(record, line=result.sources[record.file].line("pruefungen", record.index))
             result.invalid.append(InvalidRecord(record, (RecordProblem(
                 "county.records.duplicate",
                 f"Prüfeintrag {record.requirement} auf {record.target} ist doppelt (zählt erst, wenn er nur einmal vorkommt).",

@@ -377,18 +377,18 @@ def stale_inherited(county_data: Any, reviews: dict[str, Review], *, today: _dt.
         if review is None:
             stale.append(StaleRecord(county, record.target, record.requirement, review_id, "unknown",
                                      f"{where} stammt aus Bewertung '{review_id}', die es nicht (mehr) gibt.",
-                                     line=record.line))
+                                     line=county_data.records.line_of(record)))
             continue
         newer = superseded_by(review, reviews)
         if review.expired(today):
             stale.append(StaleRecord(county, record.target, record.requirement, review_id, "expired",
                                      f"{where} stammt aus Bewertung '{review_id}', abgelaufen am "
-                                     f"{review.valid_until.isoformat()}.", line=record.line))
+                                     f"{review.valid_until.isoformat()}.", line=county_data.records.line_of(record)))
         elif newer is not None:
             stale.append(StaleRecord(county, record.target, record.requirement, review_id, "superseded",
                                      f"{where} stammt aus Bewertung '{review_id}' ({review.product} "
                                      f"{review.version}); inzwischen gibt es Version {newer.version} "
-                                     f"(Bewertung '{newer.id}').", by=newer.id, line=record.line))
+                                     f"(Bewertung '{newer.id}').", by=newer.id, line=county_data.records.line_of(record)))
     return stale
 
 

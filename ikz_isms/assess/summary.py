@@ -114,7 +114,7 @@ def summarize(assessment: "Assessment") -> dict[str, Any]:
     }
     modelled = {p.key for p in pairs}
     result["unmodelled_records"] = [
-        {"requirement": r.requirement, "target": r.target, "file": r.file, "line": r.line}
+        {"requirement": r.requirement, "target": r.target, "file": r.file, "line": records.line_of(r)}
         for r in records if r.key not in modelled
     ]
     result["invalid_records"] = [

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, PluginError, UnknownFormatError
-from .model import Catalog
+
+if TYPE_CHECKING:
+    from ..plugins import IkzPluginManager
+    from ..workspace import CatalogPin, Workspace
+    from .model import Catalog
 
 HEAD_BYTES = 64 * 1024
 
@@ -24,10 +28,11 @@ class CatalogFormat:
     plugin: str
 
 
-def catalog_formats(pm: Any) -> list[CatalogFormat]:
+def catalog_formats(pm: IkzPluginManager) -> list[CatalogFormat]:
     formats: list[CatalogFormat] = []
 
-    def register(name, detect, load, description="", *, plugin):
+    def register(name: str, detect: Callable[[Path, bytes], bool], load: Callable[..., Catalog],
+                 description: str = "", *, plugin: str) -> None:
         if any(f.name == name for f in formats):
             raise PluginError(f"Katalogformat '{name}' ist bereits registriert.")
         if not callable(detect) or not callable(load):
@@ -59,7 +64,7 @@ def detect_format(path: Path, formats: list[CatalogFormat]) -> CatalogFormat:
 
 def load_catalog(
     path: str | Path,
-    pm: Any,
+    pm: IkzPluginManager,
     *,
     progress: Callable[[int, int], None] | None = None,
     format_name: str | None = None,
@@ -79,7 +84,8 @@ def load_catalog(
     return catalog
 
 
-def load_pinned(workspace: Any, pm: Any, name: str | None = None, cache: dict[str, Any] | None = None) -> tuple[Any, Catalog]:
+def load_pinned(workspace: Workspace, pm: IkzPluginManager, name: str | None = None,
+                cache: dict[str, Catalog] | None = None) -> tuple[CatalogPin, Catalog]:
     """(pin, catalog) of the workspace's pinned catalog ``name`` (default: the workspace default).
 
     ``cache`` shares loaded catalogs by pin name between callers that load several.

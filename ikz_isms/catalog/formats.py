@@ -20,7 +20,7 @@ def _lazy(module: str, function: str) -> Callable[..., Any]:
 
 
 @hookimpl
-def ikz_register_catalog_formats(register):
+def ikz_register_catalog_formats(register: Callable[..., None]) -> None:
     # JSON first: its detection is the cheapest and the most frequent case
     register(
         "oscal-json",

@@ -124,13 +124,14 @@ def _parse(path: Path, raw: bytes) -> tuple[Element, dict[Element, int]]:
     where = str(path)
 
     class _LineBuilder(TreeBuilder):
-        def start(self, tag, attrs):
+        def start(self, tag: str, attrs: dict[str, str]) -> Element:
             element = super().start(tag, attrs)
             if tag in (_SECTION, _CHAPTER):
                 lines[element] = expat.CurrentLineNumber
             return element
 
-        def pi(self, target, text=None):
+        # the C TreeBuilder's pi() returns None too when it keeps no PIs; typeshed says Element
+        def pi(self, target: str, text: str | None = None) -> None:  # type: ignore[override]
             # Scroll marks manual line breaks with <?linebreak?>; the words around it are separate.
             self.data(" ")
 
@@ -255,7 +256,8 @@ def target_object_type(text: str) -> str | None:
 class _Importer:
     """One pass over the parsed book; collects groups, requirements and notes."""
 
-    def __init__(self, path: Path, root: Element, lines: dict[Element, int], progress) -> None:
+    def __init__(self, path: Path, root: Element, lines: dict[Element, int],
+                 progress: Callable[[int, int], None]) -> None:
         self.path = path
         self.root = root
         self.lines = lines

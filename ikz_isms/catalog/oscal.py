@@ -113,13 +113,14 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if hasattr(value, "isoformat"):  # YAML turns unquoted timestamps into datetimes
-        return value.isoformat()
+        iso: str = value.isoformat()
+        return iso
     return str(value)
 
 
-def _props(items: Any) -> dict[str, dict]:
+def _props(items: Any) -> dict[str, dict[str, Any]]:
     """Props by name; the first prop of a name wins."""
-    found: dict[str, dict] = {}
+    found: dict[str, dict[str, Any]] = {}
     if isinstance(items, list):
         for prop in items:
             if isinstance(prop, dict) and "name" in prop:
@@ -127,7 +128,7 @@ def _props(items: Any) -> dict[str, dict]:
     return found
 
 
-def _value(props: dict[str, dict], name: str, *, ns: str | None = None) -> str:
+def _value(props: dict[str, dict[str, Any]], name: str, *, ns: str | None = None) -> str:
     prop = props.get(name)
     if prop is None or (ns is not None and prop.get("ns") != ns):
         return ""
@@ -138,7 +139,7 @@ def _split(value: str, sep: str = ",") -> tuple[str, ...]:
     return tuple(item.strip() for item in value.split(sep) if item.strip())
 
 
-def _prose(part: dict | None) -> str:
+def _prose(part: dict[str, Any] | None) -> str:
     """The prose of a part; sub-parts (lists in generic OSCAL) follow on their own lines."""
     if not part:
         return ""
@@ -151,7 +152,7 @@ def _prose(part: dict | None) -> str:
     return "\n".join(lines)
 
 
-def _param_text(param: dict) -> str:
+def _param_text(param: dict[str, Any]) -> str:
     values = [_text(v) for v in param.get("values") or () if _text(v)]
     if values:
         return ", ".join(values)
@@ -169,7 +170,7 @@ def _count_controls(items: Any) -> int:
     return sum(1 + _count_controls(c.get("controls")) for c in items if isinstance(c, dict))
 
 
-def _count_all(node: dict) -> int:
+def _count_all(node: dict[str, Any]) -> int:
     total = _count_controls(node.get("controls"))
     for group in node.get("groups") or ():
         if isinstance(group, dict):
@@ -235,7 +236,7 @@ class _Reader:
             notes=self.notes,
         )
 
-    def check_keys(self, node: dict, allowed: frozenset[str], pointer: str) -> None:
+    def check_keys(self, node: dict[str, Any], allowed: frozenset[str], pointer: str) -> None:
         if allowed.issuperset(node):
             return
         for key in node:
@@ -244,19 +245,19 @@ class _Reader:
                 if not self.first_foreign:
                     self.first_foreign = f"{pointer}/{key}"
 
-    def items(self, value: Any, pointer: str) -> list:
+    def items(self, value: Any, pointer: str) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
             raise self.fail("erwartet wird eine Liste.", pointer)
         return value
 
-    def node(self, value: Any, pointer: str) -> dict:
+    def node(self, value: Any, pointer: str) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail("erwartet wird ein Objekt.", pointer)
         return value
 
-    def collect_params(self, owner: dict, pointer: str) -> None:
+    def collect_params(self, owner: dict[str, Any], pointer: str) -> None:
         for param in self.items(owner.get("params"), pointer + "/params"):
             if isinstance(param, dict) and param.get("id"):
                 self.params.setdefault(_text(param["id"]), _param_text(param))
@@ -271,7 +272,7 @@ class _Reader:
                 raise self.fail("Gruppe ohne 'id'.", here)
             self.collect_params(node, here)
             props = _props(node.get("props"))
-            parts = {}
+            parts: dict[str, dict[str, Any]] = {}
             for part in self.items(node.get("parts"), here + "/parts"):
                 if isinstance(part, dict):
                     parts.setdefault(_text(part.get("name")), part)
@@ -322,7 +323,7 @@ class _Reader:
                 self.progress(self.done, self.total)
             self.controls(node.get("controls"), here + "/controls", group, requirement.id)
 
-    def requirement(self, node: dict, here: str, group: str | None, parent: str | None) -> Requirement:
+    def requirement(self, node: dict[str, Any], here: str, group: str | None, parent: str | None) -> Requirement:
         control_id = _text(node.get("id")).strip()
         if not control_id:
             raise self.fail("Anforderung (control) ohne 'id'.", here)
@@ -379,7 +380,7 @@ class _Reader:
             modal_verbs_in_text=_split(_value(statement_props, "modal_verbs_in_text", ns=NS)),
         )
 
-    def relations(self, node: dict, here: str) -> tuple[Relation, ...]:
+    def relations(self, node: dict[str, Any], here: str) -> tuple[Relation, ...]:
         found = []
         for link in self.items(node.get("links"), here + "/links"):
             if isinstance(link, dict):
@@ -389,7 +390,7 @@ class _Reader:
         return tuple(found)
 
     def render_params(self) -> None:
-        def substitute(match: re.Match) -> str:
+        def substitute(match: re.Match[str]) -> str:
             param_id = match.group(1)
             if param_id in self.params:
                 return self.params[param_id]
@@ -463,7 +464,7 @@ class _Reader:
         ))
 
 
-def to_oscal(catalog: Catalog) -> dict:
+def to_oscal(catalog: Catalog) -> dict[str, Any]:
     """The catalog as OSCAL 1.1.3 catalog JSON in the ikz dialect; same model, same dict."""
     # a catalog with Edition 2023 levels keeps its levels in our namespace (BSI's sec_level is G++'s)
     b_s_h = any(r.level in LEVELS_ED2023 for r in catalog.requirements.values())
@@ -473,20 +474,20 @@ def to_oscal(catalog: Catalog) -> dict:
         if requirement.parent and requirement.parent in catalog.requirements:
             children.setdefault(requirement.parent, []).append(requirement)
         else:
-            group = requirement.group if requirement.group in catalog.groups else None
-            by_group.setdefault(group, []).append(requirement)
+            group_id = requirement.group if requirement.group in catalog.groups else None
+            by_group.setdefault(group_id, []).append(requirement)
     subgroups: dict[str | None, list[Group]] = {}
     for group in catalog.groups.values():
         parent = group.parent if group.parent in catalog.groups else None
         subgroups.setdefault(parent, []).append(group)
 
-    def control(requirement: Requirement) -> dict:
+    def control(requirement: Requirement) -> dict[str, Any]:
         out = _control(requirement, b_s_h)
         if requirement.id in children:
             out["controls"] = [control(child) for child in children[requirement.id]]
         return out
 
-    def group_node(group: Group) -> dict:
+    def group_node(group: Group) -> dict[str, Any]:
         out = _group(group)
         if group.id in by_group:
             out["controls"] = [control(r) for r in by_group[group.id]]
@@ -517,7 +518,7 @@ def _clean(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
 
 
-def _prop(name: str, value: str | None, ns: str | None = None) -> dict | None:
+def _prop(name: str, value: str | None, ns: str | None = None) -> dict[str, Any] | None:
     value = _clean(value)
     if not value:
         return None
@@ -539,7 +540,7 @@ def _timestamp(value: str | None) -> str:
     return _UNKNOWN_TIMESTAMP
 
 
-def _group(group: Group) -> dict:
+def _group(group: Group) -> dict[str, Any]:
     props = [
         _prop("label", group.id),
         _prop("alt-identifier", group.uuid),
@@ -552,7 +553,7 @@ def _group(group: Group) -> dict:
     return out
 
 
-def _control(requirement: Requirement, b_s_h: bool) -> dict:
+def _control(requirement: Requirement, b_s_h: bool) -> dict[str, Any]:
     r = requirement
     ed2023_level = r.level in LEVELS_ED2023 or (r.level not in LEVELS_GSPP and b_s_h)
     props = [

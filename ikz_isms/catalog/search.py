@@ -56,7 +56,8 @@ def find(catalog: Catalog, ident: str) -> Requirement | Group:
         return catalog.requirements[ident]
     if ident in catalog.groups:
         return catalog.groups[ident]
-    by_upper = {key.upper(): value for key, value in {**catalog.groups, **catalog.requirements}.items()}
+    by_id: dict[str, Requirement | Group] = {**catalog.groups, **catalog.requirements}
+    by_upper = {key.upper(): value for key, value in by_id.items()}
     if ident.upper() in by_upper:
         return by_upper[ident.upper()]
     ids = [*catalog.groups, *catalog.requirements]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..hookspecs import hookimpl
 from . import ERROR, WARNING, CatalogTarget, CheckContext, Finding
+
+if TYPE_CHECKING:
+    from ..catalog.model import Group, Requirement
 
 # OSCAL 1.1.3 TokenDatatype ^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$, spelt with Python's re classes.
 TOKEN_RE = re.compile(r"^(?:[^\W\d_]|_)[\w.\-]*$")
@@ -157,7 +160,7 @@ class _OscalWalker:
         self.ns_is_bsi: dict[str, bool] = {}
         self.valid_names: set[str] = set()
 
-    def obj(self, node: Any, kind: str, pointer: str) -> dict | None:
+    def obj(self, node: Any, kind: str, pointer: str) -> dict[str, Any] | None:
         where = KIND_NAMES[kind]
         if not isinstance(node, dict):
             self.problems.add(ERROR, f"{where} muss ein JSON-Objekt sein.", pointer)
@@ -171,7 +174,7 @@ class _OscalWalker:
                 self.problems.add(ERROR, f"Pflichtfeld „{key}“ fehlt bei {where}.", pointer)
         return node
 
-    def token(self, node: dict, key: str, kind: str, pointer: str) -> None:
+    def token(self, node: dict[str, Any], key: str, kind: str, pointer: str) -> None:
         value = node.get(key)
         if value is not None and not (isinstance(value, str) and TOKEN_RE.match(value)):
             self.problems.add(
@@ -181,12 +184,12 @@ class _OscalWalker:
                 f"{pointer}/{key}",
             )
 
-    def uuid(self, node: dict, key: str, kind: str, pointer: str) -> None:
+    def uuid(self, node: dict[str, Any], key: str, kind: str, pointer: str) -> None:
         value = node.get(key)
         if value is not None and not (isinstance(value, str) and UUID_RE.match(value)):
             self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} ist keine gültige UUID (Version 4 oder 5).", f"{pointer}/{key}")
 
-    def items(self, node: dict, key: str, pointer: str) -> list[tuple[Any, str]]:
+    def items(self, node: dict[str, Any], key: str, pointer: str) -> list[tuple[Any, str]]:
         value = node.get(key)
         if value is None:
             return []
@@ -195,7 +198,7 @@ class _OscalWalker:
             return []
         return [(item, f"{pointer}/{key}/{index}") for index, item in enumerate(value)]
 
-    def strings(self, node: dict, keys: tuple[str, ...], kind: str, pointer: str) -> None:
+    def strings(self, node: dict[str, Any], keys: tuple[str, ...], kind: str, pointer: str) -> None:
         for key in keys:
             if key in node and not isinstance(node[key], str):
                 self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", f"{pointer}/{key}")
@@ -255,14 +258,14 @@ class _OscalWalker:
         for item, here in self.items(control, "controls", pointer):
             self.control(item, here)
 
-    def params(self, node: dict, pointer: str) -> None:
+    def params(self, node: dict[str, Any], pointer: str) -> None:
         for item, here in self.items(node, "params", pointer):
             param = self.obj(item, "param", here)
             if param is not None:
                 self.token(param, "id", "param", here)
                 self.props_links(param, here)
 
-    def parts(self, node: dict, pointer: str) -> None:
+    def parts(self, node: dict[str, Any], pointer: str) -> None:
         for item, here in self.items(node, "parts", pointer):
             part = self.obj(item, "part", here)
             if part is not None:
@@ -271,7 +274,7 @@ class _OscalWalker:
                 self.props_links(part, here)
                 self.parts(part, here)
 
-    def props_links(self, node: dict, pointer: str) -> None:
+    def props_links(self, node: dict[str, Any], pointer: str) -> None:
         for item, here in self.items(node, "props", pointer):
             prop = self.obj(item, "prop", here)
             if prop is None:
@@ -288,9 +291,10 @@ class _OscalWalker:
             ns = prop.get("ns")
             bsi = False
             if isinstance(ns, str):
-                bsi = self.ns_is_bsi.get(ns)
-                if bsi is None:
-                    bsi = self.ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+                known = self.ns_is_bsi.get(ns)
+                if known is None:
+                    known = self.ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+                bsi = known
             self.bsi_namespace = self.bsi_namespace or bsi
             if isinstance(name, str) and (ns is None or bsi):
                 self.prop_names[name] += 1
@@ -390,7 +394,7 @@ def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
 def duplicate_uuid(ctx: CheckContext) -> Iterator[Finding]:
     """Requirement UUIDs must be unique; repeated topic UUIDs of groups are BSI's design."""
     for target, catalog in ctx.loaded():
-        by_uuid: dict[str, list] = {}
+        by_uuid: dict[str, list[Requirement]] = {}
         for requirement in catalog.requirements.values():
             if requirement.uuid:
                 by_uuid.setdefault(requirement.uuid, []).append(requirement)
@@ -404,7 +408,7 @@ def duplicate_uuid(ctx: CheckContext) -> Iterator[Finding]:
                     target,
                     requirements[1].location,
                 )
-        groups_by_uuid: dict[str, list] = {}
+        groups_by_uuid: dict[str, list[Group]] = {}
         for group in catalog.groups.values():
             if group.uuid:
                 groups_by_uuid.setdefault(group.uuid, []).append(group)
@@ -526,7 +530,7 @@ def importer_notes(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @hookimpl
-def ikz_register_check_rules(register):
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("catalog.pin-mismatch", pin_mismatch, "Prüfsumme des Katalogs entspricht der Fixierung")
     register("catalog.schema", schema, "OSCAL-1.1.3-Struktur und Eigenschaftsnamen des BSI-Schemas")
     register("catalog.duplicate-id", duplicate_id, "IDs sind eindeutig")

@@ -109,7 +109,7 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
     target_ids = {t.id for t in targets} if targets is not None else None
     modelled = {p.key for p in assessment.pairs} if assessment is not None else None
     for record in records:
-        where = _where(record.line, f"/pruefungen/{record.index}")
+        where = records.location(record)
         shown = layout.relative(record.file)
         known_target = target_ids is None or record.target in target_ids
         if not known_target:

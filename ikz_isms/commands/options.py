@@ -12,12 +12,15 @@ import os
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import UsageError
-from ..output import format_option
+from ..output import FC, format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 __all__ = [
     "actor_name", "actor_option", "as_of_option", "county_option", "date_value", "day_option", "day_or_today",
@@ -71,15 +74,15 @@ def date_value(text: str | None, option: str) -> _dt.date | None:
     return day
 
 
-def as_of_option(help_text: str = "Stichtag (JJJJ-MM-TT, sonst heute).") -> Callable[[Any], Any]:
+def as_of_option(help_text: str = "Stichtag (JJJJ-MM-TT, sonst heute).") -> Callable[[FC], FC]:
     return click.option("--as-of", "as_of", metavar="JJJJ-MM-TT", help=help_text)
 
 
-def output_option(help_text: str) -> Callable[[Any], Any]:
+def output_option(help_text: str) -> Callable[[FC], FC]:
     return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
 
 
-def write_output(session: Any, path: Path | None, data: str | bytes) -> None:
+def write_output(session: Session, path: Path | None, data: str | bytes) -> None:
     """Write an output the user asked for (atomically), or print it when no path is given.
 
     A path that cannot be written is an :class:`~ikz_isms.errors.OutputError` (exit 6) naming it;
@@ -97,12 +100,12 @@ def write_output(session: Any, path: Path | None, data: str | bytes) -> None:
     session.store.write_output(target, data)
 
 
-def day_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute).") -> Callable[[Any], Any]:
+def day_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute).") -> Callable[[FC], FC]:
     """``--date``: the day a command looks at (read it with :func:`day_or_today`)."""
     return click.option("--date", "on", metavar="JJJJ-MM-TT", default=None, help=help_text)
 
 
-def day_or_today(session: Any, text: str | None, option: str = "--date") -> _dt.date:
+def day_or_today(session: Session, text: str | None, option: str = "--date") -> _dt.date:
     """The day typed at ``option``, else the run's today (``SOURCE_DATE_EPOCH``-aware)."""
     return date_value(text, option) or session.today
 

@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import InputError
 from ..present.de import date_de, money_de, percent_de, quantity_de
 from .allocation import Allocation, allocate_costs, per_unit_costs
-from .model import ALLOCATION_KEYS, FrameworkContract
+from .model import ALLOCATION_KEYS, AllocationKey, FrameworkContract
+
+if TYPE_CHECKING:
+    from .legal import LegalFigures
 
 PROFILE_FIELD = {"inhabitants": "inhabitants", "employees": "employees", "per_employee": "employees",
                  "per_inhabitant": "inhabitants"}
@@ -33,7 +36,7 @@ class Settlement:
 
     def as_dict(self, names: Mapping[str, str] | None = None) -> dict[str, Any]:
         data = self.allocation.as_dict()
-        for share in data["shares"]:
+        for share in cast(list[dict[str, Any]], data["shares"]):
             share["name"] = (names or {}).get(share["county"], share["county"])
         return {
             "contract": self.contract.id,
@@ -52,7 +55,7 @@ def settle(
     contract: FrameworkContract,
     period: int,
     profiles: Mapping[str, Mapping[str, Any]],
-    legal: Any,
+    legal: LegalFigures,
     total: Decimal | None = None,
 ) -> Settlement:
     """Allocate ``contract``'s cost for calendar year ``period``; missing inputs raise InputError."""
@@ -91,12 +94,13 @@ def settle(
         return values
 
     if key.key == "per_unit":
-        price = contract.price.price_on(start) if contract.price else None
-        if price is None:
+        price_model = contract.price
+        price = price_model.price_on(start) if price_model else None
+        if price_model is None or price is None:
             raise InputError(f"Kein Stückpreis gültig am {start.isoformat()} ('price.history').", path=where)
-        metric = contract.price.model if contract.price else "metric"
-        allocation = per_unit_costs(price.amount, figures(metric), vat_rate=None if contract.price.gross else vat_rate)
-        if contract.price.gross:
+        metric = price_model.model
+        allocation = per_unit_costs(price.amount, figures(metric), vat_rate=None if price_model.gross else vat_rate)
+        if price_model.gross:
             vat_note = "Stückpreis brutto (Umsatzsteuer des Lieferanten enthalten)."
         allocation.notes.append(f"Stückpreis {money_de(price.amount)} gültig ab {date_de(price.valid_from)}.")
         label = key.metric_name or METRIC_NAMES.get(PROFILE_FIELD.get(metric, ""), "Menge")
@@ -142,7 +146,7 @@ def settle(
     return Settlement(contract, period, allocation, members, _key_label(key), label, vat_note, basis)
 
 
-def _key_label(key: Any) -> str:
+def _key_label(key: AllocationKey) -> str:
     if key.key != "hybrid":
         return ALLOCATION_KEYS.get(key.key, key.key)
     if key.base_share is not None:
@@ -154,14 +158,18 @@ def _key_label(key: Any) -> str:
     return f"{base}, Rest {variable}{minimum}"
 
 
-def _vat(setting: str, start: dt.date, legal: Any) -> tuple[Decimal | None, str]:
+def _vat(setting: str, start: dt.date, legal: LegalFigures) -> tuple[Decimal | None, str]:
     """VAT rate for reimbursements between public bodies (§2b UStG) and the line's note."""
     figure = next((f for f in legal.figures if f.id == "vat.section-2b" and not f.unconfirmed), None)
     rate = figure.rate if figure else Decimal(19)
     applies_from = figure.valid_from if figure else dt.date(2027, 1, 1)
     if setting == "no":
         return None, "Keine Umsatzsteuer (laut Vertrag nicht steuerbar)."
-    if setting == "yes" or (figure is not None and start >= applies_from):
+    if setting != "yes" and figure is not None and applies_from is None:
+        # a figure without a start date used to end the run with a TypeError here
+        raise InputError(f"Kennzahl {figure.id} hat kein Gültigkeitsdatum ('valid_from').",
+                         path=figure.path or None, location=figure.location or None)
+    if setting == "yes" or (figure is not None and applies_from is not None and start >= applies_from):
         return rate, (f"Umsatzsteuer {quantity_de(rate)} % nach §2b UStG (ab {date_de(applies_from)}), "
                       "je Zeile kaufmännisch auf den Cent gerundet (eine Rechnung je Landkreis).")
     return None, f"Keine Umsatzsteuer: §2b UStG gilt erst ab {date_de(applies_from)}."

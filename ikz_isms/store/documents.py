@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import fs, schema
-from .edit import roundtrip_edit, splice_items, verified
+from . import fs
 from .parse import Parsed, parse_json, parse_yaml, plain
 
 MIB = 1024 * 1024
@@ -61,6 +60,12 @@ KINDS: dict[str, Kind] = {
 }
 
 
+def _schema() -> Any:
+    from . import schema
+
+    return schema
+
+
 def kind(name: str) -> Kind:
     return KINDS[name]
 
@@ -83,24 +88,32 @@ class Store:
     def parse(self, path: Path, kind_name: str, *, validate: bool = True) -> Parsed:
         """The parsed and (``validate``) schema-checked document; problems raise located InputErrors."""
         parsed = self._parsed(path, kind_name)
-        spec = KINDS[kind_name]
-        if validate and spec.schema:
+        if validate and KINDS[kind_name].schema:
             if parsed.data is None:
                 raise InputError("Datei ist leer.", path=str(path))
-            schema.raise_first(schema.problems(parsed.data, spec.schema, parsed), str(path))
+            _schema().raise_first(self._problems(parsed, kind_name), str(path))
         return parsed
 
-    def parse_lenient(self, path: Path, kind_name: str) -> tuple[Parsed | None, list[schema.SchemaProblem], InputError | None]:
+    def parse_lenient(self, path: Path, kind_name: str) -> tuple[Parsed | None, list[Any], InputError | None]:
         """(document, schema problems, read error) without raising: what ``check`` reports."""
         try:
             parsed = self._parsed(path, kind_name)
         except InputError as exc:
             return None, [], exc
-        spec = KINDS[kind_name]
         if parsed.data is None:
-            return parsed, [schema.SchemaProblem("/", None, "Datei ist leer.")], None
-        found = schema.problems(parsed.data, spec.schema, parsed) if spec.schema else []
-        return parsed, found, None
+            return parsed, [_schema().SchemaProblem("/", None, "Datei ist leer.")], None
+        return parsed, self._problems(parsed, kind_name), None
+
+    def _problems(self, parsed: Parsed, kind_name: str) -> list[Any]:
+        """The schema problems of a document, found once per run (a cached document is valid)."""
+        spec = KINDS[kind_name]
+        if not spec.schema:
+            return []
+        if parsed.problems is None:
+            parsed.problems = _schema().problems(parsed.data, spec.schema, parsed)
+            if not parsed.problems and parsed.cache_key is not None:
+                self._to_disk_cache(Path(parsed.path), spec, parsed.cache_key, parsed)
+        return list(parsed.problems)
 
     def exists(self, path: Path) -> bool:
         return path.is_file()
@@ -134,7 +147,8 @@ class Store:
                 parsed = parse_yaml(raw, str(path))
                 parsed.data = plain(parsed.data)
             if spec.cache and self.disk_cache and identity is not None:
-                self._to_disk_cache(path, spec, digest, parsed)
+                # written once the document has proved schema-valid (see _problems)
+                parsed.cache_key = digest
         self._memory[key] = (identity, parsed)
         return parsed
 
@@ -158,12 +172,13 @@ class Store:
                 or blob.get("kind") != spec.name or blob.get("path") != str(path):
             return None
         data = _untag(blob["data"]) if blob.get("decimals") else blob["data"]
-        return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec))
+        # only schema-valid documents are cached: this one needs no validation again
+        return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec), problems=[])
 
     def _to_disk_cache(self, path: Path, spec: Kind, digest: str, parsed: Parsed) -> None:
         import orjson
 
-        if parsed.data is None or (spec.schema and not schema.is_valid(parsed.data, spec.schema)):
+        if parsed.data is None:
             return
         has_decimals = [False]
         try:
@@ -173,7 +188,7 @@ class Store:
             }, default=lambda value: _tag(value, has_decimals))
             if has_decimals[0]:
                 payload = payload.replace(b'"decimals":false', b'"decimals":true')
-            fs.atomic_write(self._cache_path(path), payload)
+            fs.atomic_write(self._cache_path(path), payload, durable=False)
         except (OSError, InputError, TypeError):
             # a read-only checkout still works, only without the derived cache
             pass
@@ -218,6 +233,8 @@ class Store:
             text = default()
         else:
             raise InputError("Datei nicht gefunden.", path=str(path))
+        from .edit import roundtrip_edit
+
         new_text, result = roundtrip_edit(text, str(path), mutate)
         self._check_new(new_text, path, spec)
         self.write(path, new_text)
@@ -227,7 +244,7 @@ class Store:
         parsed = parse_yaml(text, str(path))
         if spec.schema:
             data = plain(parsed.data)
-            schema.raise_first(schema.problems(data, spec.schema, parsed), str(path), hint="")
+            _schema().raise_first(_schema().problems(data, spec.schema, parsed), str(path), hint="")
         return parsed
 
     def new_text_for_items(self, path: Path, kind_name: str, pointer: tuple[Any, ...],
@@ -244,6 +261,8 @@ class Store:
             text = self.raw(path, kind_name).decode("utf-8-sig")
         text = text or ""
         parsed = parse_yaml(text, str(path)) if text.strip() else None
+        from .edit import roundtrip_edit, splice_items, verified
+
         new_text = None
         if parsed is not None and parsed.root is not None:
             new_text = splice_items(text, parsed, pointer, changes, additions)

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +120,8 @@ def _size_text(size: int) -> str:
 
 def sha256_file(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a file's content (hex)."""
+    import hashlib
+
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:
@@ -133,6 +133,8 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
 
 def sha256_bytes(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -170,14 +172,17 @@ def _mode_for(target: Path) -> int:
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path | None = None,
-                 parents: bool = True) -> None:
+                 parents: bool = True, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so readers see the old or the new file, never a mix.
 
     The bytes go to a temporary file in the same directory, are flushed to disk, and then
     replace the target in one ``os.replace``. ``root`` (the workspace) bounds where the
     write may land; a target that is a symbolic link is always refused. ``parents=False``
     refuses a missing folder (an output the user named) instead of creating it.
+    ``durable=False`` skips the ``fsync`` (derived caches, which a crash may lose harmlessly).
     """
+    import tempfile
+
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     guard_target(target, root)
@@ -191,7 +196,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path 
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         fault("temp-written")
         os.replace(tmp, target)
         tmp = None

@@ -84,6 +84,10 @@ class Parsed:
     _root: Any = field(default=None, repr=False)
     #: rebuilds the node tree on demand (documents that came from the derived cache)
     reparse: Callable[[], Any] | None = field(default=None, repr=False)
+    #: schema problems once the store has validated it (``[]``: valid); ``None``: not yet
+    problems: list[Any] | None = field(default=None, repr=False)
+    #: the content hash under which a valid document goes into the derived cache
+    cache_key: str | None = field(default=None, repr=False)
 
     @property
     def root(self) -> Any:
