@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__, click_de
 from .errors import ExitCode, IkzError
+
+if TYPE_CHECKING:
+    from .app.session import Session
+    from .plugins import IkzPluginManager
 
 click_de.install()
 
@@ -67,7 +71,7 @@ class CommandTable(click.Group):
 
         self.claims.claim(name, LazyCommand(name, target, short_help), current_plugin())
 
-    def resolve(self, pm: Any) -> None:
+    def resolve(self, pm: IkzPluginManager) -> None:
         for claim in self.claims.resolve(pm, "ikz_register_commands").values():
             self.owners[claim.name] = claim.plugin
             if isinstance(claim.value, LazyCommand):
@@ -135,7 +139,7 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
     """
 
 
-def build_cli(argv: list[str]) -> tuple[click.Group, Any]:
+def build_cli(argv: list[str]) -> tuple[click.Group, Session]:
     """The command table and the run's :class:`~ikz_isms.app.Session` for ``argv``."""
     from .app import Session
     from .plugins import get_plugin_manager
@@ -158,7 +162,7 @@ def build_cli(argv: list[str]) -> tuple[click.Group, Any]:
     return group, session
 
 
-def report_plugin_notices(session: Any) -> None:
+def report_plugin_notices(session: Session) -> None:
     """Plugin failures (each once per run) and workspace code not run, on stderr."""
     for failure in session.new_failures():
         hook = f" in {failure.hook}" if failure.hook else ""
@@ -167,7 +171,7 @@ def report_plugin_notices(session: Any) -> None:
         click.echo(f"Warnung: {message}", err=True)
 
 
-def _skipped_notices(session: Any) -> None:
+def _skipped_notices(session: Session) -> None:
     for skipped in session.pm.skipped:
         if not skipped.notice:
             continue

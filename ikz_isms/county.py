@@ -15,14 +15,20 @@ and counts in a workspace only where the data folder lies inside it or the works
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, PluginError
 from .store.layout import CountyLayout
+
+if TYPE_CHECKING:
+    from .plugins import IkzPluginManager
+    from .store import Store
+    from .workspace import Workspace
 
 DISCLOSURE_POLICIES = ("none", "aggregate", "full")
 DEFAULT_CLASSIFICATION = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
@@ -124,7 +130,7 @@ class County:
         return self.layout.journal
 
 
-def collect_counties(pm: Any, workspace: Any = None) -> tuple[dict[str, County], list[County]]:
+def collect_counties(pm: IkzPluginManager, workspace: Workspace | None = None) -> tuple[dict[str, County], list[County]]:
     """(counted, foreign): every county contributed through ``ikz_register_counties``.
 
     ``counted`` are the counties of the workspace (data folder inside it, or plugin named
@@ -133,7 +139,7 @@ def collect_counties(pm: Any, workspace: Any = None) -> tuple[dict[str, County],
     """
     counties: dict[str, County] = {}
 
-    def register(profile: Any, data_dir: Any, *, plugin: str) -> None:
+    def register(profile: CountyProfile | Mapping[str, Any], data_dir: str | os.PathLike[str], *, plugin: str) -> None:
         if isinstance(profile, Mapping):
             profile = CountyProfile.from_mapping(profile)
         if not isinstance(profile, CountyProfile):
@@ -164,7 +170,7 @@ def collect_counties(pm: Any, workspace: Any = None) -> tuple[dict[str, County],
     return ordered, foreign
 
 
-def load_counties(pm: Any, workspace: Any = None) -> dict[str, County]:
+def load_counties(pm: IkzPluginManager, workspace: Workspace | None = None) -> dict[str, County]:
     """The workspace's counties (see :func:`collect_counties`); kept for plugin code."""
     return collect_counties(pm, workspace)[0]
 
@@ -184,7 +190,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def read_profile(data_dir: Path, store: Any = None) -> CountyProfile:
+def read_profile(data_dir: Path, store: Store | None = None) -> CountyProfile:
     """Read and validate ``landkreis.yaml``; problems raise InputError with file and line."""
     from .store import Store
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import InputError, PluginError
 from .hookspecs import hookimpl
 from .store.layout import COUNTY_DATA_DIR, PROFILE_FILE
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 
 def county_data_folders(plugins_dir: Path) -> list[Path]:
@@ -28,7 +31,7 @@ def county_data_folders(plugins_dir: Path) -> list[Path]:
 
 
 @hookimpl
-def ikz_register_counties(register: Callable[..., None], workspace: Any) -> None:
+def ikz_register_counties(register: Callable[..., None], workspace: Workspace | None) -> None:
     from .county import read_profile
 
     if workspace is None:

@@ -12,13 +12,14 @@ The reference in ``docs/plugins.md`` is generated from this file.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
+    from .county import County
     from .workspace import Workspace
 
 PROJECT = "ikz_isms"
@@ -98,7 +99,7 @@ def ikz_register_contracts(register: Callable[..., None], workspace: "Workspace 
 
 
 @hookspec
-def ikz_customise_report(kind: str, county: Any, register: Callable[..., None]) -> None:
+def ikz_customise_report(kind: str, county: "County | None", register: Callable[..., None]) -> None:
     """Customise a PDF report: letterhead, logo, signature block, extra sections.
 
     Fires once per PDF while ``ikz-isms report`` builds it. ``kind`` is ``"county"``,

@@ -37,12 +37,15 @@ import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from . import hookspecs
 from .errors import PluginError
+
+if TYPE_CHECKING:
+    from .store import Store
 
 ENTRY_POINT_GROUP = "ikz_isms"
 
@@ -323,7 +326,7 @@ def workspace_plugins(plugins_dir: Path) -> list[WorkspacePlugin]:
     return found
 
 
-def allowed_workspace_plugins(workspace_dir: Path, store: Any = None) -> dict[str, str]:
+def allowed_workspace_plugins(workspace_dir: Path, store: Store | None = None) -> dict[str, str]:
     """``plugins.allow`` of the workspace config: plugin name → SHA-256 of its code."""
     from .store import Store
     from .store.layout import WorkspaceLayout
@@ -343,7 +346,7 @@ def allowed_workspace_plugins(workspace_dir: Path, store: Any = None) -> dict[st
 
 
 def _load_workspace_plugins(pm: IkzPluginManager, workspace_dir: Path, allow: set[str] | None,
-                            block: set[str] | None, store: Any = None) -> None:
+                            block: set[str] | None, store: Store | None = None) -> None:
     found = workspace_plugins(Path(workspace_dir) / "plugins")
     permitted = allowed_workspace_plugins(workspace_dir, store) if found else {}
     for plugin in found:
@@ -370,7 +373,7 @@ def get_plugin_manager(
     workspace_dir: str | os.PathLike[str] | None = None,
     *,
     load_entry_points: bool | None = None,
-    store: Any = None,
+    store: Store | None = None,
 ) -> IkzPluginManager:
     """Build a fresh plugin manager: entry points, allowed workspace plugins, then built-ins."""
     pm = IkzPluginManager()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +120,7 @@ def ikz_workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ikz_run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def ikz_run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Result]]:
     """``ikz_run(*args, cwd=None, input=None)``: run the CLI as a user would; returns a :class:`Result`."""
     from .cli import main
 

@@ -146,3 +146,15 @@ def test_help_imports_no_command_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=__import__("pathlib").Path(__file__).parent.parent, env={**__import__("os").environ, "IKZ_ISMS_NO_ENTRY_POINTS": "1"})
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-500:]
+
+
+def test_ci_runs_exactly_the_readmes_test_command():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(python3 -m venv .+?)\n```", readme)
+    assert len(commands) >= 2, "the README's first two commands: install and run; install and test"
+    assert "ikz-isms assess" in commands[0] and "pytest" in commands[1]
+    assert commands[1] in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()

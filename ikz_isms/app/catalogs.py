@@ -10,6 +10,7 @@ from ..errors import InputError, PinMismatchError
 
 if TYPE_CHECKING:
     from ..catalog.model import Catalog
+    from ..catalog.pinning import PinResult
     from ..workspace import CatalogPin
     from .session import Session
 
@@ -67,7 +68,7 @@ def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
 
 
 def import_catalog(session: "Session", source: Path, *, name: str | None, format_name: str | None, force: bool,
-                   progress: Callable[[int, int], None] | None = None) -> tuple["Catalog", Any]:
+                   progress: Callable[[int, int], None] | None = None) -> tuple["Catalog", "PinResult"]:
     """Load ``source`` with the registered importers, refuse duplicates, store and pin it."""
     from ..catalog import load_catalog
     from ..catalog.pinning import default_pin_name, pin_catalog

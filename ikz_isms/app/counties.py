@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 
@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from ..assess.targets import TargetObject
     from ..county import County
     from ..store import Parsed
+    from ..store.county import CountyFiles
     from .session import Session
 
 
-def county_files(session: "Session", county: "County") -> Any:
+def county_files(session: "Session", county: "County") -> "CountyFiles":
     from ..store.county import CountyFiles
 
     return CountyFiles(county.layout, session.store.root)

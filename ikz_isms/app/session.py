@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from ..assess import Assessment, CountyData
     from ..assess.plan import PlanView
     from ..assess.records import RecordChange
+    from ..assess.reviews import Review
     from ..catalog.model import Catalog
     from ..county import County
     from ..editions import Edition, EditionRegistry
-    from ..plugins import IkzPluginManager
+    from ..plugins import IkzPluginManager, PluginFailure
     from ..store import Store
     from ..workspace import CatalogPin, Workspace
 
@@ -58,7 +59,7 @@ class Session:
         self._data: dict[str, "CountyData"] = {}
         self._assessments: dict[str, "Assessment"] = {}
         self._reported_failures = 0
-        self._reviews: dict[str, Any] | None = None
+        self._reviews: dict[str, "Review"] | None = None
         self.warnings: list[str] = []
         self._reported_warnings = 0
 
@@ -223,7 +224,7 @@ class Session:
 
     # -- shared reviews ------------------------------------------------------------------
 
-    def reviews(self) -> dict[str, Any]:
+    def reviews(self) -> dict[str, "Review"]:
         """Every shared review of the workspace by id (read once per run)."""
         from .reviews import load_reviews
 
@@ -246,7 +247,7 @@ class Session:
         self._reported_warnings = len(self.warnings)
         return fresh
 
-    def new_failures(self) -> list[Any]:
+    def new_failures(self) -> list["PluginFailure"]:
         """Plugin failures not yet shown (each once per run)."""
         fresh = self.pm.failures[self._reported_failures:]
         self._reported_failures = len(self.pm.failures)

@@ -344,7 +344,9 @@ def write_pack(store: "Store", files: Mapping[str, bytes], output: Path) -> list
 def propose_tenders(session: "Session", day: dt.date, min_counties: int) -> tuple[list["Proposal"], list[str]]:
     """Joint tenders for gaps open in at least ``min_counties`` member counties; and the counties left out.
 
-    A county whose disclosure policy is ``none`` is not looked at (its name is returned).
+    Only counties whose disclosure policy is ``full`` contribute their individual gaps: a
+    proposal names which county has which gap, which ``aggregate`` (figures only) and
+    ``none`` do not allow. The names of the counties left out are returned.
     """
     from ..tender.estimate import estimate
     from ..tender.opportunities import county_gaps, default_project, propose
@@ -357,7 +359,7 @@ def propose_tenders(session: "Session", day: dt.date, min_counties: int) -> tupl
     withheld = []
     for key in members:
         county = counties[key]
-        if county.profile.disclosure == "none":
+        if county.profile.disclosure != "full":
             withheld.append(names[key])
             continue
         assessments[key] = session.assessment(county)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .targets import ResolvedNeed, TargetObject
 
@@ -63,7 +63,7 @@ def approaches_for(catalog: "Catalog", edition: "Edition | None" = None) -> tupl
     return (edition or edition_of(catalog)).approach_ids
 
 
-def is_basis(req: Any, catalog: "Catalog", edition: "Edition | None" = None) -> bool:
+def is_basis(req: "Requirement", catalog: "Catalog", edition: "Edition | None" = None) -> bool:
     """Requirements whose gaps are risks that cannot be accepted (see the edition)."""
     from ..editions import edition_of
 

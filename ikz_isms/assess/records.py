@@ -17,9 +17,12 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..store import Parsed
 
 STATUSES = ("unbearbeitet", "ja", "teilweise", "nein", "entbehrlich")
 DONE_STATUSES = ("ja", "entbehrlich")
@@ -182,7 +185,7 @@ def make_record(data: Mapping[str, Any], *, file: str = "", index: int = -1, lin
     )
 
 
-def parse_records(sources: Iterable[tuple[Any, str | None]]) -> RecordSet:
+def parse_records(sources: Iterable[tuple["Parsed", str | None]]) -> RecordSet:
     """Records from parsed, schema-valid record documents.
 
     ``sources`` yields (parsed document, target id of the file or ``None`` for the older

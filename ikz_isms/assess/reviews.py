@@ -20,10 +20,15 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, NotFoundError, RefusedError, UsageError
 from .records import CheckRecord, RecordChange
+
+if TYPE_CHECKING:
+    from ..store import Parsed
+    from . import Assessment, CountyData
+    from .records import RecordSet
 
 PROVENANCE_PREFIX = "review:"
 #: a review that runs out within this many days is shown as "läuft ab in N Tagen"
@@ -131,7 +136,7 @@ def review_id_for(author: str, product: str, version: str) -> str:
     return "-".join(part for part in (author, slugify(product), slugify(version)) if part)
 
 
-def parse_review(parsed: Any) -> Review:
+def parse_review(parsed: "Parsed") -> Review:
     """A review from a parsed, schema-valid review file; impossible dates and a file name
     that is not ``<id>.yaml`` raise located InputErrors."""
     from ..store import parse_date
@@ -200,7 +205,7 @@ def superseded_by(review: Review, reviews: dict[str, Review]) -> Review | None:
 
 
 def build_review(
-    assessment: Any,
+    assessment: "Assessment",
     target_id: str,
     *,
     product: str,
@@ -261,6 +266,9 @@ def build_review(
             "Prüfeinträge; es gibt nichts zu veröffentlichen."
         )
     pin = assessment.pin
+    if pin is None:  # Session.assessment always has the pin; only a hand-made assessment lacks it
+        raise RefusedError(f"Landkreis {profile.name}: ohne fixierten Katalog kann keine Bewertung "
+                           "veröffentlicht werden (sie nennt Katalog, Version und Prüfsumme).")
     target_info: dict[str, Any] = {"id": target.id, "name": target.name, "type": target.type}
     if target.bausteine:
         target_info["bausteine"] = list(target.bausteine)
@@ -291,7 +299,7 @@ def _add_years(day: _dt.date, years: int) -> _dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def plan_adoption(review: Review, assessment: Any, target_id: str, *, today: _dt.date, evidence_ref: str,
+def plan_adoption(review: Review, assessment: "Assessment", target_id: str, *, today: _dt.date, evidence_ref: str,
                   force: bool = False) -> Adoption:
     """Which records adopting ``review`` for ``target_id`` changes, and which it keeps (pure).
 
@@ -361,7 +369,7 @@ def inherited_from(record: CheckRecord) -> str | None:
     return None
 
 
-def stale_inherited(county_data: Any, reviews: dict[str, Review], *, today: _dt.date) -> list[StaleRecord]:
+def stale_inherited(county_data: "CountyData", reviews: dict[str, Review], *, today: _dt.date) -> list[StaleRecord]:
     """Inherited records of a county that must be checked again (expired, superseded or unknown review).
 
     ``county_data`` is an :class:`ikz_isms.assess.CountyData`.
@@ -392,7 +400,7 @@ def stale_inherited(county_data: Any, reviews: dict[str, Review], *, today: _dt.
     return stale
 
 
-def adopters(records_by_county: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def adopters(records_by_county: dict[str, "RecordSet"]) -> dict[str, list[dict[str, Any]]]:
     """Per review id: which county adopted it for which target object, with how many records.
 
     ``records_by_county`` maps a county key to its :class:`RecordSet`.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .records import DONE_STATUSES, STATUSES
 
 if TYPE_CHECKING:
+    from ..catalog.model import Catalog, Group
     from . import Assessment
     from .modelling import Applicable
     from .records import RecordSet
@@ -65,7 +66,7 @@ def tally(pairs: Iterable["Applicable"], records: "RecordSet") -> Tally:
     return Tally(counts)
 
 
-def module_of(catalog: Any, group_id: str | None) -> Any:
+def module_of(catalog: "Catalog", group_id: str | None) -> "Group | None":
     """The Baustein (Ed. 2023) or Thema (G++) a requirement's group belongs to."""
     group = catalog.groups.get(group_id) if group_id else None
     while group is not None and group.kind not in ("baustein", "topic"):
@@ -131,7 +132,7 @@ def basis_gaps(assessment: "Assessment") -> list[dict[str, Any]]:
     catalog = assessment.catalog
     records = assessment.data.records
     basis = edition.basis_approach
-    gaps = []
+    gaps: list[dict[str, Any]] = []
     for pair in assessment.pairs:
         if basis not in pair.approaches or not edition.is_basis(pair.requirement):
             continue

@@ -21,10 +21,15 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import DONE_STATUSES, STATUSES
 from .summary import FULFILMENT_RULE, basis_gaps
+
+if TYPE_CHECKING:
+    from ..catalog.model import Group
+    from ..county import CountyProfile
+    from . import Assessment
 
 #: bump when the figures' shape or meaning changes, so derived caches are rebuilt
 FIGURES_FORMAT = 3
@@ -45,7 +50,7 @@ def quarter_label(day: _dt.date) -> str:
 
 def quarter_ends(first: _dt.date, today: _dt.date) -> list[_dt.date]:
     """Ends of the quarters from ``first``'s up to the last one completed before ``today``."""
-    ends = []
+    ends: list[_dt.date] = []
     year, quarter = first.year, (first.month - 1) // 3
     while True:
         end_month = quarter * 3 + 3
@@ -67,7 +72,7 @@ def _record_status(record: Any) -> str:
     return _status(record.get("status"))
 
 
-def county_figures(assessment: Any, journal_entries: Sequence[Mapping[str, Any]], *, journal_intact: bool,
+def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str, Any]], *, journal_intact: bool,
                    today: _dt.date) -> dict[str, Any]:
     """All figures of one county, JSON-ready; disclosure is applied later by :func:`verbund_view`."""
     catalog = assessment.catalog
@@ -75,7 +80,7 @@ def county_figures(assessment: Any, journal_entries: Sequence[Mapping[str, Any]]
     edition = assessment.edition
     approaches = edition.approach_ids
     order = {rid: index for index, rid in enumerate(catalog.requirements)}
-    layer_of: dict[str | None, Any] = {}
+    layer_of: dict[str | None, Group | None] = {}
     totals = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
     layers: dict[str, dict[str, dict[str, int]]] = {}
     open_reqs: dict[str, dict[str, Any]] = {}
@@ -225,7 +230,7 @@ def _catalog_label(catalog: Mapping[str, Any]) -> str:
 
 def verbund_view(
     verbund: str,
-    counties: list[tuple[Any, dict[str, Any] | None]],
+    counties: list[tuple[CountyProfile, dict[str, Any] | None]],
     *,
     approach: str | None = None,
     pseudonymise: bool = False,
@@ -249,7 +254,7 @@ def verbund_view(
         sha = figures["catalog"]["sha256"] or f"ohne-pin:{figures['catalog']['name']}"
         group = groups.setdefault(sha, _new_group(figures, approach))
         group["counties"].append(_county_entry(profile, figures, names[profile.key], group, today))
-    result_groups = []
+    result_groups: list[dict[str, Any]] = []
     for index, group in enumerate(groups.values()):
         _finish_group(group, min_shared, pseudonymise)
         if index:

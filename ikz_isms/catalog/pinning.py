@@ -6,10 +6,13 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RefusedError, UsageError
 from .model import Catalog
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 STORED_FORMAT = "oscal-json"
 PIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -48,7 +51,7 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     return orjson.dumps(to_oscal(catalog), option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def pin_catalog(session: Any, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:
+def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:
     """Write ``catalog`` to ``catalogs/<name>.json`` and record its pin in the config.
 
     Runs under the config's lock and re-reads the config inside it, so a concurrent import is

@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, PluginError
+
+if TYPE_CHECKING:
+    from ..app.session import Session
+    from ..catalog.model import Catalog
+    from ..plugins import IkzPluginManager
+    from ..workspace import CatalogPin, Workspace
 
 ERROR = "error"
 WARNING = "warning"
@@ -55,10 +61,10 @@ class CatalogTarget:
 
     path: Path
     display: str
-    pin: Any = None
+    pin: CatalogPin | None = None
     format: str | None = None
-    catalog: Any = None
-    error: Any = None
+    catalog: Catalog | None = None
+    error: InputError | None = None
     _raw: Any = field(default=_UNREAD, repr=False)
 
 
@@ -71,20 +77,21 @@ class CheckContext:
     through ``session`` — the same road, the same rules as every other command.
     """
 
-    session: Any
+    session: Session
     targets: list[CatalogTarget] = field(default_factory=list)
     with_workspace: bool = True
 
     @property
-    def workspace(self) -> Any:
+    def workspace(self) -> Workspace | None:
         return self.session.workspace if self.with_workspace else None
 
     @property
-    def pm(self) -> Any:
+    def pm(self) -> IkzPluginManager:
         return self.session.pm
 
-    def catalog(self, name: str) -> Any:
-        """The pinned catalog ``name``; an unreadable or changed file raises InputError."""
+    def catalog(self, name: str | None) -> Catalog:
+        """The pinned catalog ``name`` (``None``: the workspace default); an unreadable or changed
+        file raises InputError."""
         for target in self.targets:
             if target.pin is not None and target.pin.name == name:
                 if target.error is not None:
@@ -125,7 +132,7 @@ class CheckContext:
         if progress:
             progress(len(self.targets), len(self.targets))
 
-    def loaded(self) -> Iterator[tuple[CatalogTarget, Any]]:
+    def loaded(self) -> Iterator[tuple[CatalogTarget, Catalog]]:
         """(target, catalog) for every target that loaded."""
         for target in self.targets:
             if target.catalog is not None:
@@ -145,13 +152,14 @@ class CheckContext:
         return target._raw
 
 
-def check_rules(pm: Any) -> list[Rule]:
+def check_rules(pm: IkzPluginManager) -> list[Rule]:
     """Every registered rule; a built-in rule id cannot be taken by a plugin (refused, both named)."""
     from ..plugins import Registry
 
     claims = Registry("Prüfregel")
 
-    def register(rule_id: str, function: Any, description: str = "", *, plugin: str) -> None:
+    def register(rule_id: str, function: Callable[[CheckContext], Iterable[Finding]], description: str = "", *,
+                 plugin: str) -> None:
         if not callable(function):
             raise PluginError(f"Prüfregel '{rule_id}': Funktion ist nicht aufrufbar.")
         claims.claim(str(rule_id), Rule(str(rule_id), function, description, plugin), plugin)

@@ -42,7 +42,7 @@ def _contracts(ctx: "CheckContext") -> "ContractSet":
         from ..app.procurement import load_contracts
 
         cached = load_contracts(ctx.session, lenient=True)
-        ctx._ikz_contracts = cached
+        vars(ctx)["_ikz_contracts"] = cached  # a per-run cache the dataclass does not declare
     return cached
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from . import CheckContext, Finding
 
-def chain_rule(ctx: Any) -> Any:
+
+def chain_rule(ctx: CheckContext) -> Iterator[Finding]:
     """``journal.chain``: every member county's journal is there, unbroken and on the records' state."""
     from ..app.journals import verify_county
     from ..checks import ERROR, Finding
@@ -25,5 +29,5 @@ def chain_rule(ctx: Any) -> Any:
 
 
 @hookimpl
-def ikz_register_check_rules(register: Any) -> None:
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("journal.chain", chain_rule, "Änderungsjournal: Hash-Kette jedes Landkreises unverändert und lückenlos")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..hookspecs import hookimpl
 
+if TYPE_CHECKING:
+    from . import CheckContext, Finding
 
-def plan_rule(ctx: Any) -> Any:
+
+def plan_rule(ctx: CheckContext) -> Iterator[Finding]:
     """``county.plan``: each county's plan.yaml is readable, schema-valid, with real dates and amounts."""
     from ..assess.plan import parse_plan
     from ..checks import ERROR, Finding
@@ -34,5 +38,5 @@ def plan_rule(ctx: Any) -> Any:
 
 
 @hookimpl
-def ikz_register_check_rules(register: Any) -> None:
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("county.plan", plan_rule, "Realisierungsplan (plan.yaml): Schema, gültige Fristen und Beträge, eindeutige IDs")

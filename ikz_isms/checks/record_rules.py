@@ -7,13 +7,17 @@ rule set of :func:`ikz_isms.assess.records.record_problems`: what ``check`` flag
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
 from . import ERROR, WARNING, CheckContext, Finding
+
+if TYPE_CHECKING:
+    from ..county import County
+    from ..store import Parsed
 
 
 @dataclass
@@ -30,9 +34,9 @@ def _where(line: int | None, pointer: str = "") -> str:
     return f"Zeile {line}" if line else pointer
 
 
-def _read(ctx: CheckContext, path: Path, kind: str, rule: str, out: list[Finding]) -> Any:
+def _read(ctx: CheckContext, path: Path, kind: str, rule: str, out: list[Finding]) -> Parsed | None:
     """The parsed document, or None after reporting why it cannot be used."""
-    shown = ctx.workspace.layout.relative(path)
+    shown = ctx.session.workspace.layout.relative(path)
     parsed, problems, error = ctx.session.store.parse_lenient(path, kind)
     if error is not None:
         kind_of = "bad-date" if error.message.startswith("ungültiges Datum") else "syntax"
@@ -43,7 +47,7 @@ def _read(ctx: CheckContext, path: Path, kind: str, rule: str, out: list[Finding
     return None if problems else parsed
 
 
-def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
+def _analyse_county(ctx: CheckContext, county: County) -> _CountyFindings:
     from ..app.counties import record_sources
     from ..assess import CountyData, assess_county
     from ..assess.records import parse_records
@@ -52,7 +56,7 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
     from ..store import fs
 
     found = _CountyFindings()
-    layout = ctx.workspace.layout
+    layout = ctx.session.workspace.layout  # only called with a workspace
     _read(ctx, county.layout.profile, "landkreis", "county.profile", found.profile)
 
     targets_file = layout.relative(county.layout.targets)
@@ -70,7 +74,7 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
 
     catalog = None
     try:
-        catalog = ctx.catalog(county.profile.catalog or ctx.workspace.default_catalog)
+        catalog = ctx.catalog(county.profile.catalog or ctx.session.workspace.default_catalog)
     except IkzError as exc:
         found.modelling.append(Finding(
             "county.modelling.catalog", ERROR,
@@ -95,16 +99,16 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
     if catalog is not None and targets is not None and needs is not None:
         data = CountyData(county, targets, needs, records or parse_records(()))
         assessment = assess_county(data, catalog, None, ctx.session.edition(catalog))
-        for problem in assessment.problems:
-            severity = WARNING if problem.severity == "warning" else ERROR
-            found.modelling.append(Finding(f"county.{problem.rule}", severity, problem.message, targets_file,
-                                           _where(problem.line)))
+        for modelling_problem in assessment.problems:
+            severity = WARNING if modelling_problem.severity == "warning" else ERROR
+            found.modelling.append(Finding(f"county.{modelling_problem.rule}", severity, modelling_problem.message,
+                                           targets_file, _where(modelling_problem.line)))
     if records is None:
         return found
     for invalid in records.invalid:
         record = invalid.record
-        for problem in invalid.problems:
-            found.records.append(Finding(problem.rule, ERROR, problem.message, layout.relative(record.file),
+        for record_problem in invalid.problems:
+            found.records.append(Finding(record_problem.rule, ERROR, record_problem.message, layout.relative(record.file),
                                          _where(record.line, f"/pruefungen/{record.index}")))
     target_ids = {t.id for t in targets} if targets is not None else None
     modelled = {p.key for p in assessment.pairs} if assessment is not None else None
@@ -136,12 +140,12 @@ def _analyse_county(ctx: CheckContext, county: Any) -> _CountyFindings:
 
 def _findings(ctx: CheckContext) -> list[_CountyFindings]:
     """One analysis per check run, shared by the rules below (kept on the context)."""
-    cached = getattr(ctx, "_county_findings", None)
+    cached: list[_CountyFindings] | None = getattr(ctx, "_county_findings", None)
     if cached is None:
         cached = []
         if ctx.workspace is not None:
             cached = [_analyse_county(ctx, county) for county in ctx.session.members()]
-        ctx._county_findings = cached  # type: ignore[attr-defined]
+        vars(ctx)["_county_findings"] = cached  # a per-run cache the dataclass does not declare
     return cached
 
 
@@ -166,7 +170,7 @@ def records_rule(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @hookimpl
-def ikz_register_check_rules(register: Any) -> None:
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("county.profile", profile_rule, "Landkreisprofil (landkreis.yaml) entspricht dem Schema")
     register("county.targets", targets_rule,
              "Zielobjekte: Schema, eindeutige IDs, bekannte Abhängigkeiten, keine Zyklen, begründete Übersteuerung")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
 from ..present import date_de
+
+if TYPE_CHECKING:
+    from ..assess import CountyData
+    from ..assess.reviews import Review, StaleRecord
+    from . import CheckContext, Finding
 
 STALE_RULES = {"expired": "review.expired", "superseded": "review.superseded", "unknown": "review.unknown"}
 
@@ -18,7 +23,7 @@ def _entries(count: int, adjective: str = "") -> str:
     return f"{count} {adjective + ' ' if adjective else ''}Prüfeinträge"
 
 
-def _county_data(ctx: Any) -> Iterator[Any]:
+def _county_data(ctx: CheckContext) -> Iterator[CountyData]:
     """Each member county's data, skipping counties whose files other rules already report."""
     from ..errors import InputError
 
@@ -29,15 +34,16 @@ def _county_data(ctx: Any) -> Iterator[Any]:
             continue
 
 
-def _reviews_or_finding(ctx: Any) -> tuple[dict[str, Any], list[Any]]:
+def _reviews_or_finding(ctx: CheckContext) -> tuple[dict[str, Review], list[Finding]]:
     """The workspace's reviews; a broken file becomes one finding, the others still count."""
     from ..assess.reviews import parse_review
     from ..checks import ERROR, Finding
     from ..errors import InputError
     from ..store import fs
 
-    reviews, findings = {}, []
-    layout = ctx.workspace.layout
+    reviews: dict[str, Review] = {}
+    findings: list[Finding] = []
+    layout = ctx.session.workspace.layout  # callers return early without a workspace
     for path in fs.list_dir(layout.reviews_dir, (".yaml",)):
         shown = layout.relative(path)
         try:
@@ -49,7 +55,7 @@ def _reviews_or_finding(ctx: Any) -> tuple[dict[str, Any], list[Any]]:
     return reviews, findings
 
 
-def files_rule(ctx: Any) -> Iterator[Any]:
+def files_rule(ctx: CheckContext) -> Iterator[Finding]:
     """Review files: schema, dates, id = file name, catalog pin still the workspace's."""
     from ..checks import WARNING, Finding
 
@@ -65,11 +71,11 @@ def files_rule(ctx: Any) -> Iterator[Any]:
                 "review.catalog", WARNING,
                 f"Bewertung '{found.id}' wurde gegen einen Katalog erstellt, der so nicht mehr fixiert ist "
                 f"({found.catalog_name}, sha256 {found.catalog_sha256[:12]}); sie kann nicht übernommen werden.",
-                ctx.workspace.layout.relative(found.path),
+                ctx.workspace.layout.relative(found.path) if found.path else "",
             )
 
 
-def expired_rule(ctx: Any) -> Iterator[Any]:
+def expired_rule(ctx: CheckContext) -> Iterator[Finding]:
     """Inherited records from expired or superseded (or missing) reviews, per county and target."""
     from ..assess.reviews import stale_inherited
     from ..checks import WARNING, Finding
@@ -80,7 +86,7 @@ def expired_rule(ctx: Any) -> Iterator[Any]:
     # records from a review whose file is broken are reported by review.files, not as "missing"
     unreadable = {f.file.rsplit("/", 1)[-1][: -len(".yaml")] for f in broken}
     for data in _county_data(ctx):
-        groups: dict[tuple[str, str, str], list[Any]] = {}
+        groups: dict[tuple[str, str, str], list[StaleRecord]] = {}
         for stale in stale_inherited(data, reviews, today=ctx.session.today):
             if stale.reason == "unknown" and stale.review in unreadable:
                 continue
@@ -88,7 +94,9 @@ def expired_rule(ctx: Any) -> Iterator[Any]:
         shown = ctx.workspace.layout.relative(data.county.records_dir)
         for (target, review_id, reason), items in groups.items():
             found = reviews.get(review_id)
-            if reason == "expired":
+            if found is None:  # stale_inherited calls a review it does not know "unknown"
+                why = "gibt es nicht (mehr)"
+            elif reason == "expired":
                 why = f"ist seit {date_de(found.valid_until)} abgelaufen"
             elif reason == "superseded":
                 why = f"gilt für {found.product} {found.version}; neuere Hauptversion bewertet in '{items[0].by}'"
@@ -104,7 +112,7 @@ def expired_rule(ctx: Any) -> Iterator[Any]:
 
 
 @hookimpl
-def ikz_register_check_rules(register: Any) -> None:
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("review.files", files_rule,
              "Gemeinsame Bewertungen: Schema, Datumsangaben, ID = Dateiname, Katalog noch fixiert")
     register("review.expired", expired_rule,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, InputError
 from . import ERROR, CheckContext, Finding, Rule, check_rules
+
+if TYPE_CHECKING:
+    from ..plugins import IkzPluginManager
 
 # Pseudo-rules of the runner itself; they show up in reports like registered rules.
 READABLE = Rule("input.readable", lambda ctx: (), "Eingabedateien sind lesbar", "ikz_isms")
@@ -82,7 +85,7 @@ def _run_rule(rule: Rule, ctx: CheckContext, input_errors: list[InputError]) -> 
 def run_checks(
     ctx: CheckContext,
     *,
-    extra_files: list[str] = (),
+    extra_files: Sequence[str] = (),
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
     rule_filter: Callable[[Rule], bool] | None = None,
@@ -125,7 +128,7 @@ def run_checks(
     return CheckReport(results, files, input_errors, strict)
 
 
-def _plugin_failures(pm: Any, since: int) -> RuleResult:
+def _plugin_failures(pm: IkzPluginManager, since: int) -> RuleResult:
     """Plugins that failed while check ran (e.g. a county plugin with a broken profile)."""
     result = RuleResult(PLUGINS)
     seen = set()

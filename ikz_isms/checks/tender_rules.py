@@ -100,7 +100,7 @@ def _state(ctx: "CheckContext") -> _State:
     state: _State | None = getattr(ctx, "_ikz_tender", None)
     if state is None:
         state = _State(ctx)
-        ctx._ikz_tender = state
+        vars(ctx)["_ikz_tender"] = state  # a per-run cache the dataclass does not declare
     return state
 
 

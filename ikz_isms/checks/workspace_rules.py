@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..hookspecs import hookimpl
@@ -13,7 +13,7 @@ CONFIG_FILE = "ikz-isms.yaml"
 
 def _config_line(ctx: CheckContext, *keys: Any) -> str:
     """``Zeile N (/a/b)`` of a config entry, for findings a user can jump to."""
-    parsed = ctx.session.store.parse(ctx.workspace.config_path, "config", validate=False)
+    parsed = ctx.session.store.parse(ctx.session.workspace.config_path, "config", validate=False)
     return str(parsed.location(*keys))
 
 
@@ -82,7 +82,7 @@ def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
 
 
 @hookimpl
-def ikz_register_check_rules(register: Any) -> None:
+def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("workspace.config", config_references, "Verweise in ikz-isms.yaml sind aufgelöst")
     register(
         "workspace.members",

@@ -8,9 +8,12 @@ Shared options for every command module are in :mod:`ikz_isms.commands.options`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from ..cli import CommandTable
 
 #: command name → ("module:attribute", short help shown by ``ikz-isms --help``)
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
@@ -42,6 +45,6 @@ BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 @hookimpl
-def ikz_register_commands(cli: Any) -> None:
+def ikz_register_commands(cli: CommandTable) -> None:
     for name, (target, short_help) in BUILTIN_COMMANDS.items():
         cli.add_lazy_command(name, target, short_help)

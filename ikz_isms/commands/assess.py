@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,6 +10,9 @@ from ..errors import ExitCode, UsageError
 from ..output import emit_json, print_table
 from ..present import STATUS_ORDER, percent_de, plural_de
 from .options import actor_name, actor_option, county_option, format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 
 def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
@@ -205,9 +208,9 @@ def _need_cell(dim_need: dict[str, Any]) -> str:
 @county_option
 @format_option()
 @click.pass_obj
-def targets_command(session: Any, county: str | None, fmt: str) -> None:
+def targets_command(session: Session, county: str | None, fmt: str) -> None:
     """Zielobjekte, Abhängigkeiten und resultierender Schutzbedarf (Maximumprinzip)."""
-    result = []
+    result: list[dict[str, Any]] = []
     for selected in session.select_counties(county):
         data = session.county_data(selected)
         result.append({
@@ -258,7 +261,7 @@ def targets_command(session: Any, county: str | None, fmt: str) -> None:
 @actor_option
 @format_option()
 @click.pass_obj
-def set_command(session: Any, requirement: str, target: str, status: str, statement: str | None,
+def set_command(session: Session, requirement: str, target: str, status: str, statement: str | None,
                 responsible: str | None, reason: str | None, evidence: tuple[str, ...], county: str | None,
                 actor: str | None, fmt: str) -> None:
     """Einen Prüfeintrag setzen: ANFORDERUNG ZIELOBJEKT STATUS (für Skripte)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,12 +10,15 @@ from ..errors import UsageError
 from ..output import emit_json, print_table, progress_bar
 from ..present import DISCLOSURE_LABELS, number_de, percent_de
 
+if TYPE_CHECKING:
+    from ..app.session import Session
+
 TREND_POINTS = 5
 SHARED_GAPS_SHOWN = 25
 LAYERS_PER_TABLE = 10
 
 
-def show_verbund(session: Any, approach: str | None, pseudonymise: bool, fmt: str) -> None:
+def show_verbund(session: Session, approach: str | None, pseudonymise: bool, fmt: str) -> None:
     """Compute (through the derived cache) and print the Verbund view."""
     from ..app.verbund import verbund_view
 

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import NotFoundError
 
 if TYPE_CHECKING:
+    from ..app.session import Session
     from ..assess import Assessment
     from ..assess.modelling import Applicable
+    from ..assess.records import CheckRecord
     from ..county import County
 
 MODAL_RANK = {"MUSS": 0, "SOLLTE": 1, "KANN": 2}
 ANSWERS = ("ja", "teilweise", "nein", "entbehrlich", "s", "q")
 
 
-def _outdated(record: Any, cutoff: _dt.date | None) -> bool:
+def _outdated(record: CheckRecord, cutoff: _dt.date | None) -> bool:
     if cutoff is None:
         return False
     checked = record.checked_date
@@ -53,7 +55,7 @@ def pending_pairs(assessment: "Assessment", target_id: str | None, cutoff: _dt.d
     return [pair for _, pair in sorted(pending, key=lambda item: item[0])]
 
 
-def walk(session: Any, county: "County", target_id: str | None, actor: str, max_age_days: int = 0) -> None:
+def walk(session: Session, county: "County", target_id: str | None, actor: str, max_age_days: int = 0) -> None:
     """Ask status, reason and responsible for each pending pair; ``q`` stops, ``s`` skips.
 
     Each answer is one transaction of its own (saved at once, journaled). With

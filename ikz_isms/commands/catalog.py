@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..output import emit_json, print_table, progress_bar
 from ..present import number_de as format_de
 from .options import format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
+    from ..catalog.diff import RequirementDiff
+    from ..catalog.model import Catalog, Group, Requirement
 
 GROUP_KIND_NAMES = {
     "layer": "Schicht",
@@ -36,7 +42,7 @@ def catalog() -> None:
 # -- loading -----------------------------------------------------------------------------
 
 
-def _load_file(session: Any, path: Path, label: str | None = None) -> Any:
+def _load_file(session: Session, path: Path, label: str | None = None) -> Catalog:
     from ..catalog import load_catalog
 
     with progress_bar(f"Lese {label or path.name}") as update:
@@ -45,7 +51,7 @@ def _load_file(session: Any, path: Path, label: str | None = None) -> Any:
     return catalog
 
 
-def _load_named(session: Any, name: str | None) -> Any:
+def _load_named(session: Session, name: str | None) -> Catalog:
     """``name`` is a catalog file or the name of a pinned catalog (default: the workspace's).
 
     A pinned catalog is loaded with its hash verified, as everywhere.
@@ -67,7 +73,7 @@ def _level_text(level: str | None) -> str:
     return f"{level} – {name}" if name and name != level else level
 
 
-def _modal_text(req) -> str:
+def _modal_text(req: Requirement) -> str:
     from ..catalog.search import modal_verbs
 
     return "/".join(modal_verbs(req)) or "–"
@@ -89,7 +95,7 @@ def _echo_fields(rows: list[tuple[str, Any]]) -> None:
             click.echo(" " * width + line)
 
 
-def _show_requirement(cat, req) -> None:
+def _show_requirement(cat: Catalog, req: Requirement) -> None:
     from ..catalog.search import group_chain
     from ..catalog.views import requirement_dict
 
@@ -124,7 +130,7 @@ def _show_requirement(cat, req) -> None:
     ])
 
 
-def _show_group(cat, group, members: list) -> None:
+def _show_group(cat: Catalog, group: Group, members: list[Requirement]) -> None:
     from ..catalog.search import group_chain
 
     above = group_chain(cat, group.parent)
@@ -147,12 +153,12 @@ def _show_group(cat, group, members: list) -> None:
         _requirement_table(members)
 
 
-def _title_text(req) -> str:
+def _title_text(req: Requirement) -> str:
     # Edition 2023 titles withdrawn requirements "ENTFALLEN"; other catalogs need the hint
     return req.title + (" (entfallen)" if req.withdrawn and "ENTFALLEN" not in req.title else "")
 
 
-def _requirement_table(reqs: list, title: str | None = None) -> None:
+def _requirement_table(reqs: list[Requirement], title: str | None = None) -> None:
     print_table(
         ["ID", "Stufe", "Modalverb", "Titel"],
         [(r.id, r.level or "–", _modal_text(r), _title_text(r)) for r in reqs],
@@ -173,7 +179,7 @@ def _requirement_table(reqs: list, title: str | None = None) -> None:
               help="Einen eingetragenen Katalog mit anderem Inhalt ersetzen.")
 @format_option()
 @click.pass_obj
-def import_catalog(session: Any, source: Path, name: str | None, format_in: str | None, force: bool,
+def import_catalog(session: Session, source: Path, name: str | None, format_in: str | None, force: bool,
                    fmt: str) -> None:
     """Katalog DATEI importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
     from ..app.catalogs import import_catalog as run_import
@@ -211,7 +217,7 @@ def import_catalog(session: Any, source: Path, name: str | None, format_in: str 
 @catalog.command("list")
 @format_option()
 @click.pass_obj
-def list_catalogs(session: Any, fmt: str) -> None:
+def list_catalogs(session: Session, fmt: str) -> None:
     """Die in der Arbeitsumgebung eingetragenen Kataloge, mit Prüfung der Prüfsumme."""
     from ..errors import IkzError
     from ..store import sha256_file
@@ -259,7 +265,7 @@ def list_catalogs(session: Any, fmt: str) -> None:
               help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
 @format_option()
 @click.pass_obj
-def show(session: Any, ident: str, catalog_name: str | None, fmt: str) -> None:
+def show(session: Session, ident: str, catalog_name: str | None, fmt: str) -> None:
     """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben."""
     from ..catalog.model import Requirement
     from ..catalog.search import find
@@ -299,7 +305,8 @@ def show(session: Any, ident: str, catalog_name: str | None, fmt: str) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Höchstens N Treffer zeigen.")
 @format_option()
 @click.pass_obj
-def search(session: Any, text: str, catalog_name, level, modal, target_object, group_prefix,
+def search(session: Session, text: str, catalog_name: str | None, level: str | None, modal: str | None,
+           target_object: str | None, group_prefix: str | None,
            include_withdrawn: bool, limit: int | None, fmt: str) -> None:
     """Anforderungen finden: TEXT in ID, Titel und Anforderungstext (Groß-/Kleinschreibung
     und Umlaute egal; "" mit Filtern listet alle passenden)."""
@@ -331,7 +338,7 @@ def search(session: Any, text: str, catalog_name, level, modal, target_object, g
 @click.argument("new", metavar="NEU")
 @format_option()
 @click.pass_obj
-def diff(session: Any, old: str, new: str, fmt: str) -> None:
+def diff(session: Session, old: str, new: str, fmt: str) -> None:
     """Zwei Katalogstände vergleichen (Dateien oder eingetragene Namen): neue, entfernte,
     geänderte und umnummerierte Anforderungen (Zuordnung über die stabile UUID)."""
     from ..catalog.diff import FIELD_LABELS, KIND_LABELS, diff_catalogs
@@ -352,10 +359,10 @@ def diff(session: Any, old: str, new: str, fmt: str) -> None:
         click.echo("Keine Unterschiede.")
         return
 
-    def fields(entry) -> str:
+    def fields(entry: RequirementDiff) -> str:
         return ", ".join(FIELD_LABELS[f] for f in entry.fields)
 
-    sections = [
+    sections: list[tuple[str, list[str], Callable[[RequirementDiff], tuple[str | None, ...]]]] = [
         ("renumbered", ["alte ID", "neue ID", "Titel"], lambda e: (e.old_id, e.new_id, e.title)),
         ("renumbered_changed", ["alte ID", "neue ID", "Titel", "geändert"],
          lambda e: (e.old_id, e.new_id, e.title, fields(e))),
@@ -364,7 +371,7 @@ def diff(session: Any, old: str, new: str, fmt: str) -> None:
         ("removed", ["ID", "Titel"], lambda e: (e.old_id, e.title)),
     ]
     for kind, headers, row in sections:
-        entries = getattr(result, kind)
+        entries: list[RequirementDiff] = getattr(result, kind)
         if entries:
             click.echo()
             title = f"{KIND_LABELS[kind].capitalize()} ({format_de(len(entries))})"

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..output import format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
+    from ..checks import Finding, Rule
+    from ..checks.runner import CheckReport
+
+Progress = Callable[[int, int], None]
 
 # catalog rules that need a workspace pin; they do not run on files named on the command line
 WORKSPACE_ONLY_RULES = frozenset({"catalog.pin-mismatch"})
@@ -21,13 +29,13 @@ def _plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def _where(finding) -> str:
+def _where(finding: Finding) -> str:
     if finding.file and finding.location:
         return f"{finding.file}:{finding.location}"
     return finding.file or finding.location or "-"
 
 
-def summary_line(report) -> str:
+def summary_line(report: CheckReport) -> str:
     errors, warnings = report.counts()
     counts = (
         f"{_plural(errors, 'Fehler', 'Fehler')}, {_plural(warnings, 'Warnung', 'Warnungen')} "
@@ -42,7 +50,7 @@ def summary_line(report) -> str:
     return f"{verdict}: {counts}{strict}."
 
 
-def render_text(report) -> str:
+def render_text(report: CheckReport) -> str:
     lines = [
         f"{SEVERITY_LABELS.get(f.severity, f.severity.upper()):<8} {f.rule}  {_where(f)}: {f.message}"
         for f in report.findings
@@ -51,7 +59,7 @@ def render_text(report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(report) -> str:
+def render_json(report: CheckReport) -> str:
     from ..output import to_json
 
     errors, warnings = report.counts()
@@ -73,7 +81,7 @@ def _clean(text: str) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
-def render_junit(report) -> str:
+def render_junit(report: CheckReport) -> str:
     """JUnit XML as GitLab reads it: a testsuite per rule, a testcase per finding."""
     import xml.etree.ElementTree as ET
 
@@ -122,7 +130,7 @@ def render_junit(report) -> str:
 RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit}
 
 
-def _workspace_report(session: Any, strict: bool, progress: Any) -> Any:
+def _workspace_report(session: Session, strict: bool, progress: Progress) -> CheckReport:
     from ..checks import CatalogTarget, CheckContext
     from ..checks.runner import config_failure, run_checks
     from ..errors import InputError
@@ -144,11 +152,11 @@ def _workspace_report(session: Any, strict: bool, progress: Any) -> Any:
     return run_checks(ctx, extra_files=[CONFIG_NAME], strict=strict, progress=progress, failures_since=0)
 
 
-def _paths_report(session: Any, paths: tuple[Path, ...], strict: bool, progress: Any) -> Any:
+def _paths_report(session: Session, paths: tuple[Path, ...], strict: bool, progress: Progress) -> CheckReport:
     from ..checks import CatalogTarget, CheckContext
     from ..checks.runner import run_checks
 
-    def applies(rule: Any) -> bool:
+    def applies(rule: Rule) -> bool:
         return bool(rule.id.startswith("catalog.") and rule.id not in WORKSPACE_ONLY_RULES)
 
     ctx = CheckContext(session, targets=[CatalogTarget(p, str(p)) for p in paths], with_workspace=False)
@@ -166,7 +174,7 @@ def _paths_report(session: Any, paths: tuple[Path, ...], strict: bool, progress:
 @click.option("--strict", is_flag=True, help="Warnungen wie Fehler werten (Exit-Code 1).")
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @click.pass_obj
-def check(session: Any, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, ...]) -> int:
+def check(session: Session, fmt: str, output: Path | None, strict: bool, paths: tuple[Path, ...]) -> int:
     """Arbeitsumgebung und Kataloge prüfen (für CI).
 
     Ohne PATH: Konfiguration, fixierte Kataloge (Prüfsumme, Struktur, Inhalt) und

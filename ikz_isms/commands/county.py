@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..output import emit_json, print_table
 from ..present import disclosure_label, number_de
 from .options import format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 
 @click.group("county")
@@ -19,7 +22,7 @@ def county_group() -> None:
 @county_group.command("list")
 @format_option()
 @click.pass_obj
-def list_command(session: Any, fmt: str) -> None:
+def list_command(session: Session, fmt: str) -> None:
     """Landkreise dieser Arbeitsumgebung mit Profil, Herkunft und Datenverzeichnis."""
     counties = session.counties()
     workspace = session.workspace
@@ -63,7 +66,7 @@ def list_command(session: Any, fmt: str) -> None:
 @click.option("--employees", type=click.IntRange(min=0, max=10_000_000), help="Beschäftigte der Verwaltung.")
 @format_option()
 @click.pass_obj
-def add_command(session: Any, name: str, key: str | None, ags: str | None, inhabitants: int | None,
+def add_command(session: Session, name: str, key: str | None, ags: str | None, inhabitants: int | None,
                 employees: int | None, fmt: str) -> None:
     """Neuen Landkreis als Datenordner anlegen (ohne Python-Kenntnisse) und in den Verbund aufnehmen."""
     from ..app.counties_admin import add_county

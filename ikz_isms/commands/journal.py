@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -10,6 +10,9 @@ from ..errors import ExitCode
 from ..output import emit_json, print_table
 from ..present import datetime_de, plural_de
 from .options import actor_name, actor_option, county_option, format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 
 @click.group("journal")
@@ -63,11 +66,11 @@ def _summary(old: Any, new: Any) -> str:
 @click.option("--limit", type=click.IntRange(min=1), help="Nur die letzten N Einträge je Landkreis.")
 @format_option()
 @click.pass_obj
-def show_command(session: Any, county: str | None, limit: int | None, fmt: str) -> None:
+def show_command(session: Session, county: str | None, limit: int | None, fmt: str) -> None:
     """Einträge des Journals: wer, wann, welcher Prüfeintrag, alt → neu."""
     from ..app.journals import read_journal
 
-    result = []
+    result: list[dict[str, Any]] = []
     for selected in session.select_counties(county):
         read = read_journal(session, selected)
         entries = read.entries if read else []
@@ -103,7 +106,7 @@ def show_command(session: Any, county: str | None, limit: int | None, fmt: str) 
 @actor_option
 @format_option()
 @click.pass_obj
-def baseline_command(session: Any, county: str | None, reason: str, actor: str | None, fmt: str) -> None:
+def baseline_command(session: Session, county: str | None, reason: str, actor: str | None, fmt: str) -> None:
     """Heutigen Stand als Ausgangspunkt eines fehlenden oder leeren Journals festhalten (mit Begründung)."""
     from ..app.journals import baseline
 

@@ -13,6 +13,7 @@ from ..present import MEASURE_STATES, date_de, money_de, plural_de, write_csv
 from .options import actor_name, actor_option, as_of_option, county_option, date_value, format_option, write_output
 
 if TYPE_CHECKING:
+    from ..app.session import Session
     from ..assess.plan import PlanView
     from ..county import County
 
@@ -133,7 +134,7 @@ def plan(ctx: click.Context, county: str | None, fmt: str, overdue: bool, states
 @actor_option
 @format_option()
 @click.pass_obj
-def update_command(session: Any, county: str | None, as_of: str | None, actor: str | None, fmt: str) -> None:
+def update_command(session: Session, county: str | None, as_of: str | None, actor: str | None, fmt: str) -> None:
     """plan.yaml aus den aktuellen Lücken anlegen oder auffrischen (Ihre Angaben bleiben erhalten)."""
     from ..app.plans import update_plan
 
@@ -170,7 +171,7 @@ LABELS = {
 @actor_option
 @format_option()
 @click.pass_obj
-def set_command(session: Any, measure_id: str, responsible: str | None, deadline: str | None, cost: str | None,
+def set_command(session: Session, measure_id: str, responsible: str | None, deadline: str | None, cost: str | None,
                 state: str | None, title: str | None, description: str | None, county: str | None,
                 actor: str | None, fmt: str) -> None:
     """Eine Maßnahme ändern: Verantwortlich, Frist, Kosten, Stand, Titel, Beschreibung."""

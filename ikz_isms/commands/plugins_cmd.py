@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import NotFoundError
 from ..output import emit_json, print_table
 from .options import format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 ORIGIN_DE = {"entrypoint": "installiert", "workspace": "Arbeitsumgebung", "builtin": "eingebaut"}
 SKIP_DE = {
@@ -89,7 +92,7 @@ def plugins_command(ctx: click.Context, show_all: bool, fmt: str) -> None:
 @click.argument("name", metavar="PLUGIN")
 @format_option()
 @click.pass_obj
-def allow_command(session: Any, name: str, fmt: str) -> None:
+def allow_command(session: Session, name: str, fmt: str) -> None:
     """Python-Plugin aus plugins/ freigeben: Name und Prüfsumme des Codes in ikz-isms.yaml eintragen.
 
     Erst danach führt ikz-isms den Code aus – bei jedem Aufruf, auch in der CI. Ändert sich

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,10 +14,15 @@ from ..output import emit_json, progress_bar
 from ..present import date_de
 from .options import county_option, date_value, format_option
 
+if TYPE_CHECKING:
+    from ..app.session import Session
+    from ..county import County
+    from ..report.county import CountyContext
+
 DEFAULT_AUTHOR = "Informationssicherheitsbeauftragte/r"
 
 
-def _context(session: Any, county: Any, kind: str, author: str | None, date: _dt.date | None) -> Any:
+def _context(session: Session, county: County, kind: str, author: str | None, date: _dt.date | None) -> CountyContext:
     """Everything a county's PDF is made from — the same figures and plan as ``assess`` and ``plan``."""
     from ..app.assessments import county_check
     from ..report.county import CountyContext
@@ -44,7 +49,7 @@ def _context(session: Any, county: Any, kind: str, author: str | None, date: _dt
     )
 
 
-def _write(session: Any, path: Path, pdf: bytes, **info: Any) -> dict[str, Any]:
+def _write(session: Session, path: Path, pdf: bytes, **info: Any) -> dict[str, Any]:
     session.store.write_output(path, pdf)
     return {**info, "path": str(path), "bytes": len(pdf), "sha256": hashlib.sha256(pdf).hexdigest()}
 
@@ -83,7 +88,7 @@ def report() -> None:
 @date_option
 @format_option()
 @click.pass_obj
-def county_command(session: Any, county: str | None, all_counties: bool, output: Path | None, output_dir: Path,
+def county_command(session: Session, county: str | None, all_counties: bool, output: Path | None, output_dir: Path,
                    author: str | None, date_text: str | None, fmt: str) -> None:
     """Prüfbericht eines Landkreises (Referenzdokumente A.1–A.6) als PDF."""
     from ..report.county import county_pdf
@@ -114,7 +119,7 @@ def county_command(session: Any, county: str | None, all_counties: bool, output:
 @date_option
 @format_option()
 @click.pass_obj
-def plan_command(session: Any, county: str | None, output: Path | None, author: str | None, date_text: str | None,
+def plan_command(session: Session, county: str | None, output: Path | None, author: str | None, date_text: str | None,
                  fmt: str) -> None:
     """Realisierungsplan eines Landkreises (Referenzdokument A.6) als PDF."""
     from ..report.county import plan_pdf
@@ -133,7 +138,7 @@ def plan_command(session: Any, county: str | None, output: Path | None, author: 
 @date_option
 @format_option()
 @click.pass_obj
-def verbund_command(session: Any, pseudonymise: bool, output: Path, author: str | None, date_text: str | None,
+def verbund_command(session: Session, pseudonymise: bool, output: Path, author: str | None, date_text: str | None,
                     fmt: str) -> None:
     """Verbund-Bericht für den Lenkungskreis: Landkreise im Vergleich, Verlauf, gemeinsame Lücken."""
     from ..app.verbund import verbund_view

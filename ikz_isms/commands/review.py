@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..output import emit_json, print_table
 from ..present import date_de
 from .options import actor_name, actor_option, county_option, date_value, format_option
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 STALE_TEXT = {"expired": "abgelaufen", "superseded": "neue Hauptversion", "unknown": "Bewertung fehlt"}
 
@@ -32,7 +35,7 @@ def review() -> None:
 @click.option("--id", "review_id", help="ID der Bewertung (Standard: <landkreis>-<produkt>-<version>).")
 @format_option()
 @click.pass_obj
-def publish(session: Any, county: str | None, target: str, product: str, version: str, vendor: str,
+def publish(session: Session, county: str | None, target: str, product: str, version: str, vendor: str,
             valid_until: str | None, review_id: str | None, fmt: str) -> None:
     """Die eigene Bewertung eines Produkts für den Verbund veröffentlichen."""
     from ..app.reviews import publish_review
@@ -65,7 +68,7 @@ def publish(session: Any, county: str | None, target: str, product: str, version
 @actor_option
 @format_option()
 @click.pass_obj
-def adopt_command(session: Any, review_id: str, county: str | None, target: str, force: bool, actor: str | None,
+def adopt_command(session: Session, review_id: str, county: str | None, target: str, force: bool, actor: str | None,
                   fmt: str) -> None:
     """Eine Bewertung eines anderen Landkreises für ein eigenes Zielobjekt übernehmen."""
     from ..app.reviews import adopt_review
@@ -114,14 +117,14 @@ def _entries(count: int, adjective: str = "") -> str:
 @review.command("list")
 @format_option()
 @click.pass_obj
-def list_command(session: Any, fmt: str) -> None:
+def list_command(session: Session, fmt: str) -> None:
     """Alle Bewertungen mit Gültigkeit und übernehmenden Landkreisen."""
     from ..assess.reviews import adopters, superseded_by
 
     today = session.today
     reviews = session.reviews()
     adopted = adopters({c.key: session.county_data(c).records for c in session.members()})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for found in reviews.values():
         newer = superseded_by(found, reviews)
         rows.append({

@@ -194,7 +194,8 @@ def opportunities(session: "Session", min_counties: int, on: str | None, fmt: st
     day = day_or_today(session, on)
     proposals, withheld = propose_tenders(session, day, min_counties)
     names = {key: c.profile.name for key, c in session.counties().items()}
-    notes = [f"Ohne Freigabe (Offenlegung 'none') nicht ausgewertet: {', '.join(withheld)}."] if withheld else []
+    notes = ([f"Nicht ausgewertet, weil ihre Offenlegung keine Einzelbefunde erlaubt ('aggregate' oder 'none'): "
+              f"{', '.join(withheld)}."] if withheld else [])
     if fmt == "json":
         emit_json({"date": day, "min_counties": min_counties, "proposals": [p.as_dict() for p in proposals],
                    "notes": notes})

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import RefusedError
+
+if TYPE_CHECKING:
+    from ..app.session import Session
 
 TEMPLATE = """\
 # ikz-isms Arbeitsumgebung: {name}
@@ -31,7 +34,7 @@ GITIGNORE = """\
 @click.argument("directory", metavar="VERZEICHNIS", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Name des Verbunds (Standard: Verzeichnisname).")
 @click.pass_obj
-def init_command(session: Any, directory: Path, name: str | None) -> None:
+def init_command(session: Session, directory: Path, name: str | None) -> None:
     """Neue, leere Arbeitsumgebung in VERZEICHNIS anlegen."""
     from ..errors import UsageError
     from ..store import Store, fs

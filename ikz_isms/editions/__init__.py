@@ -14,9 +14,9 @@ built-ins come from :mod:`ikz_isms.editions.builtin`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import PluginError
 
@@ -130,7 +130,7 @@ class EditionRegistry:
         self._editions[edition.id] = edition
         self.owners[edition.id] = plugin
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Edition]:
         return iter(self._editions.values())
 
     def get(self, edition_id: str) -> Edition:

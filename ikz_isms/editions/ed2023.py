@@ -14,7 +14,7 @@ Withdrawn requirements never apply.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import Approach, Edition
 
@@ -107,9 +107,9 @@ class Edition2023(Edition):
         return [(b, catalog.groups[b].title if b in catalog.groups else "(unbekannt)") for b in target.bausteine]
 
 
-def _requirements_by_baustein(catalog: "Catalog") -> dict[str, list[Any]]:
+def _requirements_by_baustein(catalog: "Catalog") -> dict[str, list["Requirement"]]:
     """Active requirements indexed by their Baustein (they may sit in sub-groups of it)."""
-    result: dict[str, list[Any]] = {}
+    result: dict[str, list["Requirement"]] = {}
     for req in catalog.requirements.values():
         if req.withdrawn:
             continue

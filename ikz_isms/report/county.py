@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.platypus import Table
 
 from ..present.de import county_title, date_de, money_de, percent_de, plural_de
 from ..present.vocab import DIMENSION_NAMES, DIMENSIONS, MEASURE_STATE_LABELS, STATUS_ORDER, provenance_de, status_label
 from . import charts
-from .model import Customisation, ReportDate, check_rows, modelling_rows
+from .model import CheckRow, Customisation, ReportDate, check_rows, modelling_rows
 from .pdf import CONTENT_WIDTH, STATUS_TINTS, CondPageBreak, ReportBuilder, cm, table_style
 from .text import escape
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
+    from ..assess.plan import PlanView
+    from ..assess.targets import DimensionNeed
+    from ..county import County
+    from ..editions import Edition
 
 STATE_TINT = {"umgesetzt": STATUS_TINTS["ja"], "verworfen": STATUS_TINTS["unbearbeitet"]}
 
@@ -21,22 +29,22 @@ STATE_TINT = {"umgesetzt": STATUS_TINTS["ja"], "verworfen": STATUS_TINTS["unbear
 class CountyContext:
     """Everything one county's PDF is made from."""
 
-    assessment: Any
+    assessment: Assessment
     figures: dict[str, Any]
     verbund: str
     author: str
     date: ReportDate
     customisation: Customisation
-    plan: Any = None
+    plan: PlanView | None = None
     #: the data's state (latest check date or journal time), shown beside the report's date
-    state: Any = None
+    state: _dt.date | None = None
 
     @property
-    def county(self) -> Any:
+    def county(self) -> County:
         return self.assessment.data.county
 
     @property
-    def edition(self) -> Any:
+    def edition(self) -> Edition:
         return self.assessment.edition
 
     def label(self, approach_id: str) -> str:
@@ -152,7 +160,7 @@ def _structure(doc: ReportBuilder, ctx: CountyContext) -> None:
     )
 
 
-def _need_cell(dim: Any) -> str:
+def _need_cell(dim: DimensionNeed) -> str:
     text = dim.result
     if dim.overridden:
         return f"{text}\n(übersteuert; eigen: {dim.own})"
@@ -215,7 +223,7 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
                  doc.styles.small)
         if not rows:
             continue
-        modules: dict[str, list[Any]] = {}
+        modules: dict[str, list[CheckRow]] = {}
         for row in rows:
             modules.setdefault(row.module, []).append(row)
         # one table per Baustein (Thema in G++): the structure auditors know, and short tables
@@ -226,7 +234,7 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
             _check_table(doc, module_rows)
 
 
-def _check_table(doc: ReportBuilder, rows: list[Any]) -> None:
+def _check_table(doc: ReportBuilder, rows: list[CheckRow]) -> None:
     table_rows = []
     tints = []
     for index, row in enumerate(rows):
@@ -264,7 +272,7 @@ def _risk(doc: ReportBuilder, ctx: CountyContext) -> None:
         doc.para("Keine.")
 
 
-def plan_table(doc: ReportBuilder, view: Any) -> None:
+def plan_table(doc: ReportBuilder, view: PlanView) -> None:
     plan = view.measures
     today = view.as_of
     rows = []
@@ -292,6 +300,7 @@ def plan_table(doc: ReportBuilder, view: Any) -> None:
 
 def _plan(doc: ReportBuilder, ctx: CountyContext, *, new_page: bool = True) -> None:
     view = ctx.plan
+    assert view is not None, "A.6 needs the plan view (the report command always passes it)"
     doc.heading("A.6 Realisierungsplan", new_page=new_page)
     doc.para("Je Lücke (nein/teilweise) eine Maßnahme mit Zielobjekt, Verantwortlichen, Frist und geschätzten "
              "Kosten. Priorität 1 ist die höchste: Basis-Anforderungen zuerst, dann nach Schutzbedarf. "

@@ -7,9 +7,17 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, PluginError
+
+if TYPE_CHECKING:
+    from ..assess import Assessment
+    from ..assess.records import CheckRecord
+    from ..assess.targets import TargetObject
+    from ..catalog.model import Catalog, Requirement
+    from ..county import County
+    from ..plugins import IkzPluginManager
 
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
 #: reportlab's own invariant date, used when neither option, environment nor data give one
@@ -100,7 +108,7 @@ def _section(value: Any, plugin: str) -> Section:
     return Section(str(value["title"]), _strings(value.get("paragraphs") or [], "section"), header, rows, plugin)
 
 
-def collect_customisation(pm: Any, kind: str, county: Any) -> Customisation:
+def collect_customisation(pm: IkzPluginManager, kind: str, county: County | None) -> Customisation:
     """Ask every plugin's ``ikz_customise_report``; problems become plugin failures."""
     result = Customisation()
 
@@ -139,15 +147,15 @@ def collect_customisation(pm: Any, kind: str, county: Any) -> Customisation:
 class CheckRow:
     """One line of A.4: a requirement on a target object with its record (or none)."""
 
-    requirement: Any
-    target: Any
+    requirement: Requirement
+    target: TargetObject
     level: str
     status: str
-    record: Any
+    record: CheckRecord | None
     module: str
 
 
-def module_label(catalog: Any, req: Any) -> str:
+def module_label(catalog: Catalog, req: Requirement) -> str:
     """The Baustein (Edition 2023) or Thema (G++) a requirement belongs to, as "ID Titel"."""
     group = catalog.groups.get(req.group) if req.group else None
     while group is not None and group.kind not in ("baustein", "topic"):
@@ -156,7 +164,7 @@ def module_label(catalog: Any, req: Any) -> str:
     return f"{group.id} {group.title}" if group is not None else "ohne Gruppe"
 
 
-def check_rows(assessment: Any) -> dict[str, list[CheckRow]]:
+def check_rows(assessment: Assessment) -> dict[str, list[CheckRow]]:
     """A.4 rows by target object id (in structure order): every pair that applies under an approach."""
     from ..assess.summary import status_of
 
@@ -178,7 +186,7 @@ def check_rows(assessment: Any) -> dict[str, list[CheckRow]]:
     return rows
 
 
-def modelling_rows(assessment: Any) -> list[tuple[Any, list[tuple[str, str]], dict[str, int]]]:
+def modelling_rows(assessment: Assessment) -> list[tuple[TargetObject, list[tuple[str, str]], dict[str, int]]]:
     """A.3: per target object its Bausteine (or G++ categories) with titles, and counts per approach."""
     edition = assessment.edition
     approaches = edition.approach_ids

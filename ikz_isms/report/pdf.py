@@ -22,14 +22,14 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm, mm
+from reportlab.lib.units import cm as cm  # re-exported for the report modules
+from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Frame,
     Image,
     KeepTogether,
@@ -40,6 +40,7 @@ from reportlab.platypus import (
     Spacer,
     TableStyle,
 )
+from reportlab.platypus import CondPageBreak as CondPageBreak  # re-exported for the report modules
 from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
 from ..present.de import date_de
@@ -134,13 +135,16 @@ def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
-class Cell(Paragraph):
+class Cell(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A table cell paragraph that breaks its lines once per width.
 
     A long table asks every cell for its size many times (height calculation, each page
     split, drawing) and always with its column's width; re-breaking the lines each time made
     large reports several times slower.
     """
+
+    _wrapped: tuple[float, float]
+    _wrapped_for: float
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if getattr(self, "_wrapped_for", None) == availWidth:
@@ -154,7 +158,7 @@ class Cell(Paragraph):
             super().drawOn(canvas, x, y, _sW)
 
 
-class ReportTable(LongTable):
+class ReportTable(LongTable):  # type: ignore[misc]  # reportlab is untyped
     """A table that, like :class:`Cell`, is not drawn on the throw-away first pass."""
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
@@ -202,7 +206,7 @@ def fit_widths(header: Sequence[str], rows: Sequence[Sequence[Any]], widths: Seq
             for need, width in zip(needs, points)]
 
 
-class Heading(Paragraph):
+class Heading(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A heading that enters the table of contents and the PDF outline."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int, key: str):
@@ -212,7 +216,7 @@ class Heading(Paragraph):
         self.toc_key = key
 
 
-class _Document(BaseDocTemplate):
+class _Document(BaseDocTemplate):  # type: ignore[misc]  # reportlab is untyped
     def afterFlowable(self, flowable: Any) -> None:
         if isinstance(flowable, Heading):
             self.canv.bookmarkPage(flowable.toc_key)
@@ -233,7 +237,7 @@ class Furniture:
 def _canvas_class(furniture: Furniture, epoch: int, sketch_first: bool) -> type:
     passes = []
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         """Holds pages back until the end, so each can say "Seite x von y".
 
         With contents and headings, the first pass only collects page numbers and is never

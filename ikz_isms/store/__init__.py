@@ -34,7 +34,10 @@ _WHERE = {
     "parser_message": "parse", "plain": "parse",
 }
 
-__all__ = sorted([*_WHERE, "read_json"])
+__all__ = [
+    "KINDS", "CountyLayout", "Kind", "Parsed", "Store", "WorkspaceLayout", "atomic_write", "locked", "parse_date",
+    "parse_json", "parse_yaml", "parser_message", "plain", "read_bytes", "read_json", "sha256_bytes", "sha256_file",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,13 +13,15 @@ from ..present.de import county_title, date_de, money_de, quantity_de
 from .estimate import PERIODS
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ..report.pdf import ReportBuilder
 
 PUBLIC_MARKING = "OFFEN – Vergabeunterlagen zur Bekanntmachung"
 EVIDENCE = {"EEE": "Einheitliche Europäische Eigenerklärung (EEE/ESPD, §50 VgV)"}
 
 
-def _builder(title: str, subject: str, marking: str, running: str, day: Any) -> "ReportBuilder":
+def _builder(title: str, subject: str, marking: str, running: str, day: dt.date) -> "ReportBuilder":
     from ..report.pdf import builder_for_date
 
     # the PDF's creation time is the project's date, never the clock: same input, same bytes
@@ -30,7 +32,7 @@ def _yes(flag: Any) -> str:
     return "zugelassen" if flag else "nicht zugelassen"
 
 
-def tender_documents(resolved: Mapping[str, Any], names: Mapping[str, str], day: Any) -> bytes:
+def tender_documents(resolved: Mapping[str, Any], names: Mapping[str, str], day: dt.date) -> bytes:
     """Vergabeunterlagen (§29 VgV): invitation, conditions, specification, security annex, price sheet, terms."""
     data = resolved["vergabe"]
     lead = names.get(data["lead"], data["lead"])
@@ -145,7 +147,7 @@ def tender_documents(resolved: Mapping[str, Any], names: Mapping[str, str], day:
     return pdf.render()
 
 
-def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], day: Any, marking: str) -> bytes:
+def procurement_record(resolved: Mapping[str, Any], names: Mapping[str, str], day: dt.date, marking: str) -> bytes:
     """Vergabevermerk (§8 VgV) skeleton: the estimate, its parts, the threshold verdict, the procedure."""
     data = resolved["vergabe"]
     estimate = resolved["schaetzung"]
