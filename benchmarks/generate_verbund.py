@@ -244,7 +244,8 @@ def contract_yaml(rng: random.Random, keys: list[str], calloffs: int) -> tuple[s
 
 
 def run_cli(*args: str, cwd: Path, python: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "IKZ_ISMS_NO_CACHE": "1"}
+    # the code the caller chose (run.py passes a snapshot in PYTHONPATH), else this working tree
+    env = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH") or str(REPO), "IKZ_ISMS_NO_CACHE": "1"}
     done = subprocess.run([python, "-m", "ikz_isms", *args], cwd=cwd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise SystemExit(f"ikz-isms {' '.join(args)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -282,7 +283,8 @@ def generate(counties: int, out: Path, catalog_path: Path, seed: int = 2026, *, 
     """Write the workspace; returns the manifest (also saved as ``out/.benchmark.json``)."""
     python = python or sys.executable
     os.environ["IKZ_ISMS_NO_CACHE"] = "1"  # the generator leaves no derived cache behind
-    sys.path.insert(0, str(REPO))
+    if not os.environ.get("PYTHONPATH"):
+        sys.path.insert(0, str(REPO))
     from ikz_isms import journal
     from ikz_isms.app import Session
 

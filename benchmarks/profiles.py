@@ -39,11 +39,11 @@ class Profile:
 
 
 def short_path(filename: str, repo: Path) -> str:
-    if filename.startswith(str(repo) + os.sep):
-        return filename[len(str(repo)) + 1:]
     marker = f"site-packages{os.sep}"
     if marker in filename:
         return filename.split(marker, 1)[1]
+    if filename.startswith(str(repo) + os.sep):
+        return filename[len(str(repo)) + 1:]
     match = re.search(r"lib/python3\.\d+/(.+)$", filename)
     if match:
         return "stdlib/" + match.group(1)
@@ -92,7 +92,7 @@ def summarise(stats_file: Path, repo: Path, count: int = 5) -> Profile:
     # one chain may have been followed into a frame another entry already names
     seen: set[tuple] = set()
     top: list[Cost] = []
-    for key, value in chosen:
+    for key, value in sorted(chosen, key=lambda item: item[1][3], reverse=True):
         if key in seen:
             continue
         seen.add(key)

@@ -40,8 +40,9 @@ def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[float
     """Run ``ikz-isms ARGS``; (wall seconds, CPU seconds of the child: user + system)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     done = subprocess.run([sys.executable, "-m", "ikz_isms", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+                          env={**base, "PYTHONPATH": str(REPO), **(env or {})})
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -52,20 +53,21 @@ def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[float
 def county_workspace(root: Path) -> tuple[Path, int]:
     """A workspace with one county modelled on the whole Kompendium; returns it and the A.4 row count."""
     sys.path.insert(0, str(REPO))
-    from ikz_isms.assess import assess_county, county_catalog, load_county_data
-    from ikz_isms.county import load_counties
-    from ikz_isms.plugins import get_plugin_manager
-    from ikz_isms.workspace import Workspace
+    from ruamel.yaml import YAML
+
+    from ikz_isms.app import Session
 
     cli("init", str(root), "--name", "Benchmark-Verbund", cwd=root.parent)
     cli("catalog", "import", str(KOMPENDIUM), "--name", "kompendium", cwd=root)
     cli("county", "add", "Benchmarkkreis", "--ags", "99999", cwd=root)
-    workspace = Workspace.load(root)
-    workspace.config["default_catalog"] = "kompendium"
-    workspace.save()
-    pm = get_plugin_manager(root)
-    county = load_counties(pm, workspace)["benchmarkkreis"]
-    _, catalog = county_catalog(workspace, pm, county)
+    yaml = YAML()
+    config = yaml.load((root / "ikz-isms.yaml").read_text(encoding="utf-8"))
+    config["default_catalog"] = "kompendium"
+    with (root / "ikz-isms.yaml").open("w", encoding="utf-8") as handle:
+        yaml.dump(config, handle)
+    session = Session(root)
+    county = session.county("benchmarkkreis")
+    _, catalog = session.county_catalog(county)
     bausteine: dict[str, list[str]] = {}
     for group in catalog.groups.values():
         if group.kind == "baustein" and group.target_object_type in TYPES:
@@ -77,10 +79,13 @@ def county_workspace(root: Path) -> tuple[Path, int]:
                         "protection_need": {"C": need, "I": need, "A": "normal"},
                         "bausteine": bausteine.get(kind, [])})
     # JSON is valid YAML: the county's files stay readable by every YAML reader
-    county.targets_path.write_text(json.dumps({"zielobjekte": targets}, ensure_ascii=False, indent=1), encoding="utf-8")
-    assessment = assess_county(load_county_data(county), catalog)
+    county.layout.targets.write_text(json.dumps({"zielobjekte": targets}, ensure_ascii=False, indent=1),
+                                     encoding="utf-8")
+    session = Session(root)
+    county = session.county("benchmarkkreis")
+    assessment = session.assessment(county)
     rng = random.Random(2026)
-    records = []
+    by_target: dict[str, list[dict]] = {}
     rows = 0
     for pair in assessment.pairs:
         if not pair.approaches:
@@ -89,15 +94,19 @@ def county_workspace(root: Path) -> tuple[Path, int]:
         status = rng.choice(STATUSES)
         if status == "unbearbeitet":
             continue
-        record = {"requirement": pair.requirement.id, "target": pair.target.id, "status": status,
+        record = {"requirement": pair.requirement.id, "status": status,
                   "statement": f"Umsetzung beschrieben im Sicherheitskonzept, Abschnitt {rng.randint(1, 40)}; "
                                "Nachweis im Dokumentenmanagement, Prüfung durch die IT-Leitung.",
                   "responsible": rng.choice(("IT-Leitung", "Hauptamt", "ISB", "Gebäudemanagement")),
                   "checked": f"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}", "provenance": "own"}
         if status == "entbehrlich":
             record["reason"] = "Gleichwertige Alternative umgesetzt (siehe Sicherheitskonzept)."
-        records.append(record)
-    county.records_path.write_text(json.dumps({"pruefungen": records}, ensure_ascii=False, indent=1), encoding="utf-8")
+        by_target.setdefault(pair.target.id, []).append(record)
+    # today's layout: one file per target object, pruefungen/<ZIELOBJEKT>.yaml
+    county.layout.records_dir.mkdir(exist_ok=True)
+    for target, records in by_target.items():
+        county.layout.records_file(target).write_text(
+            json.dumps({"zielobjekt": target, "pruefungen": records}, ensure_ascii=False, indent=1), encoding="utf-8")
     return root, rows
 
 
@@ -128,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"county report, Kompendium 2023, {rows} A.4 rows, {pages} pages: {county_time}")
         verbund = base / "verbund"
         subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate_verbund.py"), "--counties", "24",
-                        "--out", str(verbund)], check=True, capture_output=True)
+                        "--out", str(verbund)], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONPATH": str(REPO)})
         cold_wall, cold_cpu = cli("report", "verbund", "-o", str(base / "verbund.pdf"), cwd=verbund)
         warm = timed(args.runs, "report", "verbund", "-o", str(base / "verbund.pdf"), cwd=verbund)
         pages = len(PdfReader(str(base / "verbund.pdf")).pages)

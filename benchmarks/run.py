@@ -17,14 +17,15 @@ removed from its environment). All rows run in interleaved rounds (after ``--war
 order rotates each round), so load from elsewhere hits all rows alike; each row's figure is the median of
 ``--runs`` runs; peak memory is the child's maximum resident set size (``os.wait4``).
 
-    python benchmarks/run.py                      # everything except the slow rows (~10 min on 2 cores)
-    python benchmarks/run.py --all --write        # with 294 counties and 50,000 records; update docs/benchmarks.md
+    python benchmarks/run.py                      # everything except the slow rows (~5 min on 2 cores)
+    python benchmarks/run.py --all --write        # + 294 counties and 50,000 records (~35 min); update docs/benchmarks.md
     python benchmarks/run.py --only write --profile   # one group; profile every row that misses its target
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
@@ -32,6 +33,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -101,6 +103,7 @@ class Bench:
     profile_args: Callable[[], list[str]] | None = None  # ikz-isms arguments for --profile
     profile_prepare: Callable[[int], None] | None = None
     kind: str = "ikz"  # ikz | floor | peer
+    cold: bool = False  # prepare deletes the derived cache: a warm-up run is pointless
 
 
 @dataclass
@@ -123,14 +126,43 @@ class Result:
         return not self.skipped and bool(self.codes) and all(c in self.bench.ok_codes for c in self.codes)
 
 
+GNU_TIME = "/usr/bin/time"
+RUNNING: list[int] = []  # the process group of the command being measured (ended if the harness is stopped)
+
+
+def stop_running() -> None:
+    for pid in RUNNING:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, 9)
+
+
 def run_process(cmd: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None,
                 timeout: float) -> tuple[float, float, int, int, str]:
-    """(wall s, CPU s, peak RSS bytes, exit code, output) of one fresh subprocess."""
-    with tempfile.TemporaryFile() as out:
+    """(wall s, CPU s, peak RSS bytes, exit code, output) of one fresh subprocess.
+
+    Peak memory comes from GNU time's ``%M`` (the command's own maximum resident set size).
+    ``os.wait4`` on a child started by this (larger) Python process is not usable for it: the
+    child is spawned with vfork + exec, and Linux carries the parent's RSS high-water mark into
+    the child's ``ru_maxrss`` across exec. Wall time is taken here around the whole process
+    (GNU time's own fork + exec add about a millisecond); CPU time (user + system) from wait4,
+    which includes the reaped grandchild.
+    """
+    use_time = os.access(GNU_TIME, os.X_OK)
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file:
+        argv = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if use_time else cmd
         start = time.perf_counter()
-        process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
-        timer = threading.Timer(timeout, process.kill)
+        process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                   start_new_session=True)
+        RUNNING[:] = [process.pid]
+        killed = []
+
+        def kill() -> None:
+            killed.append(True)
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, 9)
+
+        timer = threading.Timer(timeout, kill)
         timer.start()
         try:
             if stdin is not None:
@@ -140,18 +172,25 @@ def run_process(cmd: list[str], cwd: Path, env: dict[str, str], stdin: bytes | N
                     process.stdin.close()
                 except BrokenPipeError:
                     pass
-            # wait4: this child's own rusage (RUSAGE_CHILDREN would be the maximum over all children so far)
             _, status, usage = os.wait4(process.pid, 0)
             elapsed = time.perf_counter() - start
         finally:
             timer.cancel()
+            RUNNING.clear()
         code = os.waitstatus_to_exitcode(status)
         process.returncode = code
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    if code == -9 and elapsed >= timeout:
+        rss = usage.ru_maxrss * 1024
+        if use_time:
+            lines = [line for line in Path(rss_file.name).read_text().splitlines() if line.strip()]
+            try:
+                rss = int(lines[-1]) * 1024
+            except (IndexError, ValueError):
+                rss = 0
+    if killed:
         code = 124
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, code, text
+    return elapsed, usage.ru_utime + usage.ru_stime, rss, code, text
 
 
 def last_line(text: str, limit: int = 110) -> str:
@@ -176,7 +215,10 @@ def measure(benches: list[Bench], runs: int, warmup: int, slow_runs: int, timeou
             bench = result.bench
             if result.skipped:
                 continue
+            # slow rows: fewer timed runs; slow cold rows no warm-up (the page cache is warm from copying)
             if bench.slow and index >= warmup + slow_runs:
+                continue
+            if bench.slow and bench.cold and index < warmup:
                 continue
             run = result.runs_done
             if bench.prepare:
@@ -200,13 +242,50 @@ def measure(benches: list[Bench], runs: int, warmup: int, slow_runs: int, timeou
 
 # ---------------------------------------------------------------------------------------- environment
 
+#: county plugins installed as entry points in the measuring venv (set by main; see installed_counties)
+BLOCKED: list[str] = []
+#: where the measured commands import ikz_isms from: a snapshot of the working tree (set by main) or REPO
+CODE = [REPO]
+
+
+def snapshot_code(target: Path) -> str:
+    """Copy ``ikz_isms/`` of the working tree to ``target``; returns a short content hash.
+
+    Other engineers edit the product while a run takes many minutes; every row of one run
+    should measure the same code.
+    """
+    shutil.copytree(REPO / "ikz_isms", target / "ikz_isms", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    digest = hashlib.sha256()
+    files = sorted(p for p in (target / "ikz_isms").rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(target).as_posix().encode() + b"\0" + path.read_bytes())
+    return f"{digest.hexdigest()[:12]} ({len(files)} files)"
+
+
+def installed_counties(python: str) -> list[str]:
+    """Entry-point plugins of the venv that are example counties (``ikz-county-*`` distributions).
+
+    The development venv has the repository's four example counties installed (editable, pointing
+    at the repository's ``plugins/``); an installation of ikz-isms has not. In a copied workspace
+    they would register each county a second time, so the measured runs block them by name
+    (``IKZ_ISMS_BLOCK_PLUGINS``); the entry-point scan itself is still paid on every run.
+    """
+    code = ("from importlib.metadata import entry_points\n"
+            "print(','.join(sorted(ep.name for ep in entry_points(group='ikz_isms') "
+            "if ep.dist and ep.dist.name.startswith('ikz-county-'))))")
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True)
+    return [name for name in done.stdout.strip().split(",") if name]
+
+
 def measured_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This working tree's code; no settings from the caller's shell; bytecode caches allowed."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IKZ_ISMS_")}
+    if BLOCKED:
+        env["IKZ_ISMS_BLOCK_PLUGINS"] = ",".join(BLOCKED)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a real installation has its bytecode compiled
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = str(CODE[0])
     env["IKZ_ISMS_ACTOR"] = "benchmark"
     env.update(extra or {})
     return env
@@ -323,7 +402,7 @@ def evaluate(target: Target, results: dict[str, Result], extras: dict) -> Verdic
     if target.kind == "lines":
         change = extras.get("diffs", {}).get(target.row)
         if change is None:
-            return Verdict(target, "–", "–", "not measured")
+            return Verdict(target, "–", "–", f"not measured{f' (run with {target.needs})' if target.needs else ''}")
         measured = (f"{change['data_files']} data file(s), {change['data_lines']} lines; "
                     f"journal +{change['journal_added']}")
         good = change["data_files"] <= 1 and change["data_lines"] <= target.limit and change["journal_added"] <= 1 \
@@ -351,17 +430,25 @@ def evaluate(target: Target, results: dict[str, Result], extras: dict) -> Verdic
     other = results.get(target.other or "")
     if other is None or other.median is None or not other.ok:
         return Verdict(target, f"{median:.3f} s", "–", f"not measured ({target.other} missing)")
+    # the same ratio per round (both commands under the same load) and on CPU time, for reading under load
+    extra = []
+    if len(other.times) == len(row.times) > 1:
+        per_round = sorted((m / o if target.kind == "max_floor" else o / m) for o, m in zip(other.times, row.times))
+        extra.append(f"per round: median {statistics.median(per_round):.1f}×, {per_round[0]:.1f}–{per_round[-1]:.1f}×")
+    cpu_row, cpu_other = statistics.median(row.cpu), statistics.median(other.cpu)
     if target.kind == "max_floor":
         ratio = median / other.median
-        return Verdict(target, f"{median:.3f} s vs {other.median:.3f} s", f"{ratio:.2f}× floor",
+        if cpu_other:
+            extra.append(f"CPU {cpu_row / cpu_other:.1f}×")
+        return Verdict(target, f"{median:.3f} s vs {other.median:.3f} s",
+                       f"{ratio:.2f}× floor" + (f" ({'; '.join(extra)})" if extra else ""),
                        "met" if ratio <= target.limit else "NOT met")
     if target.kind == "faster_than":
         ratio = other.median / median
-        paired = ""
-        if len(other.times) == len(row.times) > 1:
-            per_round = sorted(o / m for o, m in zip(other.times, row.times))
-            paired = f" (per round {per_round[0]:.1f}–{per_round[-1]:.1f}×)"
-        return Verdict(target, f"{median:.3f} s vs {other.median:.3f} s", f"{ratio:.1f}× faster{paired}",
+        if cpu_row:
+            extra.append(f"CPU {cpu_other / cpu_row:.1f}×")
+        return Verdict(target, f"{median:.3f} s vs {other.median:.3f} s",
+                       f"{ratio:.1f}× faster" + (f" ({'; '.join(extra)})" if extra else ""),
                        "met" if ratio >= target.limit else "NOT met")
     raise ValueError(target.kind)
 
@@ -385,10 +472,16 @@ def linear_verdict(target: Target, results: dict[str, Result]) -> Verdict:
 
 
 TARGETS = [
-    Target("write", "`assess set` on ~4,000 records ≤ 0.3 s", "write.set-4k", "max_s", 0.3),
-    Target("write", "`assess set` on ~50,000 records ≤ 1 s", "write.set-50k", "max_s", 1.0, needs="--large"),
-    Target("write", "`assess set` on ~50,000 records: peak memory ≤ 150 MiB", "write.set-50k", "max_rss", 150,
+    Target("write", "`assess set` on ~4,000 records ≤ 0.3 s (warm: cache filled)", "write.set-4k", "max_s", 0.3),
+    Target("write", "`assess set` on ~4,000 records ≤ 0.3 s, cold cache (same limit)", "write.set-4k-cold", "max_s",
+           0.3),
+    Target("write", "`assess set` on ~50,000 records ≤ 1 s (warm)", "write.set-50k", "max_s", 1.0, needs="--large"),
+    Target("write", "`assess set` on ~50,000 records (warm): peak memory ≤ 150 MiB", "write.set-50k", "max_rss", 150,
            needs="--large"),
+    Target("write", "`assess set` on ~50,000 records ≤ 1 s, cold cache (same limit)", "write.set-50k-cold", "max_s",
+           1.0, needs="--large"),
+    Target("write", "`assess set` on ~50,000 records, cold cache: peak memory ≤ 150 MiB", "write.set-50k-cold",
+           "max_rss", 150, needs="--large"),
     Target("write", "`plan set` on ~1,000 measures ≤ 0.3 s (the write target)", "write.plan-set", "max_s", 0.3),
     Target("write", "`contracts calloff add` on 2,000 call-offs ≤ 0.3 s (the write target)", "write.calloff",
            "max_s", 0.3),
@@ -417,16 +510,16 @@ TARGETS = [
     Target("startup", "`ikz-isms --help` ≤ 2.5× the Python floor (example workspace)", "startup.help-example",
            "max_floor", 2.5, other=FLOOR),
     Target("startup", "`ikz-isms --help` ≥ 10× faster than `trestle --help`", "startup.help-bare", "faster_than",
-           10, other="peer.trestle-help"),
+           10, other="startup.peer-trestle"),
     Target("check", "`check` G++ ≥ 8× faster than `trestle validate`", "check.gspp", "faster_than", 8,
-           other="peer.trestle-validate"),
+           other="check.peer-trestle"),
     Target("check", "`check` G++ ≤ 2.5× the orjson load floor", "check.gspp", "max_floor", 2.5,
-           other="floor.orjson-gspp"),
+           other="check.floor-orjson"),
     Target("check", "`check` of the example workspace ≤ 1 s", "check.workspace", "max_s", 1.0),
     Target("import", "`catalog import` G++ JSON ≤ 2.5× its parse floor (orjson)", "import.gspp", "max_floor", 2.5,
-           other="floor.orjson-gspp"),
+           other="import.floor-orjson"),
     Target("import", "`catalog import` Kompendium XML ≤ 2.5× its parse floor (ElementTree)", "import.xml",
-           "max_floor", 2.5, other="floor.etree-xml"),
+           "max_floor", 2.5, other="import.floor-etree"),
 ]
 
 
@@ -513,9 +606,9 @@ def build(ctx: Context) -> list[Bench]:
                   lambda i: ctx.ikz("--help"), lambda: example, env, floor=FLOOR),
         ]
         if trestle_ws:
-            ws = trestle_ws
             benches.append(Bench("startup.peer-trestle", "startup", "Peer: trestle start-up", "trestle --help",
-                                 lambda i: [trestle, "--help"], lambda: ws, peer_env(), kind="peer", floor=FLOOR))
+                                 lambda i: [trestle, "--help"], lambda w=trestle_ws: w, peer_env(), kind="peer",
+                                 floor=FLOOR))
 
     if "check" in ctx.groups:
         if gspp and xml:
@@ -530,11 +623,10 @@ def build(ctx: Context) -> list[Bench]:
                       lambda: check_ws, env, ok_codes=(0, 1), floor=FLOOR),
             ]
             if trestle_ws:
-                ws = trestle_ws
                 benches.append(Bench("check.peer-trestle", "check", "Peer: trestle validate, G++",
                                      "trestle validate -f catalogs/gspp/catalog.json",
                                      lambda i: [trestle, "validate", "-f", "catalogs/gspp/catalog.json"],
-                                     lambda: ws, peer_env(), ok_codes=(0, 4), kind="peer", floor=FLOOR))
+                                     lambda w=trestle_ws: w, peer_env(), ok_codes=(0, 4), kind="peer", floor=FLOOR))
         benches.append(Bench("check.workspace", "check", "`check` of the example workspace", "ikz-isms check",
                              lambda i: ctx.ikz("check"), lambda: example, env, ok_codes=(0, 1), floor=FLOOR,
                              profile_args=lambda: ["check"]))
@@ -581,7 +673,7 @@ def build(ctx: Context) -> list[Bench]:
                       lambda: empty, env, kind="floor", floor=FLOOR),
                 Bench("read.cold", "read", f"`assess --county`, {info['records']:,} records, cold (cache deleted)",
                       f"ikz-isms assess --county {county}", lambda i: ctx.ikz(*args), lambda: read_ws, env,
-                      prepare=delete_cache(read_ws), floor="read.floor-parse", profile_args=lambda: args,
+                      prepare=delete_cache(read_ws), floor="read.floor-parse", profile_args=lambda: args, cold=True,
                       profile_prepare=delete_cache(read_ws)),
                 Bench("read.warm", "read", f"`assess --county`, {info['records']:,} records, warm",
                       f"ikz-isms assess --county {county}", lambda i: ctx.ikz(*args), lambda: read_ws, env,
@@ -603,7 +695,7 @@ def build(ctx: Context) -> list[Bench]:
             benches += [
                 Bench(f"verbund.cold-{size}", "verbund", f"{size} counties, {manifest['records']:,} records, cold "
                       "(cache deleted)", "ikz-isms assess --verbund --format json",
-                      lambda i: ctx.ikz(*verbund_args), lambda w=ws: w, env, prepare=delete_cache(ws), floor=FLOOR,
+                      lambda i: ctx.ikz(*verbund_args), lambda w=ws: w, env, prepare=delete_cache(ws), floor=FLOOR, cold=True,
                       slow=size > 100, profile_args=lambda: verbund_args, profile_prepare=delete_cache(ws)),
                 Bench(f"verbund.warm-{size}", "verbund", f"{size} counties, warm (cache filled)",
                       "ikz-isms assess --verbund --format json", lambda i: ctx.ikz(*verbund_args), lambda w=ws: w,
@@ -636,9 +728,14 @@ def write_benches(ctx: Context, gspp: Path, env: dict[str, str], name: str, reco
 
     benches = [
         Bench(f"write.set-{suffix}", "write",
-              f"`assess set`, {info['records']:,} records in {info['record_files']} files",
+              f"`assess set`, {info['records']:,} records in {info['record_files']} files, warm (cache filled)",
               f"ikz-isms assess set REQ TARGET STATUS --county {county}", lambda i: ctx.ikz(*set_args()),
-              lambda: ws, env, floor=FLOOR, slow=records > 10000, profile_args=set_args),
+              lambda: ws, env, floor=FLOOR, profile_args=set_args),
+        Bench(f"write.set-{suffix}-cold", "write",
+              f"`assess set`, {info['records']:,} records, cold (cache deleted)",
+              f"ikz-isms assess set REQ TARGET STATUS --county {county}", lambda i: ctx.ikz(*set_args()),
+              lambda: ws, env, prepare=delete_cache(ws), floor=FLOOR, slow=records > 10000, cold=True,
+              profile_args=set_args, profile_prepare=delete_cache(ws)),
     ]
     (req0, target0), status0 = samples[0], info["samples"][0][2]
     first = ["assess", "set", req0, target0, "nein" if status0 == "ja" else "ja", "--county", county,
@@ -663,7 +760,6 @@ def write_benches(ctx: Context, gspp: Path, env: dict[str, str], name: str, reco
                              f"--target {open_target}",
                              lambda i: ctx.ikz(*walk), lambda: ws, env, stdin=answer, floor=FLOOR,
                              profile_args=lambda: walk))
-        benches[-1].profile_stdin = answer  # type: ignore[attr-defined]
         ctx.diff_specs["write.interactive"] = (source, lambda: ctx.ikz(*walk), answer)
     if calloffs:
         contract = manifest["contract"]
@@ -788,12 +884,12 @@ def render(results: list[Result], verdicts: list[Verdict], extras: dict, info: d
             "round(s); all rows of the run interleaved round by round, every command a fresh subprocess with "
             "bytecode caches (PYTHONDONTWRITEBYTECODE removed from its environment).", ""]
     head += [f"- **{k}:** {v}" for k, v in info.items()]
+    head += [f"- Note: {n}" for n in notes if not n.startswith("[")]
     sections["machine"] = "\n".join(head) + "\n"
     for group in groups:
-        rows = [r for r in results if r.bench.group == group or (r.bench.key == FLOOR and group != "startup"
-                                                                  and any(x.bench.group == group for x in results))]
-        if group == "startup":
-            rows = [r for r in results if r.bench.group == "startup"]
+        rows = [r for r in results if r.bench.group == group and r.bench.key != FLOOR]
+        if floor:
+            rows.insert(0, floor)
         out = [f"Measured {info['Date']}, load average {extras['load_start']} at the start and "
                f"{extras['load_end']} at the end (1 / 5 / 15 min); machine as in the header above.", ""]
         out += ["| Row | Command | Median (s) | Min–max (s) | CPU (s) | Peak RSS (MiB) | vs. floor | Exit |",
@@ -837,11 +933,13 @@ def render(results: list[Result], verdicts: list[Verdict], extras: dict, info: d
                      for name, m in extras["manifests"].items() if group_of_manifest(name) == group]
         if manifests:
             out += ["", "Synthetic data (`benchmarks/generate_verbund.py`, seeded): " + "; ".join(manifests) + "."]
-        group_notes = [n for n in notes if n.startswith(f"[{group}]")] + [n for n in notes if not n.startswith("[")]
+        group_notes = [n for n in notes if n.startswith(f"[{group}]")]
+        group_notes += [f"[{group}] {r.bench.key} ended unexpectedly ({r.skipped or 'exit ' + '/'.join(map(str, sorted(set(r.codes))))}): "
+                        f"`{r.last.replace('`', chr(39))}`" for r in rows if not r.ok]
+        group_notes += [f"[{group}] {r.bench.key} said: `{r.last.replace('`', chr(39))}`" for r in rows
+                        if r.ok and r.bench.key in ("check.gspp", "check.xml", "check.peer-trestle", "check.workspace")]
         if group_notes:
             out += ["", *[f"- Note: {n.split('] ', 1)[-1]}" for n in group_notes]]
-        if floor and floor.median and group != "startup":
-            out += ["", f"Python floor in the same run: {floor.median:.3f} s."]
         sections[group] = "\n".join(out) + "\n"
     return sections
 
@@ -920,6 +1018,12 @@ def selected(bench: Bench, only: list[str]) -> bool:
     return any(bench.group == o or bench.key.startswith(o) for o in only)
 
 
+def only_groups(only: list[str]) -> tuple[list[str], list[str]]:
+    """(the groups ``--only`` names, the entries that name none)."""
+    named = {o.split(".")[0] for o in only}
+    return [g for g in GROUPS if not only or g in named], sorted(named - set(GROUPS))
+
+
 def run_profiles(ctx: Context, results: list[Result], verdicts: list[Verdict]) -> dict[str, object]:
     missed = []
     for v in verdicts:
@@ -943,11 +1047,14 @@ def run_profiles(ctx: Context, results: list[Result], verdicts: list[Verdict]) -
             continue
         if bench.profile_args is None:
             continue
-        prepare = bench.__dict__.get("profile_prepare")
-        if prepare:
-            prepare(0)
-        found[key] = profiles.cprofile(ctx.python, bench.profile_args(), bench.cwd(), bench.env, REPO,
-                                       stdin=bench.__dict__.get("profile_stdin"))
+        if bench.profile_prepare:
+            bench.profile_prepare(0)
+        elif not bench.cold:
+            # a warm row: one plain run first, so the profile sees the state the timed runs saw
+            run_process(bench.cmd(result.runs_done), bench.cwd(), bench.env, bench.stdin, 1800)
+            result.runs_done += 1
+        found[key] = profiles.cprofile(ctx.python, bench.profile_args(), bench.cwd(), bench.env, CODE[0],
+                                       stdin=bench.stdin)
     return found
 
 
@@ -972,15 +1079,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip trestle")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per command run")
     parser.add_argument("--list", action="store_true", help="list the rows and exit")
+    parser.add_argument("--live", action="store_true",
+                        help="measure the working tree as it is at each run (default: a snapshot taken at the start)")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.warmup < 0 or args.slow_runs < 1:
         parser.error("--runs and --slow-runs must be ≥ 1, --warmup ≥ 0")
     if args.all:
         args.large = args.verbund_294 = True
-    unknown = [o for o in args.only if not any(o == g or g.startswith(o.split(".")[0]) for g in GROUPS)
-               and not o.startswith(("floor", "peer"))]
+    groups, unknown = only_groups(args.only)
     if unknown:
-        parser.error(f"unknown --only {', '.join(unknown)} (groups: {', '.join(GROUPS)})")
+        parser.error(f"unknown --only {', '.join(unknown)} (groups: {', '.join(GROUPS)}; rows: GROUP.NAME, see --list)")
 
     python = args.python or str(REPO / ".venv" / "bin" / "python")
     if not Path(python).exists():
@@ -1000,22 +1108,31 @@ def main(argv: list[str] | None = None) -> int:
                                                          else None)
         if trestle is None:
             notes.append("trestle not found: run `bash benchmarks/setup-peer.sh`; the peer rows were skipped.")
-    groups = [g for g in GROUPS if not args.only or any(o == g or o.split(".")[0] == g or
-                                                         (o.startswith(g[:4])) for o in args.only)]
     if args.write and DOC.is_file():
         text = DOC.read_text(encoding="utf-8")
         for name in ["machine", *groups]:
             if f"<!-- results:{name}:start -->" not in text:
                 parser.error(f"{DOC.relative_to(REPO)} has no markers for '{name}'")
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up (finally below) when stopped
     scratch = Scratch()
     data_dir = (args.data.resolve() if args.data else scratch.root / "data")
     data_dir.mkdir(parents=True, exist_ok=True)
     ctx = Context(python, script, upstream, trestle, scratch, data_dir, set(groups), args.large, args.verbund_294,
                   notes)
     info = machine(python)
-    if script[0].endswith("ikz-isms"):
-        notes.append(f"`ikz-isms` is the console script `{script[0]}` (this working tree, PYTHONPATH={REPO}).")
+    if args.live:
+        code = f"the working tree itself (`--live`, PYTHONPATH={REPO}): edits during the run are measured"
+    else:
+        CODE[0] = scratch.root / "code"
+        code = (f"a snapshot of the working tree's `ikz_isms/` taken at the start (sha256 "
+                f"{snapshot_code(CODE[0])}), so every row measures the same code")
+    info["ikz-isms"] = (f"console script `{script[0]}`" if script[0].endswith("ikz-isms") else "`python -m ikz_isms`") \
+        + f"; code: {code}"
+    BLOCKED[:] = installed_counties(python)
+    if BLOCKED:
+        info["Blocked entry points"] = (f"{', '.join(BLOCKED)} — example counties installed in the dev venv, "
+                                        "blocked with IKZ_ISMS_BLOCK_PLUGINS (see docs/benchmarks.md)")
     try:
         benches = [b for b in build(ctx) if selected(b, args.only)]
         if args.list:
@@ -1023,7 +1140,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{b.key:28} {b.group:8} {'slow ' if b.slow else ''}{b.shown}")
             return 0
         extras: dict = {"load_start": load(), "manifests": ctx.manifests}
-        print(f"… measuring the lines on disk of one change", file=sys.stderr, flush=True)
+        print("… measuring the lines on disk of one change", file=sys.stderr, flush=True)
         extras["diffs"] = measure_diffs(ctx, {b.key for b in benches}, args.timeout)
         results = measure(benches, args.runs, args.warmup, args.slow_runs, args.timeout)
         extras["load_end"] = load()
@@ -1035,6 +1152,7 @@ def main(argv: list[str] | None = None) -> int:
         sections = render(results, verdicts, extras, info, args, groups, notes)
         found = run_profiles(ctx, results, verdicts) if args.profile else {}
     finally:
+        stop_running()
         scratch.close()
     for name in ["machine", *groups]:
         print(f"\n## {GROUP_TITLES.get(name, 'Machine')}\n\n{sections[name]}")

@@ -12,11 +12,11 @@ Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
   Scenario: Die Bewertung des Nachbarn wird mit ihrer Herkunft übernommen
     When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN --actor isb-eifel" ausführe
     Then endet der Befehl mit Exit-Code 0
-    And die Ausgabe enthält "5 Prüfeinträge geerbt (Herkunft review:bernkastel-wittlich-finanzsoftware-5-1)"
+    And die Ausgabe enthält "4 Prüfeinträge geerbt (Herkunft review:bernkastel-wittlich-finanzsoftware-5-1)"
     And der Prüfeintrag "APP.3.1.A22" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "ja" und die Herkunft "review:bernkastel-wittlich-finanzsoftware-5-1"
-    And das Journal des Landkreises "eifelkreis-bitburg-pruem" ist intakt und nennt "isb-eifel" für 5 Änderungen
+    And das Journal des Landkreises "eifelkreis-bitburg-pruem" ist intakt und nennt "isb-eifel" für 4 Änderungen
     When ich "ikz-isms review list" ausführe
-    Then die Ausgabe enthält "eifelkreis-bitburg-pruem/APP-FIN (5)"
+    Then die Ausgabe enthält "eifelkreis-bitburg-pruem/APP-FIN (4)"
 
   Scenario: Eine eigene Prüfung bleibt gegen die Übernahme erhalten
     When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
@@ -32,10 +32,10 @@ Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
     When ich "ikz-isms check" ausführe
     Then endet der Befehl mit Exit-Code 0
     And die Ausgabe meldet WARNUNG der Regel "review.expired"
-    And die Ausgabe enthält "Zielobjekt APP-FIN: 5 geerbte Prüfeinträge erneut prüfen"
+    And die Ausgabe enthält "Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen"
     When ich "ikz-isms assess --county eifelkreis-bitburg-pruem" ausführe
     Then endet der Befehl mit Exit-Code 0
-    And die Ausgabe enthält "Geerbte Prüfeinträge zur erneuten Prüfung (5)"
+    And die Ausgabe enthält "Geerbte Prüfeinträge zur erneuten Prüfung (4)"
 
   Scenario: Eine abgelaufene Bewertung wird nicht ohne Weiteres übernommen
     Given die Bewertung "bernkastel-wittlich-finanzsoftware-5-1" ist inzwischen abgelaufen
@@ -43,3 +43,20 @@ Feature: Bewertung eines Nachbarn übernehmen („Einer für Alle“)
     Then endet der Befehl mit Exit-Code 4
     And die Fehlermeldung enthält "abgelaufen"
     And der Prüfeintrag "APP.3.1.A22" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "unbearbeitet" und die Herkunft "own"
+
+  Scenario: Nur der Produktbefund wird übernommen, die eigene Lage beantwortet der Landkreis selbst
+    When ich "ikz-isms review adopt bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe enthält "Hinweis von Bernkastel-Wittlich (teilweise): „WAF-Regelwerk des Herstellers liegt vor, ist aber nur im Erkennungsmodus aktiv.“"
+    And der Prüfeintrag "APP.3.1.A20" auf "APP-FIN" im Landkreis "eifelkreis-bitburg-pruem" hat den Status "teilweise" und die Herkunft "own"
+    When ich "ikz-isms review delta bernkastel-wittlich-finanzsoftware-5-1 --county eifelkreis-bitburg-pruem --target APP-FIN" ausführe
+    Then die Ausgabe enthält "bestätigt"
+    When ich "ikz-isms review answer bernkastel-wittlich-finanzsoftware-5-1 APP.3.1.A20 teilweise --county eifelkreis-bitburg-pruem --target APP-FIN --statement 'WAF-Regelwerk des Herstellers liegt vor, ist aber nur im Erkennungsmodus aktiv.'" ausführe
+    Then endet der Befehl mit Exit-Code 2
+    And die Fehlermeldung enthält "in eigenen Worten"
+    When ich "ikz-isms review answer bernkastel-wittlich-finanzsoftware-5-1 APP.3.1.A20 nein --county eifelkreis-bitburg-pruem --target APP-FIN --statement 'Bei uns ist noch keine WAF vorgeschaltet; Ausschreibung läuft.'" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And die Ausgabe enthält "abweichend"
+    When ich "ikz-isms plan update --county eifelkreis-bitburg-pruem" ausführe
+    Then endet der Befehl mit Exit-Code 0
+    And der Realisierungsplan des Landkreises "eifelkreis-bitburg-pruem" enthält keine Formulierung der Bewertung "bernkastel-wittlich-finanzsoftware-5-1"

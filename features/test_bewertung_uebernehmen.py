@@ -72,3 +72,14 @@ def journal_names(workspace, county, actor, count):
     path = workspace / "plugins" / COUNTY_DIRS[county] / "data" / "journal.jsonl"
     assert journal_problems(path) == []
     assert sum(1 for entry in journal_lines(path) if entry["actor"] == actor) == count
+
+
+@then(parsers.parse('der Realisierungsplan des Landkreises "{county}" enthält keine Formulierung der Bewertung "{review_id}"'))
+def plan_without_author_wording(workspace, county, review_id):
+    from tests.support import read_yaml_file
+
+    review = read_yaml_file(_review_file(workspace, review_id))
+    wording = [text for result in review["results"] for text in (result.get("statement"), result.get("reason")) if text]
+    plan = (workspace / "plugins" / COUNTY_DIRS[county] / "data" / "plan.yaml").read_text(encoding="utf-8")
+    assert wording and not [text for text in wording if text in plan]
+    assert "APP.3.1.A20" in plan  # the adopter's own gap is planned, in its own words

@@ -105,14 +105,33 @@ class CommandTable(click.Group):
 
 
 def _workspace_from_argv(argv: list[str]) -> Path | None:
-    """Read ``--workspace`` before click parses, since it decides which plugins load."""
-    for index, arg in enumerate(argv):
-        if arg == "--":
-            break
+    """Read ``--workspace`` before click parses, since it decides which plugins load.
+
+    Only the options before the command are read (click reads them so too: after the
+    command, ``--workspace`` would be one of its values). Given twice for different folders
+    it is a usage error — plugins, data and writes must come from one workspace, and taking
+    either one silently would surprise whoever wrote the other.
+    """
+    given: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
         if arg == "--workspace" and index + 1 < len(argv):
-            return Path(argv[index + 1])
+            given.append(argv[index + 1])
+            index += 2
+            continue
         if arg.startswith("--workspace="):
-            return Path(arg.split("=", 1)[1])
+            given.append(arg.split("=", 1)[1])
+        elif arg == "--" or not arg.startswith("-"):
+            break  # the command: what follows is its own
+        index += 1
+    if len({str(Path(value).resolve()) for value in given}) > 1:
+        from .errors import UsageError
+
+        shown = ", ".join(repr(value) for value in given)
+        raise UsageError(f"--workspace mehrfach angegeben ({shown}); bitte nur eine Arbeitsumgebung nennen.")
+    if given:
+        return Path(given[-1])
     from .workspace import find_workspace
 
     return find_workspace()

@@ -41,7 +41,10 @@ GERMAN = {
     "Choose from:\n\t{choices}": "Auswahl:\n\t{choices}",
     "{value!r} is not {choice}.": "{value!r} ist nicht {choice}.",
     "{value!r} is not one of {choices}.": "{value!r} ist keiner der Werte {choices}.",
-    "{value!r} is not a valid {number_type}.": "{value!r} ist keine gültige Zahl ({number_type}).",
+    "{value!r} is not a valid {number_type}.": "{value!r} ist keine gültige {number_type}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}":
+        "{value!r} ist kein gültiger Wahrheitswert (erlaubt: {states}).",
+    "{value!r} is not a valid UUID.": "{value!r} ist keine gültige UUID.",
     "{value} is not in the range {range}.": "{value} liegt nicht im Bereich {range}.",
     "{value!r} does not match the format {format}.": "{value!r} ist kein gültiges Datum im Format {format}.",
     "{value!r} does not match the formats {formats}.": "{value!r} passt zu keinem der Formate {formats}.",
@@ -62,6 +65,24 @@ GERMAN = {
 }
 
 
+#: click's type names (``ParamType.name``) appear in its messages ("… ist keine gültige {number_type}") and,
+#: upper-cased, as the metavar of an option without one (``--limit GANZZAHL``); the names of
+#: ``click.Path`` ("file", "directory", "path") go through the table above
+TYPE_NAMES = {
+    "IntParamType": "Ganzzahl",
+    "IntRange": "Ganzzahl",
+    "FloatParamType": "Zahl",
+    "FloatRange": "Zahl",
+    "BoolParamType": "Wahrheitswert",
+    "UUIDParameterType": "UUID",
+    "StringParamType": "Text",
+    "UnprocessedParamType": "Text",
+    "DateTime": "Datum",
+    "Choice": "Auswahl",
+    "File": "Datei",
+}
+
+
 def _gettext(message: str) -> str:
     return GERMAN.get(message, message)
 
@@ -79,6 +100,10 @@ def install() -> None:
         for attribute, function in (("_", _gettext), ("ngettext", _ngettext)):
             if hasattr(module, attribute):
                 setattr(module, attribute, function)
+    import click.types
+
+    for class_name, german in TYPE_NAMES.items():
+        getattr(click.types, class_name).name = german
 
 
 USAGE_METAVARS = {

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 DISCLOSURE_POLICIES = ("none", "aggregate", "full")
+#: what a county may add to its policy: ``requirement_ids`` (aggregate: the ids of its open
+#: requirements, counted in shared gaps without its name), ``free_text`` (full: the records'
+#: statement, responsible, evidence and reason)
+DISCLOSURE_EXTRAS = ("requirement_ids", "free_text")
 DEFAULT_CLASSIFICATION = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 
 
@@ -38,9 +42,11 @@ DEFAULT_CLASSIFICATION = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 class CountyProfile:
     """What a county (Landkreis) tells about itself; ``disclosure`` governs the Verbund view.
 
-    ``disclosure``: ``none`` (nothing leaves the county), ``aggregate`` (only fulfilment
-    figures) or ``full`` (figures and individual gaps). ``catalog`` names the workspace's
-    pinned catalog the county assesses against (``None``: the workspace default).
+    ``disclosure``: ``none`` (only that it takes part, and on which catalog), ``aggregate``
+    (figures per approach, layer/practice and status, trend) or ``full`` (figures, its
+    open requirements by name, its records without free text); ``disclosure_allow`` adds
+    what the policy alone withholds (:data:`DISCLOSURE_EXTRAS`). ``catalog`` names the
+    workspace's pinned catalog the county assesses against (``None``: the workspace default).
     """
 
     key: str
@@ -50,6 +56,7 @@ class CountyProfile:
     employees: int | None = None
     isb: Mapping[str, str] = field(default_factory=dict)
     disclosure: str = "aggregate"
+    disclosure_allow: tuple[str, ...] = ()
     catalog: str | None = None
     classification: str = DEFAULT_CLASSIFICATION
 
@@ -64,6 +71,13 @@ class CountyProfile:
                 values[name] = str(values[name]).strip()
         if values.get("catalog") is not None:
             values["catalog"] = str(values["catalog"])
+        values["disclosure_allow"] = tuple(sorted({str(v) for v in values.get("disclosure_allow") or ()}))
+        unknown = [v for v in values["disclosure_allow"] if v not in DISCLOSURE_EXTRAS]
+        if unknown:
+            raise PluginError(
+                f"Landkreis {values.get('key')}: disclosure_allow '{unknown[0]}' unbekannt "
+                f"(erlaubt: {', '.join(DISCLOSURE_EXTRAS)})."
+            )
         if not values.get("key") or not values.get("name"):
             raise PluginError("Landkreisprofil ohne 'key' oder 'name'.")
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", values["key"]):
@@ -84,6 +98,7 @@ class CountyProfile:
             "employees": self.employees,
             "isb": dict(self.isb),
             "disclosure": self.disclosure,
+            "disclosure_allow": list(self.disclosure_allow),
             "catalog": self.catalog,
             "classification": self.classification,
         }

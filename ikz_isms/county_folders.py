@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 
 def county_data_folders(plugins_dir: Path) -> list[Path]:
-    """The county data folders under a workspace's ``plugins/`` folder, sorted."""
+    """The county data folders under a workspace's ``plugins/`` folder, sorted.
+
+    A folder counts when something is named ``landkreis.yaml`` in it — a file, but also a
+    directory or a dangling link in its place: reading it then fails with a German message
+    naming the path, where skipping the folder would only say "nicht registriert".
+    """
     try:
         entries = sorted(p for p in plugins_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     except OSError:
@@ -24,7 +29,8 @@ def county_data_folders(plugins_dir: Path) -> list[Path]:
     found = []
     for entry in entries:
         for candidate in (entry / COUNTY_DATA_DIR, entry):
-            if (candidate / PROFILE_FILE).is_file():
+            profile = candidate / PROFILE_FILE
+            if profile.exists() or profile.is_symlink():
                 found.append(candidate)
                 break
     return found

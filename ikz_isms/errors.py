@@ -29,12 +29,16 @@ _EXIT_CODE_DESCRIPTIONS = {
     ExitCode.FINDINGS: (
         "The command ran and found problems: `check` reported at least one `FEHLER` (with "
         "`--strict` also any `WARNUNG`), e.g. a pin mismatch, a duplicate id, a dangling relation; "
+        "`assess` reported errors in the data (invalid check records, a duplicate or unknown target object, "
+        "a Baustein the catalog lacks — with file and line, left out of the figures); "
         "`assess --fail-on-basis-gaps` found open Basis requirements; `journal verify` found a "
-        "changed, deleted or reordered entry."
+        "changed, deleted or reordered entry; `catalog list` shows a pinned catalog that is missing, changed "
+        "or unreadable."
     ),
     ExitCode.USAGE: (
-        "Wrong use of the command line: unknown option, invalid value (`--format xml`), missing "
-        "argument (click's own code), or options that make no sense together."
+        "Wrong use of the command line: unknown option, invalid value (`--format xml`, `--limit abc`, a "
+        "STATUS `assess set` does not know, an empty `-o ''`), missing argument (click's own code), options "
+        "that make no sense together, or `--workspace` given twice for different folders."
     ),
     ExitCode.INPUT: (
         "An input could not be read: missing file, malformed JSON/YAML/XML, hostile XML (DOCTYPE, "
@@ -44,14 +48,16 @@ _EXIT_CODE_DESCRIPTIONS = {
     ),
     ExitCode.REFUSED: (
         "The request was understood and refused by a rule, e.g. a call-off above the framework "
-        "ceiling or by a county not named at tender time."
+        "ceiling or by a county not named at tender time, or the acceptance of a risk that arises from unmet "
+        "Basis requirements (`risk accept`)."
     ),
     ExitCode.UNAVAILABLE: (
         "Another process holds the lock on a file too long, or a plugin failed while it was needed."
     ),
     ExitCode.OUTPUT: (
-        "A file or output could not be written: no permission, a missing or read-only folder, a full "
-        "disk, or a target that is a symbolic link or lies outside the workspace. Nothing was half-written."
+        "A file or output could not be written: no permission, a missing or read-only folder (an output file "
+        "goes only into a folder that exists; `--output-dir` creates the folder it names, not its parents), a "
+        "full disk, or a target that is a symbolic link or lies outside the workspace. Nothing was half-written."
     ),
     ExitCode.INTERNAL: (
         "A bug in ikz-isms or a plugin: one German line on stderr; `IKZ_ISMS_DEBUG=1` shows the "

@@ -57,9 +57,12 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.catalog_rules",
     "ikz_isms.checks.workspace_rules",
     "ikz_isms.checks.record_rules",
+    "ikz_isms.checks.structure_rules",
     "ikz_isms.checks.plan_rules",
     "ikz_isms.checks.journal_rules",
     "ikz_isms.checks.review_rules",
+    "ikz_isms.checks.verbund_rules",
+    "ikz_isms.checks.risk_rules",
     "ikz_isms.checks.contract_rules",
     "ikz_isms.checks.tender_rules",
 )
@@ -74,9 +77,11 @@ ESSENTIAL_PLUGINS = frozenset({
     "ikz_isms.checks.catalog_rules",
     "ikz_isms.checks.workspace_rules",
     "ikz_isms.checks.record_rules",
+    "ikz_isms.checks.structure_rules",
     "ikz_isms.checks.plan_rules",
     "ikz_isms.checks.journal_rules",
     "ikz_isms.checks.review_rules",
+    "ikz_isms.checks.verbund_rules",
 })
 
 _current_plugin: contextvars.ContextVar[str] = contextvars.ContextVar("ikz_current_plugin", default="?")

@@ -13,6 +13,7 @@ from .store import Store
 from .store.layout import CONFIG_NAME, WorkspaceLayout
 
 ENV_WORKSPACE = "IKZ_ISMS_WORKSPACE"
+DEFAULT_PACKAGE_MAX_AGE_DAYS = 100
 
 __all__ = ["CONFIG_NAME", "ENV_WORKSPACE", "CatalogPin", "Workspace", "find_workspace", "require_workspace"]
 
@@ -96,6 +97,33 @@ class Workspace:
     @property
     def members(self) -> list[str]:
         return [str(m) for m in self.config["verbund"].get("members") or []]
+
+    @property
+    def packages_dir(self) -> Path:
+        """Where the members' disclosure packages lie (``verbund.packages``)."""
+        return self.layout.packages_dir(self.config["verbund"].get("packages"))
+
+    def package_file(self, county: str) -> Path:
+        return self.layout.package_file(county, self.config["verbund"].get("packages"))
+
+    @property
+    def package_max_age_days(self) -> int:
+        return int(self.config["verbund"].get("package_max_age_days") or DEFAULT_PACKAGE_MAX_AGE_DAYS)
+
+    @property
+    def county_keys(self) -> dict[str, str]:
+        """Public signing keys of the counties (``verbund.keys``): county key → ``ed25519:…``."""
+        return {str(k): str(v) for k, v in (self.config["verbund"].get("keys") or {}).items()}
+
+    @property
+    def risk_config(self) -> dict[str, Any]:
+        """The Verbund's risk-analysis settings (``risk``: the matrix), empty for the 200-3 defaults."""
+        return dict(self.config.get("risk") or {})
+
+    @property
+    def exercise_interval_months(self) -> int:
+        """How often every member and every mutual-aid agreement is exercised (``emergency``, default 12)."""
+        return int((self.config.get("emergency") or {}).get("exercise_interval_months") or 12)
 
     @property
     def pins(self) -> dict[str, CatalogPin]:

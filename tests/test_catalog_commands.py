@@ -250,6 +250,11 @@ def test_list_and_show_notice_a_changed_file(imported, tmp_path, run_cli):
         handle.write("\n")
     result = run_cli("--workspace", ws, "catalog", "list")
     assert "geändert!" in result.output
+    # the list shows the state, and says with its exit code and a pointer to check that it is not fine
+    assert result.exit_code == 1
+    assert "gspp (geändert)" in result.stderr and "ikz-isms check" in result.stderr
+    listed = run_cli("--workspace", ws, "catalog", "list", "--format", "json")
+    assert listed.exit_code == 1 and {e["name"]: e["status"] for e in json.loads(listed.output)}["gspp"] == "changed"
     # a pinned catalog whose content changed is refused on every road, with both hashes and the fix
     shown = run_cli("--workspace", ws, "catalog", "show", "ASST.3.11", "--catalog", "gspp")
     assert shown.exit_code == 3

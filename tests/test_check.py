@@ -507,6 +507,11 @@ def test_junit_survives_control_characters(run_cli, tmp_path):
 def test_output_file_is_written_and_text_shown(run_cli, tmp_path):
     ws = make_workspace(tmp_path / "ws", members=["musterkreis"])
     report = tmp_path / "out" / "report.xml"
+    # the folder of an output file must exist: a typo in it is exit 6 naming it, before the checks run
+    missing = run_cli("--workspace", ws, "check", "--format", "junit", "--output", report)
+    assert missing.exit_code == 6 and f"Verzeichnis fehlt ({report.parent})" in missing.stderr
+    assert not report.parent.exists() and missing.output == ""
+    report.parent.mkdir()
     result = run_cli("--workspace", ws, "check", "--format", "junit", "--output", report)
     assert result.exit_code == 0
     root = ET.parse(report).getroot()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -177,7 +178,7 @@ def test_calloff_by_hours_before_the_first_price_is_refused_as_outside_term(exam
     forced = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--hours", "10",
                      "--date", "2024-01-01", "--force", "--reason", "Nachtrag", cwd=example_workspace)
     assert forced.exit_code == ExitCode.USAGE
-    assert "Kein Preis am 01.01.2024" in forced.stderr and "rv-vob-beratung.yaml" in forced.stderr
+    assert "kein Preis am 01.01.2024 gültig" in forced.stderr and "rv-vob-beratung.yaml" in forced.stderr
     assert path.read_bytes() == before
 
 
@@ -322,21 +323,22 @@ def test_opportunities_propose_joint_tender_with_threshold_verdict(example_works
     assert result.exit_code == 0, result.stderr
     found = {o["category"]: o for o in json.loads(result.output)["opportunities"]}
     assert "unterweisungssoftware" not in found  # old contracts expired, a framework exists
-    mdm = found["mobilgeraeteverwaltung"]
+    mdm = found["mobilgeraeteverwaltung"]["contracts"]
     assert mdm["annual_total"] == "60500.00"
     assert mdm["estimate"] == "242000.00"
     assert mdm["above_threshold"] is True and "VgV" in mdm["verdict"]
     assert mdm["threshold"]["amount"] == "216000"
-    assert mdm["counties_to_name"] == ["bernkastel-wittlich", "eifelkreis-bitburg-pruem", "cochem-zell", "vulkaneifel"]
+    assert found["mobilgeraeteverwaltung"]["counties_to_name"] == [
+        "bernkastel-wittlich", "eifelkreis-bitburg-pruem", "cochem-zell", "vulkaneifel"]
     assert mdm["annual_need"]["eifelkreis-bitburg-pruem"] is None
 
 
 def test_opportunities_below_threshold_is_national(example_workspace, run_cli):
     contract_file(example_workspace, "ev-mdm-bernkastel-wittlich").unlink()
     result = run_cli("contracts", "opportunities", "--date", TODAY, "--format", "json", cwd=example_workspace)
-    mdm = json.loads(result.output)["opportunities"][0]
-    assert mdm["estimate"] == "130000.00" and mdm["above_threshold"] is False
-    assert "UVgO" in mdm["verdict"]
+    mdm = next(o for o in json.loads(result.output)["opportunities"] if o["category"] == "mobilgeraeteverwaltung")
+    assert mdm["contracts"]["estimate"] == "130000.00" and mdm["contracts"]["above_threshold"] is False
+    assert "UVgO" in mdm["contracts"]["verdict"]
 
 
 def test_export_ocds_to_an_unwritable_place_is_an_output_error(example_workspace, run_cli, tmp_path):
@@ -614,3 +616,200 @@ def test_a_huge_ceiling_with_a_tiny_pace_shows_no_runout(example_workspace, run_
     result = run_cli("contracts", "show", "rv-gross", "--date", TODAY, cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
     assert re.search(r"Prognose Ausschöpfung:\s+–", result.output)
+
+
+# -- terms that hold: call-offs only within the current term -----------------------------------
+
+
+def on_day(monkeypatch, day: str) -> None:
+    """Make ``day`` the run's today (SOURCE_DATE_EPOCH), as a CI pipeline would pin it."""
+    import datetime as dt
+
+    epoch = int(dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC).timestamp())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+
+
+VOB_TERM = ("aktuelle Laufzeit 01.04.2025 bis 31.03.2027; eine Verlängerung (spätestens bis 31.03.2029) zählt erst, "
+            "wenn sie erklärt oder nicht mehr abzuwenden ist")
+
+
+def test_a_future_calloff_past_the_current_term_is_refused(example_workspace, run_cli, monkeypatch):
+    # VOB framework on 24.11.2026: the renewal to 31.03.2028 can still be stopped (deadline 31.12.2026)
+    on_day(monkeypatch, "2026-11-24")
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    before = path.read_bytes()
+    for day in ("2027-04-01", "2028-05-02", "2029-03-31"):
+        result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                         "--amount", "100", "--date", day, cwd=example_workspace)
+        assert result.exit_code == ExitCode.REFUSED, (day, result.stderr)
+        assert f"außerhalb der Laufzeit ({VOB_TERM})" in result.stderr
+    assert path.read_bytes() == before
+    last_day = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                       "--amount", "100", "--date", "2027-03-31", cwd=example_workspace)
+    assert last_day.exit_code == 0, last_day.stderr
+
+
+def test_a_renewal_that_can_no_longer_be_stopped_opens_the_next_period(example_workspace, run_cli, monkeypatch):
+    on_day(monkeypatch, "2027-01-04")  # the notice deadline 31.12.2026 has passed: renewed to 31.03.2028
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                     "--amount", "100", "--date", "2028-03-31", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    later = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                    "--amount", "100", "--date", "2028-04-01", cwd=example_workspace)
+    assert later.exit_code == ExitCode.REFUSED
+    assert "aktuelle Laufzeit 01.04.2025 bis 31.03.2028" in later.stderr
+
+
+def test_an_express_option_counts_only_once_exercised(example_workspace, run_cli, monkeypatch):
+    on_day(monkeypatch, "2027-05-03")
+    refused = run_cli("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "vulkaneifel",
+                      "--amount", "100", "--date", "2027-09-01", cwd=example_workspace)
+    assert refused.exit_code == ExitCode.REFUSED and "bis 30.06.2027" in refused.stderr
+    path = contract_file(example_workspace, "rv-endpoint-monitoring")
+    path.write_text(path.read_text(encoding="utf-8").replace("  max_renewals: 2\n",
+                                                             "  max_renewals: 2\n  renewals_exercised: 1\n"),
+                    encoding="utf-8")
+    accepted = run_cli("contracts", "calloff", "add", "rv-endpoint-monitoring", "--county", "vulkaneifel",
+                       "--amount", "100", "--date", "2027-09-01", cwd=example_workspace)
+    assert accepted.exit_code == 0, accepted.stderr
+
+
+def test_two_refusals_quote_one_term(example_workspace, run_cli, monkeypatch):
+    on_day(monkeypatch, "2026-11-24")
+    by_hours = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                       "--hours", "10", "--date", "2024-01-01", cwd=example_workspace)
+    by_amount = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel",
+                        "--amount", "10", "--date", "2028-06-01", cwd=example_workspace)
+    assert by_hours.exit_code == by_amount.exit_code == ExitCode.REFUSED
+    terms = {re.search(r"außerhalb der Laufzeit \((.*)\)\.", r.stderr).group(1) for r in (by_hours, by_amount)}
+    assert terms == {VOB_TERM}
+
+
+def test_forced_future_calloff_keeps_its_reason_and_check_finds_calloffs_past_the_term(example_workspace, run_cli,
+                                                                                       monkeypatch):
+    on_day(monkeypatch, "2026-11-24")
+    forced = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", "vulkaneifel", "--amount", "500",
+                     "--date", "2028-02-01", "--force", "--reason", "Verlängerung im Lenkungskreis beschlossen",
+                     cwd=example_workspace)
+    assert forced.exit_code == 0, forced.stderr
+    text = contract_file(example_workspace, "rv-vob-beratung").read_text(encoding="utf-8")
+    assert "reason: Verlängerung im Lenkungskreis beschlossen" in text and "- outside-term" in text
+    # a county's call-off file, written by hand: no refusal on the way, check finds it
+    county_calloffs(example_workspace, """\
+        calloffs:
+          - {contract: rv-vob-beratung, id: V9, county: vulkaneifel, date: 2028-09-01, amount: "900.00"}
+        """)
+    check = json.loads(run_cli("check", "--format", "json", cwd=example_workspace).output)
+    found = {f["location"].split(" ")[1]: f for f in check["findings"] if f["rule"] == "contracts.calloff-outside-term"}
+    by_file = {f["file"]: f for f in found.values()}
+    hand = by_file["abrufe/vulkaneifel.yaml"]
+    assert hand["severity"] == "error" and VOB_TERM in hand["message"] and hand["location"].startswith("Zeile 2")
+    kept = by_file["catalogs/vertraege/rv-vob-beratung.yaml"]
+    assert kept["severity"] == "warning" and "erzwungen: Verlängerung im Lenkungskreis beschlossen" in kept["message"]
+
+
+def test_contracts_show_says_until_when_calloffs_are_allowed(example_workspace, run_cli):
+    text = run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, cwd=example_workspace).output
+    assert re.search(r"Abrufe zulässig bis:\s+31\.03\.2027", text)
+    data = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", "2027-01-01", "--format", "json",
+                              cwd=example_workspace).output)
+    assert data["certain_end"] == "2028-03-31"
+
+
+def test_due_within_twelve_months_counts_calendar_months(example_workspace, run_cli):
+    write(example_workspace, "ev-kalender", """\
+        id: ev-kalender
+        title: Vertrag mit Frist nach 363 Tagen
+        kind: single
+        owner: vulkaneifel
+        term: {start: 2026-02-23, end: 2028-02-22, renewal: tacit, renewal_months: 12, max_renewals: 1, notice_months: 3}
+        """)
+    def deadlines(within):
+        result = run_cli("contracts", "due", "--within", within, "--date", TODAY, "--format", "json",
+                         cwd=example_workspace)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.output), [a["date"] for a in json.loads(result.output)["alerts"]
+                                            if a["contract"] == "ev-kalender" and a["kind"] == "deadline"]
+    data, found = deadlines("12m")
+    assert data["until"] == "2027-11-24" and data["within_days"] == 365
+    assert found == ["2027-11-22"]  # 363 days ahead: inside twelve calendar months, outside 360 days
+    assert deadlines("360d")[1] == []
+    assert deadlines("1y")[1] == ["2027-11-22"]
+
+
+# -- costs from what was billed ---------------------------------------------------------------
+
+
+HOURS_ONLY = """\
+  - id: A006
+    county: vulkaneifel
+    date: {date}
+    hours: 10
+    description: Nachtrag, nur Stunden erfasst
+"""
+
+
+def add_hours_only_calloff(ws: Path, day: str) -> Path:
+    path = contract_file(ws, "rv-vob-beratung")
+    path.write_text(path.read_text(encoding="utf-8") + HOURS_ONLY.format(date=day), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("day, amount", [("2026-03-31", "1850.00"), ("2026-04-01", "1920.00")])
+def test_hours_only_calloff_is_priced_at_the_rate_of_its_own_date_everywhere(example_workspace, run_cli, day, amount):
+    add_hours_only_calloff(example_workspace, day)
+    consumed = str(Decimal("32935.00") + Decimal(amount))
+    shown = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--date", TODAY, "--format", "json",
+                               cwd=example_workspace).output)
+    assert shown["consumed"] == consumed
+    assert shown["consumed_by_year"] == {"2025": "12950.00", "2026": str(Decimal("19985.00") + Decimal(amount))}
+    priced = next(c for c in shown["calloff_list"] if c["id"] == "A006")
+    assert priced["amount"] == amount and "10 h × " in priced["priced"]
+    listed = json.loads(run_cli("contracts", "list", "--date", TODAY, "--format", "json", cwd=example_workspace).output)
+    assert next(r for r in listed["contracts"] if r["id"] == "rv-vob-beratung")["consumed"] == consumed
+    costs = json.loads(run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--format", "json",
+                               cwd=example_workspace).output)
+    assert costs["total"] == str(Decimal("19985.00") + Decimal(amount))
+    vulkaneifel = next(s for s in costs["shares"] if s["county"] == "vulkaneifel")
+    assert vulkaneifel["amount"] == str(Decimal("4625.00") + Decimal(amount)) and vulkaneifel["metric"] == "35"
+    export = json.loads(run_cli("export", "ocds", "--date", TODAY, cwd=example_workspace).output)
+    a006 = next(r for r in export["releases"] if r["ocid"].endswith("rv-vob-beratung-A006"))
+    assert str(Decimal(str(a006["awards"][0]["value"]["amount"])).quantize(Decimal("0.01"))) == amount
+
+
+def test_a_calloff_that_cannot_be_priced_is_an_error_naming_it(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "  - {id: A006, county: vulkaneifel, date: 2026-06-01, description: ohne Betrag}\n",
+                    encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    for args in (("contracts", "list"), ("costs", "allocate", "rv-vob-beratung", "--period", "2026"),
+                 ("export", "ocds")):
+        result = run_cli(*args, cwd=example_workspace)
+        assert result.exit_code == ExitCode.INPUT, (args, result.stderr)
+        assert "Abruf rv-vob-beratung/A006 lässt sich nicht bepreisen" in result.stderr
+        assert f"rv-vob-beratung.yaml, Zeile {line}" in result.stderr
+    check = json.loads(run_cli("check", "--format", "json", cwd=example_workspace).output)
+    finding = next(f for f in check["findings"] if f["rule"] == "contracts.invalid")
+    assert "A006" in finding["message"] and finding["location"].startswith(f"Zeile {line}")
+    # the rest of the contract is still checked
+    assert not [f for f in check["findings"] if f["rule"] == "contracts.ceiling-exceeded"]
+
+
+def test_a_quantity_at_a_gross_price_needs_its_net_amount(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-unterweisung-arbeitsschutz")
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "  - {id: A005, county: vulkaneifel, date: 2026-06-01, quantity: 10}\n", encoding="utf-8")
+    result = run_cli("contracts", "show", "rv-unterweisung-arbeitsschutz", cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert "lässt sich nicht bepreisen" in result.stderr and "brutto" in result.stderr
+
+
+def test_check_warns_when_a_recorded_amount_differs_from_hours_times_the_price(example_workspace, run_cli):
+    path = contract_file(example_workspace, "rv-vob-beratung")
+    path.write_text(path.read_text(encoding="utf-8").replace('amount: "4625.00"', 'amount: "4800.00"'),
+                    encoding="utf-8")
+    check = json.loads(run_cli("check", "--format", "json", cwd=example_workspace).output)
+    finding = next(f for f in check["findings"] if f["rule"] == "contracts.calloff-price")
+    assert finding["severity"] == "warning" and "A003" in finding["message"]
+    assert "25 h × 185,00 €" in finding["message"] and "4.625,00 €" in finding["message"]

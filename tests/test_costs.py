@@ -140,12 +140,15 @@ def test_costs_allocate_hours_csv(example_workspace, run_cli):
     assert result.output.startswith("\ufeffvertrag;jahr;landkreis;") and "\r\n" in result.output
     rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff"), newline=""), delimiter=";"))
     by_county = {r["landkreis"]: r for r in rows}
-    # 2026: 25 h Vulkaneifel, 50 h Bernkastel-Wittlich, 30 h Eifelkreis at 192 €/h
+    # 2026, each call-off at its own price: Vulkaneifel 25 h on 10.02. at 185 €/h (the 192 € rate
+    # holds from 01.04.), Bernkastel-Wittlich 50 h and the Eifelkreis 30 h at 192 €/h
     assert by_county["bernkastel-wittlich"]["anteil"] == "9600,00"
-    assert by_county["vulkaneifel"]["anteil"] == "4800,00"
+    assert by_county["vulkaneifel"]["anteil"] == "4625,00"
+    assert by_county["eifelkreis-bitburg-pruem"]["anteil"] == "5760,00"
     assert by_county["cochem-zell"]["anteil"] == "0,00"
     assert by_county["vulkaneifel"]["kennzahl"] == "25"
-    assert sum(Decimal(r["anteil"].replace(",", ".")) for r in rows) == Decimal("20160.00")
+    # what was called off, not 105 h × today's 192 € = 20.160 €
+    assert sum(Decimal(r["anteil"].replace(",", ".")) for r in rows) == Decimal("19985.00")
 
 
 def test_costs_allocate_missing_amount_is_an_input_error(example_workspace, run_cli):
@@ -266,3 +269,145 @@ def test_costs_of_a_year_must_not_be_negative_in_the_file(example_workspace, run
     result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2026", cwd=example_workspace)
     assert result.exit_code == ExitCode.INPUT, result.stderr
     assert "rv-endpoint-monitoring.yaml, Zeile" in result.stderr and "nicht negativ" in result.stderr
+
+
+# -- costs from what was billed: the hourly contract priced per call-off (golden) --------------
+
+
+@pytest.mark.parametrize("period, shares, total", [
+    # 2025: 40 h and 30 h at 185 €/h — not 70 h × today's 192 € = 13,440 €
+    ("2025", {"bernkastel-wittlich": "7400.00", "cochem-zell": "5550.00", "eifelkreis-bitburg-pruem": "0.00",
+              "vulkaneifel": "0.00"}, "12950.00"),
+    # 2026: 25 h on 10.02. still at 185 €/h, 50 h and 30 h after 01.04. at 192 €/h — not 20,160 €
+    ("2026", {"bernkastel-wittlich": "9600.00", "cochem-zell": "0.00", "eifelkreis-bitburg-pruem": "5760.00",
+              "vulkaneifel": "4625.00"}, "19985.00"),
+])
+def test_hourly_contract_allocates_what_each_calloff_cost(example_workspace, run_cli, period, shares, total):
+    data = json.loads(run_cli("costs", "allocate", "rv-vob-beratung", "--period", period, "--format", "json",
+                              cwd=example_workspace).output)
+    assert data["total"] == total
+    assert {s["county"]: s["amount"] for s in data["shares"]} == shares
+    shown = json.loads(run_cli("contracts", "show", "rv-vob-beratung", "--format", "json",
+                               cwd=example_workspace).output)
+    assert shown["consumed_by_year"][period] == total  # the same "abgerufen" figure
+
+
+def test_an_explicit_total_for_a_usage_key_is_split_by_the_calloffs(example_workspace, run_cli):
+    data = json.loads(run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2025", "--total", "12000",
+                              "--format", "json", cwd=example_workspace).output)
+    # 7,400 : 5,550 of 12,000 → 6,857.14 / 5,142.86 (largest remainder, adds up)
+    assert {s["county"]: s["amount"] for s in data["shares"]}["bernkastel-wittlich"] == "6857.14"
+    assert sum(Decimal(s["amount"]) for s in data["shares"]) == Decimal("12000.00")
+    assert any("statt abgerufen 12.950,00 €" in n for n in data["notes"])
+
+
+# -- statements a Kämmerei books ----------------------------------------------------------------
+
+
+def _pdf_text(path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    else:
+        from pypdf import PdfReader
+
+        text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return " ".join(text.split())
+
+
+def test_statement_pdf_has_issuer_reference_due_date_and_bank_details(example_workspace, run_cli, tmp_path):
+    out = tmp_path / "abrechnungen"
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--date", "2027-02-15",
+                     "--statements", str(out), "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "abrechnung-rv-vob-beratung-2026-bernkastel-wittlich.pdf", "abrechnung-rv-vob-beratung-2026-cochem-zell.pdf",
+        "abrechnung-rv-vob-beratung-2026-eifelkreis-bitburg-pruem.pdf", "abrechnung-rv-vob-beratung-2026-vulkaneifel.pdf",
+        "abrechnung-rv-vob-beratung-2026.csv", "abrechnung-rv-vob-beratung-2026.json"]
+    text = _pdf_text(out / "abrechnung-rv-vob-beratung-2026-eifelkreis-bitburg-pruem.pdf")
+    for expected in ("Kreisverwaltung Bernkastel-Wittlich", "54516 Wittlich",              # issuer with address
+                     "Kreisverwaltung Eifelkreis Bitburg-Prüm", "54634 Bitburg",          # recipient
+                     "Datum 15.02.2027", "IKZ-KA/rv-vob-beratung/2026/eifelkreis-bitburg-pruem",  # reference
+                     "Kassenzeichen", "100002.2026", "Kalenderjahr 2026",
+                     "Abruf A005 vom 22.06.2026", "5.760,00 €", "nach Stunden",            # line, key, basis
+                     "Keine Umsatzsteuer: §2b UStG gilt erst ab 01.01.2027",               # VAT and its basis
+                     "Zu zahlen 5.760,00 €", "Fällig am 17.03.2027",                       # due amount, due date
+                     "IBAN DE89 3704 0044 0532 0130 00", "BIC COBADEFFXXX",                # bank (Verbund config)
+                     "Kreiskasse – Im Auftrag",                                            # signature block
+                     "VS – NUR FÜR DEN DIENSTGEBRAUCH"):                                    # the county's marking
+        assert expected in text, expected
+    statements = json.loads((out / "abrechnung-rv-vob-beratung-2026.json").read_text(encoding="utf-8"))
+    eifel = next(s for s in statements if s["recipient_key"] == "eifelkreis-bitburg-pruem")
+    assert eifel["due"] == "5760.00" and eifel["due_date"] == "2027-03-17" and eifel["bank"]["bic"] == "COBADEFFXXX"
+    assert eifel["kassenzeichen"].startswith("5.2000.") and eifel["kassenzeichen"].endswith(".100002.2026")
+
+
+def test_statements_from_2027_carry_vat_per_line(example_workspace, run_cli, tmp_path):
+    result = run_cli("costs", "allocate", "rv-endpoint-monitoring", "--period", "2027", "--total", "150000",
+                     "--date", "2028-01-20", "--statements", str(tmp_path), "--format", "json", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    text = _pdf_text(tmp_path / "abrechnung-rv-endpoint-monitoring-2027-vulkaneifel.pdf")
+    assert "Umsatzsteuer 19 % (§2b UStG)" in text and "nach §2b UStG (ab 01.01.2027)" in text
+    statements = json.loads((tmp_path / "abrechnung-rv-endpoint-monitoring-2027.json").read_text(encoding="utf-8"))
+    for s in statements:
+        assert s["vat"]["applies"] and Decimal(s["vat"]["amount"]) == (Decimal(s["net"]) * Decimal("0.19")).quantize(
+            Decimal("0.01"))
+        assert Decimal(s["due"]) == Decimal(s["net"]) + Decimal(s["vat"]["amount"])
+
+
+def test_statements_csv_opens_in_german_excel(example_workspace, run_cli, tmp_path):
+    run_cli("costs", "allocate", "rv-unterweisung-arbeitsschutz", "--period", "2026", "--date", "2026-12-01",
+            "--statements", str(tmp_path), cwd=example_workspace)
+    raw = (tmp_path / "abrechnung-rv-unterweisung-arbeitsschutz-2026.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfkassenzeichen;referenz;datum;") and raw.count(b"\r\n") == 5
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert {r["empfaenger_schluessel"]: r["zahlbetrag"] for r in rows} == {
+        "bernkastel-wittlich": "10506,22", "eifelkreis-bitburg-pruem": "9671,16", "cochem-zell": "9321,60",
+        "vulkaneifel": "6059,04"}
+    assert {r["datum"] for r in rows} == {"01.12.2026"} and {r["faellig_am"] for r in rows} == {"31.12.2026"}
+
+
+def test_allocation_csv_to_a_file_keeps_bom_and_crlf(example_workspace, run_cli, tmp_path):
+    out = tmp_path / "kosten.csv"
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--format", "csv", "--output",
+                     str(out), cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfvertrag;jahr;") and b"\r\n" in raw and b"4625,00" in raw
+
+
+@pytest.mark.parametrize("cut, message", [
+    ("issuer", "procurement.settlement.issuer"),
+    ("bank", "Bankverbindung"),
+    ("recipients", "Anschrift von Cochem-Zell"),
+])
+def test_statements_without_issuer_bank_or_address_are_refused_before_writing(example_workspace, run_cli, tmp_path,
+                                                                            cut, message):
+    import yaml
+
+    config = example_workspace / "ikz-isms.yaml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    if cut == "recipients":
+        del data["procurement"]["settlement"]["recipients"]["cochem-zell"]
+    else:
+        del data["procurement"]["settlement"][cut]
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--statements", str(tmp_path / "out"),
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT, result.stderr
+    assert "ikz-isms.yaml" in result.stderr and message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_wrong_iban_is_refused_with_its_place(example_workspace, run_cli, tmp_path):
+    config = example_workspace / "ikz-isms.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("DE89 3704 0044 0532 0130 00", "DE88 3704 0044 0532 0130 00"), encoding="utf-8")
+    line = next(n for n, content in enumerate(text.splitlines(), 1) if "iban:" in content)
+    result = run_cli("costs", "allocate", "rv-vob-beratung", "--period", "2026", "--statements", str(tmp_path / "o"),
+                     cwd=example_workspace)
+    assert result.exit_code == ExitCode.INPUT
+    assert f"ikz-isms.yaml, Zeile {line}" in result.stderr and "Prüfziffer" in result.stderr
+    assert not (tmp_path / "o").exists()

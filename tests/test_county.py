@@ -154,7 +154,7 @@ def test_check_reports_semantic_record_problems(run_cli, example_workspace):
 def test_check_reports_modelling_mismatch_and_schema_errors(run_cli, example_workspace):
     path = data_dir(example_workspace, "cochem-zell") / "zielobjekte.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("      - INF.1\n", "      - INF.1\n      - SYS.1.1\n", 1)
+    text = text.replace("      - baustein: INF.1\n", "      - SYS.1.1\n      - baustein: INF.1\n", 1)
     text = text.replace("    type: Raum\n", "    type: Raum\n    farbe: blau\n", 1)
     path.write_text(text, encoding="utf-8")
     code, findings = check_json(run_cli, example_workspace)
@@ -169,8 +169,10 @@ def test_check_reports_modelling_mismatch_and_schema_errors(run_cli, example_wor
     mismatch = rules["county.modelling.target-type"]
     assert "SYS.1.1" in mismatch["message"] and "IT-System" in mismatch["message"]
     assert mismatch["location"].startswith("Zeile ") and mismatch["severity"] == "error"
+    # assess shows the same error with file and line and answers 1 (docs/assess.md, "Fehler in den Daten")
     shown = run_cli("--workspace", example_workspace, "assess", "--county", "cochem-zell")
-    assert shown.exit_code == 0 and "SYS.1.1" in shown.stderr
+    assert shown.exit_code == 1 and "SYS.1.1" in shown.stderr
+    assert f"Fehler: {path}, {mismatch['location']}: " in shown.stderr
 
 
 def test_broken_profile_is_reported_by_name(run_cli, example_workspace):

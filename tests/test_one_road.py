@@ -55,6 +55,7 @@ def test_assess_plan_report_and_verbund_agree_on_the_example(run_cli, example_wo
     assert seen["plan"] == seen["pdf_plan"]
 
 
+@pytest.mark.slow
 def test_they_still_agree_after_changes_including_invalid_records(run_cli, example_workspace, tmp_path):
     ws = example_workspace
     data = county_dir(ws, COUNTY)

@@ -40,7 +40,13 @@ def test_every_gap_becomes_one_measure(run_cli, fresh_plan):
     assessment = json.loads(run_cli("--workspace", fresh_plan, "assess", "--county", COUNTY, "--format", "json").output)
     plan = plan_json(run_cli, fresh_plan)
     records = "".join(p.read_text(encoding="utf-8") for p in sorted((data_dir(fresh_plan) / "pruefungen").glob("*.yaml")))
-    gaps = records.count("status: nein") + records.count("status: teilweise")
+    recorded = records.count("status: nein") + records.count("status: teilweise")
+    # the plan follows the county's approach (Standard-Absicherung): gaps on requirements it does not call for
+    # (H on objects of normal protection need) get no measure
+    listed = run_cli("--workspace", fresh_plan, "assess", "list", "--county", COUNTY, "--status", "nein",
+                     "--status", "teilweise", "--format", "json")
+    gaps = json.loads(listed.output)["counties"][0]["count"]
+    assert 0 < gaps <= recorded
     assert len(plan["measures"]) == gaps == plan["totals"]["count"]
     assert {m["state"] for m in plan["measures"]} == {"geplant"}
     basis_gaps = {(g["requirement"], g["target"]) for g in assessment["counties"][0]["basis_gaps"] if g["status"] != "unbearbeitet"}

@@ -213,8 +213,22 @@ def _settlement(notes: int = 0):
     allocation = allocate_costs(Decimal("1000.01"), members, "equal")
     allocation.notes.extend(f"Hinweis {n}: Verteilung nach Vereinbarung vom 01.01.2026, Anlage {n}."
                             for n in range(notes))
-    contract = SimpleNamespace(id="rv-test", title="Testvertrag", allocation=SimpleNamespace(key="equal", agreement=""))
+    contract = SimpleNamespace(id="rv-test", title="Testvertrag", booking_code="",
+                               allocation=SimpleNamespace(key="equal", agreement=""))
     return Settlement(contract, 2026, allocation, members, "gleich verteilt", "", "Keine Umsatzsteuer.", "equal")
+
+
+def _statements(settlement, markings=None, names=None):
+    from ikz_isms.procure.statement import Bank, Party, SettlementConfig, contract_statements
+
+    config = SettlementConfig(
+        path="ikz-isms.yaml",
+        issuer=Party("Kreisverwaltung Testkreis", ("Teststraße 1", "54000 Testhausen")),
+        bank=Bank("Kreiskasse Testkreis", "Testbank", "DE89 3704 0044 0532 0130 00", "COBADEFFXXX"),
+        recipients={"vulkaneifel": Party("Landkreis Vulkaneifel", ("Mainzer Str. 1", "54550 Daun"), debtor="4"),
+                    "cochem-zell": Party("Landkreis cochem-zell", ("Endertplatz 1", "56812 Cochem"), debtor="3")},
+    )
+    return contract_statements(settlement, config, dt.date(2027, 2, 1), names or {}, markings or {})
 
 
 def _fonts(page) -> list[str]:
@@ -227,7 +241,8 @@ def test_settlement_statement_embeds_dejavu_and_marks_every_page():
     from ikz_isms.procure.statement import statement_pdf
 
     marking = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
-    data = statement_pdf(_settlement(notes=120), "vulkaneifel", "Vulkaneifel", marking)
+    statement = next(s for s in _statements(_settlement(notes=120)) if s.recipient_key == "vulkaneifel")
+    data = statement_pdf(statement)
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages) > 1, "enough notes for a second page"
     for number, page in enumerate(reader.pages, start=1):
@@ -240,24 +255,24 @@ def test_settlement_statement_embeds_dejavu_and_marks_every_page():
     for name in _fonts(reader.pages[0]):
         assert b"/FontFile2" in data, name  # the TrueType program is in the file, not just named
     first = reader.pages[0].extract_text()
-    assert "Landkreis Vulkaneifel" in first and "1.000,01 €" in first and "500,00 €" in first
-    assert "Abrechnungsjahr 2026" in first
-    assert reader.metadata.creation_date.date() == dt.date(2026, 12, 31), "dated from the data, not the clock"
-    assert statement_pdf(_settlement(notes=120), "vulkaneifel", "Vulkaneifel", marking) == data
+    assert "Landkreis Vulkaneifel" in first and "500,00 €" in first and "1.000,01 €" in first
+    assert "Kalenderjahr 2026" in first and "Kreisverwaltung Testkreis" in first
+    assert reader.metadata.creation_date.date() == dt.date(2027, 2, 1), "dated by the statement, not the clock"
+    assert statement_pdf(statement) == data
 
 
 def test_statements_carry_each_countys_marking(tmp_path):
     pypdf = pytest.importorskip("pypdf")
     import io
 
-    from ikz_isms.procure.statement import statements
+    from ikz_isms.procure.statement import statement_pdf
 
-    files = statements(_settlement(), {"vulkaneifel": "Vulkaneifel"},
-                       markings={"vulkaneifel": "INTERN – nur für die Verwaltung"})
-    texts = {name: pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for name, pdf in files.items()}
+    statements = _statements(_settlement(), markings={"vulkaneifel": "INTERN – nur für die Verwaltung"},
+                             names={"vulkaneifel": "Vulkaneifel"})
+    texts = {s.file_name: pypdf.PdfReader(io.BytesIO(statement_pdf(s))).pages[0].extract_text() for s in statements}
     assert "INTERN – nur für die Verwaltung" in texts["abrechnung-rv-test-2026-vulkaneifel.pdf"]
     assert "VS – NUR FÜR DEN DIENSTGEBRAUCH" in texts["abrechnung-rv-test-2026-cochem-zell.pdf"]
-    assert "Landkreis cochem-zell" in texts["abrechnung-rv-test-2026-cochem-zell.pdf"], "unknown names as given"
+    assert "Landkreis cochem-zell" in texts["abrechnung-rv-test-2026-cochem-zell.pdf"], "names as configured"
 
 
 def test_county_report_names_no_font_it_does_not_embed(example_workspace, run_cli, tmp_path):

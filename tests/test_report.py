@@ -80,6 +80,7 @@ def test_county_report_has_reference_documents_contents_and_german_format(county
     assert "übersteuert" in full or "geerbt von" in full
 
 
+@pytest.mark.slow
 def test_user_markup_is_printed_literally(example_workspace, run_cli, tmp_path):
     result = run_cli("assess", "set", "ISMS.1.A1", "IV", "teilweise", "--statement", HOSTILE,
                      "--county", "vulkaneifel", "--actor", "Test", cwd=example_workspace)
@@ -90,6 +91,7 @@ def test_user_markup_is_printed_literally(example_workspace, run_cli, tmp_path):
     assert HOSTILE in words("\n".join(pages(out)))
 
 
+@pytest.mark.slow
 def test_same_input_gives_identical_bytes_and_source_date_epoch(example_workspace, run_cli, tmp_path, monkeypatch):
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     for out in (first, second):
@@ -113,6 +115,7 @@ def test_bad_source_date_epoch_is_an_input_error(example_workspace, run_cli, tmp
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_all_counties_one_file_each(example_workspace, run_cli, tmp_path):
     result = run_cli("report", "county", "--all", "--output-dir", str(tmp_path / "out"), "--format", "json",
                      cwd=example_workspace)
@@ -174,6 +177,7 @@ def test_verbund_trend_is_chronological_when_the_first_county_has_no_history(exa
     assert header.rstrip().endswith("aktuell")
 
 
+@pytest.mark.slow
 def test_plugin_customisation_and_umlauts(example_workspace, run_cli, tmp_path):
     from ikz_isms.testing import write_plugin
 

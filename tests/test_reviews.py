@@ -56,7 +56,9 @@ def snapshot(ws: Path) -> dict[str, bytes]:
     return snapshot_tree(ws)
 
 
-INHERITED = ("APP.3.1.A1", "APP.3.1.A4", "APP.3.1.A7", "APP.3.1.A20", "APP.3.1.A22")
+#: the example review's product findings (adopted); APP.3.1.A20 describes how the author runs its WAF
+INHERITED = ("APP.3.1.A1", "APP.3.1.A4", "APP.3.1.A7", "APP.3.1.A22")
+ORGANISATIONAL = "APP.3.1.A20"
 
 
 @pytest.fixture
@@ -231,19 +233,24 @@ def test_adopt_inherits_records_with_provenance_and_keeps_local_overrides(cli, w
     journal_before = len(journal_entries(ws, ADOPTER))
     result = adopt(cli)
     assert result.exit_code == 0, result.stderr
-    assert "5 Prüfeinträge geerbt" in result.output
+    assert "4 Prüfeinträge geerbt" in result.output
     assert "Eigene Einträge behalten (1): APP.3.1.A14 (ja)" in result.output
     after = records(ws, ADOPTER)
     for req in INHERITED:
         record = after[(req, "APP-FIN")]
         assert record["provenance"] == f"review:{EXAMPLE}"
         assert record["checked"] == "2026-03-16"
-        assert f"catalogs/bewertungen/{EXAMPLE}.yaml" in record["evidence"]
-    assert after[("APP.3.1.A20", "APP-FIN")]["status"] == "teilweise"
+        assert f"catalogs/bewertungen/{EXAMPLE}.yaml#{req}" in record["evidence"]
+        assert record["statement"].startswith(f"Produktbefund übernommen aus der gemeinsamen Bewertung {EXAMPLE}")
+    # the organisational result is a hint, not a record: the Eifelkreis' own answer stays as it was
+    assert after[(ORGANISATIONAL, "APP-FIN")] == before[(ORGANISATIONAL, "APP-FIN")]
+    assert after[(ORGANISATIONAL, "APP-FIN")]["provenance"] == "own"
+    assert "Organisatorische Anforderungen – nicht übernommen, in eigenen Worten beantworten (1)" in result.output
+    assert "APP.3.1.A20 – Hinweis von Bernkastel-Wittlich (teilweise): „WAF-Regelwerk" in result.output
     assert "bernkastel-wittlich:DMS:ISMS/2026-051" in after[("APP.3.1.A1", "APP-FIN")]["evidence"]
     assert after[("APP.3.1.A14", "APP-FIN")] == before[("APP.3.1.A14", "APP-FIN")]
     entries = journal_entries(ws, ADOPTER)[journal_before:]
-    assert len(entries) == 5
+    assert len(entries) == 4
     assert {e["actor"] for e in entries} == {"isb-eifel"}
     assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in entries)
 
@@ -253,8 +260,8 @@ def test_adopt_inherits_records_with_provenance_and_keeps_local_overrides(cli, w
 def test_adopted_review_is_listed_with_its_adopter(cli):
     assert adopt(cli).exit_code == 0
     (entry,) = json.loads(cli("review", "list", "--format", "json").output)["reviews"]
-    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 5}]
-    assert f"{ADOPTER}/APP-FIN (5)" in cli("review", "list").output
+    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 4}]
+    assert f"{ADOPTER}/APP-FIN (4)" in cli("review", "list").output
 
 
 def test_adopting_again_changes_nothing(cli, ws):
@@ -263,18 +270,18 @@ def test_adopting_again_changes_nothing(cli, ws):
     result = adopt(cli, "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)
-    assert report["adopted"] == [] and report["unchanged"] == 5
+    assert report["adopted"] == [] and report["unchanged"] == 4
     assert len(journal_entries(ws, ADOPTER)) == journal_before
 
 
 def test_an_override_after_adoption_is_kept_on_the_next_adoption(cli, ws):
     assert adopt(cli).exit_code == 0
-    assert cli("assess", "set", "APP.3.1.A20", "APP-FIN", "ja", "--county", ADOPTER,
-               "--statement", "WAF im Blockiermodus").exit_code == 0
-    assert records(ws, ADOPTER)[("APP.3.1.A20", "APP-FIN")]["provenance"] == "own"
+    assert cli("assess", "set", "APP.3.1.A22", "APP-FIN", "teilweise", "--county", ADOPTER,
+               "--statement", "Eigener Penetrationstest steht aus").exit_code == 0
+    assert records(ws, ADOPTER)[("APP.3.1.A22", "APP-FIN")]["provenance"] == "own"
     result = adopt(cli, "--format", "json")
-    assert {"requirement": "APP.3.1.A20", "status": "ja"} in json.loads(result.output)["kept"]
-    assert records(ws, ADOPTER)[("APP.3.1.A20", "APP-FIN")]["statement"] == "WAF im Blockiermodus"
+    assert {"requirement": "APP.3.1.A22", "status": "teilweise"} in json.loads(result.output)["kept"]
+    assert records(ws, ADOPTER)[("APP.3.1.A22", "APP-FIN")]["statement"] == "Eigener Penetrationstest steht aus"
 
 
 def test_adopt_refuses_a_review_made_against_another_catalog(cli, ws):
@@ -340,7 +347,7 @@ def test_expired_review_flags_inherited_records_for_recheck(cli, ws):
     set_valid_until(ws, dt.date.today() - dt.timedelta(days=1))
     (finding,) = review_findings(ws)
     assert finding["rule"] == "review.expired" and finding["severity"] == "warning"
-    assert "Eifelkreis Bitburg-Prüm, Zielobjekt APP-FIN: 5 geerbte Prüfeinträge erneut prüfen" in finding["message"]
+    assert "Eifelkreis Bitburg-Prüm, Zielobjekt APP-FIN: 4 geerbte Prüfeinträge erneut prüfen" in finding["message"]
     assert finding["file"].endswith("data/pruefungen")
 
 
@@ -363,7 +370,7 @@ def test_a_new_major_version_supersedes_the_adopted_review(cli, ws):
     session = Session(ws)
     county = session.county(ADOPTER)
     stale = stale_inherited(session.county_data(county), session.reviews(), today=session.today)
-    assert len(stale) == 5
+    assert len(stale) == 4
     assert {s.reason for s in stale} == {"superseded"}
     assert {s.by for s in stale} == {"bernkastel-wittlich-finanzsoftware-6-0"}
 
@@ -393,13 +400,18 @@ def test_the_shipped_example_review_is_made_on_the_authors_target_and_adopted(sh
     assert {r["requirement"]: r["status"] for r in review["results"]} == {
         req: r["status"] for (req, target), r in author.items() if target == review["target"]["id"]
     }
+    assert {r["requirement"] for r in review["results"] if r["scope"] == "product"} == set(INHERITED) | {"APP.3.1.A14"}
     (entry,) = json.loads(shipped_cli("review", "list", "--format", "json").output)["reviews"]
-    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 5}]
+    assert entry["adopters"] == [{"county": ADOPTER, "target": "APP-FIN", "records": 4}]
     adopted = records(shipped, ADOPTER)
     assert {req for (req, target), r in adopted.items()
             if target == "APP-FIN" and r.get("provenance") == f"review:{EXAMPLE}"} == set(INHERITED)
     assert adopted[("APP.3.1.A14", "APP-FIN")]["provenance"] == "own"
-    assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in journal_entries(shipped, ADOPTER)[-5:])
+    # the Eifelkreis answered the organisational requirement in its own words
+    answer = adopted[(ORGANISATIONAL, "APP-FIN")]
+    assert answer["provenance"] == "own" and answer["status"] == "teilweise"
+    assert "Erkennungsmodus" not in answer["statement"]
+    assert all(e["new"]["provenance"] == f"review:{EXAMPLE}" for e in journal_entries(shipped, ADOPTER)[-4:])
     result = shipped_cli("check", "--format", "json")
     assert result.exit_code == 0
     assert not [f for f in json.loads(result.output)["findings"] if f["rule"].startswith("review.")]
@@ -416,14 +428,14 @@ def test_assess_lists_inherited_records_of_an_expired_review_for_recheck(shipped
     set_valid_until(shipped, expired)
     result = shipped_cli("assess", "--county", ADOPTER)
     assert result.exit_code == 0, result.stderr
-    assert "Geerbte Prüfeinträge zur erneuten Prüfung (5)" in result.output
+    assert "Geerbte Prüfeinträge zur erneuten Prüfung (4)" in result.output
     section = result.output.split("Geerbte Prüfeinträge zur erneuten Prüfung")[1]
     assert all(req in section for req in INHERITED) and "APP.3.1.A14" not in section
     assert EXAMPLE in section and f"abgelaufen am {expired.strftime('%d.%m.%Y')}" in section
     report = json.loads(shipped_cli("assess", "--format", "json").output)
     stale = {c["county"]: c["stale_inherited"] for c in report["counties"]}
     assert {c: len(s) for c, s in stale.items()} == {
-        "bernkastel-wittlich": 0, ADOPTER: 5, "cochem-zell": 0, "vulkaneifel": 0}
+        "bernkastel-wittlich": 0, ADOPTER: 4, "cochem-zell": 0, "vulkaneifel": 0}
     assert {(s["target"], s["requirement"]) for s in stale[ADOPTER]} == {("APP-FIN", req) for req in INHERITED}
     assert {(s["review"], s["reason"], s["valid_until"]) for s in stale[ADOPTER]} == {
         (EXAMPLE, "expired", expired.isoformat())}
@@ -481,3 +493,77 @@ def test_major_version():
     assert major_version("v12.0.3") == 12
     assert major_version("2026-R2") == 2026
     assert major_version("Frühjahr") is None
+
+
+# --- product findings and the author's organisational situation ----------------------------------
+
+
+def author_wording(ws: Path) -> list[str]:
+    from tests.support import read_yaml_file as read_yaml
+
+    review = read_yaml(review_file(ws))
+    return [text for r in review["results"] for text in (r.get("statement"), r.get("reason")) if text]
+
+
+def test_an_adopted_review_leaves_no_author_wording_in_the_adopters_records_or_plan(cli, ws):
+    # a product finding with a gap: the adopter's plan gets a measure for it
+    path = review_file(ws)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    scope: product\n    status: ja\n    statement: Penetrationstest",
+        "    scope: product\n    status: teilweise\n    statement: Penetrationstest"), encoding="utf-8")
+    assert adopt(cli).exit_code == 0
+    assert records(ws, ADOPTER)[("APP.3.1.A22", "APP-FIN")]["status"] == "teilweise"
+    assert cli("plan", "update", "--county", ADOPTER).exit_code == 0
+    plan = (data_dir(ws, ADOPTER) / "plan.yaml").read_text(encoding="utf-8")
+    assert "APP.3.1.A22" in plan
+    record_text = (data_dir(ws, ADOPTER) / "pruefungen" / "APP-FIN.yaml").read_text(encoding="utf-8")
+    wording = author_wording(ws)
+    assert len(wording) == 6
+    assert [w for w in wording if w in plan] == []
+    assert [w for w in wording if w in record_text] == []
+
+
+def test_the_adopter_answers_an_organisational_requirement_in_its_own_words(cli, ws):
+    assert adopt(cli).exit_code == 0
+    before = snapshot(ws)
+    copied = cli("review", "answer", EXAMPLE, ORGANISATIONAL, "teilweise", "--county", ADOPTER, "--target", "APP-FIN",
+                 "--statement", "Wie beim Nachbarn: WAF-Regelwerk des Herstellers liegt vor, ist aber nur im "
+                                "Erkennungsmodus aktiv.")
+    assert copied.exit_code == 2 and "in eigenen Worten" in copied.stderr
+    assert snapshot(ws) == before
+    answered = cli("review", "answer", EXAMPLE, ORGANISATIONAL, "nein", "--county", ADOPTER, "--target", "APP-FIN",
+                   "--statement", "Noch keine WAF vorgeschaltet; Beschaffung über den Rahmenvertrag beantragt.",
+                   "--actor", "isb-eifel")
+    assert answered.exit_code == 0, answered.stderr
+    assert "abweichend (beim bewertenden Landkreis: teilweise)" in answered.output
+    record = records(ws, ADOPTER)[(ORGANISATIONAL, "APP-FIN")]
+    assert record["status"] == "nein" and record["provenance"] == "own"
+    assert journal_entries(ws, ADOPTER)[-1]["actor"] == "isb-eifel"
+    delta = json.loads(cli("review", "delta", EXAMPLE, "--county", ADOPTER, "--target", "APP-FIN",
+                           "--format", "json").output)
+    (entry,) = delta["entries"]
+    assert entry["requirement"] == ORGANISATIONAL and entry["state"] == "abweichend"
+    assert entry["hint"].startswith("WAF-Regelwerk des Herstellers")
+    # a product finding is adopted, not answered
+    product = cli("review", "answer", EXAMPLE, "APP.3.1.A1", "ja", "--county", ADOPTER, "--target", "APP-FIN",
+                  "--statement", "eigene Worte")
+    assert product.exit_code == 4 and "Produktbefund" in product.stderr
+
+
+def test_publish_marks_organisational_results_and_entbehrlich_as_the_authors_situation(cli, ws):
+    from tests.support import read_yaml_file as read_yaml
+
+    own = records(ws, "bernkastel-wittlich")
+    answered = sorted(req for (req, target), r in own.items() if target == "APP-DMS" and r["status"] != "unbearbeitet"
+                      and r.get("provenance", "own") == "own")
+    chosen = answered[0]
+    result = publish(cli, "bernkastel-wittlich", "APP-DMS", "--id", "bw-eakte-org", "--organisational", chosen)
+    assert result.exit_code == 0, result.stderr
+    assert "organisatorisch" in result.output
+    document = read_yaml(review_file(ws, "bw-eakte-org"))
+    scopes = {r["requirement"]: r["scope"] for r in document["results"]}
+    assert scopes[chosen] == "organisation"
+    assert all(scope == ("organisation" if req == chosen or own[(req, "APP-DMS")]["status"] == "entbehrlich"
+                         else "product") for req, scope in scopes.items())
+    unknown = publish(cli, "bernkastel-wittlich", "APP-DMS", "--id", "bw-x", "--organisational", "GIBT.ES.NICHT")
+    assert unknown.exit_code == 2 and "--organisational GIBT.ES.NICHT" in unknown.stderr

@@ -277,23 +277,76 @@ def test_project_rules_named_counties_and_term(example_workspace, run_cli):
     assert "tender.term-too-long" not in {f["rule"] for f in findings}
 
 
-def test_opportunities_propose_the_monitoring_template_for_shared_gaps(example_workspace, run_cli):
-    result = run_cli("tender", "opportunities", "--date", "2026-03-01", "--format", "json", cwd=example_workspace)
+def _opportunities(run_cli, ws, command="tender", day="2026-03-01"):
+    result = run_cli(command, "opportunities", "--date", day, "--format", "json", cwd=ws)
     assert result.exit_code == 0, result.stderr
-    proposals = {p["template"]: p for p in json.loads(result.output)["proposals"]}
-    monitoring = proposals["endpunkt-ueberwachung"]
+    return json.loads(result.output)
+
+
+def test_opportunities_propose_templates_for_shared_gaps_of_disclosing_counties(example_workspace, run_cli):
+    data = _opportunities(run_cli, example_workspace)
+    found = {o["category"]: o for o in data["opportunities"]}
+    licences = found["mfa-passwortverwaltung"]["gaps"]
+    assert licences["template"] == "lizenz-je-beschaeftigte"
     # Only counties with disclosure "full" show which requirement is open where; the two
     # "aggregate" counties are left out of the gap table and named in a note instead.
-    assert set(monitoring["gaps"]["OPS.1.1.4.A13"]) == {"bernkastel-wittlich", "vulkaneifel"}
-    every_named = {county for p in proposals.values() for counties in p["gaps"].values() for county in counties}
+    assert set(licences["gaps"]["ORP.4.A22"]) == {"bernkastel-wittlich", "vulkaneifel"}
+    every_named = {county for o in data["opportunities"] if o["gaps"]
+                   for counties in o["gaps"]["gaps"].values() for county in counties}
+    every_named |= {county for c in data["covered"] for county in c["counties"] if c["source"] == "luecken"}
     assert every_named <= {"bernkastel-wittlich", "vulkaneifel"}
-    notes = json.loads(result.output)["notes"]
-    assert any("Cochem-Zell" in n and "Eifelkreis Bitburg-Prüm" in n and "aggregate" in n for n in notes)
-    assert monitoring["counties_to_name"] == COUNTIES.split(",")
-    assert monitoring["estimate"]["threshold"]["amount"] == "216000"
-    assert all(len(counties) >= 2 for counties in monitoring["gaps"].values())
+    assert any("Cochem-Zell" in n and "Eifelkreis Bitburg-Prüm" in n and "aggregate" in n for n in data["notes"])
+    assert licences["counties_to_name"] == COUNTIES.split(",")
+    assert licences["estimate"]["threshold"]["amount"] == "216000"
+    assert all(len(counties) >= 2 for counties in licences["gaps"].values())
     text = run_cli("tender", "opportunities", "--date", "2026-03-01", cwd=example_workspace)
     assert "Vorschlag: gemeinsame Ausschreibung" in text.output and "Zu benennen:" in text.output
+
+
+def test_a_running_framework_covers_the_gap_instead_of_a_new_tender(example_workspace, run_cli):
+    data = _opportunities(run_cli, example_workspace)
+    # the monitoring gaps (OPS.1.1.4) are what rv-endpoint-monitoring delivers, running until 30.06.2027
+    assert "endpoint-monitoring" not in {o["category"] for o in data["opportunities"]}
+    covered = next(c for c in data["covered"] if c["category"] == "endpoint-monitoring")
+    assert covered["framework"] == "rv-endpoint-monitoring" and covered["until"] == "2027-06-30"
+    assert covered["not_named"] == []
+    text = run_cli("tender", "opportunities", "--date", "2026-03-01", cwd=example_workspace).output
+    assert "Abgedeckt: endpoint-monitoring durch die laufende Rahmenvereinbarung rv-endpoint-monitoring" in text
+    # a county with the gap that the framework did not name cannot call off: said so
+    path = example_workspace / "catalogs" / "vertraege" / "rv-endpoint-monitoring.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - vulkaneifel\n", "", 1), encoding="utf-8")
+    covered = next(c for c in _opportunities(run_cli, example_workspace)["covered"]
+                   if c["category"] == "endpoint-monitoring")
+    assert covered["not_named"] == ["vulkaneifel"]
+    # after the framework's end the gap is a proposal again
+    later = _opportunities(run_cli, example_workspace, day="2027-07-01")
+    assert "endpoint-monitoring" in {o["category"] for o in later["opportunities"]}
+
+
+def test_a_started_tender_project_is_not_proposed_again(example_workspace, run_cli):
+    created = run_cli("tender", "new", "lizenz-je-beschaeftigte", "--counties", COUNTIES, "--notice-date",
+                      "2026-06-01", "--name", "mfa-2026", cwd=example_workspace)
+    assert created.exit_code == 0, created.stderr
+    data = _opportunities(run_cli, example_workspace)
+    assert "mfa-passwortverwaltung" not in {o["category"] for o in data["opportunities"]}
+    started = next(s for s in data["started"] if s["category"] == "mfa-passwortverwaltung")
+    assert started["project"] == "mfa-2026" and started["template"] == "lizenz-je-beschaeftigte"
+    text = run_cli("contracts", "opportunities", "--date", "2026-03-01", cwd=example_workspace).output
+    assert "Begonnen: mfa-passwortverwaltung – Vergabeprojekt mfa-2026" in text
+
+
+@pytest.mark.parametrize("day", ["2026-03-01", "2026-11-24", "2027-07-01"])
+def test_both_opportunity_commands_give_one_list(example_workspace, run_cli, day):
+    contracts = run_cli("contracts", "opportunities", "--date", day, "--format", "json", cwd=example_workspace)
+    tenders = run_cli("tender", "opportunities", "--date", day, "--format", "json", cwd=example_workspace)
+    assert contracts.exit_code == tenders.exit_code == 0
+    assert json.loads(contracts.output) == json.loads(tenders.output)
+    found = json.loads(contracts.output)
+    # separate contracts (Ein-Produkt) and shared gaps are in the same list
+    assert {"vertraege", "luecken"} <= {source for o in found["opportunities"] for source in o["sources"]}
+    text_a = run_cli("contracts", "opportunities", "--date", day, cwd=example_workspace).output
+    text_b = run_cli("tender", "opportunities", "--date", day, cwd=example_workspace).output
+    assert text_a == text_b
 
 
 def test_placeholders_are_substituted_never_evaluated():

@@ -56,21 +56,41 @@ def test_disclosure_none_shows_no_figures(run_cli, example_workspace):
     assert "Ohne Freigabe" in lines[0] and "%" not in lines[0]
 
 
-def test_disclosure_aggregate_shows_only_overall_fulfilment(run_cli, example_workspace):
+def test_disclosure_aggregate_shows_figures_but_no_requirement(run_cli, example_workspace):
+    """aggregate: figures per approach, layer/practice and status, trend — no requirement id, no name in gaps."""
     view = verbund_json(run_cli, example_workspace)
     eifel = county(view, "Eifelkreis Bitburg-Prüm")
     assert eifel["disclosure"] == "aggregate"
-    assert set(eifel) == {"name", "disclosure", "approaches", "trend"}
-    assert all(set(tally) == {"applicable", "fulfilled", "fulfilment"} for tally in eifel["approaches"].values())
-    assert all("Eifelkreis Bitburg-Prüm" not in gap["names"] for g in view["groups"] for gap in g["shared_gaps"])
+    assert eifel["shared_gaps"] == "nicht freigegeben"
     own = own_report(run_cli, example_workspace, "eifelkreis-bitburg-pruem")
     assert eifel["approaches"]["basis"]["fulfilment"] == own["approaches"][0]["fulfilment"]
+    assert eifel["approaches"]["basis"]["status"] == own["approaches"][0]["status"]
+    assert {layer["id"] for layer in own["layers"]} == set(eifel["layers"])
+    assert all("Eifelkreis Bitburg-Prüm" not in gap["names"] and not gap["unnamed"]
+               for g in view["groups"] for gap in g["shared_gaps"])
+    # no requirement id of the county anywhere in its entry
+    assert "OPS." not in json.dumps(eifel) and ".A" not in json.dumps(eifel)
 
     text = run_cli("assess", "--verbund", cwd=example_workspace).output
-    # once in the overview table, once in the note; never in a per-layer table or gap list
-    assert text.count("Eifelkreis Bitburg-Prüm") == 2
-    note = next(line for line in text.splitlines() if line.startswith("Nur Gesamtwerte"))
-    assert "Eifelkreis Bitburg-Prüm" in note
+    note = next(line for line in text.splitlines() if line.startswith("Ohne Anforderungs-IDs freigegeben"))
+    assert "Eifelkreis Bitburg-Prüm" in note and "Cochem-Zell" in note
+    gap_table = text[text.index("Gemeinsame Lücken"):]
+    assert "Eifelkreis" not in gap_table
+
+
+def test_aggregate_with_requirement_ids_is_counted_in_shared_gaps_without_its_name(run_cli, example_workspace):
+    profile = example_workspace / "plugins" / "ikz-county-cochem-zell" / "data" / "landkreis.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "disclosure_allow: [requirement_ids]\n", encoding="utf-8")
+    view = verbund_json(run_cli, example_workspace)
+    cochem = county(view, "Cochem-Zell")
+    assert cochem["shared_gaps"] == "ohne Namen gezählt"
+    gaps = view["groups"][0]["shared_gaps"]
+    assert any(g["unnamed"] == 1 for g in gaps)
+    assert all("Cochem-Zell" not in g["names"] for g in gaps)
+    assert all(g["counties"] == len(g["names"]) + g["unnamed"] for g in gaps)
+    assert view["groups"][0]["shared_gaps_from"] == 3
+    text = run_cli("assess", "--verbund", cwd=example_workspace).output
+    assert "1 ohne Namen" in text
 
 
 def test_disclosure_full_shows_layers_and_shared_gaps(run_cli, example_workspace):

@@ -41,14 +41,28 @@ def county_check(session: "Session", county: "County", approach: str | None = No
             "sha256": pin.sha256 if pin else None,
         },
         "targets": len(assessment.data.targets),
+        "starter_targets": sum(1 for t in assessment.data.targets if t.starter),
+        # the structure analysis's problems, as `check` reports them (rule ids county.targets.*)
+        "structure_problems": [
+            {"rule": f"county.{p.rule}", "target": p.target, "message": p.message, "file": str(county.targets_path),
+             "line": p.line, "severity": p.severity}
+            for p in assessment.data.structure_problems
+        ],
         "modelling_problems": [
-            {"rule": p.rule, "target": p.target, "baustein": p.baustein, "message": p.message, "line": p.line,
-             "severity": p.severity}
+            {"rule": p.rule, "target": p.target, "baustein": p.baustein, "message": p.message,
+             "file": str(county.targets_path), "line": p.line, "severity": p.severity}
             for p in assessment.problems
         ],
         **summary,
         "stale_inherited": stale_inherited(session, assessment),
     }
+
+
+def data_errors(report: dict[str, Any]) -> int:
+    """How many problems of severity error a county's check document reports — invalid records,
+    the structure analysis's and the modelling's errors: what ``assess`` answers exit 1 for."""
+    errors = [p for p in report["structure_problems"] + report["modelling_problems"] if p["severity"] == "error"]
+    return len(report["invalid_records"]) + len(errors)
 
 
 def stale_inherited(session: "Session", assessment: "Assessment") -> list[dict[str, Any]]:

@@ -68,15 +68,57 @@ def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
 
 
 def import_catalog(session: "Session", source: Path, *, name: str | None, format_name: str | None, force: bool,
-                   progress: Callable[[int, int], None] | None = None) -> tuple["Catalog", "PinResult"]:
-    """Load ``source`` with the registered importers, refuse duplicates, store and pin it."""
+                   progress: Callable[[int, int], None] | None = None,
+                   profile_sources: dict[str, Path] | None = None) -> tuple["Catalog", "PinResult"]:
+    """Load ``source`` with the registered importers, refuse duplicates, store and pin it.
+
+    ``profile_sources``: where an OSCAL profile's imports are (file name → path), for files
+    not beside the profile.
+    """
     from ..catalog import load_catalog
     from ..catalog.pinning import default_pin_name, pin_catalog
 
-    catalog = load_catalog(source, session.pm, progress=progress, format_name=format_name)
+    options = {"sources": profile_sources} if profile_sources else None
+    catalog = load_catalog(source, session.pm, progress=progress, format_name=format_name, options=options)
     refuse_duplicates(catalog, source)
     session.edition(catalog)
     result = pin_catalog(session, catalog, name=name or default_pin_name(source.stem), source_name=source.name,
                          force=force)
     session.workspace_changed()
     return catalog, result
+
+
+def is_mapping(source: Path) -> bool:
+    """Whether ``source`` is an OSCAL mapping collection (not a catalog)."""
+    from ..catalog import mapping
+    from ..store import fs
+
+    return source.is_file() and mapping.detect_json(source, fs.read_head(source, 4096))
+
+
+def import_mapping(session: "Session", source: Path, *, name: str, force: bool) -> dict[str, Any]:
+    """Check an OSCAL mapping collection and keep it in ``catalogs/<name>.json`` for ``catalog migrate``.
+
+    Mappings are not pinned like catalogs: a migration records the mapping's SHA-256 in its
+    archive (``archiv/<VORGANG>/vorgang.yaml``), which is what makes it reproducible.
+    """
+    from ..catalog import mapping
+    from ..catalog.pinning import check_pin_name
+    from ..errors import RefusedError
+    from ..store import fs
+
+    check_pin_name(name)
+    collection = mapping.load(source)
+    target = session.workspace.layout.catalog_file(name)
+    payload = fs.read_bytes(source)
+    if target.exists() and fs.read_bytes(target) != payload and not force:
+        raise RefusedError("Datei existiert bereits mit anderem Inhalt; anderen --name wählen oder --force.",
+                           path=str(target))
+    if name in session.workspace.pins:
+        raise RefusedError(f"'{name}' ist bereits ein eingetragener Katalog; anderen --name wählen.")
+    session.store.write(target, payload)
+    return {"name": name, "file": session.workspace.layout.relative(target), "title": collection.title,
+            "version": collection.version, "status": collection.status, "maps": len(collection.maps),
+            "relationships": collection.counts(), "sha256": fs.sha256_bytes(payload),
+            "requirements": len(collection.by_requirement()), "sources": [s for s, _ in collection.resources],
+            "targets": [t for _, t in collection.resources]}

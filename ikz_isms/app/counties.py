@@ -65,13 +65,14 @@ def load_county_data(session: "Session", county: "County") -> "CountyData":
     """Targets (needs resolved by the maximum principle) and records, validated; errors located."""
     from ..assess import CountyData
     from ..assess.records import parse_records
+    from ..assess.structure import parse_decisions
     from ..assess.targets import resolve_needs, structure_problems
 
     complete_pending(session, county)
-    targets, _parsed = load_targets(session, county)
+    targets, parsed = load_targets(session, county)
     needs = resolve_needs(targets, path=str(county.layout.targets))
     records = parse_records(record_sources(session, county))
-    return CountyData(county, targets, needs, records, structure_problems(targets))
+    return CountyData(county, targets, needs, records, structure_problems(targets), parse_decisions(parsed))
 
 
 def records_file(county: "County", target_id: str) -> Path:

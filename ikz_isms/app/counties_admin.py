@@ -10,8 +10,6 @@ from ..errors import RefusedError, UsageError
 if TYPE_CHECKING:
     from .session import Session
 
-#: Bausteine every information domain needs; a new county gets those its pinned catalog has
-DOMAIN_BAUSTEINE = ("ISMS.1", "ORP.1", "ORP.2", "ORP.3", "ORP.4", "CON.3", "OPS.1.1.3", "OPS.1.1.4", "DER.2.1")
 MAX_NAME = 120
 
 
@@ -22,7 +20,7 @@ def _yaml_str(value: str) -> str:
 
 
 def scaffold_files(key: str, name: str, *, ags: str | None, inhabitants: int | None,
-                   employees: int | None, bausteine: list[str]) -> dict[str, str]:
+                   employees: int | None, targets_text: str) -> dict[str, str]:
     """The files of a new county's data folder (relative path → text); no Python needed."""
     profile = [f"# Profil des Landkreises {name} (angelegt mit ikz-isms county add)", f"key: {key}",
                f"name: {_yaml_str(name)}"]
@@ -34,19 +32,6 @@ def scaffold_files(key: str, name: str, *, ags: str | None, inhabitants: int | N
         profile.append(f"employees: {employees}")
     profile += ["isb:", '  name: ""', '  email: ""', "# none | aggregate | full: was der Verbund sehen darf",
                 "disclosure: aggregate"]
-    targets = [
-        "# Zielobjekte (Strukturanalyse). type: Informationsverbund, Geschäftsprozess, Anwendung,",
-        "# IT-System, Netz, Raum, Gebäude. depends_on: worauf das Objekt angewiesen ist.",
-        "zielobjekte:",
-        "  - id: IV",
-        f"    name: {_yaml_str('Informationsverbund ' + name)}",
-        "    type: Informationsverbund",
-        "    protection_need:",
-        "      C: normal",
-        "      I: normal",
-        "      A: normal",
-        "    bausteine: [" + ", ".join(bausteine) + "]",
-    ]
     return {
         "README.md": (
             f"# Landkreis {name}\n\nDatenordner für ikz-isms (kein Python nötig). Die Daten liegen in `data/`:\n"
@@ -55,32 +40,48 @@ def scaffold_files(key: str, name: str, *, ags: str | None, inhabitants: int | N
             "`journal.jsonl` (Änderungsjournal, nicht von Hand ändern).\n"
         ),
         "data/landkreis.yaml": "\n".join(profile) + "\n",
-        "data/zielobjekte.yaml": "\n".join(targets) + "\n",
+        "data/zielobjekte.yaml": targets_text,
         "data/journal.jsonl": "",
     }
 
 
-def _domain_bausteine(session: "Session") -> tuple[list[str], str | None]:
-    """(Bausteine for the information domain, the pin used) — none while no catalog is pinned."""
+def empty_model(name: str) -> str:
+    """``zielobjekte.yaml`` with the information domain only (``county add --no-starter``)."""
+    return "\n".join([
+        "# Informationsverbund: Strukturanalyse, Schutzbedarf und Modellierung.",
+        "# Zielobjekte mit ikz-isms target add, modellieren mit ikz-isms model suggest --apply / model set.",
+        "zielobjekte:",
+        "  - id: IV",
+        f"    name: {_yaml_str('Informationsverbund ' + name)}",
+        "    type: Informationsverbund",
+    ]) + "\n"
+
+
+def _starter(session: "Session", name: str, employees: int | None, starter: bool) -> tuple[str, str | None, list[str]]:
+    """(zielobjekte.yaml text, the pin it is modelled on, objects left out) for a new county."""
+    from ..assess.starter import starter_text
+
     workspace = session.workspace
-    if not workspace.pins:
-        return [], None
-    pin, catalog = session.catalog(None)
-    edition = session.edition(catalog)
-    chosen = [
-        b for b in DOMAIN_BAUSTEINE
-        if b in catalog.groups and catalog.groups[b].kind == "baustein"
-        and catalog.groups[b].target_object_type in (None, "Informationsverbund")
-    ] if edition.modelling_label == "Bausteine" else []
-    return chosen, pin.name
+    pin_name = None
+    edition = catalog = None
+    if workspace.pins:
+        pin, catalog = session.catalog(None)
+        edition = session.edition(catalog)
+        pin_name = pin.name
+    if not starter:
+        return empty_model(name), pin_name, []
+    text, omitted = starter_text(name, employees, edition, catalog)
+    return text, pin_name, omitted
 
 
 def add_county(session: "Session", name: str, *, key: str | None = None, ags: str | None = None,
-               inhabitants: int | None = None, employees: int | None = None) -> dict[str, Any]:
+               inhabitants: int | None = None, employees: int | None = None, starter: bool = True) -> dict[str, Any]:
     """Create ``plugins/ikz-county-<key>/`` (profile, structure, empty journal) and add the member.
 
-    Runs under the config's lock, so concurrent additions lose nothing; refuses an existing
-    key or folder. Works in any workspace, with or without a pinned catalog.
+    The structure is the starter model of a Kreisverwaltung (:mod:`ikz_isms.assess.starter`),
+    modelled on the workspace's default catalog, or with ``starter=False`` the information
+    domain alone. Runs under the config's lock, so concurrent additions lose nothing; refuses
+    an existing key or folder. Works in any workspace, with or without a pinned catalog.
     """
     from ..county import slugify
     from ..store import fs
@@ -100,15 +101,18 @@ def add_county(session: "Session", name: str, *, key: str | None = None, ags: st
     workspace = session.workspace
     layout = workspace.layout
     folder = layout.plugins_dir / f"ikz-county-{key}"
-    bausteine, pin = _domain_bausteine(session)
+    targets_text, pin, omitted = _starter(session, cleaned, employees, starter)
     with fs.locked(workspace.config_path):
         current = workspace.reload()
         existing = session.counties()
         if key in existing or folder.exists():
             where = existing[key].data_dir if key in existing else folder
             raise RefusedError(f"Landkreis '{key}' gibt es in dieser Arbeitsumgebung bereits ({layout.relative(where)}).")
-        files = scaffold_files(key, cleaned, ags=ags, inhabitants=inhabitants, employees=employees, bausteine=bausteine)
+        files = scaffold_files(key, cleaned, ags=ags, inhabitants=inhabitants, employees=employees,
+                               targets_text=targets_text)
         written = []
+        # the folders this change creates (the county's, and plugins/ if it is new): undone on failure
+        created = layout.plugins_dir if not layout.plugins_dir.exists() else folder
         try:
             for relative, text in files.items():
                 target = folder / relative
@@ -130,7 +134,15 @@ def add_county(session: "Session", name: str, *, key: str | None = None, ags: st
         except BaseException:
             for target in reversed(written):
                 fs.remove(target)
+            fs.remove_empty_folders(created)
             raise
     session.workspace_changed()
+    from ..store import parse_yaml, plain
+
+    document = plain(parse_yaml(targets_text, "zielobjekte.yaml").data) or {}
+    targets = document.get("zielobjekte") or []
     return {"key": key, "name": cleaned, "folder": layout.relative(folder), "member": True,
-            "catalog": pin, "bausteine": bausteine}
+            "catalog": pin, "starter": starter, "targets": len(targets),
+            "bausteine": [b.get("baustein") if isinstance(b, dict) else b
+                          for t in targets if t.get("type") == "Informationsverbund" for b in t.get("bausteine") or ()],
+            "omitted": omitted}

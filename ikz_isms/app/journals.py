@@ -92,3 +92,41 @@ def baseline(session: "Session", county: "County", *, reason: str, actor: str) -
             tx.journal(record.label, None, record.as_dict(), actor)
     session.store.forget(county.layout.journal)
     return len(records)
+
+
+def compare_with_base(session: "Session", county: "County", revision: str) -> list[dict[str, Any]]:
+    """The county's journal against the same file at a git revision: it must extend it, entry by entry.
+
+    Every committed entry must still be there, unchanged and in place; new entries may only
+    follow. A journal that is gone or shorter than the committed one, or an entry that differs,
+    is a problem (line numbers of the current file). The committed file itself is trusted as
+    the base: a merge request's pipeline compares with its target branch.
+    """
+    from .. import journal
+    from ..store import fs
+    from .gitbase import committed_file
+
+    relative = session.workspace.layout.relative(county.layout.journal)
+    old_bytes = committed_file(session.workspace.root, revision, relative)
+    if old_bytes is None:
+        return []
+    old = journal.parse(old_bytes)
+    if not old.entries:
+        return []
+    path = county.layout.journal
+    if not path.exists():
+        return [{"line": 0, "message": f"Journal fehlt; in {revision} hatte es {len(old.entries)} Einträge"}]
+    new = journal.parse(fs.read_bytes(path))
+    problems = []
+    for index, entry in enumerate(old.entries):
+        if index >= len(new.entries):
+            problems.append({"line": len(new.entries) + 1,
+                             "message": f"Journal gekürzt: {len(new.entries)} Einträge, in {revision} waren es "
+                                        f"{len(old.entries)}"})
+            break
+        if new.entries[index] != entry:
+            problems.append({"line": index + 1,
+                             "message": f"Eintrag {index + 1} weicht vom Stand in {revision} ab – "
+                                        "Verlauf umgeschrieben (nur Anhängen ist erlaubt)"})
+            break
+    return problems

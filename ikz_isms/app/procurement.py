@@ -8,9 +8,11 @@ with its place (exit 3), and ``check`` lists every problem instead.
 
 "Abgerufen" (consumed) is one figure: :meth:`FrameworkContract.consumed`, the sum of all
 recorded call-offs of the contract — in its own file and in every county's call-off file,
-forced ones included, whatever their date. ``contracts list/show/due``, the ceiling check
-of ``contracts calloff add``, ``check``, ``costs`` and ``export ocds`` all see the same
-call-offs, because they all come from :func:`load_contracts`.
+forced ones included, whatever their date — each with its own amount: as recorded, or
+hours (a quantity) × the price valid on its own date (:func:`ikz_isms.procure.store.price_calloff`).
+``contracts list/show/due``, the ceiling check of ``contracts calloff add``, ``check``,
+``costs`` and ``export ocds`` all see the same call-offs, because they all come from
+:func:`load_contracts`; a call-off that cannot be priced is an error naming it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ..procure.legal import LegalFigures
     from ..procure.model import CallOff, FrameworkContract
     from ..procure.opportunities import Opportunity
+    from ..procure.statement import SettlementConfig, Statement
     from ..store import Parsed
     from .session import Session
 
@@ -104,7 +107,7 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
     ``fresh`` reads every file again (under a lock); ``override`` supplies documents
     already read.
     """
-    from ..procure.store import duplicate_calloff, parse_calloffs, parse_contract
+    from ..procure.store import duplicate_calloff, parse_calloffs, parse_contract, price_calloff
 
     result = ContractSet()
 
@@ -129,10 +132,12 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
             if kind == "calloffs":
                 external.extend(parse_calloffs(parsed))
                 continue
-            contract = parse_contract(parsed, plugin)
+            unpriced: list[InputError] = []
+            contract = parse_contract(parsed, plugin, unpriced if lenient else None)
         except InputError as exc:
             problem(exc)
             continue
+        result.errors.extend(unpriced)
         if contract.id in result.contracts:
             problem(InputError(f"Vertrags-ID '{contract.id}' doppelt (auch in {result.contracts[contract.id].path}).",
                                path=str(path), location=contract.location("id")))
@@ -150,7 +155,10 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
             problem(duplicate_calloff(calloff, earlier))
             continue
         seen[(calloff.contract, calloff.id)] = calloff
-        target.calloffs.append(calloff)
+        try:
+            target.calloffs.append(price_calloff(target, calloff))
+        except InputError as exc:
+            problem(exc)
     return result
 
 
@@ -167,14 +175,20 @@ def county_metrics(session: "Session") -> dict[str, dict[str, Any]]:
     County plugins are optional for procurement: when they cannot be read, the contracts'
     own figures still work, and a warning says why profile figures are missing.
     """
+    from .federation import member_profiles
+
     try:
         counties = session.counties()
+        # members whose data stays in their own workspace: what their verified package says
+        profiles = {key: c.profile for key, c in counties.items()}
+        if any(key not in counties for key in session.workspace.members):
+            profiles.update(member_profiles(session, session.today))
     except IkzError as exc:
         session.warn(f"Landkreisprofile nicht lesbar, Kennzahlen aus den Profilen fehlen: {exc}")
         return {}
     return {
-        key: {"name": c.profile.name, "inhabitants": c.profile.inhabitants, "employees": c.profile.employees}
-        for key, c in counties.items()
+        key: {"name": p.name, "inhabitants": p.inhabitants, "employees": p.employees}
+        for key, p in profiles.items()
     }
 
 
@@ -216,29 +230,27 @@ def _refused(refusals: list[tuple[str, str]], hint: str) -> RefusedError:
     return RefusedError(f"Abruf verweigert:\n{details}\n{hint}")
 
 
-def _amount(session: "Session", contract: "FrameworkContract", request: CalloffRequest) -> Decimal:
-    """The call-off's net amount: given, or quantity (hours) × the price valid on its day."""
-    from ..present.de import cents, date_de, money_de
-    from ..procure.store import MONEY
+def _amount(session: "Session", contract: "FrameworkContract", request: CalloffRequest) -> tuple[Decimal, str]:
+    """The call-off's net amount and how it was found: given, or quantity (hours) × the price
+    valid on its day (:func:`ikz_isms.procure.store.price_for`, the rule every reader uses)."""
+    from ..procure.store import price_for
 
     if request.amount is not None:
-        return request.amount
-    count = request.quantity if request.quantity is not None else request.hours
+        return request.amount, ""
+    count, what = (request.hours, "Stunden") if request.hours is not None else (request.quantity, "Menge")
     if count is None:
         raise UsageError("--amount fehlt (oder --quantity/--hours bei einem Vertrag mit Stückpreis).")
-    unit = contract.price.price_on(request.day) if contract.price else None
-    if unit is None:
+    try:
+        return price_for(contract, request.day, count, what)
+    except ValueError as exc:
         # a day before the first price is usually a day outside the term: say so, as a refusal
-        refusals = [] if request.forced_reason else contract.calloff_refusals(request.county, request.day, Decimal(0))
+        refusals = [] if request.forced_reason else \
+            contract.calloff_refusals(request.county, request.day, Decimal(0), session.today)
         if refusals:
-            raise _refused(refusals, "Nur mit --force --reason \"…\" --amount BETRAG erfassen (Grund wird gespeichert).")
-        raise UsageError(f"Kein Preis am {date_de(request.day)} gültig ('price.history' in "
-                         f"{session.workspace.layout.relative(contract.path)}): --amount angeben.")
-    amount = cents(unit.amount * count)
-    _, problem = MONEY.value(amount)
-    if problem is not None:
-        raise UsageError(f"Menge × Preis ({money_de(unit.amount)}) ergibt keinen gültigen Abrufbetrag: {problem}")
-    return amount
+            raise _refused(refusals, "Nur mit --force --reason \"…\" --amount BETRAG erfassen (Grund wird gespeichert).") \
+                from None
+        raise UsageError(f"Abruf nicht bepreisbar: {exc} ({session.workspace.layout.relative(contract.path)}); "
+                         "--amount angeben.") from None
 
 
 def _next_id(taken: set[str]) -> str:
@@ -280,8 +292,8 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
         if contract.path != path:
             raise InputError(f"Vertrag '{contract_id}' steht inzwischen in {contract.path}; bitte erneut abrufen.",
                              path=str(path))
-        amount = _amount(session, contract, request)
-        refusals = contract.calloff_refusals(request.county, request.day, amount)
+        amount, _ = _amount(session, contract, request)
+        refusals = contract.calloff_refusals(request.county, request.day, amount, session.today)
         if refusals and not request.forced_reason:
             raise _refused(refusals, "Nur mit --force --reason \"…\" erfassen (Grund wird gespeichert).")
         taken = {c.id for c in contract.calloffs}
@@ -338,27 +350,70 @@ def allocate_costs(session: "Session", contract_id: str, period: int, total: Dec
     return settle(contract, period, county_metrics(session), legal_figures(session), total)
 
 
-def write_statements(session: "Session", settlement: "Settlement", directory: Path) -> list[Path]:
-    """One settlement PDF per county in ``directory``, each with its county's classification marking."""
-    from ..procure.statement import statements
+def settlement_config(session: "Session") -> "SettlementConfig":
+    """``procurement.settlement`` of ``ikz-isms.yaml`` (issuer, bank, recipients), with line numbers."""
+    from ..procure.statement import parse_settlement_config
 
-    names = county_names(session)
+    path = session.workspace.layout.config
+    parsed = session.store.parse(path, "config")
+    return parse_settlement_config(session.workspace.config, parsed, str(path))
+
+
+def county_markings(session: "Session") -> dict[str, str]:
+    """Each county's classification marking (its profile), for what is sent to it."""
     try:
-        markings = {key: county.profile.classification for key, county in session.counties().items()}
+        return {key: county.profile.classification for key, county in session.counties().items()}
     except IkzError:
-        markings = {}  # county_names has warned; every statement gets the default marking
+        return {}  # county_names has warned; every statement gets the default marking
+
+
+def contract_statements(session: "Session", settlement: "Settlement", day: dt.date) -> list["Statement"]:
+    """The statements of a contract's allocation, dated ``day`` (issuer, bank, recipients from the config)."""
+    from ..procure.statement import contract_statements as make
+
+    return make(settlement, settlement_config(session), day, county_names(session), county_markings(session))
+
+
+def write_statements(session: "Session", statements: list["Statement"], directory: Path, stem: str) -> list[Path]:
+    """Each statement as PDF, and all of them as ``<stem>.csv`` (German Excel) and ``<stem>.json``.
+
+    Everything is built in memory first (a failing PDF writes nothing); then each file is
+    written atomically (exit 6 naming the path when the folder is not writable).
+    """
+    from ..procure.statement import statement_pdf, statements_csv, statements_json
+
+    session.store.output_folder(Path(directory), create=False)  # a folder that cannot be made: exit 6 before work
+    files: dict[str, bytes] = {s.file_name: statement_pdf(s) for s in statements}
+    files[f"{stem}.csv"] = statements_csv(statements)
+    files[f"{stem}.json"] = statements_json(statements)
+    session.store.output_folder(Path(directory))
     written = []
-    for name, pdf in statements(settlement, names, markings).items():
-        session.store.write_output(Path(directory) / name, pdf)
+    for name, data in files.items():
+        session.store.write_output(Path(directory) / name, data)
         written.append(Path(directory) / name)
     return written
 
 
-def ocds_package(session: "Session", prefix: str, day: dt.date) -> dict[str, Any]:
-    """Every framework agreement and its call-offs as one OCDS 1.1.5 release package."""
+def ocds_settings(session: "Session") -> tuple[str | None, str]:
+    """(ocid prefix, publisher name) from ``procurement.ocds`` of ``ikz-isms.yaml``; the prefix
+    may be missing (``None``), the publisher defaults to the Verbund's name."""
+    node = (session.workspace.config.get("procurement") or {}).get("ocds") or {}
+    prefix = node.get("prefix")
+    return (str(prefix) if prefix else None), str(node.get("publisher") or session.workspace.name)
+
+
+def ocds_package(session: "Session", day: dt.date, prefix: str | None = None) -> dict[str, Any]:
+    """Every contract (frameworks and single contracts) and every call-off as one OCDS 1.1.5 release
+    package; ``prefix`` overrides the workspace's (``procurement.ocds.prefix``), one of them is needed."""
     from ..procure.ocds import release_package
 
-    return release_package(load_contracts(session), prefix, county_names(session), day, session.workspace.name)
+    configured, publisher = ocds_settings(session)
+    prefix = prefix or configured
+    if prefix is None:
+        raise InputError("Kein OCID-Präfix: in ikz-isms.yaml unter 'procurement.ocds.prefix' eintragen "
+                         "(z. B. ocds-ab12cd, vom Open Contracting Partnership vergeben) oder --prefix angeben.",
+                         path=str(session.workspace.layout.config))
+    return release_package(load_contracts(session), prefix, county_names(session), day, publisher)
 
 
 def bundling_opportunities(session: "Session", day: dt.date, lead_months: int) -> list["Opportunity"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ def set_records(session: "Session", county: "County", changes: list["RecordChang
 
     assessment = session.assessment(county)
     for change in changes:
-        validate_change(change.status, change.reason)
+        validate_change(change)
         validate_pair(assessment, change.requirement, change.target)
     files = county_files(session, county)
     results: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
@@ -308,3 +308,143 @@ def _valid_id(text: str) -> bool:
     import re
 
     return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,120}", text))
+
+
+# -- whole-file rewrites for catalog changes (upgrade, migration, their undo) ---------------------
+
+_PLAIN_SAFE = None
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"})
+
+
+def _scalar(value: Any) -> str:
+    """A scalar as YAML: plain where that reads back as the same string, else JSON-quoted
+    (a JSON string is a valid YAML double-quoted scalar)."""
+    import json
+    import re
+
+    global _PLAIN_SAFE
+    if _PLAIN_SAFE is None:
+        _PLAIN_SAFE = re.compile(r"[A-Za-zÄÖÜäöüß(][^\n:#\[\]{},&*!|>'\"%@`]*[^\s:]|[A-Za-zÄÖÜäöüß]")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value)
+    if _PLAIN_SAFE.fullmatch(text) and text.lower() not in _YAML_WORDS:
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def item_text(record: Mapping[str, Any]) -> str:
+    """One record as a block-sequence item of a record file (house style, 2-space indent)."""
+    lines = []
+    first = True
+    for key, value in record.items():
+        if key == "target" or value in (None, "", [], ()):
+            continue
+        lead = "  - " if first else "    "
+        first = False
+        if isinstance(value, (list, tuple)):
+            lines.append(f"{lead}{key}:")
+            lines.extend(f"      - {_scalar(v)}" for v in value)
+        else:
+            lines.append(f"{lead}{key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def records_text(target: str, records: "Sequence[Mapping[str, Any]]", head: str | None = None) -> str:
+    """A whole record file for ``target`` (e.g. written anew by a migration), verified to read back."""
+    from ..store import parse_yaml, plain
+    from ..store.edit import dump_rt, to_rt
+
+    body = f"zielobjekt: {target}\npruefungen:\n" + "".join(item_text(r) for r in records)
+    text = (head if head is not None else HEADER.format(target=target)) + body
+    expected = [{k: v for k, v in r.items() if k != "target" and v not in (None, "", [], ())} for r in records]
+    if (plain(parse_yaml(text, target).data) or {}).get("pruefungen") != expected:
+        text = (head if head is not None else HEADER.format(target=target)) + dump_rt(
+            to_rt({"zielobjekt": target, "pruefungen": [_yaml_values(r) for r in expected]}))
+    return text
+
+
+def rewrite_records(text: str, path: str, target: str, changes: Mapping[str, Mapping[str, Any] | None]) -> str | None:
+    """``text`` of a record file with the records named in ``changes`` replaced (``None``: removed).
+
+    Records not named stay byte for byte, comments included; a replaced record keeps its own
+    lines where only its ``requirement`` or ``recheck`` change. ``None`` when no record is left.
+    The result is checked to read back as meant, else the file is written out whole.
+    """
+    from yaml.nodes import MappingNode, SequenceNode
+
+    from ..store import parse_yaml, plain
+    from ..store.edit import _item_bounds
+
+    parsed = parse_yaml(text, path)
+    data = plain(parsed.data) or {}
+    items = list(data.get("pruefungen") or [])
+    expected: list[dict[str, Any]] = []
+    for item in items:
+        requirement = str(item.get("requirement"))
+        if requirement in changes:
+            new = changes[requirement]
+            if new is not None:
+                expected.append({k: v for k, v in new.items() if k != "target" and v not in (None, "", [], ())})
+        else:
+            expected.append(item)
+    if not expected:
+        return None
+    seq = None
+    if isinstance(parsed.root, MappingNode):
+        seq = next((v for k, v in parsed.root.value if k.value == "pruefungen"), None)
+    result = None
+    if isinstance(seq, SequenceNode) and not seq.flow_style and len(seq.value) == len(items) and \
+            all(isinstance(n, MappingNode) and not n.flow_style for n in seq.value):
+        pieces: list[str] = []
+        position = 0
+        column = seq.value[0].start_mark.column if seq.value else 4
+        for node, item in zip(seq.value, items, strict=True):
+            requirement = str(item.get("requirement"))
+            if requirement not in changes:
+                continue
+            start, end = _item_bounds(text, node.start_mark.index, node.end_mark.index, node.start_mark.column)
+            line_start = text.rfind("\n", 0, start) + 1
+            pieces.append(text[position:line_start])
+            position = end
+            new = changes[requirement]
+            if new is None:
+                continue
+            snippet = text[line_start:end]
+            patched = _patch_item(snippet, item, new, column)
+            pieces.append(patched if patched is not None else
+                          "".join(" " * (column - 2) + line[2:] + "\n" if line.startswith("  ") else line + "\n"
+                                  for line in item_text(new).rstrip("\n").split("\n")))
+        pieces.append(text[position:])
+        result = "".join(pieces)
+        check = (plain(parse_yaml(result, path).data) or {}) if result.strip() else {}
+        if check.get("pruefungen") != expected:
+            result = None
+    if result is None:
+        head = "".join(line + "\n" for line in text.split("\n") if line.startswith("#"))[:4000]
+        result = records_text(target, expected, head=head or None)
+    return result
+
+
+def _patch_item(snippet: str, old: Mapping[str, Any], new: Mapping[str, Any], column: int) -> str | None:
+    """The item's own text with a new requirement id and recheck line; ``None`` if more changed."""
+    import re
+
+    changed = {k for k in set(old) | set(new) if k != "target" and old.get(k) != new.get(k)}
+    if not changed <= {"requirement", "recheck"}:
+        return None
+    lines = snippet.rstrip("\n").split("\n")
+    pad = " " * column
+    out = []
+    for line in lines:
+        if "requirement" in changed and re.match(r"^\s*(- )?requirement:\s", line):
+            out.append(re.sub(r"(requirement:\s*).*$", lambda m: m.group(1) + _scalar(new["requirement"]), line))
+            continue
+        if "recheck" in changed and line.startswith(pad + "recheck:"):
+            continue
+        out.append(line)
+    if "recheck" in changed and new.get("recheck"):
+        out.append(f"{pad}recheck: {_scalar(new['recheck'])}")
+    return "\n".join(out) + "\n"

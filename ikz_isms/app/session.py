@@ -150,7 +150,11 @@ class Session:
         counties = self.counties()
         if key not in counties:
             known = ", ".join(counties) or "keine"
-            raise NotFoundError(f"Landkreis '{key}' ist in dieser Arbeitsumgebung nicht registriert (bekannt: {known}).")
+            # a county folder whose profile cannot be read registers no county: say which file, not only "unknown"
+            unread = [f.message for f in self.pm.failures if f.hook == "ikz_register_counties"]
+            why = f"; nicht lesbar: {'; '.join(m.rstrip('.') for m in unread)}" if unread else ""
+            raise NotFoundError(f"Landkreis '{key}' ist in dieser Arbeitsumgebung nicht registriert (bekannt: {known})"
+                                f"{why}.")
         return counties[key]
 
     def select_counties(self, key: str | None = None) -> list["County"]:

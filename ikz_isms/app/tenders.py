@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from ..catalog.model import Catalog
     from ..checks import Finding
     from ..county import County
+    from ..procure.legal import LegalFigures
     from ..store import Store
     from ..tender.estimate import Estimate
-    from ..tender.opportunities import Proposal
+    from ..tender.opportunities import OpportunityList, Proposal
     from ..tender.project import Tender
     from ..tender.templates import Problem, Template
     from ..workspace import CatalogPin
@@ -123,8 +124,9 @@ def tender_files(session: "Session") -> list[Path]:
     from ..store import fs
     from ..store.layout import TENDER_FILE
 
+    # a vergabe.yaml that is a folder (or anything else) is listed too: reading it names the problem
     return [entry / TENDER_FILE for entry in fs.list_dir(session.workspace.layout.tenders_dir)
-            if session.store.exists(entry / TENDER_FILE)]
+            if (entry / TENDER_FILE).exists() or (entry / TENDER_FILE).is_symlink()]
 
 
 def read_tender(session: "Session", path: Path) -> tuple["Tender | None", list["Problem"]]:
@@ -132,6 +134,8 @@ def read_tender(session: "Session", path: Path) -> tuple["Tender | None", list["
     from ..tender.project import KIND, Tender, project_problems
     from ..tender.templates import Problem
 
+    if path.is_dir():
+        return None, [Problem("ist ein Verzeichnis, keine Datei: das Vergabeprojekt muss eine YAML-Datei sein.", "")]
     parsed, found, error = session.store.parse_lenient(path, KIND)
     if error is not None:
         return None, [Problem(error.message, error.location or "")]
@@ -150,6 +154,9 @@ def load_tender(session: "Session", name: str | None) -> "Tender":
     layout = session.workspace.layout
     if name:
         path = layout.tender_file(name)
+        if NAME.fullmatch(name) and path.is_dir():
+            raise InputError("ist ein Verzeichnis, keine Datei: das Vergabeprojekt muss eine YAML-Datei sein.",
+                             path=str(path))
         if not NAME.fullmatch(name) or not session.store.exists(path):
             known = ", ".join(p.parent.name for p in files) or "keine"
             raise NotFoundError(f"Vergabe '{name}' nicht gefunden (vorhanden: {known}).", path=str(path))
@@ -189,6 +196,8 @@ class NewTender:
     name: str | None = None
     title: str | None = None
     needs: Sequence[str] = ()
+    #: EU threshold category (``eu-threshold.<category>``); ``None``: the template's
+    threshold: str | None = None
 
 
 def create_tender(session: "Session", request: NewTender) -> tuple[Path, dict[str, Any], "Template"]:
@@ -199,8 +208,14 @@ def create_tender(session: "Session", request: NewTender) -> tuple[Path, dict[st
     Each county's need comes from ``--need``, else its profile, else the template.
     """
     from ..tender.project import new_tender_document, parse_needs
+    from ..tender.validate import category_problem
+    from .procurement import legal_figures
 
     template = find_template(session, request.template)
+    if request.threshold is not None:
+        problem = category_problem(request.threshold, template.data["contract_type"], legal_figures(session))
+        if problem:
+            raise UsageError(f"--threshold: {problem}")
     chosen = list(request.counties)
     if not chosen:
         raise UsageError("--counties: mindestens einen Landkreis angeben.")
@@ -221,7 +236,7 @@ def create_tender(session: "Session", request: NewTender) -> tuple[Path, dict[st
         term_months=request.term_months or int(template.data["term"]["months"]),
         options=template.default_options if request.options is None else list(request.options),
         notice_date=request.notice_date, created=request.created, profiles=county_profiles(registered),
-        explicit=parse_needs(request.needs, template, chosen), title=request.title,
+        explicit=parse_needs(request.needs, template, chosen), title=request.title, threshold=request.threshold,
     )
     return _write_new_tender(session, document), document, template
 
@@ -268,8 +283,25 @@ def tender_estimate(session: "Session", name: str | None) -> TenderView:
     template = find_template(session, project.data["template"])
     counties = dict(session.counties())
     names = {key: c.profile.name for key, c in counties.items()}
-    result = estimate(template, project.data, legal_figures(session), names)
+    legal = legal_figures(session)
+    _refuse_bad_category(template, project, legal)
+    result = estimate(template, project.data, legal, names)
     return TenderView(project, template, result, names, counties)
+
+
+def _refuse_bad_category(template: "Template", project: "Tender", legal: "LegalFigures") -> None:
+    """An EU threshold category the legal data does not know (or that does not fit the contract
+    type) stops the estimate with the place that chose it."""
+    from ..tender.estimate import threshold_category
+    from ..tender.validate import category_problem
+
+    category, origin = threshold_category(template, project.data)
+    problem = category_problem(category, template.data["contract_type"], legal)
+    if problem is None:
+        return
+    if origin == "project":
+        raise InputError(problem, path=str(project.path), location=project.line("threshold"))
+    raise InputError(problem, path=str(template.path), location=template.line("threshold"))
 
 
 def project_findings(session: "Session", project: "Tender", template: "Template",
@@ -284,9 +316,14 @@ def project_findings(session: "Session", project: "Tender", template: "Template"
 
 def template_findings(session: "Session", template: "Template") -> list["Finding"]:
     from ..tender.validate import template_findings as findings
+    from .procurement import legal_figures
 
+    try:
+        legal: "LegalFigures | None" = legal_figures(session)
+    except InputError:
+        legal = None  # contracts.legal-figures reports the file
     return list(findings(template, session.workspace.layout.relative(template.path),
-                         _catalog_or_error(session, template)))
+                         _catalog_or_error(session, template), legal))
 
 
 @dataclass
@@ -318,10 +355,16 @@ def build_pack(session: "Session", name: str | None, output: Path | None) -> Pac
     annex, _ = resolve_requirements(view.template, catalog)
     lead = view.counties.get(view.project.data["lead"])
     marking = view.project.data.get("marking") or (lead.profile.classification if lead else DEFAULT_CLASSIFICATION)
-    inp = PackInput(view.project, view.template, pin, annex, view.estimate, view.names, marking)
+    from .procurement import ocds_settings
+
+    prefix, publisher = ocds_settings(session)
+    if prefix is None:
+        session.warn("OCDS-Release nicht erzeugt: kein OCID-Präfix in ikz-isms.yaml ('procurement.ocds.prefix', "
+                     "z. B. ocds-ab12cd, vom Open Contracting Partnership vergeben).")
+    inp = PackInput(view.project, view.template, pin, annex, view.estimate, view.names, marking, prefix)
     check_procedure(inp)
     target = output if output is not None else view.project.path.parent / "unterlagen"
-    written = write_pack(session.store, build_files(inp, session.workspace.name), target)
+    written = write_pack(session.store, build_files(inp, publisher), target)
     return Pack(view, target, written, [f for f in findings if f.severity != ERROR])
 
 
@@ -344,31 +387,52 @@ def write_pack(store: "Store", files: Mapping[str, bytes], output: Path) -> list
 def propose_tenders(session: "Session", day: dt.date, min_counties: int) -> tuple[list["Proposal"], list[str]]:
     """Joint tenders for gaps open in at least ``min_counties`` member counties; and the counties left out.
 
-    Only counties whose disclosure policy is ``full`` contribute their individual gaps: a
-    proposal names which county has which gap, which ``aggregate`` (figures only) and
-    ``none`` do not allow. The names of the counties left out are returned.
+    The gaps come from the members' disclosure packages (:mod:`ikz_isms.app.federation`) —
+    built from the data of local counties, read and verified for the others. Only packages
+    under the policy ``full`` name their gaps: a proposal says which county has which gap,
+    which ``aggregate`` (figures only) and ``none`` do not allow. The names of the members
+    left out (also those without a usable package) are returned.
     """
     from ..tender.estimate import estimate
-    from ..tender.opportunities import county_gaps, default_project, propose
+    from ..tender.opportunities import GAP_STATUSES, default_project, propose
+    from .federation import member_profiles, members, open_gaps
     from .procurement import legal_figures
 
-    counties = session.counties()
-    names = {key: c.profile.name for key, c in counties.items()}
-    members = [m for m in session.workspace.members if m in counties]
-    assessments = {}
-    withheld = []
-    for key in members:
-        county = counties[key]
-        if county.profile.disclosure != "full":
-            withheld.append(names[key])
-            continue
-        assessments[key] = session.assessment(county)
+    found = members(session, session.today)
+    gaps, withheld = open_gaps(found, GAP_STATUSES)
+    profiles_of = member_profiles(session, session.today)
+    names = {key: profile.name for key, profile in profiles_of.items()}
+    keys = [m.key for m in found if m.key in profiles_of]
     legal = legal_figures(session)
     lead = session.workspace.lead or ""
-    profiles = county_profiles(counties)
+    profiles = {key: {"employees": p.employees, "inhabitants": p.inhabitants} for key, p in profiles_of.items()}
 
     def make_estimate(template: "Template", named: list[str]) -> "Estimate":
         return estimate(template, default_project(template, named, lead, day, profiles), legal, names)
 
-    return propose(all_templates(session), county_gaps(assessments), members, min_counties, make_estimate), withheld
+    return propose(all_templates(session), gaps, keys, min_counties, make_estimate), withheld
 
+
+def joint_opportunities(session: "Session", day: dt.date, lead_months: int, min_counties: int) -> "OpportunityList":
+    """The one list of opportunities (``contracts opportunities`` and ``tender opportunities`` alike).
+
+    Separate contracts of one product category (Ein-Produkt-Strategie, deadlines within
+    ``lead_months``) and requirements open in at least ``min_counties`` counties that a
+    template addresses (only counties whose disclosure is ``full`` contribute gaps), merged
+    by category; what a running framework agreement covers or a tender project already
+    addresses is listed as such instead of proposed again.
+    """
+    from ..procure.opportunities import opportunities
+    from ..tender.opportunities import OpportunityList, combine
+    from .procurement import legal_figures, load_contracts
+
+    contracts = list(load_contracts(session))
+    legal = legal_figures(session)
+    from .procurement import county_names
+
+    contract_items = opportunities(contracts, session.workspace.members, day, lead_months, legal, skip_covered=False,
+                                   names=county_names(session))
+    proposals, withheld = propose_tenders(session, day, min_counties)
+    projects = [(p.name, str(p.data["template"]), str(p.data["notice_date"])) for p in all_tenders(session)]
+    items, covered, started = combine(contract_items, proposals, contracts, projects, all_templates(session), day)
+    return OpportunityList(day, lead_months, min_counties, items, covered, started, withheld)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import gc
 import hashlib
 import hmac
 import os
@@ -99,26 +98,38 @@ def keyed_digest(secret: str, key: str) -> str:
 
 def verbund_view(session: "Session", *, approach: str | None, pseudonymise: bool, today: _dt.date,
                  progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """The steering group's picture of all member counties, each county's disclosure applied."""
+    """The steering group's picture of all member counties, from their disclosure packages.
+
+    Local counties' packages are built from their data under their policy, other members'
+    packages are read and verified (:mod:`ikz_isms.app.federation`); what a package does
+    not hold cannot appear. Members whose package does not verify are listed with the reason.
+    """
     from ..assess.verbund import verbund_view as combine
+    from .federation import local_mode_note, members
 
     secret = pseudonym_secret(session) if pseudonymise else ""
-    counties = session.members()
+    found = members(session, today, progress=progress)
     rows = []
-    try:
-        for index, county in enumerate(counties):
-            figures = None
-            if county.profile.disclosure != "none":
-                figures = county_figures(session, county, today)
-            rows.append((county.profile, figures))
-            # the figures kept so far are acyclic and live to the end; without freezing,
-            # every full collection rescans them and a cold run grows faster than linearly
-            gc.freeze()
-            if progress:
-                progress(index + 1, len(counties))
-    finally:
-        gc.unfreeze()
+    refused = []
+    for member in found:
+        if not member.usable:
+            refused.append((member.key, member.name, member.problems))
+            continue
+        assert member.payload is not None
+        figures = member.payload["figures"]
+        if figures is not None:
+            figures = {**figures, "catalog": member.payload["catalog"]}
+        rows.append((member.profile(), figures))
+    note = local_mode_note(found)
+    if pseudonymise:
+        if refused:
+            session.warn(f"{len(refused)} Mitglied(er) nicht verwertet (Gründe in der Übersicht; "
+                         "Namen mit 'ikz-isms verbund verify').")
+    else:
+        for _key, name, reasons in refused:
+            session.warn(f"Landkreis {name}: nicht verwertet – {'; '.join(reasons)}.")
     view = combine(session.workspace.name, rows, approach=approach, pseudonymise=pseudonymise,
-                   secret=secret, today=today, digest=keyed_digest)
+                   secret=secret, today=today, digest=keyed_digest, refused=refused,
+                   notes=[note] if note else [])
     view["as_of"] = today.isoformat()
     return view

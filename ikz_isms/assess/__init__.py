@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from .modelling import Applicable, ModellingProblem
 from .records import RecordSet
+from .structure import Decisions
 from .targets import ResolvedNeed, TargetObject, TargetProblem
 
 if TYPE_CHECKING:
-    from ..catalog.model import Catalog
+    from ..catalog.model import Catalog, Requirement
     from ..county import County
     from ..editions import Edition
     from ..workspace import CatalogPin
@@ -35,6 +36,8 @@ class CountyData:
     needs: dict[str, ResolvedNeed]
     records: RecordSet
     structure_problems: list[TargetProblem] = field(default_factory=list)
+    #: the county's decisions for its Informationsverbund: approach, scale, exclusions, parameters
+    decisions: Decisions = field(default_factory=Decisions)
 
     def target(self, target_id: str) -> TargetObject | None:
         return next((t for t in self.targets if t.id == target_id), None)
@@ -50,6 +53,11 @@ class Assessment:
     edition: "Edition"
     pairs: list[Applicable]
     problems: list[ModellingProblem]
+    #: the approach the county follows (its choice, else the edition's default): what applies,
+    #: the plan, the walk and the report's check follow it
+    approach: str = ""
+    #: requirements as the county's parameter values state them (tailoring), by id
+    tailored: dict[str, "Requirement"] = field(default_factory=dict)
     _index: dict[tuple[str, str], Applicable] = field(default_factory=dict, repr=False)
 
     def pair(self, requirement: str, target: str) -> Applicable | None:
@@ -66,11 +74,37 @@ class Assessment:
         """The pairs that count under at least one approach."""
         return [p for p in self.pairs if p.approaches]
 
+    @property
+    def approach_chosen(self) -> bool:
+        """Whether the county chose its approach (else the edition's default applies)."""
+        return self.data.decisions.approach in self.edition.approach_ids
+
+    def in_scope(self, pair: Applicable) -> bool:
+        """Whether the pair applies under the county's approach."""
+        return self.approach in pair.approaches
+
+    @property
+    def scoped_pairs(self) -> list[Applicable]:
+        """The pairs that apply under the county's approach: the check it has to do."""
+        return [p for p in self.pairs if self.approach in p.approaches]
+
+    def requirement(self, requirement_id: str) -> "Requirement | None":
+        """A requirement as it holds for this county (its parameter values filled in)."""
+        return self.tailored.get(requirement_id) or self.catalog.requirements.get(requirement_id)
+
 
 def assess_county(data: CountyData, catalog: "Catalog", pin: "CatalogPin | None" = None,
                   edition: "Edition | None" = None) -> Assessment:
+    """The county's data modelled onto ``catalog``: the edition's rules, then the county's decisions
+    (exclusions, Kronjuwelen, approach) and its parameter values."""
     from ..editions import edition_of
+    from .tailoring import tailor
 
     edition = edition or edition_of(catalog)
-    pairs, problems = edition.model(catalog, data.targets, data.needs)
-    return Assessment(data, catalog, pin, edition, pairs, problems)
+    pairs, problems = edition.model_county(catalog, data.targets, data.needs, data.decisions)
+    tailored = tailor(catalog, data.decisions.parameters)
+    if tailored:
+        pairs = [Applicable(tailored[p.requirement.id], p.target, p.approaches) if p.requirement.id in tailored else p
+                 for p in pairs]
+    approach = edition.chosen_approach(data.decisions.approach)
+    return Assessment(data, catalog, pin, edition, pairs, problems, approach, tailored)

@@ -1,7 +1,11 @@
 """Modelling (Modellierung): which requirements apply to which target object, per approach.
 
-How a catalog is modelled is its edition's business (:mod:`ikz_isms.editions`); this
-module holds the types every edition returns and the one entry point :func:`model`.
+How a catalog is modelled is its edition's business (:mod:`ikz_isms.editions`): the rules
+(:meth:`~ikz_isms.editions.Edition.model`), the county's decisions on top of them
+(:meth:`~ikz_isms.editions.Edition.model_county`: what is left out, the Kronjuwelen),
+BSI's modelling rules for a suggested model (:meth:`~ikz_isms.editions.Edition.suggest`)
+and what the catalog expects modelled (:meth:`~ikz_isms.editions.Edition.left_out`). This
+module holds the types every edition returns and the entry point :func:`model`.
 """
 
 from __future__ import annotations
@@ -45,6 +49,42 @@ class ModellingProblem:
     message: str
     line: int | None
     severity: str = "error"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What BSI's modelling rules give one object: a Baustein (Ed. 2023) or category (G++) and the rule.
+
+    ``decide`` is set where the rule depends on something only the county knows (does it develop
+    software? use cloud services?): the suggestion is then a question — model it, or leave it out
+    with a reason — and ``model suggest --apply`` does not take it without that decision.
+    """
+
+    target: str
+    module: str
+    title: str
+    rule: str
+    decide: str = ""
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"target": self.target, "id": self.module, "title": self.title, "rule": self.rule,
+                "decide": self.decide or None}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Something the catalog expects in the modelling that the county neither modelled nor left out
+    with a written reason: a process Baustein (Ed. 2023), or controls no object is in the category of (G++)."""
+
+    ref: str
+    kind: str
+    title: str
+    message: str
+    requirements: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"ref": self.ref, "kind": self.kind, "title": self.title, "message": self.message,
+                "requirements": list(self.requirements)}
 
 
 def model(

@@ -25,10 +25,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .records import DONE_STATUSES
+
+if TYPE_CHECKING:
+    from ..catalog.model import Requirement
+    from . import Assessment
 
 PLAN_FILE = "plan.yaml"
 STATES = ("geplant", "in Umsetzung", "umgesetzt", "verworfen")
@@ -43,6 +47,14 @@ _MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 #: no measure of a county costs a trillion euros; a larger amount is a typo (as for option values)
 MAX_MONEY = Decimal(10) ** 12
 _MEASURE_ID = re.compile(r"^M-(\d+)$")
+#: measures that treat a risk (``R-NNN``, risiken.yaml) or follow up a security incident (``V-JJJJ-NN``,
+#: vorfaelle.yaml) name that id as their ``requirement``: no gap of the check stands behind them
+_FOLLOWUP = re.compile(r"^(R-[0-9]+|V-[0-9]{4}-[0-9]+)$")
+
+
+def is_followup(measure: "Measure") -> bool:
+    """Whether the measure treats a risk or follows up an incident rather than closing a gap of the check."""
+    return bool(_FOLLOWUP.match(measure.requirement))
 
 
 @dataclass
@@ -203,15 +215,16 @@ def parse_plan(parsed: Any) -> list[Measure]:
     return measures
 
 
-def _need_rank(assessment: Any, target: str) -> int:
+def _need_rank(assessment: "Assessment", target: str) -> int:
     need = assessment.data.needs.get(target)
     if need is None:
         return NEED_RANK["normal"]
     return min(NEED_RANK[need.result(dim)] for dim in ("C", "I", "A"))
 
 
-def priority_of(assessment: Any, req: Any, target: str) -> int:
-    return assessment.edition.tier(req) * 3 + _need_rank(assessment, target) + 1
+def priority_of(assessment: "Assessment", req: "Requirement", target: str) -> int:
+    tier: int = assessment.edition.tier(req)
+    return tier * 3 + _need_rank(assessment, target) + 1
 
 
 def _next_number(measures: Iterable[Measure]) -> int:
@@ -220,10 +233,11 @@ def _next_number(measures: Iterable[Measure]) -> int:
 
 
 def current_gaps(assessment: Any) -> dict[tuple[str, str], tuple[Any, Any, Any]]:
-    """(requirement, target) → (pair, record, status) for every applicable pair with nein/teilweise."""
+    """(requirement, target) → (pair, record, status) for every pair with nein/teilweise that applies
+    under the county's approach (the plan follows the choice)."""
     gaps = {}
     for pair in assessment.pairs:
-        if not pair.approaches:
+        if not assessment.in_scope(pair):
             continue
         record = assessment.data.records.get(pair.requirement.id, pair.target.id)
         if record is not None and record.status in GAP_STATUSES:
@@ -296,6 +310,8 @@ def plan_notes(assessment: Any, measures: Iterable[Measure]) -> dict[str, str]:
     gaps = current_gaps(assessment)
     notes = {}
     for measure in measures:
+        if is_followup(measure):
+            continue
         record = assessment.data.records.get(*measure.key)
         if measure.key in gaps:
             if measure.state == "umgesetzt":
@@ -307,6 +323,9 @@ def plan_notes(assessment: Any, measures: Iterable[Measure]) -> dict[str, str]:
                 )
         elif assessment.pair(*measure.key) is None:
             notes[measure.id] = "Anforderung ist auf dem Zielobjekt nicht mehr modelliert – Maßnahme prüfen oder verwerfen"
+        elif not assessment.in_scope(assessment.pair(*measure.key)):
+            label = assessment.edition.approach(assessment.approach).label
+            notes[measure.id] = f"Anforderung gilt in der gewählten Vorgehensweise ({label}) nicht – Maßnahme prüfen"
         elif record is not None and record.status in DONE_STATUSES:
             if measure.state in OPEN_STATES:
                 notes[measure.id] = f"Lücke laut Check geschlossen ({record.status}) – ikz-isms plan update setzt 'umgesetzt'"
@@ -318,17 +337,17 @@ def plan_notes(assessment: Any, measures: Iterable[Measure]) -> dict[str, str]:
 
 def totals(measures: Iterable[Measure], today: _dt.date) -> dict[str, Any]:
     """Count and cost sum per state, overall sum and the number of overdue measures."""
-    per_state = {state: {"count": 0, "cost": Decimal("0.00")} for state in STATES}
+    counts = dict.fromkeys(STATES, 0)
+    costs = dict.fromkeys(STATES, Decimal("0.00"))
     overdue = 0
     for measure in measures:
-        bucket = per_state[measure.state]
-        bucket["count"] += 1
-        bucket["cost"] += measure.cost or Decimal("0.00")
+        counts[measure.state] += 1
+        costs[measure.state] += measure.cost or Decimal("0.00")
         overdue += measure.is_overdue(today)
     return {
-        "per_state": per_state,
-        "count": sum(b["count"] for b in per_state.values()),
-        "cost": sum((b["cost"] for b in per_state.values()), Decimal("0.00")),
+        "per_state": {state: {"count": counts[state], "cost": costs[state]} for state in STATES},
+        "count": sum(counts.values()),
+        "cost": sum(costs.values(), Decimal("0.00")),
         "overdue": overdue,
     }
 

@@ -2,7 +2,11 @@
 
 A record belongs to one (requirement, target object) pair. Statuses: ``unbearbeitet``,
 ``ja``, ``teilweise``, ``nein``, ``entbehrlich`` (needs a reason). ``provenance`` is
-``own`` or ``review:<id>`` when the record was inherited from a shared review.
+``own``, ``review:<id>`` when the record was inherited from a shared review, or
+``migriert aus <Katalog>: <Anforderungen>`` when the migration Edition 2023 → Grundschutz++
+proposed it (not yet confirmed: the next ``assess set`` makes it ``own``). ``recheck`` says
+why a record needs a fresh look (a catalog release changed the requirement, or a migration
+proposal awaits a decision); any change through ``assess set`` clears it.
 
 **One rule set for every road.** :func:`record_problems` decides whether a record is
 valid; ``assess``, the plan, the reports, the Verbund view, the exports and ``check`` all
@@ -19,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import IkzError, InputError
 
 if TYPE_CHECKING:
     from ..store import Parsed
@@ -27,7 +31,8 @@ if TYPE_CHECKING:
 STATUSES = ("unbearbeitet", "ja", "teilweise", "nein", "entbehrlich")
 DONE_STATUSES = ("ja", "entbehrlich")
 GAP_STATUSES = ("nein", "teilweise")
-RECORD_FIELDS = ("requirement", "target", "status", "statement", "responsible", "checked", "evidence", "provenance", "reason")
+RECORD_FIELDS = ("requirement", "target", "status", "statement", "responsible", "checked", "evidence", "provenance", "reason",
+                 "recheck")
 
 
 def text_or_empty(value: Any) -> str:
@@ -48,6 +53,7 @@ class CheckRecord:
     evidence: tuple[str, ...] = ()
     provenance: str = "own"
     reason: str = ""
+    recheck: str = ""
     file: str = ""
     index: int = -1
     line: int | None = None
@@ -68,7 +74,7 @@ class CheckRecord:
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"requirement": self.requirement, "target": self.target, "status": self.status}
-        for name in ("statement", "responsible", "checked", "provenance", "reason"):
+        for name in ("statement", "responsible", "checked", "provenance", "reason", "recheck"):
             value = getattr(self, name)
             if value:
                 data[name] = value
@@ -142,13 +148,15 @@ class RecordSet:
 
 def record_problems(data: Mapping[str, Any]) -> list[RecordProblem]:
     """Every rule a record (plain values) breaks — the one rule set of every road."""
+    from ..present import shown_text
     from ..store import parse_date
 
     problems = []
     status = data.get("status")
     if status not in STATUSES:
         problems.append(RecordProblem(
-            "county.records.unknown-status", f"unbekannter Status '{status}' (erlaubt: {', '.join(STATUSES)}).", "status",
+            "county.records.unknown-status", f"unbekannter Status '{shown_text(status)}' (erlaubt: {', '.join(STATUSES)}).",
+            "status",
         ))
     if status == "entbehrlich" and not text_or_empty(data.get("reason")):
         problems.append(RecordProblem(
@@ -179,6 +187,7 @@ def make_record(data: Mapping[str, Any], *, file: str = "", index: int = -1, lin
         evidence=tuple(str(e) for e in data.get("evidence") or () if text_or_empty(e)),
         provenance=text_or_empty(data.get("provenance")) or "own",
         reason=text_or_empty(data.get("reason")),
+        recheck=text_or_empty(data.get("recheck")),
         file=file,
         index=index,
         line=line,
@@ -236,12 +245,58 @@ def parse_records(sources: Iterable[tuple["Parsed", str | None]]) -> RecordSet:
     return result
 
 
-def validate_change(status: str, reason: str | None) -> None:
-    """Refuse an unknown status and entbehrlich without a reason (InputError)."""
-    if status not in STATUSES:
-        raise InputError(f"unbekannter Status '{status}' (erlaubt: {', '.join(STATUSES)}).")
-    if status == "entbehrlich" and not text_or_empty(reason):
-        raise InputError("Status 'entbehrlich' braucht eine Begründung (--reason).")
+#: the command-line argument of ``assess set`` each field of a change comes from (its messages name it)
+CHANGE_ARGUMENTS = {"status": "STATUS", "reason": "--reason", "statement": "--statement",
+                    "responsible": "--responsible", "evidence": "--evidence"}
+
+
+def change_problems(change: "RecordChange") -> list[RecordProblem]:
+    """Every rule the values a change sets break — what a record file holding them would be
+    refused or flagged for: :func:`record_problems` (status, reason), the records schema
+    (lengths, counts) and the parser's control characters. One rule set for every road;
+    the caller decides the error (:func:`validate_change`)."""
+    from ..store import schema
+    from ..store.parse import control_character
+
+    item: dict[str, Any] = {"requirement": change.requirement or "-", "status": change.status,
+                            **{k: v for k, v in change.fields(_dt.date(2000, 1, 1)).items() if k != "checked"}}
+    found: dict[str, RecordProblem] = {}
+    for problem in record_problems({**item, "target": change.target or "-"}):
+        if problem.field in CHANGE_ARGUMENTS:
+            found.setdefault(problem.field, problem)
+    for name in CHANGE_ARGUMENTS:
+        values = item.get(name)
+        for value in values if isinstance(values, list) else [values]:
+            character = control_character(value) if isinstance(value, str) else None
+            if character is not None:
+                found.setdefault(name, RecordProblem(
+                    "county.records.control-character",
+                    f"enthält ein Steuerzeichen (Code {ord(character):#06x}); erlaubt sind Text, Tabulator und "
+                    "Zeilenumbruch.", name))
+    for violation in schema.problems({"pruefungen": [item]}, "pruefungen"):
+        parts = violation.pointer.split("/")
+        name = parts[3] if len(parts) > 3 else ""
+        if name in CHANGE_ARGUMENTS:
+            found.setdefault(name, RecordProblem("county.records.schema", violation.message, name))
+    return [found[name] for name in CHANGE_ARGUMENTS if name in found]
+
+
+def validate_change(change: "RecordChange", *, error: type[IkzError] = InputError,
+                    arguments: Mapping[str, str] | None = None) -> None:
+    """Refuse a change that breaks a rule of :func:`change_problems` before anything is written.
+
+    ``error`` is the road's class: a value typed on the command line is a
+    :class:`~ikz_isms.errors.UsageError` (exit 2) naming its argument (``arguments``, e.g.
+    :data:`CHANGE_ARGUMENTS`); a change built from other input keeps the default
+    :class:`~ikz_isms.errors.InputError` (exit 3). The rules are the same.
+    """
+    problems = change_problems(change)
+    if not problems:
+        return
+    first = problems[0]
+    name = (arguments or {}).get(first.field or "")
+    more = f" (und {len(problems) - 1} weitere)" if len(problems) > 1 else ""
+    raise error(f"{name}: {first.message}{more}" if name else first.message + more)
 
 
 @dataclass(frozen=True)
@@ -278,6 +333,8 @@ class RecordChange:
             new.update({k: v for k, v in old.items() if k not in ("requirement", "target")})
         for name, value in self.fields(today).items():
             new[name] = value.isoformat() if isinstance(value, _dt.date) else value
+        # a change through assess set is the decision a re-check or a migration proposal asked for
+        new.pop("recheck", None)
         # the reason justifies 'entbehrlich'; kept after leaving that status it would contradict the record
         if self.status != "entbehrlich" and self.reason is None:
             new.pop("reason", None)

@@ -6,9 +6,16 @@ against and the author's results for the requirements the product must meet (the
 requirements modelled on the author's target object). It lives at Verbund level because
 it belongs to no single county.
 
-Adopting copies the results into the adopting county's check records with provenance
-``review:<id>`` (journaled like every record change). A local override — a record of the
-county's own (provenance ``own``) that is not ``unbearbeitet`` — is never overwritten.
+A review separates **product findings** (``scope: product`` — what the product does, reusable
+by every county running it) from the author's **organisational situation** (``scope:
+organisation`` — how the author runs it: "Außenstellen folgen", "entbehrlich: kommunales
+Rechenzentrum"). Adopting takes the product findings into the adopting county's check records
+with provenance ``review:<id>`` (journaled like every record change); the record's statement
+is ikz-isms's own reference to the finding, never the author's wording, so nothing the author
+wrote reaches the adopter's records or Realisierungsplan. The organisational results are shown
+as hints; the adopter answers each in its own words (:func:`review_delta`,
+:func:`own_words_problem`). A local override — a record of the county's own (provenance
+``own``) that is not ``unbearbeitet`` — is never overwritten.
 The review id in the provenance pins the adopted product version: when the review
 expires, or a later review of the same product has a higher major version, the inherited
 records are *stale* and must be checked again (:func:`stale_inherited`).
@@ -35,6 +42,13 @@ PROVENANCE_PREFIX = "review:"
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_VALIDITY_YEARS = 2
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+#: the longest review id (review.schema.json's ``maxLength``; the file name adds ".yaml")
+MAX_ID = 200
+#: what a result is about: the product (reusable) or the author's organisation (a hint only)
+SCOPES = ("product", "organisation")
+SCOPE_LABELS = {"product": "Produktbefund", "organisation": "organisatorisch"}
+#: the shortest piece of the author's note that counts as copied into an answer
+COPIED_MIN = 20
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,13 @@ class ReviewResult:
     statement: str = ""
     reason: str = ""
     evidence: tuple[str, ...] = ()
+    #: ``product`` (a finding about the product, adopted) or ``organisation`` (the author's situation, a hint)
+    scope: str = "product"
+
+    @property
+    def note(self) -> str:
+        """The author's wording of this result (statement and reason)."""
+        return "; ".join(part for part in (self.statement, self.reason) if part)
 
 
 @dataclass(frozen=True)
@@ -121,6 +142,35 @@ class Adoption:
     kept: list[CheckRecord] = field(default_factory=list)
     not_modelled: list[str] = field(default_factory=list)
     applied: list[tuple[dict[str, Any] | None, dict[str, Any]]] = field(default_factory=list)
+    #: the author's organisational results: shown as hints, answered by the adopter in its own words
+    hints: list[ReviewResult] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeltaEntry:
+    """One organisational requirement of an adopted review: the author's hint and the adopter's answer.
+
+    ``state`` is ``offen`` (no own answer yet), ``bestätigt`` (own answer, same status as the
+    author) or ``abweichend`` (own answer, another status).
+    """
+
+    requirement: str
+    title: str
+    author_status: str
+    note: str
+    state: str
+    answer: CheckRecord | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"requirement": self.requirement, "title": self.title, "author_status": self.author_status,
+                "hint": self.note, "state": self.state,
+                "answer": None if self.answer is None else {"status": self.answer.status,
+                                                            "statement": self.answer.statement}}
+
+
+def default_scope(status: str) -> str:
+    """A result without a stated scope: ``entbehrlich`` is the author's situation, the rest a product finding."""
+    return "organisation" if status == "entbehrlich" else "product"
 
 
 def major_version(version: str) -> int | None:
@@ -158,6 +208,7 @@ def parse_review(parsed: "Parsed") -> Review:
             statement=str(item.get("statement") or "").strip(),
             reason=str(item.get("reason") or "").strip(),
             evidence=tuple(str(e) for e in item.get("evidence") or ()),
+            scope=str(item.get("scope") or default_scope(str(item["status"]))),
         )
         for item in data.get("results") or ()
     )
@@ -214,11 +265,15 @@ def build_review(
     review_id: str | None = None,
     today: _dt.date | None = None,
     valid_until: _dt.date | None = None,
+    organisational: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The review document a county publishes for one of its target objects (pure).
 
     Results are the county's own answered records (not ``unbearbeitet``, not themselves
-    inherited) for the requirements modelled on the target. Disclosure ``none`` refuses;
+    inherited) for the requirements modelled on the target. Each is a product finding
+    (``scope: product``) unless it is ``entbehrlich`` or named in ``organisational``: then it
+    describes the author's own situation (``scope: organisation``) and adopters see it only
+    as a hint. Disclosure ``none`` refuses;
     ``aggregate`` publishes statuses (and the reason of ``entbehrlich``) but withholds
     statements and evidence references; ``full`` publishes everything.
     """
@@ -242,8 +297,11 @@ def build_review(
     if valid_until <= today:
         raise UsageError(f"--valid-until ({valid_until.isoformat()}) muss nach dem Datum der Bewertung liegen.")
     review_id = review_id or review_id_for(county.key, product, version)
-    if not ID_PATTERN.match(review_id):
-        raise UsageError(f"Bewertungs-ID '{review_id}' ungültig: nur Kleinbuchstaben, Ziffern, Punkt und Bindestrich.")
+    if not ID_PATTERN.match(review_id) or len(review_id) > MAX_ID:
+        from ..present import shown_text
+
+        raise UsageError(f"Bewertungs-ID '{shown_text(review_id)}' ({len(review_id)} Zeichen) ungültig: nur Kleinbuchstaben, "
+                         f"Ziffern, Punkt und Bindestrich, höchstens {MAX_ID} Zeichen (--id).")
     full = profile.disclosure == "full"
     results = []
     for pair in assessment.pairs:
@@ -252,7 +310,9 @@ def build_review(
         record = assessment.data.records.get(pair.requirement.id, target_id)
         if record is None or record.status == "unbearbeitet" or record.provenance != "own":
             continue
-        result: dict[str, Any] = {"requirement": record.requirement, "title": pair.requirement.title, "status": record.status}
+        scope = "organisation" if record.requirement in organisational else default_scope(record.status)
+        result: dict[str, Any] = {"requirement": record.requirement, "title": pair.requirement.title,
+                                  "scope": scope, "status": record.status}
         if full and record.statement:
             result["statement"] = record.statement
         if record.reason:
@@ -265,6 +325,11 @@ def build_review(
             f"Landkreis {profile.name} hat für Zielobjekt '{target_id}' keine eigenen bearbeiteten "
             "Prüfeinträge; es gibt nichts zu veröffentlichen."
         )
+    unknown = [rid for rid in organisational if rid not in {r["requirement"] for r in results}]
+    if unknown:
+        raise UsageError(f"--organisational {', '.join(unknown)}: kein eigener bearbeiteter Prüfeintrag auf "
+                         f"Zielobjekt '{target_id}' (veröffentlicht werden: "
+                         f"{', '.join(r['requirement'] for r in results)}).")
     pin = assessment.pin
     if pin is None:  # Session.assessment always has the pin; only a hand-made assessment lacks it
         raise RefusedError(f"Landkreis {profile.name}: ohne fixierten Katalog kann keine Bewertung "
@@ -305,7 +370,9 @@ def plan_adoption(review: Review, assessment: "Assessment", target_id: str, *, t
 
     Refuses (exit 4) when the review was made against another catalog than the county's
     pin, or has expired (unless ``force``). Results for requirements not modelled on the
-    target are skipped; a local override (own record, not ``unbearbeitet``) is kept.
+    target are skipped; a local override (own record, not ``unbearbeitet``) is kept. Only
+    product findings become records, with ikz-isms's reference as statement
+    (:func:`adopted_statement`); organisational results become :attr:`Adoption.hints`.
     """
     county = assessment.data.county
     pin = assessment.pin
@@ -336,30 +403,72 @@ def plan_adoption(review: Review, assessment: "Assessment", target_id: str, *, t
         if result.requirement not in modelled:
             adoption.not_modelled.append(result.requirement)
             continue
+        if result.scope != "product":
+            adoption.hints.append(result)
+            continue
         existing = assessment.data.records.get(result.requirement, target_id)
         if existing is not None and existing.provenance == "own" and existing.status != "unbearbeitet":
             adoption.kept.append(existing)
             continue
-        statement = result.statement or (
-            f"Übernommen aus der Bewertung von {review.author_name} vom {review.date.isoformat()} "
-            "(Begründung nicht veröffentlicht)."
-        )
         adoption.changes.append(RecordChange(
             requirement=result.requirement,
             target=target_id,
             status=result.status,
-            statement=statement,
-            reason=result.reason or None,
-            evidence=(evidence_head, *(f"{review.author}:{ref}" for ref in result.evidence)),
+            statement=adopted_statement(review, result),
+            evidence=(f"{evidence_head}#{result.requirement}", *(f"{review.author}:{ref}" for ref in result.evidence)),
             checked=review.date,
             provenance=review.provenance,
         ))
-    if not adoption.changes and not adoption.kept:
+    if not adoption.changes and not adoption.kept and not adoption.hints:
         raise RefusedError(
             f"Keine Anforderung der Bewertung '{review.id}' ist auf Zielobjekt '{target_id}' modelliert "
             "(Bausteine bzw. Zielobjektkategorien in zielobjekte.yaml prüfen)."
         )
     return adoption
+
+
+def adopted_statement(review: Review, result: ReviewResult) -> str:
+    """The statement of an adopted product finding: a reference in ikz-isms's words (the finding's
+    text stays in the review, which the record names as evidence)."""
+    from ..present import date_de
+
+    return (f"Produktbefund übernommen aus der gemeinsamen Bewertung {review.id} ({review.product} "
+            f"{review.version}, bewertet von {review.author_name} am {date_de(review.date)}): Status "
+            f"{result.status}; Befund und Nachweise siehe dort.")
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def own_words_problem(answer: str, result: ReviewResult) -> str | None:
+    """Why ``answer`` is not the adopter's own wording: it repeats the author's note or a sentence of it."""
+    mine = _folded(answer)
+    if not mine:
+        return "eine eigene Antwort ist nötig (--statement)."
+    note = _folded(result.note)
+    pieces = [note] + [_folded(p) for p in re.split(r"[.;:!?\n]+", result.note)]
+    for piece in pieces:
+        if piece and len(piece) >= min(COPIED_MIN, len(note)) and piece in mine:
+            return ("übernimmt die Formulierung des bewertenden Landkreises; bitte die eigene Lage in eigenen Worten "
+                    "beschreiben.")
+    return None
+
+
+def review_delta(review: Review, assessment: "Assessment", target_id: str) -> list[DeltaEntry]:
+    """The organisational requirements of ``review`` modelled on ``target_id`` and how the county answered them."""
+    modelled = {p.requirement.id for p in assessment.pairs if p.target.id == target_id}
+    entries = []
+    for result in review.results:
+        if result.scope == "product" or result.requirement not in modelled:
+            continue
+        record = assessment.data.records.get(result.requirement, target_id)
+        answered = record is not None and record.provenance == "own" and record.status != "unbearbeitet"
+        state = "offen" if not answered else ("bestätigt" if record is not None and record.status == result.status
+                                              else "abweichend")
+        entries.append(DeltaEntry(result.requirement, result.title, result.status, result.note, state,
+                                  record if answered else None))
+    return entries
 
 
 def inherited_from(record: CheckRecord) -> str | None:

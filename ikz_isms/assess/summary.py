@@ -112,6 +112,7 @@ def summarize(assessment: "Assessment") -> dict[str, Any]:
         "layers": by_group(assessment, edition.approach_ids, top=True),
         "groups": by_group(assessment, edition.approach_ids, top=False),
         "basis_gaps": basis_gaps(assessment),
+        "approach": chosen_approach(assessment),
     }
     modelled = {p.key for p in pairs}
     result["unmodelled_records"] = [
@@ -126,15 +127,35 @@ def summarize(assessment: "Assessment") -> dict[str, Any]:
     return result
 
 
+def chosen_approach(assessment: "Assessment") -> dict[str, Any]:
+    """The approach the county follows, whether it chose it, why, and (Kern) which objects it covers."""
+    from .structure import kern_scope
+
+    edition = assessment.edition
+    decisions = assessment.data.decisions
+    result: dict[str, Any] = {
+        "id": assessment.approach,
+        "label": edition.approach(assessment.approach).label,
+        "chosen": assessment.approach_chosen,
+        "reason": decisions.approach_reason or None,
+        "kronjuwelen": [t.id for t in assessment.data.targets if t.kronjuwel],
+    }
+    if edition.core_approach:
+        result["core"] = {"id": edition.core_approach, "label": edition.approach(edition.core_approach).label,
+                          "scope": sorted(kern_scope(assessment.data.targets))}
+    return result
+
+
 def basis_gaps(assessment: "Assessment") -> list[dict[str, Any]]:
-    """Open Basis requirements (risk cannot be accepted): every status but ja/entbehrlich."""
+    """Open Basis requirements (risk cannot be accepted) under the county's approach: every status but
+    ja/entbehrlich."""
     edition = assessment.edition
     catalog = assessment.catalog
     records = assessment.data.records
     basis = edition.basis_approach
     gaps: list[dict[str, Any]] = []
     for pair in assessment.pairs:
-        if basis not in pair.approaches or not edition.is_basis(pair.requirement):
+        if basis not in pair.approaches or not assessment.in_scope(pair) or not edition.is_basis(pair.requirement):
             continue
         status = status_of(pair, records)
         if status in DONE_STATUSES:

@@ -4,7 +4,13 @@ A target object ``X`` that ``depends_on`` ``Y`` runs on or needs ``Y`` (an appli
 an IT system, a system in a room). ``Y`` therefore inherits ``X``'s protection need: for
 each of C, I, A the resulting need of ``Y`` is the maximum of its own value and the
 resulting values of every object depending on it. An override with a written reason
-replaces the computed value (e.g. a distribution effect) and is passed on like any other.
+replaces the computed value and is passed on like any other; it may be marked as a
+**Kumulationseffekt** (many objects of normal need together need more: the override must
+raise the computed value) or a **Verteilungseffekt** (the need is spread, e.g. over
+redundant systems: the override must lower it) — both explicit, reasoned decisions.
+
+Every own need may carry its written reason per dimension (``need_reasons``), so A.2 can
+show why an object needs what it needs, not only where an override changed it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from ..errors import InputError
 LEVELS = ("normal", "hoch", "sehr hoch")
 DIMENSIONS = ("C", "I", "A")
 DIMENSION_NAMES = {"C": "Vertraulichkeit", "I": "Integrität", "A": "Verfügbarkeit"}
+#: the reasoned effects an override may stand for, and the German names users know
+EFFECTS = {"kumulation": "Kumulationseffekt", "verteilung": "Verteilungseffekt"}
+#: types whose own protection need must be reasoned (the need is determined there and inherited)
+REASONED_TYPES = ("Geschäftsprozess", "Anwendung")
 
 class DependencyCycleError(InputError):
     """Target objects depend on each other in a circle; no protection need can be inherited."""
@@ -38,9 +48,44 @@ class TargetObject:
     description: str = ""
     count: int = 1
     line: int | None = None
+    #: the kind (Art) BSI's modelling rules look at, e.g. ``Windows-Server`` (see :mod:`.structure`)
+    kind: str = ""
+    #: one of the Kronjuwelen: Kern-Absicherung covers it and what it depends on
+    kronjuwel: bool = False
+    #: still as the starter model of ``county add`` left it (a starting point to edit)
+    starter: bool = False
+    #: the written reason of the own need, per dimension
+    need_reasons: dict[str, str] = field(default_factory=dict)
+    #: what the override stands for: ``kumulation``, ``verteilung`` or ``""`` (another reason)
+    override_effect: str = ""
+    #: why each Baustein / category is modelled: rule or a manual decision (in list order)
+    modelling: tuple["ModellingEntry", ...] = ()
 
     def own(self, dim: str) -> str:
         return self.need.get(dim, "normal")
+
+    def entry(self, module: str) -> "ModellingEntry | None":
+        return next((e for e in self.modelling if e.module == module), None)
+
+
+@dataclass(frozen=True)
+class ModellingEntry:
+    """Why a Baustein (Ed. 2023) or category (G++) is modelled on an object: a rule or a manual reason."""
+
+    module: str
+    rule: str = ""
+    reason: str = ""
+
+    @property
+    def why(self) -> str:
+        if self.reason:
+            return f"Entscheidung: {self.reason}"
+        if self.rule:
+            return f"Regel: {self.rule}"
+        return "ohne Begründung"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"id": self.module, "rule": self.rule or None, "reason": self.reason or None}
 
 
 @dataclass(frozen=True)
@@ -51,6 +96,12 @@ class DimensionNeed:
     result: str
     inherited_from: tuple[str, ...] = ()
     overridden: bool = False
+    #: the value the maximum principle gives (before an override)
+    computed: str = ""
+    #: the written reason of the own value
+    reason: str = ""
+    #: ``kumulation`` / ``verteilung`` when the override stands for that effect
+    effect: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +127,9 @@ class ResolvedNeed:
                 "result": d.result,
                 "inherited_from": list(d.inherited_from),
                 "overridden": d.overridden,
+                "computed": d.computed or d.result,
+                "reason": d.reason or None,
+                "effect": d.effect or None,
             }
             for dim, d in self.dims.items()
         } | {"override_reason": self.override_reason or None}
@@ -88,7 +142,10 @@ def parse_targets(parsed: Any) -> list[TargetObject]:
     for index, item in enumerate(items):
         override = dict(item.get("override") or {})
         reason = str(override.pop("reason", "") or "").strip()
-        categories = item.get("kategorien")
+        effect = str(override.pop("effect", "") or "")
+        bausteine = [modelling_entry(b, "baustein") for b in item.get("bausteine") or ()]
+        raw_categories = item.get("kategorien")
+        categories = None if raw_categories is None else [modelling_entry(c, "kategorie") for c in raw_categories]
         targets.append(
             TargetObject(
                 id=str(item["id"]),
@@ -98,14 +155,29 @@ def parse_targets(parsed: Any) -> list[TargetObject]:
                 need={str(k): str(v) for k, v in (item.get("protection_need") or {}).items()},
                 override={str(k): str(v) for k, v in override.items()},
                 override_reason=reason,
-                bausteine=tuple(str(b) for b in item.get("bausteine") or ()),
-                categories=None if categories is None else tuple(str(c) for c in categories),
+                bausteine=tuple(e.module for e in bausteine),
+                categories=None if categories is None else tuple(e.module for e in categories),
                 description=str(item.get("description") or "").strip(),
                 count=int(item.get("count") or 1),
                 line=parsed.line("zielobjekte", index),
+                kind=str(item.get("kind") or "").strip(),
+                kronjuwel=bool(item.get("kronjuwel")),
+                starter=bool(item.get("starter")),
+                need_reasons={str(k): str(v).strip() for k, v in (item.get("need_reasons") or {}).items()
+                              if str(v).strip()},
+                override_effect=effect,
+                modelling=tuple(bausteine + (categories or [])),
             )
         )
     return targets
+
+
+def modelling_entry(value: Any, key: str) -> ModellingEntry:
+    """A list item of ``bausteine``/``kategorien``: an id, or ``{baustein|kategorie: id, rule|reason: text}``."""
+    if isinstance(value, dict):
+        return ModellingEntry(str(value.get(key) or "").strip(), str(value.get("rule") or "").strip(),
+                              str(value.get("reason") or "").strip())
+    return ModellingEntry(str(value).strip())
 
 
 @dataclass(frozen=True)
@@ -116,6 +188,8 @@ class TargetProblem:
     target: str
     message: str
     line: int | None
+    #: "error" or "warning" — how ``check`` and ``assess`` count it (one rule for both)
+    severity: str = "error"
 
 
 def structure_problems(targets: list[TargetObject]) -> list[TargetProblem]:
@@ -153,7 +227,7 @@ def structure_problems(targets: list[TargetObject]) -> list[TargetProblem]:
         problems.append(TargetProblem(
             "targets.no-information-domain", "",
             "kein Zielobjekt vom Typ Informationsverbund (übergreifende Anforderungen hätten kein Ziel).",
-            None,
+            None, severity="warning",
         ))
     return problems
 
@@ -225,10 +299,12 @@ def resolve_needs(targets: list[TargetObject], *, path: str | None = None) -> di
                 p.target for p in parents
                 if p.result(dim) == result and LEVELS.index(result) > LEVELS.index(own)
             )
+            reason = target.need_reasons.get(dim, "")
             if dim in target.override and target.override_reason:
-                dims[dim] = DimensionNeed(own, target.override[dim], sources, True)
+                dims[dim] = DimensionNeed(own, target.override[dim], sources, True, result, reason,
+                                          target.override_effect)
             else:
-                dims[dim] = DimensionNeed(own, result, sources, False)
+                dims[dim] = DimensionNeed(own, result, sources, False, result, reason)
         need = ResolvedNeed(target_id, dims, target.override_reason if target.override else "")
         resolved[target_id] = need
         return need
@@ -237,3 +313,45 @@ def resolve_needs(targets: list[TargetObject], *, path: str | None = None) -> di
     for target in targets:
         resolve(target.id)
     return resolved
+
+
+def need_problems(targets: list[TargetObject], needs: dict[str, ResolvedNeed]) -> list[TargetProblem]:
+    """Protection needs without their reasons, and effects that do not do what they say.
+
+    * a business process or application whose own need lacks a written reason in a dimension
+      (``targets.need-reason``): the need is determined there and inherited from there;
+    * a Kumulationseffekt that does not raise the computed value, a Verteilungseffekt that does
+      not lower it (``targets.effect-direction``).
+    """
+    problems = []
+    for target in targets:
+        if target.type in REASONED_TYPES:
+            missing = [DIMENSION_NAMES[d] for d in DIMENSIONS if not target.need_reasons.get(d)]
+            if missing:
+                problems.append(TargetProblem(
+                    "targets.need-reason", target.id,
+                    f"{target.type} '{target.id}': Schutzbedarf ohne schriftliche Begründung für "
+                    f"{', '.join(missing)} (ikz-isms target need {target.id} … --reason \"…\").", target.line,
+                ))
+        need = needs.get(target.id)
+        if need is None or not target.override_effect:
+            continue
+        effect = EFFECTS.get(target.override_effect, target.override_effect)
+        for dim in DIMENSIONS:
+            d = need.dims[dim]
+            if not d.overridden:
+                continue
+            up = LEVELS.index(d.result) - LEVELS.index(d.computed or d.result)
+            if target.override_effect == "kumulation" and up <= 0:
+                problems.append(TargetProblem(
+                    "targets.effect-direction", target.id,
+                    f"Zielobjekt '{target.id}': {effect} bei {DIMENSION_NAMES[dim]} muss den Schutzbedarf erhöhen "
+                    f"(nach dem Maximumprinzip {d.computed}, festgelegt {d.result}).", target.line,
+                ))
+            if target.override_effect == "verteilung" and up >= 0:
+                problems.append(TargetProblem(
+                    "targets.effect-direction", target.id,
+                    f"Zielobjekt '{target.id}': {effect} bei {DIMENSION_NAMES[dim]} muss den Schutzbedarf senken "
+                    f"(nach dem Maximumprinzip {d.computed}, festgelegt {d.result}).", target.line,
+                ))
+    return problems

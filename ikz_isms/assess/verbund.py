@@ -23,6 +23,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..catalog.transition import MIGRATED_PREFIX
 from .records import DONE_STATUSES, STATUSES
 from .summary import FULFILMENT_RULE, basis_gaps
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     from . import Assessment
 
 #: bump when the figures' shape or meaning changes, so derived caches are rebuilt
-FIGURES_FORMAT = 3
+#: (6: the county's chosen approach; Kern-Absicherung covers only the Kronjuwelen)
+FIGURES_FORMAT = 6
 
 OPEN_STATUSES = ("unbearbeitet", "teilweise", "nein")
 NO_DISCLOSURE = "keine Freigabe"
@@ -86,11 +88,18 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
     open_reqs: dict[str, dict[str, Any]] = {}
     current: dict[tuple[str, str], str] = {}
     applies: dict[tuple[str, str], frozenset[str]] = {}
+    # figures that rest on records a migration proposed and nobody has confirmed yet
+    migrated = {a: {"records": 0, "fulfilled": 0} for a in approaches}
     for pair in assessment.pairs:
         if not pair.approaches:
             continue
         req = pair.requirement
         status = records.status(req.id, pair.target.id)
+        record = records.get(req.id, pair.target.id)
+        if record is not None and record.provenance.startswith(MIGRATED_PREFIX):
+            for approach in pair.approaches:
+                migrated[approach]["records"] += 1
+                migrated[approach]["fulfilled"] += status in DONE_STATUSES
         current[pair.key] = status
         applies[pair.key] = pair.approaches
         if req.group not in layer_of:
@@ -101,8 +110,10 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
             totals[approach][status] += 1
             layer_counts[approach][status] += 1
         if status in OPEN_STATUSES:
-            entry = open_reqs.setdefault(req.id, {"title": req.title, "order": order.get(req.id, 0), "approaches": set()})
+            entry = open_reqs.setdefault(req.id, {"title": req.title, "order": order.get(req.id, 0),
+                                                  "approaches": set(), "statuses": set()})
             entry["approaches"].update(pair.approaches)
+            entry["statuses"].add(status)
     group_order = {gid: index for index, gid in enumerate(catalog.groups)}
     layer_titles = {}
     for gid in sorted(layers, key=lambda g: group_order.get(g, len(group_order))):
@@ -122,15 +133,31 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
             "sha256": pin.sha256 if pin else None,
         },
         "targets": len(assessment.data.targets),
+        # the approach the county follows (its choice or the edition's default)
+        "approach": assessment.approach,
         "approaches": totals,
         "layers": {gid: layers[gid] for gid in layer_titles},
         "layer_titles": layer_titles,
-        "open": {rid: {**e, "approaches": sorted(e["approaches"])} for rid, e in open_reqs.items()},
+        "open": {rid: {**e, "approaches": sorted(e["approaches"]), "statuses": sorted(e["statuses"])}
+                 for rid, e in open_reqs.items()},
         "open_basis": len({gap["requirement"] for gap in basis_gaps(assessment)}),
         "invalid_records": len(records.invalid),
+        "migrated": migrated if any(m["records"] for m in migrated.values()) else None,
         "trend": trend(current, applies, totals, journal_entries, today),
-        "journal": {"entries": len(journal_entries), "intact": journal_intact},
+        "journal": {"entries": len(journal_entries), "intact": journal_intact,
+                    "head": str(journal_entries[-1].get("hash")) if journal_entries else None},
+        "state_date": _state_date(records, journal_entries),
     }
+
+
+def _state_date(records: Any, entries: Sequence[Mapping[str, Any]]) -> str | None:
+    """The data's state (Datenstand): the latest check date or journal time, as the county report shows it."""
+    from ..report.model import state_date
+
+    dates: list[str | None] = [r.checked for r in records]
+    dates.extend(str(e.get("time") or "") for e in entries)
+    day = state_date(dates)
+    return day.isoformat() if day else None
 
 
 def trend(current: dict[tuple[str, str], str], applies: dict[tuple[str, str], frozenset[str]],
@@ -238,13 +265,20 @@ def verbund_view(
     min_shared: int = 2,
     today: _dt.date | None = None,
     digest: "Callable[[str, str], str] | None" = None,
+    refused: Sequence[tuple[str, str, list[str]]] = (),
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The Verbund document from (profile, figures) per county; figures ``None`` for disclosure none.
 
-    Counties are grouped by catalog content hash; figures of different groups are never
-    put side by side, and every group after the first says why (``comparable``).
+    ``figures`` are what the county's disclosure package holds (already filtered by its
+    policy, :mod:`ikz_isms.app.disclosure`); ``refused`` are (key, name, reasons) of members
+    whose package could not be used. Counties are grouped by catalog content hash; figures of
+    different groups are never put side by side, and every group after the first says why
+    (``comparable``).
     """
-    names = pseudonyms([p.key for p, _ in counties], secret, digest) if pseudonymise else {p.key: p.name for p, _ in counties}
+    keys = [p.key for p, _ in counties] + [key for key, _, _ in refused]
+    names = pseudonyms(keys, secret, digest) if pseudonymise else {
+        **{p.key: p.name for p, _ in counties}, **{key: name for key, name, _ in refused}}
     groups: dict[str, dict[str, Any]] = {}
     hidden = []
     for profile, figures in counties:
@@ -266,10 +300,15 @@ def verbund_view(
         result_groups.append(group)
     for group in result_groups:
         group.pop("approach_ids")
+    # the reasons name counties and files; pseudonymised, only the fact is shown
+    not_usable = [{"name": names[key],
+                   "reasons": ["Paket nicht verwertbar (Einzelheiten: ikz-isms verbund verify)"] if pseudonymise
+                   else list(reasons)} for key, _, reasons in refused]
     if pseudonymise:
         for group in result_groups:
             group["counties"].sort(key=lambda c: (len(c["name"]), c["name"]))
         hidden.sort(key=lambda c: (len(c["name"]), c["name"]))
+        not_usable.sort(key=lambda c: (len(c["name"]), c["name"]))
     return {
         "verbund": verbund,
         "rule": FULFILMENT_RULE,
@@ -279,6 +318,8 @@ def verbund_view(
         "comparable": len(result_groups) <= 1,
         "groups": result_groups,
         "not_disclosed": hidden,
+        "refused": not_usable,
+        "notes": list(notes),
     }
 
 
@@ -301,50 +342,66 @@ def _new_group(figures: dict[str, Any], approach: str | None) -> dict[str, Any]:
 
 def _county_entry(profile: Any, figures: dict[str, Any], name: str, group: dict[str, Any],
                   today: _dt.date | None) -> dict[str, Any]:
+    """One county's row: what its package holds; its open requirements feed the shared gaps.
+
+    A ``full`` county is named in the shared gaps; an ``aggregate`` county that allows its
+    requirement ids is counted there without its name; others do not contribute.
+    """
     ids = group["approach_ids"]
-    full = profile.disclosure == "full"
     entry: dict[str, Any] = {
         "name": name,
         "disclosure": profile.disclosure,
-        "approaches": {a: _tally(figures["approaches"][a], detail=full) for a in ids},
+        "approaches": {a: _tally(figures["approaches"].get(a, {}), detail=True) for a in ids},
         "trend": [
             {"date": p["date"] or (today.isoformat() if today else None), "label": p["label"],
-             "fulfilment": {a: _ratio(p["fulfilled"][a], p["applicable"][a]) for a in ids}}
+             "fulfilment": {a: _ratio(p["fulfilled"].get(a, 0), p["applicable"].get(a, 0)) for a in ids}}
             for p in figures["trend"]
         ],
-    }
-    if not full:
-        return entry
-    entry["targets"] = figures["targets"]
-    entry["layers"] = {
-        gid: {a: _tally(counts[a], detail=False) for a in ids} for gid, counts in figures["layers"].items()
+        "targets": figures["targets"],
+        "approach": figures.get("approach"),
+        "layers": {
+            gid: {a: _tally(counts.get(a, {}), detail=False) for a in ids} for gid, counts in figures["layers"].items()
+        },
+        "open_requirements": figures.get("open_requirements", len(figures.get("open") or {})),
+        "open_basis": figures.get("open_basis"),
+        "journal": figures.get("journal"),
+        # which figures rest on migrated, not yet confirmed records (catalog migrate)
+        "migrated": {a: figures["migrated"][a] for a in ids if a in figures["migrated"]}
+        if figures.get("migrated") else None,
     }
     for gid, (title, position) in figures["layer_titles"].items():
         group["layers"].setdefault(gid, (position, title))
-    entry["journal"] = figures["journal"]
-    open_here = [rid for rid, e in figures["open"].items() if any(a in ids for a in e["approaches"])]
-    entry["open_requirements"] = len(open_here)
-    entry["open_basis"] = figures["open_basis"]
-    for rid in open_here:
-        info = figures["open"][rid]
-        shared = group["_open"].setdefault(rid, {"title": info["title"], "order": info["order"], "counties": []})
-        shared["counties"].append(name)
+    opened = figures.get("open")
+    if opened is None:
+        entry["shared_gaps"] = "nicht freigegeben"
+        return entry
+    named = profile.disclosure == "full"
+    entry["shared_gaps"] = "mit Namen" if named else "ohne Namen gezählt"
+    for rid, info in opened.items():
+        if not any(a in ids for a in info["approaches"]):
+            continue
+        shared = group["_open"].setdefault(rid, {"title": info["title"], "order": info["order"], "counties": [],
+                                                  "unnamed": 0})
+        if named:
+            shared["counties"].append(name)
+        else:
+            shared["unnamed"] += 1
     return entry
 
 
 def _finish_group(group: dict[str, Any], min_shared: int, pseudonymise: bool) -> None:
     gaps = [
-        {"requirement": rid, "title": e["title"], "counties": len(e["counties"]),
+        {"requirement": rid, "title": e["title"], "counties": len(e["counties"]) + e["unnamed"],
          "names": sorted(e["counties"], key=lambda n: (len(n), n)) if pseudonymise else e["counties"],
-         "_order": e["order"]}
+         "unnamed": e["unnamed"], "_order": e["order"]}
         for rid, e in group.pop("_open").items()
-        if len(e["counties"]) >= min_shared
+        if len(e["counties"]) + e["unnamed"] >= min_shared
     ]
     gaps.sort(key=lambda g: (-g["counties"], g["_order"]))
     for gap in gaps:
         gap.pop("_order")
     group["shared_gaps"] = gaps
-    group["shared_gaps_from"] = sum(1 for c in group["counties"] if c["disclosure"] == "full")
+    group["shared_gaps_from"] = sum(1 for c in group["counties"] if c["shared_gaps"] != "nicht freigegeben")
     group["layers"] = [
         {"id": gid, "title": title} for gid, (_, title) in sorted(group["layers"].items(), key=lambda item: item[1][0])
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, PluginError, UnknownFormatError
 
@@ -68,8 +68,12 @@ def load_catalog(
     *,
     progress: Callable[[int, int], None] | None = None,
     format_name: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Catalog:
-    """Load any catalog file through the registered formats; errors name file and place."""
+    """Load any catalog file through the registered formats; errors name file and place.
+
+    ``options`` go to the format's loader (e.g. ``sources`` for resolving an OSCAL profile).
+    """
     path = Path(path)
     formats = catalog_formats(pm)
     if format_name:
@@ -79,7 +83,7 @@ def load_catalog(
         fmt = matches[0]
     else:
         fmt = detect_format(path, formats)
-    catalog = fmt.load(path, progress=progress or (lambda done, total: None))
+    catalog = fmt.load(path, progress=progress or (lambda done, total: None), **(options or {}))
     catalog.path = str(path)
     return catalog
 

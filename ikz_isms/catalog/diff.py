@@ -205,6 +205,23 @@ def _shown(req: Requirement, name: str, catalog: Catalog) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def paired_changes(old: Catalog, new: Catalog) -> dict[str, tuple[Requirement, list[str]]]:
+    """Old id → (the same requirement in ``new``, the fields that differ), for every pair.
+
+    The same pairing and comparison as :func:`diff_catalogs` (UUID first, renumbering alone
+    is no change); a release upgrade moves records along it.
+    """
+    pairs = pair_requirements(old, new)
+    old_stable = {old_req.id: new_req.id for old_req, new_req in pairs}
+    new_stable = {new_req.id: new_req.id for _, new_req in pairs}
+    result: dict[str, tuple[Requirement, list[str]]] = {}
+    for old_req, new_req in pairs:
+        before = _comparable(old, old_req, old_stable)
+        after = _comparable(new, new_req, new_stable)
+        result[old_req.id] = (new_req, [name for name in FIELD_LABELS if before[name] != after[name]])
+    return result
+
+
 def diff_catalogs(old: Catalog, new: Catalog) -> CatalogDiff:
     """Classify every requirement of two catalog releases; a pure function of the two."""
     result = CatalogDiff(old.title, old.version, new.title, new.version)

@@ -29,6 +29,18 @@ def ikz_register_catalog_formats(register: Callable[..., None]) -> None:
         "OSCAL-Katalog JSON (Grundschutz++ aktuell und Beta 0.9.7, beliebige OSCAL-Kataloge)",
     )
     register(
+        "oscal-profile",
+        _lazy("profile", "detect"),
+        _lazy("profile", "load"),
+        "OSCAL-Profil JSON (z. B. Grundschutz++-profile.json), beim Import zu einem Katalog aufgelöst",
+    )
+    register(
+        "oscal-xml",
+        _lazy("oscal_xml", "detect"),
+        _lazy("oscal_xml", "load"),
+        "OSCAL-Katalog XML (z. B. Grundschutz++ Beta 0.9.7 als XML)",
+    )
+    register(
         "kompendium-xml",
         _lazy("kompendium", "detect"),
         _lazy("kompendium", "load"),

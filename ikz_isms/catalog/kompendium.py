@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import HostileInputError, InputError
-from .model import TARGET_OBJECT_TYPES, Catalog, CatalogNote, Group, Requirement
+from ..errors import InputError
+from .model import TARGET_OBJECT_TYPES, Catalog, CatalogNote, Group, Requirement, Threat
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -74,22 +74,9 @@ _MODAL_STRENGTH = {
 }
 _MODAL_ORDER = ("MUSS", "SOLLTE", "KANN")
 
-# expat error codes worth a German explanation; others keep expat's English text
-_EXPAT_MESSAGES = {
-    "XML_ERROR_SYNTAX": "Syntaxfehler",
-    "XML_ERROR_NO_ELEMENTS": "kein Element gefunden (Datei leer oder abgeschnitten?)",
-    "XML_ERROR_INVALID_TOKEN": "ungültiges Zeichen oder ungültige Markierung",
-    "XML_ERROR_UNCLOSED_TOKEN": "unvollständige Markierung (Datei abgeschnitten?)",
-    "XML_ERROR_PARTIAL_CHAR": "unvollständiges Zeichen (keine gültige UTF-8-Datei?)",
-    "XML_ERROR_TAG_MISMATCH": "schließendes Tag passt nicht zum geöffneten Element",
-    "XML_ERROR_DUPLICATE_ATTRIBUTE": "doppeltes Attribut",
-    "XML_ERROR_JUNK_AFTER_DOC_ELEMENT": "Inhalt nach dem Ende des Wurzelelements",
-    "XML_ERROR_UNDEFINED_ENTITY": "unbekannte Entity",
-    "XML_ERROR_UNBOUND_PREFIX": "unbekanntes Namensraum-Präfix",
-    "XML_ERROR_INCORRECT_ENCODING": "falsche Zeichenkodierung",
-    "XML_ERROR_UNKNOWN_ENCODING": "unbekannte Zeichenkodierung",
-    "XML_ERROR_MISPLACED_XML_PI": "XML-Deklaration nicht am Dateianfang",
-}
+_THREAT_RE = re.compile(r"^(?P<id>G 0\.\d+)\s+(?P<title>\S.*)$")
+_FURTHER_RE = re.compile(r"^(?:\d+\s+)?Weiterführende Informationen$")
+_ELEMENTARY_CHAPTER = "Elementare Gefährdungen"
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -113,65 +100,11 @@ def load(path: Path, progress: Callable[[int, int], None] | None = None) -> Cata
 
 
 def _parse(path: Path, raw: bytes) -> tuple[Element, dict[Element, int]]:
-    """Parse with defusedxml, remembering the line of every chapter and section."""
-    from xml.etree.ElementTree import ParseError, TreeBuilder
-    from xml.parsers.expat import errors as expat_errors
+    """Parse with the C parser behind the DTD refusal (:mod:`.xmlsafe`); lines of chapters and sections."""
+    from . import xmlsafe
 
-    from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
-    from defusedxml.ElementTree import DefusedXMLParser
-
-    lines: dict[Element, int] = {}
-    where = str(path)
-
-    class _LineBuilder(TreeBuilder):
-        def start(self, tag: str, attrs: dict[str, str]) -> Element:
-            element = super().start(tag, attrs)
-            if tag in (_SECTION, _CHAPTER):
-                lines[element] = expat.CurrentLineNumber
-            return element
-
-        # the C TreeBuilder's pi() returns None too when it keeps no PIs; typeshed says Element
-        def pi(self, target: str, text: str | None = None) -> None:  # type: ignore[override]
-            # Scroll marks manual line breaks with <?linebreak?>; the words around it are separate.
-            self.data(" ")
-
-    parser = DefusedXMLParser(target=_LineBuilder(), forbid_entities=True, forbid_external=True)
-    expat = parser.parser
-
-    def reject_doctype() -> None:
-        # Runs after the internal subset, so entity declarations are reported as such first.
-        raise HostileInputError(
-            "XML enthält eine Dokumenttyp-Deklaration (DOCTYPE); aus Sicherheitsgründen abgelehnt.",
-            path=where,
-            location=f"Zeile {expat.CurrentLineNumber}",
-        )
-
-    expat.EndDoctypeDeclHandler = reject_doctype
-    try:
-        parser.feed(raw)
-        root = parser.close()
-    except EntitiesForbidden as exc:
-        raise HostileInputError(
-            f"XML enthält Entity-Deklarationen (Entity „{exc.name}“); "
-            "aus Sicherheitsgründen abgelehnt.",
-            path=where,
-            location=f"Zeile {expat.CurrentLineNumber}",
-        ) from None
-    except ExternalReferenceForbidden as exc:
-        raise HostileInputError(
-            f"XML verweist auf eine externe Ressource ({exc.sysid or exc.pubid}); "
-            "aus Sicherheitsgründen abgelehnt.",
-            path=where,
-            location=f"Zeile {expat.CurrentLineNumber}",
-        ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        names = {expat_errors.codes.get(getattr(expat_errors, name)): name for name in _EXPAT_MESSAGES}
-        reason = _EXPAT_MESSAGES.get(names.get(exc.code, ""), str(exc).split(":")[0])
-        raise InputError(
-            f"ungültiges XML: {reason}.", path=where, location=f"Zeile {line}, Spalte {column + 1}"
-        ) from None
-    return root, lines
+    root = xmlsafe.parse(raw, str(path))
+    return root, xmlsafe.element_lines(raw, root, ("section", "chapter"))
 
 
 def _normalise(text: str) -> str:
@@ -180,10 +113,21 @@ def _normalise(text: str) -> str:
 
 def _title(element: Element) -> str:
     title = element.find(_TITLE)
-    return _normalise("".join(title.itertext())) if title is not None else ""
+    return _inline_text(title) if title is not None else ""
+
+
+def _inline_text(element: Element) -> str:
+    """The text of an element, whitespace-normalised; a processing instruction (<?linebreak?>) separates words."""
+    parts: list[str] = []
+    _block_text(element, parts)
+    return _normalise("".join(parts))
 
 
 def _block_text(element: Element, parts: list[str]) -> None:
+    if not isinstance(element.tag, str):
+        # Scroll marks manual line breaks with <?linebreak?>; the words around it are separate
+        parts.append(" ")
+        return
     block = element.tag not in _INLINE
     if block:
         parts.append(" ")
@@ -206,6 +150,36 @@ def _statement(section: Element) -> str:
         if child.tail:
             parts.append(child.tail)
     return _normalise("".join(parts))
+
+
+def _blocks(section: Element) -> list[str]:
+    """A section as lines: one per paragraph, list or table; a subsection's title, then its lines."""
+    lines: list[str] = []
+    for child in section:
+        if child.tag == _TITLE:
+            continue
+        if child.tag == _SECTION:
+            lines.append(_title(child))
+            lines.extend(_blocks(child))
+            continue
+        parts: list[str] = []
+        _block_text(child, parts)
+        text = _normalise("".join(parts))
+        if text:
+            lines.append(text)
+    return lines
+
+
+def _direct_blocks(section: Element) -> list[str]:
+    """The lines of a section before and between its subsections (not inside them)."""
+    lines: list[str] = []
+    for child in section:
+        if child.tag in (_TITLE, _SECTION):
+            continue
+        text = _inline_text(child)
+        if text:
+            lines.append(text)
+    return lines
 
 
 def split_roles(text: str) -> tuple[str, ...]:
@@ -284,7 +258,7 @@ class _Importer:
                 path=str(self.path),
             )
         info_title = self.root.find(f"{_NS}info/{_TITLE}")
-        title = _normalise("".join(info_title.itertext())) if info_title is not None else ""
+        title = _inline_text(info_title) if info_title is not None else ""
 
         layers: list[tuple[Element, re.Match[str]]] = []
         front_matter: list[Element] = []
@@ -329,7 +303,20 @@ class _Importer:
             groups=self.groups,
             requirements=self.requirements,
             notes=self.notes,
+            threats=self.elementary_threats(front_matter),
         )
+
+    def elementary_threats(self, front_matter: list[Element]) -> tuple[Threat, ...]:
+        """G 0.1 … G 0.47 from the chapter "Elementare Gefährdungen"."""
+        threats: list[Threat] = []
+        for chapter in front_matter:
+            if _title(chapter) != _ELEMENTARY_CHAPTER:
+                continue
+            for section in chapter.iterfind(_SECTION):
+                match = _THREAT_RE.match(_title(section))
+                if match:
+                    threats.append(Threat(match.group("title"), "\n".join(_blocks(section)), match.group("id")))
+        return tuple(threats)
 
     def add_baustein(self, layer_id: str, section: Element, match: re.Match[str]) -> None:
         baustein_id = match.group("id")
@@ -342,14 +329,39 @@ class _Importer:
                 section,
             )
             return
-        self.groups[baustein_id] = Group(
+        group = self.groups[baustein_id] = Group(
             id=baustein_id,
             title=match.group("title"),
             kind="baustein",
             parent=layer_id,
             location=self.where(section),
         )
+        self.describe(group, section)
         self.walk(baustein_id, section, None)
+
+    def describe(self, group: Group, section: Element) -> None:
+        """Beschreibung, Gefährdungslage, Zuständigkeiten and Weiterführende Informationen of a Baustein."""
+        for part in section.iterfind(_SECTION):
+            heading = _title(part)
+            if heading == "Beschreibung":
+                group.description = "\n".join(_blocks(part))
+            elif heading == "Gefährdungslage":
+                group.threat_intro = "\n".join(_direct_blocks(part))
+                group.threats = tuple(
+                    Threat(_title(sub), "\n".join(_blocks(sub))) for sub in part.iterfind(_SECTION)
+                )
+            elif heading == "Anforderungen":
+                for table in part.iterfind(_INFORMALTABLE):
+                    for row in table.iter(_TR):
+                        cells = [_inline_text(td) for td in row.iter(_TD)]
+                        if len(cells) < 2:
+                            continue
+                        if cells[0] == "Grundsätzlich zuständig":
+                            group.responsible = split_roles(cells[1])
+                        elif cells[0] == "Weitere Zuständigkeiten":
+                            group.other_roles = split_roles(cells[1])
+            elif _FURTHER_RE.match(heading):
+                group.further_information = "\n".join(_blocks(part))
 
     def walk(self, baustein_id: str, section: Element, heading_level: str | None) -> None:
         for child in section.iterfind(_SECTION):
@@ -430,12 +442,12 @@ class _Importer:
                 rows = list(table.iter(_TR))
                 if not rows:
                     continue
-                header = [_normalise("".join(td.itertext())) for td in rows[0].iter(_TD)]
+                header = [_inline_text(td) for td in rows[0].iter(_TD)]
                 type_column = next((i for i, h in enumerate(header) if "Zielobjekt" in h), None)
                 if type_column is None or not header[0].startswith("Baustein"):
                     continue
                 for row in rows[1:]:
-                    cells = [_normalise("".join(td.itertext())) for td in row.iter(_TD)]
+                    cells = [_inline_text(td) for td in row.iter(_TD)]
                     if len(cells) <= type_column or not cells[0]:
                         continue
                     baustein_id = cells[0].split()[0]

@@ -10,6 +10,7 @@ Both BSI worlds map onto the same few types:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Levels as they appear in the catalogs; the meaning is documented in docs/catalogs.md.
 LEVELS_ED2023 = ("B", "S", "H")
@@ -43,6 +44,54 @@ class Relation:
     target: str
 
 
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a G++ control (``{{ insert: param, id }}`` in the statement).
+
+    ``values`` are set where a profile set them; otherwise the label stands in the text.
+    ``uuid`` is the param's alt-identifier (BSI gives it the owning control's UUID).
+    """
+
+    id: str
+    label: str = ""
+    values: tuple[str, ...] = ()
+    uuid: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the statement shows for the parameter: its values, else its label."""
+        return ", ".join(self.values) if self.values else (self.label or f"[{self.id}]")
+
+
+@dataclass(frozen=True)
+class Threat:
+    """A threat: an elementary threat ``G 0.n`` (``id`` set) or one of a Baustein's Gefährdungslage."""
+
+    title: str
+    text: str = ""
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """Who published the catalog (OSCAL ``metadata.parties``)."""
+
+    name: str
+    type: str = ""
+    emails: tuple[str, ...] = ()
+    uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A back-matter resource: a referenced document (title, links) of the catalog."""
+
+    uuid: str
+    title: str = ""
+    description: str = ""
+    hrefs: tuple[str, ...] = ()
+
+
 @dataclass
 class Group:
     """A grouping level: layer or Baustein (Ed. 2023), practice or topic (G++).
@@ -60,6 +109,14 @@ class Group:
     description: str = ""
     # where the group was found, for findings: a JSON pointer or "line N"
     location: str = ""
+    #: Ed. 2023 Baustein: the Gefährdungslage (its introduction and its specific threats)
+    threat_intro: str = ""
+    threats: tuple[Threat, ...] = ()
+    #: Ed. 2023 Baustein: Zuständigkeiten ("Grundsätzlich zuständig", "Weitere Zuständigkeiten")
+    responsible: tuple[str, ...] = ()
+    other_roles: tuple[str, ...] = ()
+    #: Ed. 2023 Baustein: "Weiterführende Informationen"
+    further_information: str = ""
 
 
 @dataclass
@@ -89,6 +146,14 @@ class Requirement:
     location: str = ""
     # every modal verb found in the text (Ed. 2023 has no modal-verb field)
     modal_verbs_in_text: tuple[str, ...] = ()
+    #: G++ Satzschablone fields of the statement (BSI namespaces action_words, result, documentation)
+    action_word: str | None = None
+    result: str | None = None
+    result_specification: str | None = None
+    documentation: str | None = None
+    #: the control's parameters; ``statement`` shows them filled in, ``statement_template`` as published
+    params: tuple[Param, ...] = ()
+    statement_template: str = ""
 
     @property
     def active(self) -> bool:
@@ -112,6 +177,15 @@ class Catalog:
     notes: list[CatalogNote] = field(default_factory=list)
     #: id of the edition the catalog belongs to, set when it is first asked (ikz_isms.editions)
     edition: str | None = None
+    #: metadata the publisher gives: remarks, parties, back-matter resources
+    remarks: str = ""
+    parties: tuple[Party, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    #: Ed. 2023: the elementary threats G 0.1 … G 0.47
+    threats: tuple[Threat, ...] = ()
+    #: the OSCAL document as published, kept whole when the catalog was read from OSCAL
+    #: (stored as it is; ``None`` for catalogs built from other formats)
+    document: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def world(self) -> str:

@@ -18,7 +18,19 @@ from typing import Any
 
 from ..errors import InputError
 from ..present import plural_de
-from .model import LEVELS_ED2023, LEVELS_GSPP, Catalog, CatalogNote, Group, Relation, Requirement
+from .model import (
+    LEVELS_ED2023,
+    LEVELS_GSPP,
+    Catalog,
+    CatalogNote,
+    Group,
+    Param,
+    Party,
+    Relation,
+    Requirement,
+    Resource,
+    Threat,
+)
 
 NS = "urn:ikz-isms:oscal"
 OSCAL_VERSION = "1.1.3"
@@ -31,6 +43,17 @@ _BSI_PROP_NS = {
     "tags": _BSI_NS + "tags.csv",
     "modal_verb": _BSI_NS + "modal_verbs.csv",
     "target_object_categories": _BSI_NS + "target_object_categories.csv",
+    "action_word": _BSI_NS + "action_words.csv",
+    "result": _BSI_NS + "result.csv",
+    "result_specification": _BSI_NS + "result.csv",
+    "documentation": _BSI_NS + "documentation_guidelines.csv",
+}
+# Satzschablone props of the statement: current name, then the beta 0.9.7 name
+STATEMENT_FIELDS = {
+    "action_word": ("action_word", "handlungsworte"),
+    "result": ("result", "ergebnis"),
+    "result_specification": ("result_specification", "präzisierung"),
+    "documentation": ("documentation",),
 }
 _UUID_NAMESPACE = uuidlib.uuid5(uuidlib.NAMESPACE_URL, NS)
 # metadata.last-modified is mandatory in OSCAL; a fixed stand-in keeps the output byte-stable
@@ -224,6 +247,7 @@ class _Reader:
         self.infer_kinds()
         self.summarise()
         self.progress(self.total, self.total)
+        threats, resources = self.back_matter(body.get("back-matter"))
         return Catalog(
             title=_text(metadata.get("title")).strip() or self.path.stem,
             version=_text(metadata.get("version")).strip(),
@@ -234,7 +258,39 @@ class _Reader:
             last_modified=_known_timestamp(_text(metadata.get("last-modified"))),
             oscal_version=_text(metadata.get("oscal-version")) or None,
             notes=self.notes,
+            remarks=_text(metadata.get("remarks")),
+            parties=self.parties(metadata.get("parties")),
+            resources=resources,
+            threats=threats,
+            document=data,
         )
+
+    def parties(self, items: Any) -> tuple[Party, ...]:
+        found = []
+        for party in items if isinstance(items, list) else ():
+            if isinstance(party, dict):
+                emails = tuple(_text(e) for e in party.get("email-addresses") or () if _text(e))
+                found.append(Party(_text(party.get("name")), _text(party.get("type")), emails,
+                                   _text(party.get("uuid")) or None))
+        return tuple(found)
+
+    def back_matter(self, node: Any) -> tuple[tuple[Threat, ...], tuple[Resource, ...]]:
+        """Elementary threats (ikz dialect of Ed. 2023) and the other back-matter resources."""
+        threats: list[Threat] = []
+        resources: list[Resource] = []
+        items = node.get("resources") if isinstance(node, dict) else None
+        for resource in items if isinstance(items, list) else ():
+            if not isinstance(resource, dict):
+                continue
+            threat_id = _value(_props(resource.get("props")), "threat_id", ns=NS)
+            title, description = _text(resource.get("title")), _text(resource.get("description"))
+            if threat_id:
+                threats.append(Threat(title, description, threat_id))
+                continue
+            hrefs = tuple(_text(link.get("href")) for link in resource.get("rlinks") or ()
+                          if isinstance(link, dict) and link.get("href"))
+            resources.append(Resource(_text(resource.get("uuid")), title, description, hrefs))
+        return tuple(threats), tuple(resources)
 
     def check_keys(self, node: dict[str, Any], allowed: frozenset[str], pointer: str) -> None:
         if allowed.issuperset(node):
@@ -278,6 +334,7 @@ class _Reader:
                     parts.setdefault(_text(part.get("name")), part)
             label = props.get("label") or {}
             klass = _text(node.get("class"))
+            situation = parts.get("threat_situation")
             group = Group(
                 id=group_id,
                 title=_text(node.get("title")),
@@ -287,6 +344,14 @@ class _Reader:
                 target_object_type=_value(props, "target_object_type", ns=NS) or None,
                 description=_prose(parts.get("overview")) or _text(label.get("remarks")),
                 location=here,
+                threat_intro=_text((situation or {}).get("prose")),
+                threats=tuple(
+                    Threat(_text(sub.get("title")), _text(sub.get("prose")))
+                    for sub in (situation or {}).get("parts") or () if isinstance(sub, dict)
+                ),
+                responsible=_split(_value(props, "responsible", ns=NS), ";"),
+                other_roles=_split(_value(props, "other_roles", ns=NS), ";"),
+                further_information=_prose(parts.get("further_information")),
             )
             if group_id in self.groups:
                 self.duplicate("Gruppen-ID", group_id, self.groups[group_id].location, here)
@@ -359,10 +424,15 @@ class _Reader:
             statement_props, "target_objects"
         )
         effort_text = _value(props, "effort_level")
+        fields = {
+            name: next((v for v in (_value(statement_props, n) for n in names) if v), None)
+            for name, names in STATEMENT_FIELDS.items()
+        }
+        statement = _prose(statement_part)
         return Requirement(
             id=control_id,
             title=_text(node.get("title")),
-            statement=_prose(statement_part),
+            statement=statement,
             level=level or None,
             modal_verb=modal.upper() or None,
             group=group,
@@ -378,7 +448,20 @@ class _Reader:
             source_class=klass,
             location=here,
             modal_verbs_in_text=_split(_value(statement_props, "modal_verbs_in_text", ns=NS)),
+            params=self.control_params(node, here),
+            statement_template=statement if "{{" in statement else "",
+            **fields,
         )
+
+    def control_params(self, node: dict[str, Any], here: str) -> tuple[Param, ...]:
+        found = []
+        for param in self.items(node.get("params"), here + "/params"):
+            if not isinstance(param, dict) or not param.get("id"):
+                continue
+            values = tuple(_text(v) for v in param.get("values") or () if _text(v))
+            uuid = _value(_props(param.get("props")), "alt-identifier") or None
+            found.append(Param(_text(param["id"]), _text(param.get("label")), values, uuid))
+        return tuple(found)
 
     def relations(self, node: dict[str, Any], here: str) -> tuple[Relation, ...]:
         found = []
@@ -502,6 +585,10 @@ def to_oscal(catalog: Catalog) -> dict[str, Any]:
         "oscal-version": OSCAL_VERSION,
         "props": [{"name": "world", "ns": NS, "value": "ed2023" if b_s_h else "gspp"}],
     }
+    if catalog.parties:
+        metadata["parties"] = [_party(party) for party in catalog.parties]
+    if catalog.remarks:
+        metadata["remarks"] = catalog.remarks
     body: dict[str, Any] = {
         "uuid": catalog.uuid or str(uuidlib.uuid5(_UUID_NAMESPACE, catalog.title)),
         "metadata": metadata,
@@ -510,7 +597,48 @@ def to_oscal(catalog: Catalog) -> dict[str, Any]:
         body["controls"] = [control(r) for r in by_group[None]]
     if None in subgroups:
         body["groups"] = [group_node(g) for g in subgroups[None]]
+    resources = [_threat_resource(t) for t in catalog.threats] + [_resource(r) for r in catalog.resources]
+    if resources:
+        body["back-matter"] = {"resources": resources}
     return {"catalog": body}
+
+
+def threat_uuid(threat_id: str) -> str:
+    """A stable UUID for an elementary threat (``G 0.18``), so links to it survive a new import."""
+    return str(uuidlib.uuid5(_UUID_NAMESPACE, "threat:" + threat_id))
+
+
+def _threat_resource(threat: Threat) -> dict[str, Any]:
+    out: dict[str, Any] = {"uuid": threat_uuid(threat.id or threat.title), "title": threat.title}
+    if threat.text:
+        out["description"] = threat.text
+    out["props"] = [{"name": "threat_id", "ns": NS, "value": threat.id or threat.title}]
+    return out
+
+
+def _resource(resource: Resource) -> dict[str, Any]:
+    out: dict[str, Any] = {"uuid": resource.uuid}
+    if resource.title:
+        out["title"] = resource.title
+    if resource.description:
+        out["description"] = resource.description
+    if resource.hrefs:
+        out["rlinks"] = [{"href": href} for href in resource.hrefs]
+    return out
+
+
+def _party(party: Party) -> dict[str, Any]:
+    out: dict[str, Any] = {"uuid": party.uuid or str(uuidlib.uuid5(_UUID_NAMESPACE, "party:" + party.name)),
+                           "type": party.type or "organization", "name": party.name}
+    if party.emails:
+        out["email-addresses"] = list(party.emails)
+    return out
+
+
+def stored_document(catalog: Catalog) -> dict[str, Any]:
+    """What a workspace stores for a catalog: the OSCAL document as published where the catalog
+    came as OSCAL (kept whole), else the model in the ikz dialect (:func:`to_oscal`)."""
+    return catalog.document if catalog.document is not None else to_oscal(catalog)
 
 
 def _clean(value: str | None) -> str:
@@ -518,8 +646,9 @@ def _clean(value: str | None) -> str:
     return " ".join(value.split()) if value else ""
 
 
-def _prop(name: str, value: str | None, ns: str | None = None) -> dict[str, Any] | None:
-    value = _clean(value)
+def _prop(name: str, value: str | None, ns: str | None = None, *, keep_spaces: bool = False) -> dict[str, Any] | None:
+    # OSCAL wants one line without outer whitespace; published inner spacing is kept where asked
+    value = (value or "").strip() if keep_spaces and "\n" not in (value or "") else _clean(value)
     if not value:
         return None
     prop = {"name": name, "value": value}
@@ -546,10 +675,42 @@ def _group(group: Group) -> dict[str, Any]:
         _prop("alt-identifier", group.uuid),
         _prop("target_object_type", group.target_object_type, NS),
     ]
+    props += [
+        _prop("responsible", "; ".join(group.responsible), NS),
+        _prop("other_roles", "; ".join(group.other_roles), NS),
+    ]
     out: dict[str, Any] = {"id": group.id, "class": group.kind, "title": group.title}
     out["props"] = [p for p in props if p]
+    parts: list[dict[str, Any]] = []
     if group.description:
-        out["parts"] = [{"id": f"{group.id}_ovw", "name": "overview", "prose": group.description}]
+        parts.append({"id": f"{group.id}_ovw", "name": "overview", "prose": group.description})
+    if group.threat_intro or group.threats:
+        situation: dict[str, Any] = {"id": f"{group.id}_thr", "name": "threat_situation", "ns": NS}
+        if group.threat_intro:
+            situation["prose"] = group.threat_intro
+        if group.threats:
+            situation["parts"] = [
+                {"id": f"{group.id}_thr{n}", "name": "threat", "ns": NS, "title": threat.title,
+                 **({"prose": threat.text} if threat.text else {})}
+                for n, threat in enumerate(group.threats, start=1)
+            ]
+        parts.append(situation)
+    if group.further_information:
+        parts.append({"id": f"{group.id}_inf", "name": "further_information", "ns": NS,
+                      "prose": group.further_information})
+    if parts:
+        out["parts"] = parts
+    return out
+
+
+def _param(param: Param) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": param.id}
+    if param.uuid:
+        out["props"] = [{"name": "alt-identifier", "value": param.uuid}]
+    if param.label:
+        out["label"] = param.label
+    if param.values:
+        out["values"] = list(param.values)
     return out
 
 
@@ -572,11 +733,14 @@ def _control(requirement: Requirement, b_s_h: bool) -> dict[str, Any]:
             _BSI_PROP_NS["target_object_categories"],
         ),
         _prop("modal_verbs_in_text", ", ".join(r.modal_verbs_in_text), NS),
+        *(_prop(name, getattr(r, name), _BSI_PROP_NS[name], keep_spaces=True) for name in STATEMENT_FIELDS),
     ]
     out: dict[str, Any] = {"id": r.id}
     if r.source_class:
         out["class"] = r.source_class
     out["title"] = r.title
+    if r.params:
+        out["params"] = [_param(param) for param in r.params]
     props = [p for p in props if p]
     if props:
         out["props"] = props
@@ -587,8 +751,8 @@ def _control(requirement: Requirement, b_s_h: bool) -> dict[str, Any]:
     statement_props = [p for p in statement_props if p]
     if statement_props:
         statement["props"] = statement_props
-    if r.statement:
-        statement["prose"] = r.statement
+    if r.statement_template or r.statement:
+        statement["prose"] = r.statement_template or r.statement
     if len(statement) > 2:
         parts.append(statement)
     if r.guidance:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 STORED_FORMAT = "oscal-json"
 PIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: the longest catalog name: it becomes the file name catalogs/<name>.json and a key of ikz-isms.yaml
+MAX_PIN_NAME = 100
 
 
 @dataclass(frozen=True)
@@ -32,23 +34,34 @@ def default_pin_name(stem: str) -> str:
     """A pin name from a file name: folded to lower-case ASCII, other characters as dashes."""
     from .search import fold
 
-    return re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") or "katalog"
+    return re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")[:MAX_PIN_NAME].rstrip("-") or "katalog"
 
 
 def check_pin_name(name: str) -> None:
+    """Refuse a catalog name (``--name``) that cannot be a file name and config key: a German usage error."""
+    from ..present import shown_text
+
     if not PIN_NAME.match(name):
         raise UsageError(
-            f"ungültiger Katalogname '{name}': erlaubt sind Buchstaben, Ziffern, '.', '_' und '-'."
+            f"ungültiger Katalogname '{shown_text(name, 100)}': erlaubt sind Buchstaben, Ziffern, '.', '_' und '-'."
         )
+    if len(name) > MAX_PIN_NAME:
+        raise UsageError(f"Katalogname '{shown_text(name, 100)}' ist zu lang ({len(name)} Zeichen, höchstens "
+                         f"{MAX_PIN_NAME}; --name).")
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
-    """The stored form of a catalog: OSCAL JSON, two-space indent, UTF-8, final newline."""
+    """The stored form of a catalog: OSCAL JSON, two-space indent, UTF-8, final newline.
+
+    An OSCAL catalog is stored whole, as published (:func:`~ikz_isms.catalog.oscal.stored_document`);
+    orjson writes the same bytes as ``json.dumps(indent=2, ensure_ascii=False)`` in a fraction
+    of the time (``tests/test_catalog_whole.py`` holds it to that).
+    """
     import orjson
 
-    from .oscal import to_oscal
+    from .oscal import stored_document
 
-    return orjson.dumps(to_oscal(catalog), option=orjson.OPT_INDENT_2) + b"\n"
+    return orjson.dumps(stored_document(catalog), option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:

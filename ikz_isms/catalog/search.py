@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..errors import NotFoundError
-from .model import Catalog, Group, Requirement
+from .model import Catalog, Group, Requirement, Threat
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
@@ -29,6 +29,9 @@ class SearchQuery:
     target_object: str | None = None
     group: str | None = None
     include_withdrawn: bool = False
+    #: G++ Satzschablone filters, as the Grundschutz-Navigator offers them
+    action_word: str | None = None
+    documentation: str | None = None
 
 
 def group_chain(catalog: Catalog, group_id: str | None) -> list[Group]:
@@ -48,14 +51,30 @@ def modal_verbs(req: Requirement) -> tuple[str, ...]:
     return (req.modal_verb,) if req.modal_verb else req.modal_verbs_in_text
 
 
-def find(catalog: Catalog, ident: str) -> Requirement | Group:
-    """The requirement or group with id ``ident`` (case-insensitive), else NotFoundError with close ids."""
+def facets(catalog: Catalog) -> dict[str, dict[str, int]]:
+    """How often each action word and documentation type occurs (for the search's hints)."""
+    counts: dict[str, dict[str, int]] = {"action_word": {}, "documentation": {}}
+    for req in catalog.requirements.values():
+        for name in counts:
+            value = getattr(req, name)
+            if value:
+                counts[name][value] = counts[name].get(value, 0) + 1
+    return {name: dict(sorted(values.items(), key=lambda item: (-item[1], item[0])))
+            for name, values in counts.items()}
+
+
+def find(catalog: Catalog, ident: str) -> Requirement | Group | Threat:
+    """The requirement, group or elementary threat with id ``ident`` (case-insensitive), else
+    NotFoundError with close ids."""
     import difflib
 
     if ident in catalog.requirements:
         return catalog.requirements[ident]
     if ident in catalog.groups:
         return catalog.groups[ident]
+    threats = {" ".join(t.id.split()).upper(): t for t in catalog.threats if t.id}
+    if " ".join(ident.split()).upper() in threats:
+        return threats[" ".join(ident.split()).upper()]
     by_id: dict[str, Requirement | Group] = {**catalog.groups, **catalog.requirements}
     by_upper = {key.upper(): value for key, value in by_id.items()}
     if ident.upper() in by_upper:
@@ -84,6 +103,8 @@ def search_requirements(catalog: Catalog, query: SearchQuery) -> list[Requiremen
     filters; exact id hits first, then title hits, then the rest, each in catalog order."""
     terms = fold(query.text).split()
     wanted_object = fold(query.target_object) if query.target_object else None
+    wanted_action = fold(query.action_word).strip() if query.action_word else None
+    wanted_doc = fold(query.documentation).strip() if query.documentation else None
     ranked: list[tuple[int, int, Requirement]] = []
     for index, req in enumerate(catalog.requirements.values()):
         if req.withdrawn and not query.include_withdrawn:
@@ -93,6 +114,10 @@ def search_requirements(catalog: Catalog, query: SearchQuery) -> list[Requiremen
         if query.modal_verb and query.modal_verb not in modal_verbs(req):
             continue
         if query.group and not _in_group(catalog, req, query.group):
+            continue
+        if wanted_action and fold(req.action_word or "") != wanted_action:
+            continue
+        if wanted_doc and wanted_doc not in fold(req.documentation or ""):
             continue
         if wanted_object and not any(
             wanted_object in fold(name) for name in _target_objects(catalog, req)

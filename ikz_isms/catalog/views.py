@@ -4,12 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import KNOWN_LEVELS, LEVEL_NAMES, Catalog, Group, Requirement
+from .model import KNOWN_LEVELS, LEVEL_NAMES, Catalog, Group, Param, Requirement, Threat
 from .search import group_chain
 
 
 def catalog_dict(catalog: Catalog) -> dict[str, Any]:
     return {"title": catalog.title, "version": catalog.version, "path": catalog.path}
+
+
+def catalog_detail(catalog: Catalog) -> dict[str, Any]:
+    """The catalog as a whole: metadata, publisher, referenced documents, elementary threats, groups."""
+    tops = [g for g in catalog.groups.values() if g.parent is None]
+    return {
+        **catalog_dict(catalog),
+        "uuid": catalog.uuid,
+        "last_modified": catalog.last_modified,
+        "oscal_version": catalog.oscal_version,
+        "remarks": catalog.remarks,
+        "parties": [{"name": p.name, "type": p.type, "emails": list(p.emails), "uuid": p.uuid}
+                    for p in catalog.parties],
+        "resources": [{"uuid": r.uuid, "title": r.title, "description": r.description, "hrefs": list(r.hrefs)}
+                      for r in catalog.resources],
+        "threats": [threat_dict(t) for t in catalog.threats],
+        "groups": [group_dict(g) for g in tops],
+        "requirements": len(catalog.requirements),
+        "active": len(catalog.active_requirements()),
+        "params": sum(len(r.params) for r in catalog.requirements.values()),
+    }
+
+
+def threat_dict(threat: Threat) -> dict[str, Any]:
+    return {"id": threat.id, "title": threat.title, "text": threat.text}
+
+
+def param_dict(param: Param) -> dict[str, Any]:
+    return {"id": param.id, "label": param.label, "values": list(param.values), "uuid": param.uuid}
 
 
 def group_dict(group: Group) -> dict[str, Any]:
@@ -46,6 +75,12 @@ def requirement_dict(catalog: Catalog, req: Requirement, children: dict[str, lis
         "effort": req.effort,
         "withdrawn": req.withdrawn,
         "guidance": req.guidance,
+        "action_word": req.action_word,
+        "result": req.result,
+        "result_specification": req.result_specification,
+        "documentation": req.documentation,
+        "params": [param_dict(p) for p in req.params],
+        "statement_template": req.statement_template or None,
     }
 
 
@@ -62,6 +97,11 @@ def group_detail(catalog: Catalog, group: Group, members: list[Requirement]) -> 
         "uuid": group.uuid,
         "target_object_type": group.target_object_type,
         "description": group.description,
+        "threat_intro": group.threat_intro,
+        "threats": [threat_dict(t) for t in group.threats],
+        "responsible": list(group.responsible),
+        "other_roles": list(group.other_roles),
+        "further_information": group.further_information,
         "subgroups": [g.id for g in catalog.groups.values() if g.parent == group.id],
         "requirements": [
             {"id": r.id, "title": r.title, "level": r.level,

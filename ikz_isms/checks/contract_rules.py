@@ -28,11 +28,16 @@ def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("contracts.term-too-long", term_too_long,
              "Rahmenvereinbarung länger als 4 Jahre (VgV) bzw. 6 Jahre (UVgO) nur mit Begründung")
     register("contracts.calloff-not-named", calloff_not_named, "Abrufe nur durch bei der Ausschreibung benannte Landkreise")
-    register("contracts.calloff-outside-term", calloff_outside_term, "Abrufe nur innerhalb der Laufzeit")
+    register("contracts.calloff-outside-term", calloff_outside_term,
+             "Abrufe nur innerhalb der aktuellen Laufzeit (spätere Verlängerung erst, wenn sie feststeht)")
+    register("contracts.calloff-price", calloff_price,
+             "Abrufbetrag passt zu Stunden bzw. Menge × Preis am Abrufdatum")
     register("contracts.ceiling-exceeded", ceiling_exceeded, "Abrufe übersteigen den Höchstwert nicht")
     register("contracts.separate-contracts", separate_contracts,
              "mehrere Landkreise mit getrennten Verträgen für dieselbe Produktkategorie")
     register("contracts.legal-figures", legal_figures, "rechtliche Kennzahlen mit Quelle und Gültigkeit")
+    register("centre.invalid", centre_files,
+             "Dienstleistungszentren: zentrum.yaml und Ist-Stunden lesbar, schemagültig, stimmig mit dem Plan")
 
 
 def _contracts(ctx: "CheckContext") -> "ContractSet":
@@ -88,17 +93,44 @@ def calloff_not_named(ctx: "CheckContext") -> Iterator[Finding]:
 
 
 def calloff_outside_term(ctx: "CheckContext") -> Iterator[Finding]:
+    """Call-offs before the start or after the current term as it is certain today (the same
+    rule and the same term text as the refusal of ``contracts calloff add``)."""
+    today = ctx.session.today
     for contract in _contracts(ctx):
         for calloff in contract.calloffs:
-            if contract.term.start <= calloff.date and not contract.state(calloff.date).expired:
+            if not contract.outside_term(calloff.date, today):
                 continue
             forced = calloff.forced_reason
             yield Finding(
                 "contracts.calloff-outside-term", WARNING if forced else ERROR,
-                f"{contract.id}/{calloff.id}: Abruf am {date_de(calloff.date)} außerhalb der Laufzeit"
-                + (f" (erzwungen: {forced})" if forced else "."),
+                f"{contract.id}/{calloff.id}: Abruf am {date_de(calloff.date)} außerhalb der Laufzeit "
+                f"({contract.term_text(today)})" + (f" (erzwungen: {forced})" if forced else "."),
                 _rel(ctx, calloff.path), calloff.location,
             )
+
+
+def calloff_price(ctx: "CheckContext") -> Iterator[Finding]:
+    """A recorded amount that differs from hours (quantity) × the price valid on the call-off's
+    date: a typo or a price not in the history. A warning: the recorded amount counts."""
+    from ..present.de import money_de
+    from ..procure.store import price_for
+
+    for contract in _contracts(ctx):
+        for calloff in contract.calloffs:
+            count, what = (calloff.hours, "Stunden") if calloff.hours is not None else (calloff.quantity, "Menge")
+            if calloff.recorded is None or count is None:
+                continue
+            try:
+                expected, how = price_for(contract, calloff.date, count, what)
+            except ValueError:
+                continue  # gross prices or no price that day: nothing to compare with
+            if expected != calloff.recorded:
+                yield Finding(
+                    "contracts.calloff-price", WARNING,
+                    f"{contract.id}/{calloff.id}: Betrag {money_de(calloff.recorded)} weicht von {how} = "
+                    f"{money_de(expected)} ab; gezählt wird der erfasste Betrag.",
+                    _rel(ctx, calloff.path), calloff.location,
+                )
 
 
 def ceiling_exceeded(ctx: "CheckContext") -> Iterator[Finding]:
@@ -175,3 +207,28 @@ def _overlap(first: "LegalFigure", second: "LegalFigure") -> bool:
     far = dt.date.max
     assert first.valid_from is not None and second.valid_from is not None
     return first.valid_from <= (second.valid_to or far) and second.valid_from <= (first.valid_to or far)
+
+
+def centre_files(ctx: "CheckContext") -> Iterator[Finding]:
+    """Every service centre file read as every command reads it: each problem with file and line."""
+    import re
+
+    from ..app.centre import centre_ids, load_actuals, load_centre
+    from ..errors import InputError
+    from ..store import fs
+
+    layout = ctx.session.workspace.layout
+    for centre_id in centre_ids(ctx.session):
+        try:
+            centre = load_centre(ctx.session, centre_id)
+        except InputError as exc:
+            yield Finding("centre.invalid", ERROR, exc.message, _rel(ctx, exc.path), exc.location or "")
+            continue
+        for path in fs.list_dir(layout.centres_dir / centre_id, (".yaml",)):
+            match = re.fullmatch(r"stunden-([0-9]{4})\.yaml", path.name)
+            if match is None:
+                continue
+            try:
+                load_actuals(ctx.session, centre, int(match.group(1)))
+            except InputError as exc:
+                yield Finding("centre.invalid", ERROR, exc.message, _rel(ctx, exc.path or path), exc.location or "")

@@ -65,7 +65,7 @@ def _analyse_county(ctx: CheckContext, county: County) -> _CountyFindings:
     needs = None
     if targets is not None:
         for problem in structure_problems(targets):
-            severity = WARNING if problem.rule == "targets.no-information-domain" else ERROR
+            severity = WARNING if problem.severity == "warning" else ERROR
             found.targets.append(Finding(f"county.{problem.rule}", severity, problem.message, targets_file, _where(problem.line)))
         try:
             needs = resolve_needs(targets, path=targets_file)
@@ -97,7 +97,10 @@ def _analyse_county(ctx: CheckContext, county: County) -> _CountyFindings:
                                          layout.relative(exc.path or county.layout.records_dir), exc.location or ""))
     assessment = None
     if catalog is not None and targets is not None and needs is not None:
-        data = CountyData(county, targets, needs, records or parse_records(()))
+        from ..assess.structure import parse_decisions
+
+        data = CountyData(county, targets, needs, records or parse_records(()),
+                          decisions=parse_decisions(parsed_targets))
         assessment = assess_county(data, catalog, None, ctx.session.edition(catalog))
         for modelling_problem in assessment.problems:
             severity = WARNING if modelling_problem.severity == "warning" else ERROR

@@ -29,6 +29,8 @@ def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("tender.term-too-long", term_too_long,
              "Rahmenvereinbarung höchstens 4 Jahre (VgV) bzw. 6 Jahre (UVgO) ohne Begründung")
     register("tender.estimate-incomplete", estimate_incomplete, "Auftragswertschätzung vollständig")
+    register("tender.threshold-category", threshold_category,
+             "Schwellenwert-Kategorie aus den rechtlichen Kennzahlen, passend zur Auftragsart")
 
 
 class _State:
@@ -136,3 +138,8 @@ def term_too_long(ctx: "CheckContext") -> Iterator[Finding]:
 
 def estimate_incomplete(ctx: "CheckContext") -> Iterator[Finding]:
     yield from _rule(_state(ctx).project_findings(), "tender.estimate-incomplete")
+
+
+def threshold_category(ctx: "CheckContext") -> Iterator[Finding]:
+    state = _state(ctx)
+    yield from _rule(state.template_findings() + state.project_findings(), "tender.threshold-category")

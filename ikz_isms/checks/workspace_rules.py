@@ -51,12 +51,13 @@ def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
     counties = ctx.session.counties()
     members = workspace.members
     for index, member in enumerate(members):
-        if member not in counties:
+        if member not in counties and not workspace.package_file(member).exists():
             yield Finding(
                 "workspace.member-without-plugin",
                 WARNING,
-                f"Mitglied „{member}“ hat in dieser Arbeitsumgebung keinen Landkreis (Datenordner in plugins/ "
-                "oder ein unter plugins.installed genanntes Plugin); seine Daten fehlen in Auswertungen.",
+                f"Mitglied „{member}“ hat in dieser Arbeitsumgebung weder einen Landkreis (Datenordner in plugins/ "
+                "oder ein unter plugins.installed genanntes Plugin) noch ein Offenlegungspaket "
+                f"({workspace.layout.relative(workspace.package_file(member))}); seine Daten fehlen in Auswertungen.",
                 CONFIG_FILE,
                 _config_line(ctx, "verbund", "members", index),
             )

@@ -31,6 +31,14 @@ def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
         title="Erfüllung je Vorgehensweise",
         right_align=range(1, 8),
     )
+    chosen = report.get("approach")
+    if chosen:
+        how = "gewählt" if chosen["chosen"] else "nicht gewählt, es gilt der Standard (ikz-isms model approach)"
+        click.echo(f"Vorgehensweise des Landkreises: {chosen['label']} ({how})"
+                   + (f"; Kronjuwelen: {', '.join(chosen['kronjuwelen'])}" if chosen["kronjuwelen"] else ""))
+    if report.get("starter_targets"):
+        click.echo(f"Hinweis: {report['starter_targets']} Zielobjekte stammen unverändert aus dem Startmodell "
+                   "(ikz-isms target list) – prüfen und anpassen.")
     labels = [a["label"] for a in report["approaches"]]
     ids = [a["id"] for a in report["approaches"]]
     layer_name = report["labels"]["layer"]
@@ -79,14 +87,21 @@ def _print_county(report: dict[str, Any], by_group: bool = False) -> None:
              for i in invalid],
             title=f"Ungültige Prüfeinträge – zählen nicht als erfüllt ({len(invalid)})",
         )
-    for problem in report["modelling_problems"]:
-        click.echo(f"Warnung: {problem['message']}", err=True)
+    for problem in report["structure_problems"] + report["modelling_problems"]:
+        _echo_problem(problem)
     if report["unmodelled_records"]:
         click.echo(
             f"Hinweis: {len(report['unmodelled_records'])} Prüfeinträge ohne modellierte Anforderung "
             "(Details: ikz-isms check).",
             err=True,
         )
+
+
+def _echo_problem(problem: dict[str, Any]) -> None:
+    """A problem of the structure analysis or the modelling on stderr, as ``check`` words it: file, line, message."""
+    where = problem["file"] + (f", Zeile {problem['line']}" if problem.get("line") else "")
+    verdict = "Fehler" if problem["severity"] == "error" else "Warnung"
+    click.echo(f"{verdict}: {where}: {problem['message']}", err=True)
 
 
 def _stale_reason(entry: dict[str, Any]) -> str:
@@ -174,10 +189,13 @@ def assess(ctx: click.Context, county: str | None, approach: str | None, by_grou
 
         walk(session, session.one_county(county), target, actor_name(actor), max_age)
         return
-    from ..app.assessments import county_check
+    from ..app.assessments import county_check, data_errors
 
     for key in session.missing_members() if county is None else ():
-        session.warn(f"Landkreis '{key}' ist Mitglied, aber in dieser Arbeitsumgebung nicht vorhanden.")
+        if session.workspace.package_file(key).exists():
+            session.warn(f"Landkreis '{key}' liegt hier nur als Offenlegungspaket vor: ikz-isms assess --verbund.")
+        else:
+            session.warn(f"Landkreis '{key}' ist Mitglied, aber in dieser Arbeitsumgebung nicht vorhanden.")
     reports = [county_check(session, selected, approach) for selected in session.select_counties(county)]
     if fmt == "json":
         emit_json({"verbund": session.workspace.name, "counties": reports})
@@ -188,6 +206,12 @@ def assess(ctx: click.Context, county: str | None, approach: str | None, by_grou
             _print_overview(reports)
         for report in reports:
             _print_county(report, by_group)
+    errors = sum(data_errors(r) for r in reports)
+    if errors:
+        # reported above with file and line and left out of the figures; check lists them all
+        click.echo(f"Fehler in den Daten: {plural_de(errors, 'Problem', 'Probleme')}, oben mit Datei und Zeile "
+                   "(ungültige Prüfeinträge zählen nicht als erfüllt; alle Befunde: ikz-isms check).", err=True)
+        ctx.exit(int(ExitCode.FINDINGS))
     if fail_on_basis_gaps and any(r["basis_gaps"] for r in reports):
         ctx.exit(int(ExitCode.FINDINGS))
 
@@ -246,7 +270,11 @@ def targets_command(session: Session, county: str | None, fmt: str) -> None:
         for t in entry["targets"]:
             reason = t["protection_need"]["override_reason"]
             if reason:
-                click.echo(f"Übersteuerung {t['id']}: {reason}")
+                effect = next((t["protection_need"][d]["effect"] for d in ("C", "I", "A")
+                               if t["protection_need"][d]["effect"]), None)
+                label = {"kumulation": "Kumulationseffekt", "verteilung": "Verteilungseffekt"}.get(effect or "",
+                                                                                                  "Übersteuerung")
+                click.echo(f"{label} {t['id']}: {reason}")
 
 
 @assess.command("set")
@@ -265,15 +293,26 @@ def set_command(session: Session, requirement: str, target: str, status: str, st
                 responsible: str | None, reason: str | None, evidence: tuple[str, ...], county: str | None,
                 actor: str | None, fmt: str) -> None:
     """Einen Prüfeintrag setzen: ANFORDERUNG ZIELOBJEKT STATUS (für Skripte)."""
-    from ..assess.records import RecordChange, validate_change
+    from ..assess.records import CHANGE_ARGUMENTS, RecordChange, validate_change
 
-    validate_change(status, reason)
-    selected = session.one_county(county)
     change = RecordChange(requirement, target, status, statement=statement, responsible=responsible, reason=reason,
                           evidence=tuple(evidence) or None)
+    # a value typed here that no record may hold is a usage error naming its argument (the rules of the files)
+    validate_change(change, error=UsageError, arguments=CHANGE_ARGUMENTS)
+    selected = session.one_county(county)
     old, new = session.set_records(selected, [change], actor=actor_name(actor))[0]
     if fmt == "json":
         emit_json({"county": selected.key, "record": f"{requirement}@{target}", "old": old, "new": new})
         return
     before = old["status"] if old else "neu"
     click.echo(f"Gespeichert: {requirement} auf {target} ({selected.profile.name}): {before} → {status}")
+
+
+def _register_list() -> None:
+    """``assess list`` (filters on the check) lives in its own module."""
+    from .assess_list import list_command
+
+    assess.add_command(list_command)
+
+
+_register_list()

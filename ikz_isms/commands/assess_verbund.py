@@ -49,6 +49,10 @@ def print_verbund(view: dict[str, Any]) -> None:
     if view["not_disclosed"]:
         names = ", ".join(c["name"] for c in view["not_disclosed"])
         click.echo(f"\nOhne Freigabe (keine Werte, Offenlegung 'none'): {names}")
+    for refused in view.get("refused", ()):
+        click.echo(f"\nNicht verwertet: {refused['name']} – {'; '.join(refused['reasons'])}")
+    for note in view.get("notes", ()):
+        click.echo(f"\nHinweis: {note}")
     click.echo(f"\nRegel: {view['rule']}.")
     click.echo(f"{view['trend_method']}.")
 
@@ -65,17 +69,26 @@ def _print_group(number: int, group: dict[str, Any]) -> None:
         return
     approaches = group["approaches"]
     first = approaches[0]
+    shorts = {a["id"]: a["short"] for a in approaches}
     print_table(
-        ["Landkreis", "Freigabe", *(a["short"] for a in approaches), f"Verlauf ({first['short']})"],
+        ["Landkreis", "Freigabe", "gewählt", *(a["short"] for a in approaches), f"Verlauf ({first['short']})"],
         [
-            (c["name"], DISCLOSURE_LABELS[c["disclosure"]],
+            (c["name"], DISCLOSURE_LABELS[c["disclosure"]], shorts.get(c.get("approach") or "", "–"),
              *(_cell(c["approaches"][a["id"]]) for a in approaches), _trend_text(c["trend"], first["id"]))
             for c in group["counties"]
         ],
-        title="Erfüllung je Vorgehensweise (" + ", ".join(f"{a['short']} = {a['label']}" for a in approaches) + ")",
-        right_align=range(2, 2 + len(approaches)),
+        title="Erfüllung je Vorgehensweise (" + ", ".join(f"{a['short']} = {a['label']}" for a in approaches)
+              + "; gewählt: die Vorgehensweise des Landkreises)",
+        right_align=range(3, 3 + len(approaches)),
     )
-    full = [c for c in group["counties"] if c["disclosure"] == "full"]
+    for county in group["counties"]:
+        if county.get("migrated"):
+            migrated = [f"{a['short']} {county['migrated'][a['id']]['records']} (davon "
+                        f"{county['migrated'][a['id']]['fulfilled']} erfüllt)"
+                        for a in approaches if a["id"] in county["migrated"]]
+            click.echo(f"Hinweis: Werte von {county['name']} beruhen auf migrierten, noch nicht bestätigten "
+                       f"Prüfeinträgen (catalog migrate): {'; '.join(migrated)}.")
+    full = [c for c in group["counties"] if c["layers"]]
     layer_name = group["labels"]["layer"]
     plural = group["labels"].get("layer_plural", layer_name + "en")
     if full and group["layers"]:
@@ -94,30 +107,39 @@ def _print_group(number: int, group: dict[str, Any]) -> None:
                     right_align=range(1, 1 + len(layers)),
                 )
         click.echo(f"{plural}: " + "; ".join(f"{layer['id']} {layer['title']}" for layer in group["layers"]))
-    partial = [c["name"] for c in group["counties"] if c["disclosure"] == "aggregate"]
-    if partial:
-        click.echo(f"Nur Gesamtwerte freigegeben (keine Werte je {layer_name}, keine Anforderungen): "
-                   + ", ".join(partial))
+    unnamed = [c["name"] for c in group["counties"] if c["shared_gaps"] == "ohne Namen gezählt"]
+    withheld = [c["name"] for c in group["counties"] if c["shared_gaps"] == "nicht freigegeben"]
+    if unnamed:
+        click.echo("In gemeinsamen Lücken ohne Namen gezählt (Offenlegung 'aggregate' mit Anforderungs-IDs): "
+                   + ", ".join(unnamed))
+    if withheld:
+        click.echo("Ohne Anforderungs-IDs freigegeben (kein Beitrag zu gemeinsamen Lücken): " + ", ".join(withheld))
     _print_gaps(group)
 
 
 def _print_gaps(group: dict[str, Any]) -> None:
     gaps = group["shared_gaps"]
     source = group["shared_gaps_from"]
-    heading = f"Gemeinsame Lücken (offen in mindestens 2 von {source} Landkreisen mit voller Freigabe)"
+    heading = f"Gemeinsame Lücken (offen in mindestens 2 von {source} Landkreisen, die Anforderungs-IDs freigeben)"
     if not gaps:
         click.echo(f"{heading}: keine.")
         return
     shown = gaps[:SHARED_GAPS_SHOWN]
     print_table(
         ["Anforderung", "Titel", "Landkreise", "davon"],
-        [(g["requirement"], g["title"], g["counties"], ", ".join(g["names"][:6]) + (" …" if len(g["names"]) > 6 else ""))
-         for g in shown],
+        [(g["requirement"], g["title"], g["counties"], _named(g)) for g in shown],
         title=heading,
         right_align=(2,),
     )
     if len(gaps) > len(shown):
         click.echo(f"… und {len(gaps) - len(shown)} weitere (alle mit --format json).")
+
+
+def _named(gap: dict[str, Any]) -> str:
+    names = ", ".join(gap["names"][:6]) + (" …" if len(gap["names"]) > 6 else "")
+    if gap.get("unnamed"):
+        names = (names + " und " if names else "") + f"{gap['unnamed']} ohne Namen"
+    return names
 
 
 def _cell(tally: dict[str, Any]) -> str:

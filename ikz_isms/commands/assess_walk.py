@@ -28,7 +28,8 @@ def _outdated(record: CheckRecord, cutoff: _dt.date | None) -> bool:
 
 
 def pending_pairs(assessment: "Assessment", target_id: str | None, cutoff: _dt.date | None = None) -> list["Applicable"]:
-    """Applicable pairs without an answer (no valid record, unbearbeitet) or checked before ``cutoff``.
+    """Pairs that apply under the county's approach without an answer (no valid record, unbearbeitet)
+    or checked before ``cutoff``.
 
     Order: target objects as recorded, then Basis/MUSS first, then catalog order.
     """
@@ -45,7 +46,7 @@ def pending_pairs(assessment: "Assessment", target_id: str | None, cutoff: _dt.d
     edition = assessment.edition
     pending = []
     for index, pair in enumerate(assessment.pairs):
-        if pair.target.id not in order or not pair.approaches:
+        if pair.target.id not in order or not assessment.in_scope(pair):
             continue
         record = records.get(pair.requirement.id, pair.target.id)
         if record is None or record.status == "unbearbeitet" or _outdated(record, cutoff):

@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..output import emit_json, print_table, progress_bar
+from ..output import print_table, progress_bar
 from ..present import number_de as format_de
+from ..present import plural_de
 from .options import format_option
 
 if TYPE_CHECKING:
     from ..app.session import Session
     from ..catalog.diff import RequirementDiff
-    from ..catalog.model import Catalog, Group, Requirement
+    from ..catalog.model import Catalog, Group, Requirement, Threat
+    from ..editions import Edition
 
 GROUP_KIND_NAMES = {
     "layer": "Schicht",
@@ -37,6 +39,14 @@ def catalog() -> None:
     OSCAL-Kataloge) werden als OSCAL-JSON in der Arbeitsumgebung abgelegt und mit Quelle,
     Version und Prüfsumme (sha256) eingetragen, damit Ergebnisse vergleichbar bleiben.
     """
+
+
+def _emit(data: Any) -> None:
+    """``--format json`` of the catalog commands: orjson, the same bytes as ``json.dumps(indent=2,
+    ensure_ascii=False)`` (a test holds it to that) — a full-catalog search is 4 MB of JSON."""
+    import orjson
+
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8"))
 
 
 # -- loading -----------------------------------------------------------------------------
@@ -95,7 +105,20 @@ def _echo_fields(rows: list[tuple[str, Any]]) -> None:
             click.echo(" " * width + line)
 
 
-def _show_requirement(cat: Catalog, req: Requirement) -> None:
+def _field_text(value: Any) -> Any:
+    """A model value as ``catalog show`` prints it: parameters one per line, lists joined."""
+    from ..catalog.model import Param, Threat
+
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], Param):
+            return "\n".join(f"{p.id}: {p.label}" + (f" = {', '.join(p.values)}" if p.values else "") for p in value)
+        if value and isinstance(value[0], Threat):
+            return "\n".join(f"• {t.title}" for t in value)
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _show_requirement(cat: Catalog, req: Requirement, edition: Edition) -> None:
     from ..catalog.search import group_chain
     from ..catalog.views import requirement_dict
 
@@ -119,6 +142,7 @@ def _show_requirement(cat: Catalog, req: Requirement) -> None:
             f"{g.target_object_type} (Zielobjekttyp des Bausteins)"
             for g in group_chain(cat, req.group) if g.target_object_type
         )),
+        *((label, _field_text(getattr(req, name))) for name, label in edition.statement_fields),
         ("Rollen", ", ".join(req.roles)),
         ("Tags", ", ".join(req.tags)),
         ("Beziehungen", relations),
@@ -130,7 +154,7 @@ def _show_requirement(cat: Catalog, req: Requirement) -> None:
     ])
 
 
-def _show_group(cat: Catalog, group: Group, members: list[Requirement]) -> None:
+def _show_group(cat: Catalog, group: Group, members: list[Requirement], edition: Edition) -> None:
     from ..catalog.search import group_chain
 
     above = group_chain(cat, group.parent)
@@ -143,6 +167,8 @@ def _show_group(cat: Catalog, group: Group, members: list[Requirement]) -> None:
         ("Zielobjekttyp", group.target_object_type),
         ("UUID", group.uuid),
         ("Beschreibung", group.description),
+        *((label, _field_text(getattr(group, name))) for name, label in edition.module_fields
+          if name != "description" and group.kind == "baustein"),
         ("Untergruppen", ", ".join(f"{g.id} {g.title}" for g in subgroups)),
         ("Anforderungen", f"{format_de(len(members))}, davon aktiv "
                           f"{format_de(sum(1 for r in members if not r.withdrawn))}"),
@@ -151,6 +177,37 @@ def _show_group(cat: Catalog, group: Group, members: list[Requirement]) -> None:
     if members:
         click.echo()
         _requirement_table(members)
+
+
+def _show_catalog(cat: Catalog) -> None:
+    tops = [g for g in cat.groups.values() if g.parent is None]
+    _echo_fields([
+        ("Titel", cat.title),
+        ("Version", cat.version),
+        ("Stand", cat.last_modified),
+        ("UUID", cat.uuid),
+        ("Herausgeber", "\n".join(
+            p.name + (f" <{', '.join(p.emails)}>" if p.emails else "") for p in cat.parties
+        )),
+        ("Hinweise", cat.remarks),
+        ("Verweise", "\n".join(
+            r.title + (f" ({', '.join(r.hrefs)})" if r.hrefs else "") for r in cat.resources
+        )),
+        ("Elementare Gefährdungen", "\n".join(f"{t.id} {t.title}" for t in cat.threats)),
+        ("Gruppen", ", ".join(f"{g.id} {g.title}" for g in tops)),
+        ("Anforderungen", f"{format_de(len(cat.requirements))}, davon aktiv "
+                          f"{format_de(len(cat.active_requirements()))}"),
+        ("Parameter", format_de(sum(len(r.params) for r in cat.requirements.values()))),
+    ])
+
+
+def _show_threat(cat: Catalog, threat: Threat) -> None:
+    _echo_fields([
+        ("ID", threat.id),
+        ("Titel", threat.title),
+        ("Beschreibung", threat.text),
+        ("Katalog", f"{cat.title} ({cat.version})"),
+    ])
 
 
 def _title_text(req: Requirement) -> str:
@@ -177,26 +234,54 @@ def _requirement_table(reqs: list[Requirement], title: str | None = None) -> Non
                    "sonst wird es erkannt.")
 @click.option("--force", is_flag=True,
               help="Einen eingetragenen Katalog mit anderem Inhalt ersetzen.")
+@click.option("--profile-import", "profile_imports", multiple=True, metavar="NAME=DATEI",
+              help="OSCAL-Profil: Import NAME (Dateiname im Profil) aus DATEI lesen, z. B. "
+                   "BSI-Stand-der-Technik-Kernel-G0-catalog.json=Kernel.json (mehrfach möglich).")
 @format_option()
 @click.pass_obj
 def import_catalog(session: Session, source: Path, name: str | None, format_in: str | None, force: bool,
-                   fmt: str) -> None:
-    """Katalog DATEI importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen."""
+                   profile_imports: tuple[str, ...], fmt: str) -> None:
+    """Katalog DATEI importieren, als OSCAL-JSON ablegen und in der Arbeitsumgebung eintragen.
+
+    Gelesen werden OSCAL-Kataloge (JSON, YAML, XML), OSCAL-Profile (zu einem Katalog aufgelöst),
+    das IT-Grundschutz-Kompendium Edition 2023 (DocBook-XML) und OSCAL-Mapping-Sammlungen (für
+    ikz-isms catalog migrate). Was das BSI veröffentlicht, bleibt vollständig erhalten."""
     from ..app.catalogs import import_catalog as run_import
+    from ..app.catalogs import import_mapping, is_mapping
     from ..catalog.pinning import check_pin_name, default_pin_name
     from ..catalog.views import level_counts
+    from ..errors import UsageError
 
     name = name or default_pin_name(source.stem)
     check_pin_name(name)
     assert session.workspace is not None  # no workspace: say so before reading a large file
+    if is_mapping(source) and format_in is None:
+        summary = import_mapping(session, source, name=name, force=force)
+        if fmt == "json":
+            _emit(summary)
+            return
+        click.echo(f"Mapping '{name}' abgelegt: {summary['title']} ({summary['file']}, sha256 {summary['sha256'][:12]})")
+        click.echo(f"  Zuordnungen: {format_de(summary['maps'])} für {format_de(summary['requirements'])} "
+                   f"Anforderungen; Stand {summary['status'] or '–'}")
+        for rel, count in summary["relationships"].items():
+            click.echo(f"    {rel}: {format_de(count)}")
+        click.echo(f"  Verwenden: ikz-isms catalog migrate --mapping {name} --to KATALOG --county LANDKREIS")
+        return
+    sources: dict[str, Path] = {}
+    for item in profile_imports:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--profile-import erwartet NAME=DATEI, nicht '{item}'.")
+        sources[key.strip()] = Path(value.strip())
     with progress_bar(f"Importiere {source.name}") as update:
-        cat, result = run_import(session, source, name=name, format_name=format_in, force=force, progress=update)
+        cat, result = run_import(session, source, name=name, format_name=format_in, force=force, progress=update,
+                                 profile_sources=sources or None)
     relative, digest, unchanged = result.file, result.sha256, result.unchanged
 
     levels = level_counts(cat)
     active = sum(a for _, a, _ in levels)
     if fmt == "json":
-        emit_json({
+        _emit({
             "name": name, "file": relative, "title": cat.title, "version": cat.version,
             "source": source.name, "source_format": cat.source_format, "sha256": digest,
             "unchanged": unchanged, "requirements": len(cat.requirements), "active": active,
@@ -218,8 +303,12 @@ def import_catalog(session: Session, source: Path, name: str | None, format_in: 
 @format_option()
 @click.pass_obj
 def list_catalogs(session: Session, fmt: str) -> None:
-    """Die in der Arbeitsumgebung eingetragenen Kataloge, mit Prüfung der Prüfsumme."""
-    from ..errors import IkzError
+    """Die in der Arbeitsumgebung eingetragenen Kataloge, mit Prüfung der Prüfsumme.
+
+    Fehlt ein Katalog, ist er geändert oder unlesbar, zeigt die Liste das und endet mit
+    Exit-Code 1 (assess, plan und report verweigern ihn dann mit Exit-Code 3; Einzelheiten:
+    ikz-isms check)."""
+    from ..errors import ExitCode, IkzError
     from ..store import sha256_file
 
     workspace = session.workspace
@@ -239,51 +328,81 @@ def list_catalogs(session: Session, fmt: str) -> None:
         entries.append({**pin.__dict__, "imported": pin.imported or None,
                         "requirements": count, "active": active, "status": status})
     if fmt == "json":
-        emit_json(entries)
-        return
-    if not entries:
+        _emit(entries)
+    elif not entries:
         click.echo("Keine Kataloge eingetragen. Importieren mit: ikz-isms catalog import DATEI")
         return
-    status_text = {
-        "ok": "ok", "changed": "geändert!", "missing": "fehlt!", "unreadable": "unlesbar!",
-    }
-    print_table(
-        ["Name", "Titel", "Version", "Format", "Anforderungen", "sha256", "Stand"],
-        [
-            (e["name"], e["title"], e["version"], e["format"],
-             "–" if e["requirements"] is None else format_de(e["requirements"]),
-             e["sha256"][:12], status_text[e["status"]])
-            for e in entries
-        ],
-        right_align=(4,),
-    )
+    else:
+        status_text = {
+            "ok": "ok", "changed": "geändert!", "missing": "fehlt!", "unreadable": "unlesbar!",
+        }
+        print_table(
+            ["Name", "Titel", "Version", "Format", "Anforderungen", "sha256", "Stand"],
+            [
+                (e["name"], e["title"], e["version"], e["format"],
+                 "–" if e["requirements"] is None else format_de(e["requirements"]),
+                 e["sha256"][:12], status_text[e["status"]])
+                for e in entries
+            ],
+            right_align=(4,),
+        )
+    broken = [e for e in entries if e["status"] != "ok"]
+    if broken:
+        words = {"changed": "geändert", "missing": "fehlt", "unreadable": "unlesbar"}
+        shown = ", ".join(f"{e['name']} ({words[e['status']]})" for e in broken)
+        click.echo(f"Fehler: {plural_de(len(broken), 'Katalog passt', 'Kataloge passen')} nicht zum Eintrag in "
+                   f"ikz-isms.yaml: {shown}; assess, plan und report lehnen {'ihn' if len(broken) == 1 else 'sie'} "
+                   "ab. Einzelheiten: ikz-isms check.", err=True)
+        click.get_current_context().exit(int(ExitCode.FINDINGS))
 
 
 @catalog.command("show")
-@click.argument("ident", metavar="ID")
+@click.argument("ident", metavar="[ID]", required=False)
 @click.option("--catalog", "catalog_name", metavar="NAME",
               help="Eingetragener Katalog oder Katalogdatei (Standard: default_catalog).")
 @format_option()
 @click.pass_obj
-def show(session: Session, ident: str, catalog_name: str | None, fmt: str) -> None:
-    """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben."""
-    from ..catalog.model import Requirement
+def show(session: Session, ident: str | None, catalog_name: str | None, fmt: str) -> None:
+    """Eine Anforderung oder Gruppe (Schicht, Baustein, Praktik, Thema) mit allen Angaben.
+
+    Ohne ID: der Katalog selbst (Herausgeber, Hinweise, Verweise, elementare Gefährdungen);
+    eine elementare Gefährdung mit ihrer ID (z. B. "G 0.18")."""
+    from ..catalog.model import Requirement, Threat
     from ..catalog.search import find
-    from ..catalog.views import catalog_dict, group_detail, group_members, requirement_dict
+    from ..catalog.views import (
+        catalog_detail,
+        catalog_dict,
+        group_detail,
+        group_members,
+        requirement_dict,
+        threat_dict,
+    )
 
     cat = _load_named(session, catalog_name)
+    if ident is None:
+        if fmt == "json":
+            _emit({"catalog": catalog_detail(cat)})
+        else:
+            _show_catalog(cat)
+        return
     found = find(cat, ident)
+    if isinstance(found, Threat):
+        if fmt == "json":
+            _emit({"catalog": catalog_dict(cat), "threat": threat_dict(found)})
+        else:
+            _show_threat(cat, found)
+        return
     if isinstance(found, Requirement):
         if fmt == "json":
-            emit_json({"catalog": catalog_dict(cat), "requirement": requirement_dict(cat, found)})
+            _emit({"catalog": catalog_dict(cat), "requirement": requirement_dict(cat, found)})
         else:
-            _show_requirement(cat, found)
+            _show_requirement(cat, found, session.edition(cat))
         return
     members = group_members(cat, found)
     if fmt == "json":
-        emit_json({"catalog": catalog_dict(cat), "group": group_detail(cat, found, members)})
+        _emit({"catalog": catalog_dict(cat), "group": group_detail(cat, found, members)})
     else:
-        _show_group(cat, found, members)
+        _show_group(cat, found, members, session.edition(cat))
 
 
 @catalog.command("search")
@@ -301,25 +420,30 @@ def show(session: Session, ident: str, catalog_name: str | None, fmt: str) -> No
 @click.option("--group", "group_prefix", metavar="PREFIX",
               help="Nur in dieser Schicht, diesem Baustein oder dieser Praktik "
                    "(ID-Präfix, z. B. SYS.1 oder ASST).")
+@click.option("--action-word", metavar="WORT",
+              help="Nur mit diesem Handlungswort (Grundschutz++, z. B. dokumentieren).")
+@click.option("--documentation", metavar="ART",
+              help="Nur mit dieser Dokumentationsart (Grundschutz++, z. B. Richtlinie).")
 @click.option("--include-withdrawn", is_flag=True, help="Auch entfallene Anforderungen.")
 @click.option("--limit", type=click.IntRange(min=1), help="Höchstens N Treffer zeigen.")
 @format_option()
 @click.pass_obj
 def search(session: Session, text: str, catalog_name: str | None, level: str | None, modal: str | None,
-           target_object: str | None, group_prefix: str | None,
-           include_withdrawn: bool, limit: int | None, fmt: str) -> None:
+           target_object: str | None, group_prefix: str | None, action_word: str | None,
+           documentation: str | None, include_withdrawn: bool, limit: int | None, fmt: str) -> None:
     """Anforderungen finden: TEXT in ID, Titel und Anforderungstext (Groß-/Kleinschreibung
     und Umlaute egal; "" mit Filtern listet alle passenden)."""
     from ..catalog.search import SearchQuery, search_requirements
     from ..catalog.views import catalog_dict, child_ids, requirement_dict
 
     cat = _load_named(session, catalog_name)
-    query = SearchQuery(text, level, modal, target_object, group_prefix, include_withdrawn)
+    query = SearchQuery(text, level, modal, target_object, group_prefix, include_withdrawn,
+                        action_word, documentation)
     hits = search_requirements(cat, query)
     shown = hits[:limit] if limit else hits
     if fmt == "json":
         children = child_ids(cat)
-        emit_json({
+        _emit({
             "catalog": catalog_dict(cat),
             "query": query.__dict__,
             "total": len(hits),
@@ -328,9 +452,21 @@ def search(session: Session, text: str, catalog_name: str | None, level: str | N
         return
     if not hits:
         click.echo("Keine Treffer.")
+        _hint_facets(cat, query)
         return
     more = f" (angezeigt: {format_de(len(shown))})" if len(shown) < len(hits) else ""
     _requirement_table(shown, title=f"{format_de(len(hits))} Treffer in {cat.title}{more}")
+
+
+def _hint_facets(cat: Catalog, query: Any) -> None:
+    """With no hit for an action word or documentation type, name the ones the catalog has."""
+    from ..catalog.search import facets
+
+    known = facets(cat)
+    for name, label in (("action_word", "Handlungswörter"), ("documentation", "Dokumentationsarten")):
+        if getattr(query, name) and known[name]:
+            top = ", ".join(list(known[name])[:15])
+            click.echo(f"{label} in diesem Katalog (häufigste zuerst): {top}")
 
 
 @catalog.command("diff")
@@ -345,7 +481,7 @@ def diff(session: Session, old: str, new: str, fmt: str) -> None:
 
     result = diff_catalogs(_load_named(session, old), _load_named(session, new))
     if fmt == "json":
-        emit_json(result.to_dict())
+        _emit(result.to_dict())
         return
     click.echo(f"Alt: {result.old_title} (Version {result.old_version})")
     click.echo(f"Neu: {result.new_title} (Version {result.new_version})")
@@ -376,3 +512,50 @@ def diff(session: Session, old: str, new: str, fmt: str) -> None:
             click.echo()
             title = f"{KIND_LABELS[kind].capitalize()} ({format_de(len(entries))})"
             print_table(headers, [row(e) for e in entries], title=title)
+
+
+@catalog.command("categories")
+@click.argument("name", metavar="[KATEGORIE]", required=False)
+@click.option("--namespace", type=click.Path(dir_okay=False, path_type=Path), metavar="DATEI",
+              help="BSI-Namensraum target_object_categories.csv (sonst catalogs/namensraum/ der Arbeitsumgebung).")
+@format_option()
+@click.pass_obj
+def categories(session: Session, name: str | None, namespace: Path | None, fmt: str) -> None:
+    """Zielobjektkategorien von Grundschutz++ mit Hierarchie und Definition (aus dem BSI-Namensraum)."""
+    _show_categories(session, name, namespace, fmt)
+
+
+def _show_categories(session: Session, name: str | None, namespace: Path | None, fmt: str) -> None:
+    from ..app.modelling import categories_view
+
+    view = categories_view(session, namespace, name)
+    if fmt == "json":
+        _emit(view)
+        return
+    single = name is not None
+    for row in view["categories"]:
+        indent = "  " * row["depth"]
+        count = f" – {format_de(row['controls'] or 0)} Anforderungen" if view["catalog"] else ""
+        mark = "" if row["in_namespace"] else " (nicht im BSI-Namensraum)"
+        click.echo(f"{indent}{row['name']}{count}{mark}")
+        if row["definition"] and (single or view["namespace"]):
+            import textwrap
+
+            for line in textwrap.wrap(row["definition"], 100 - len(indent)):
+                click.echo(f"{indent}    {line}")
+        if single and row["synonyms"]:
+            click.echo(f"{indent}    auch: {', '.join(row['synonyms'])}")
+    if not view["namespace"]:
+        click.echo("Definitionen: mit --namespace DATEI (BSI-Namensraum target_object_categories.csv) "
+                   "oder die Datei in catalogs/namensraum/ ablegen.", err=True)
+
+
+def _register_transitions() -> None:
+    """``catalog upgrade``, ``catalog migrate`` and ``catalog undo`` live in their own module."""
+    from .catalog_transition import migrate, undo, upgrade
+
+    for command in (upgrade, migrate, undo):
+        catalog.add_command(command)
+
+
+_register_transitions()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..output import format_option
+from .options import OUTPUT_FILE
 
 if TYPE_CHECKING:
     from ..app.session import Session
@@ -168,8 +169,9 @@ def _paths_report(session: Session, paths: tuple[Path, ...], strict: bool, progr
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Bericht in diese Datei schreiben (atomar); die Befunde erscheinen zusätzlich als Text.",
+    type=OUTPUT_FILE,
+    help="Bericht in diese Datei schreiben (atomar; das Verzeichnis muss existieren); die Befunde erscheinen "
+         "zusätzlich als Text.",
 )
 @click.option("--strict", is_flag=True, help="Warnungen wie Fehler werten (Exit-Code 1).")
 @click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
@@ -184,6 +186,8 @@ def check(session: Session, fmt: str, output: Path | None, strict: bool, paths: 
     """
     from ..output import progress_bar
 
+    if output is not None:
+        session.store.check_output(output)  # before the checks run, not after
     with progress_bar("Kataloge laden") as progress:
         if paths:
             report = _paths_report(session, paths, strict, progress)

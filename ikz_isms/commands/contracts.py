@@ -10,7 +10,8 @@ import click
 
 from ..errors import UsageError
 from ..output import emit_json, print_table, to_json
-from ..present import NONE_TEXT, date_de, money_de, percent_de
+from ..present import NONE_TEXT, date_de, money_de, percent_de, quantity_de
+from .opportunities_view import opportunity_options, show_opportunities
 from .options import day_option, day_or_today, format_option, number_value
 
 if TYPE_CHECKING:
@@ -101,9 +102,12 @@ def show_contract(session: "Session", contract_id: str, on: str | None, fmt: str
         ("Laufzeit", f"{date_de(term.start)} bis {date_de(term.end)}; Verlängerung: {renewal}; "
                      f"Kündigungsfrist {term.notice_months} Monate zum Laufzeitende"),
         ("Aktuelle Laufzeit bis", date_de(state.current_end) + _renewed(state)),
+        ("Abrufe zulässig bis", f"{date_de(contract.certain_end(day))} ({contract.term_text(day)})"),
         _deadline_line(contract, state),
         ("Höchstwert / Schätzung", f"{money_de(contract.ceiling)} / {money_de(contract.estimate)}"),
         ("Abgerufen / verbleibend", f"{money_de(contract.consumed())} / {money_de(contract.remaining())}"),
+        ("Abgerufen je Jahr", "; ".join(f"{year}: {money_de(value)}" for year, value in
+                                        contract.consumed_by_year().items()) or NONE_TEXT),
         ("Ausschöpfung", percent_de(contract.utilisation())),
         ("Prognose Ausschöpfung", _runout(contract, day)),
         ("Preismodell", price_text),
@@ -114,8 +118,10 @@ def show_contract(session: "Session", contract_id: str, on: str | None, fmt: str
         click.echo(f"{key + ':':<{width + 1}} {value}")
     if contract.calloffs:
         print_table(
-            ["Abruf", "Datum", "Landkreis", "Betrag (netto)", "Beschreibung", "erzwungen"],
-            [[c.id, date_de(c.date), c.county, money_de(c.amount), c.description, c.forced_reason or ""]
+            ["Abruf", "Datum", "Landkreis", "Betrag (netto)", "Grundlage", "Beschreibung", "erzwungen"],
+            [[c.id, date_de(c.date), c.county, money_de(c.amount),
+              c.priced or (f"{quantity_de(c.hours)} h" if c.hours is not None else "Betrag laut Abruf"),
+              c.description, c.forced_reason or ""]
              for c in contract.calloffs],
             title="Abrufe (abgerufen: alle erfassten Abrufe, gleich welchen Datums)",
             right_align=(3,),
@@ -150,7 +156,8 @@ def _runout(contract: "FrameworkContract", day: dt.date) -> str:
 
 
 @contracts.command("due")
-@click.option("--within", default="90d", show_default=True, help="Zeitraum: z. B. 90d, 12w, 6m, 1y.")
+@click.option("--within", default="90d", show_default=True,
+              help="Zeitraum: z. B. 90d, 12w, 6m, 1y (Monate und Jahre als Kalendermonate).")
 @day_option()
 @format_option()
 @click.pass_obj
@@ -158,20 +165,23 @@ def due_contracts(session: "Session", within: str, on: str | None, fmt: str) -> 
     """Fällige Fristen: Erinnerungen 6 und 3 Monate vor Kündigungsfristen, Fristen, Vertragsenden, Höchstwert-Schwellen."""
     from ..app.procurement import load_contracts
     from ..procure.alerts import due
-    from ..procure.dates import parse_within
+    from ..procure.dates import parse_window
 
     try:
-        days = parse_within(within)
+        window = parse_window(within)
     except ValueError:
         raise UsageError(f"--within '{within}' nicht verstanden (Beispiele: 90d, 12w, 6m, 1y).") from None
-    if not 0 <= days <= 36600:
-        raise UsageError(f"--within '{within}': höchstens 100 Jahre voraus.")
     day = day_or_today(session, on)
-    alerts = due(load_contracts(session), day, days)
+    limit = {"d": 36600, "w": 5220, "m": 1200, "y": 100}[window.unit]
+    if window.number > limit or window.horizon(day).year > 2200:
+        raise UsageError(f"--within '{within}': höchstens 100 Jahre voraus.")
+    until = window.horizon(day)
+    alerts = due(load_contracts(session), day, until)
     if fmt == "json":
-        emit_json({"date": day, "within_days": days, "alerts": [a.as_dict(day) for a in alerts]})
+        emit_json({"date": day, "within": str(window), "until": until, "within_days": window.days(day),
+                   "alerts": [a.as_dict(day) for a in alerts]})
         return
-    horizon = date_de(day + dt.timedelta(days=days))
+    horizon = date_de(until)
     if not alerts:
         click.echo(f"Nichts fällig bis {horizon}.")
         return
@@ -204,7 +214,7 @@ def calloff() -> None:
 def calloff_add(session: "Session", contract_id: str, county: str, amount: str | None, quantity: str | None,
                 hours: str | None, description: str, calloff_id: str | None, on: str | None, force: bool,
                 reason: str | None, fmt: str) -> None:
-    """Einen Abruf erfassen; verweigert nicht benannte Landkreise, Abrufe außerhalb der Laufzeit und über dem Höchstwert."""
+    """Einen Abruf erfassen; verweigert nicht benannte Landkreise, Abrufe außerhalb der aktuellen Laufzeit und über dem Höchstwert."""
     from ..app.procurement import CalloffRequest, record_calloff
 
     if force and not (reason or "").strip():
@@ -236,37 +246,14 @@ def calloff_add(session: "Session", contract_id: str, county: str, amount: str |
 
 
 @contracts.command("opportunities")
-@click.option("--lead-time", default="12m", show_default=True, help="Vorlauf vor Kündigungsfristen, z. B. 12m, 18m.")
-@day_option()
-@format_option()
+@opportunity_options
 @click.pass_obj
-def opportunities_cmd(session: "Session", lead_time: str, on: str | None, fmt: str) -> None:
-    """Bündelungschancen (Ein-Produkt-Strategie): gemeinsame Ausschreibung vorschlagen."""
-    from ..app.procurement import bundling_opportunities
+def opportunities_cmd(session: "Session", lead_time: str, min_counties: int, on: str | None, fmt: str) -> None:
+    """Bündelungschancen: eine Liste aus getrennten Verträgen und gemeinsamen Lücken (wie tender opportunities).
 
-    match = re.fullmatch(r"\s*(\d{1,3})\s*m?\s*", lead_time)
-    if not match:
-        raise UsageError(f"--lead-time '{lead_time}' nicht verstanden (in Monaten, z. B. 12m).")
-    months = int(match.group(1))
-    day = day_or_today(session, on)
-    found = bundling_opportunities(session, day, months)
-    if fmt == "json":
-        emit_json({"date": day, "lead_months": months, "opportunities": [o.as_dict() for o in found]})
-        return
-    if not found:
-        click.echo("Keine Bündelungschance gefunden.")
-        return
-    for item in found:
-        click.echo(f"Produktkategorie {item.category}: gemeinsame Ausschreibung vorschlagen")
-        for reason in item.reasons:
-            click.echo(f"  Anlass: {reason}")
-        print_table(["Landkreis", "Jahresbedarf (netto)"],
-                    [[k, money_de(v)] for k, v in item.parts.items()] + [["Summe", money_de(item.annual_total)]],
-                    right_align=(1,))
-        click.echo(f"  Auftragswert (§3 VgV, 48 Monate): {money_de(item.estimate)}; Schwellenwert "
-                   f"{money_de(item.threshold.amount)} ({item.threshold.source})")
-        click.echo(f"  Ergebnis: {item.verdict}")
-        click.echo(f"  Zu benennen: {', '.join(item.counties)}")
-        for note in item.notes:
-            click.echo(f"  Hinweis: {note}")
-        click.echo("")
+    Vorgeschlagen wird je Produktkategorie eine gemeinsame Ausschreibung, wenn mehrere
+    Landkreise getrennte Verträge haben, eine Frist im Vorlauf liegt oder eine Vorlage Lücken
+    mehrerer Landkreise schließt; was eine laufende Rahmenvereinbarung abdeckt oder ein
+    begonnenes Vergabeprojekt schon angeht, wird als solches gezeigt.
+    """
+    show_opportunities(session, lead_time, min_counties, on, fmt)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..output import emit_json, print_table
+from ..output import print_table, to_json
 from ..present import money_de, percent_de, quantity_de, write_csv
-from .options import format_option, number_value, year_value
+from .options import day_option, day_or_today, format_option, number_value, output_option, write_output, year_value
 
 if TYPE_CHECKING:
     from ..app import Session
@@ -26,29 +26,39 @@ def costs() -> None:
 @click.argument("contract_id", metavar="VERTRAG")
 @click.option("--period", required=True, metavar="JJJJ", help="Abrechnungsjahr, z. B. 2026 (2000–2100).")
 @click.option("--total", help="Zu verteilender Betrag (Standard: allocation.costs des Jahres oder die Abrufe).")
-@click.option("--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Abrechnung je Landkreis als PDF in dieses Verzeichnis.")
+@click.option("--statements", "--pdf", "pdf_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Abrechnungen in dieses Verzeichnis: je Landkreis ein PDF, dazu alle als CSV (deutsches Excel) "
+                   "und JSON.")
+@day_option("Datum der Abrechnung JJJJ-MM-TT (Standard: heute); Fälligkeit = Datum + Zahlungsziel.")
+@output_option("CSV oder JSON in diese Datei statt auf die Standardausgabe (Bytes unverändert, mit BOM).")
 @format_option("text", "json", "csv")
 @click.pass_obj
 def allocate(session: "Session", contract_id: str, period: str, total: str | None, pdf_dir: Path | None,
-             fmt: str) -> None:
+             on: str | None, output: Path | None, fmt: str) -> None:
     """Kosten eines Vertrags für ein Jahr verteilen; die Anteile ergeben die Summe auf den Cent."""
-    from ..app.procurement import allocate_costs, county_names, write_statements
+    from ..app.procurement import allocate_costs, contract_statements, county_names, write_statements
 
     year = year_value(period, "--period")
     amount = number_value(total, "--total", positive=False) if total is not None else None
+    day = day_or_today(session, on)
     settlement = allocate_costs(session, contract_id, year, amount)
     data = settlement.as_dict(county_names(session))
     if pdf_dir is not None:
-        data["pdf"] = [str(p) for p in write_statements(session, settlement, pdf_dir)]
+        statements = contract_statements(session, settlement, day)
+        written = write_statements(session, statements, pdf_dir, f"abrechnung-{settlement.contract.id}-{year}")
+        data["statements"] = [s.as_dict() for s in statements]
+        data["pdf"] = [str(p) for p in written if p.suffix == ".pdf"]
+        data["files"] = [str(p) for p in written]
     if fmt == "json":
-        emit_json(data)
+        write_output(session, output, to_json(data) + "\n")
+    elif fmt == "csv" and output is None:
+        click.echo(_csv(data), nl=False)  # bytes: the BOM and CRLF reach a redirected file unchanged
     elif fmt == "csv":
-        _csv(data)
+        write_output(session, output, _csv(data))
     else:
         _allocation_table(data)
     if pdf_dir is not None and fmt != "json":
-        for path in data["pdf"]:
+        for path in data["files"]:
             click.echo(f"Abrechnung geschrieben: {path}", err=True)
 
 
@@ -83,7 +93,7 @@ def _allocation_table(data: dict[str, Any]) -> None:
         click.echo(f"Hinweis: {note}")
 
 
-def _csv(data: dict[str, Any]) -> None:
+def _csv(data: dict[str, Any]) -> bytes:
     def number(value: str | None) -> Decimal | None:
         return None if value is None else Decimal(value)
 
@@ -101,4 +111,4 @@ def _csv(data: dict[str, Any]) -> None:
     text = write_csv(["vertrag", "jahr", "landkreis", "name", "kennzahl", "sockel", "variabel", "anteil", "prozent",
                       "ust_2b", "ust", "brutto"], rows)
     # bytes, so the BOM and CRLF reach the file exactly, whatever the terminal's encoding
-    click.echo(text.encode("utf-8"), nl=False)
+    return text.encode("utf-8")

@@ -64,19 +64,30 @@ def list_command(session: Session, fmt: str) -> None:
 @click.option("--ags", help="Amtlicher Gemeindeschlüssel (5 oder 8 Ziffern).")
 @click.option("--inhabitants", type=click.IntRange(min=0, max=100_000_000), help="Einwohnerzahl.")
 @click.option("--employees", type=click.IntRange(min=0, max=10_000_000), help="Beschäftigte der Verwaltung.")
+@click.option("--starter/--no-starter", default=True, show_default=True,
+              help="Startmodell einer Kreisverwaltung anlegen (übliche Objekte, nach den Regeln modelliert) "
+                   "oder nur den Informationsverbund.")
 @format_option()
 @click.pass_obj
 def add_command(session: Session, name: str, key: str | None, ags: str | None, inhabitants: int | None,
-                employees: int | None, fmt: str) -> None:
+                employees: int | None, starter: bool, fmt: str) -> None:
     """Neuen Landkreis als Datenordner anlegen (ohne Python-Kenntnisse) und in den Verbund aufnehmen."""
     from ..app.counties_admin import add_county
 
-    result = add_county(session, name, key=key, ags=ags, inhabitants=inhabitants, employees=employees)
+    result = add_county(session, name, key=key, ags=ags, inhabitants=inhabitants, employees=employees,
+                        starter=starter)
     if fmt == "json":
         emit_json(result)
         return
     click.echo(f"Landkreis {result['name']} angelegt: {result['folder']}")
+    if result["starter"]:
+        click.echo(f"Startmodell einer Kreisverwaltung mit {result['targets']} Zielobjekten"
+                   + (f", modelliert auf Katalog {result['catalog']}" if result["catalog"] else "")
+                   + " – ein Ausgangspunkt: jede „Annahme im Startmodell“ prüfen und anpassen.")
+        if result["omitted"]:
+            click.echo(f"Nicht übernommen (der Katalog hat dafür keine Anforderung): {', '.join(result['omitted'])}.")
     if not result["catalog"]:
-        click.echo("Hinweis: Noch kein Katalog festgeschrieben – vor dem ersten assess: ikz-isms catalog import DATEI.")
-    click.echo(f"Nächste Schritte: Zielobjekte in {result['folder']}/data/zielobjekte.yaml erfassen, "
-               f"dann 'ikz-isms assess --county {result['key']}'.")
+        click.echo("Hinweis: Noch kein Katalog festgeschrieben – nach ikz-isms catalog import DATEI modelliert "
+                   f"ikz-isms model suggest --apply --county {result['key']} die Zielobjekte.")
+    click.echo(f"Nächste Schritte: ikz-isms target list --county {result['key']}, "
+               f"ikz-isms model show --county {result['key']}, dann 'ikz-isms assess --county {result['key']}'.")

@@ -22,18 +22,30 @@ def journal_group() -> None:
 
 @journal_group.command("verify")
 @county_option
+@click.option("--against", metavar="REVISION",
+              help="Zusätzlich mit dem Journal in dieser git-Revision vergleichen: es darf nur verlängert werden.")
 @format_option()
 @click.pass_context
-def verify_command(ctx: click.Context, county: str | None, fmt: str) -> None:
+def verify_command(ctx: click.Context, county: str | None, against: str | None, fmt: str) -> None:
     """Hash-Kette des Journals prüfen: Exit-Code 1, wenn ein Eintrag verändert, gelöscht oder umgestellt wurde
-    oder die Prüfeinträge vom letzten Journalstand abweichen (z. B. Journal am Ende gekürzt)."""
-    from ..app.journals import verify_county
+    oder die Prüfeinträge vom letzten Journalstand abweichen (z. B. Journal am Ende gekürzt).
+
+    Mit --against REVISION (z. B. origin/main in der Pipeline eines Merge-Requests) muss das
+    Journal außerdem das dort eingecheckte Journal Eintrag für Eintrag fortsetzen: so fällt
+    auch eine vollständig neu berechnete Kette auf."""
+    from ..app.journals import compare_with_base, verify_county
 
     session = ctx.obj
     results = [verify_county(session, c) for c in session.select_counties(county)]
+    if against:
+        for result, selected in zip(results, session.select_counties(county), strict=True):
+            base_problems = compare_with_base(session, selected, against)
+            if base_problems:
+                result["problems"].extend(base_problems)
+                result["intact"] = False
     broken = [r for r in results if not r["intact"]]
     if fmt == "json":
-        emit_json({"intact": not broken, "counties": results})
+        emit_json({"intact": not broken, "against": against, "counties": results})
     else:
         for result in results:
             if result["intact"]:
@@ -55,6 +67,12 @@ def _summary(old: Any, new: Any) -> str:
     """``nein → ja`` plus the other fields that changed, e.g. ``(responsible, statement)``."""
     old = old or {}
     new = new or {}
+    if not isinstance(old, dict) or not isinstance(new, dict) or ("status" not in old and "status" not in new):
+        # a change of the structure or modelling (target:…, approach, exclusion:…): what happened, which fields
+        what = "neu" if not old else ("entfernt" if not new else "geändert")
+        fields = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)) \
+            if old and new and isinstance(old, dict) and isinstance(new, dict) else []
+        return f"{what} ({', '.join(fields)})" if fields else what
     before = old.get("status", "neu") if old else "neu"
     text = f"{before} → {new.get('status', '–')}"
     changed = sorted(k for k in set(old) | set(new) if k != "status" and old.get(k) != new.get(k) and old)

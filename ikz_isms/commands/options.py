@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from ..app.session import Session
 
 __all__ = [
-    "actor_name", "actor_option", "as_of_option", "county_option", "date_value", "day_option", "day_or_today",
-    "format_option", "number_value", "output_option", "write_output", "year_value",
+    "OUTPUT_DIR", "OUTPUT_FILE", "OutputPath", "actor_name", "actor_option", "as_of_option", "county_option",
+    "date_value", "day_option", "day_or_today", "format_option", "number_value", "output_option", "write_output",
+    "year_value",
 ]
 
 county_option = click.option(
@@ -48,9 +49,9 @@ def actor_name(actor: str | None) -> str:
 
 def _shown(text: str) -> str:
     """A typed value for a message: control characters escaped, at most 60 characters."""
-    shown = text.encode("unicode_escape").decode("ascii") if any(ord(ch) < 32 or ord(ch) == 127 for ch in text) \
-        else text
-    return shown if len(shown) <= 60 else shown[:57] + "…"
+    from ..present import shown_text
+
+    return shown_text(text)
 
 
 def date_value(text: str | None, option: str) -> _dt.date | None:
@@ -78,26 +79,48 @@ def as_of_option(help_text: str = "Stichtag (JJJJ-MM-TT, sonst heute).") -> Call
     return click.option("--as-of", "as_of", metavar="JJJJ-MM-TT", help=help_text)
 
 
+class OutputPath(click.Path):
+    """The type of every ``-o/--output`` (a file) and ``--output-dir`` (``folder=True``) option.
+
+    Like ``click.Path`` (a folder where a file is meant is refused, and the reverse), and an
+    empty or blank path or one with control characters is a usage error (exit 2) naming the
+    option — ``-o ''`` would otherwise be taken as the current folder.
+    """
+
+    def __init__(self, *, folder: bool = False):
+        super().__init__(file_okay=folder is False, dir_okay=folder, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail("leerer Pfad; bitte eine Datei angeben." if self.file_okay else
+                          "leerer Pfad; bitte ein Verzeichnis angeben.", param, ctx)
+            if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+                self.fail(f"'{_shown(value)}' enthält Steuerzeichen.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: the type of ``-o/--output FILE``
+OUTPUT_FILE = OutputPath()
+#: the type of ``--output-dir VERZEICHNIS``
+OUTPUT_DIR = OutputPath(folder=True)
+
+
 def output_option(help_text: str) -> Callable[[FC], FC]:
-    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+    return click.option("--output", "-o", type=OUTPUT_FILE, help=help_text)
 
 
 def write_output(session: Session, path: Path | None, data: str | bytes) -> None:
     """Write an output the user asked for (atomically), or print it when no path is given.
 
     A path that cannot be written is an :class:`~ikz_isms.errors.OutputError` (exit 6) naming it;
-    so is a folder that does not exist (it is not created: a typo in the path must not go unnoticed).
+    so is a folder that does not exist (it is not created: a typo in the path must not go unnoticed;
+    :meth:`~ikz_isms.store.documents.Store.write_output` refuses it).
     """
     if path is None:
         click.echo(data if isinstance(data, str) else data.decode("utf-8"), nl=False)
         return
-    target = Path(path)
-    if not target.parent.is_dir():
-        from ..errors import OutputError
-
-        reason = "ist kein Verzeichnis" if target.parent.exists() else "Verzeichnis fehlt"
-        raise OutputError(f"nicht schreibbar: {reason} ({target.parent}).", path=str(target))
-    session.store.write_output(target, data)
+    session.store.write_output(Path(path), data)
 
 
 def day_option(help_text: str = "Stichtag JJJJ-MM-TT (Standard: heute).") -> Callable[[FC], FC]:

@@ -10,7 +10,16 @@ import click
 from ..errors import UsageError
 from ..output import emit_json, print_table, to_json
 from ..present import MEASURE_STATES, date_de, money_de, plural_de, write_csv
-from .options import actor_name, actor_option, as_of_option, county_option, date_value, format_option, write_output
+from .options import (
+    OUTPUT_FILE,
+    actor_name,
+    actor_option,
+    as_of_option,
+    county_option,
+    date_value,
+    format_option,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from ..app.session import Session
@@ -103,7 +112,7 @@ def _print_plan(plan: dict[str, Any], view: "PlanView") -> None:
 @click.option("--state", "states", multiple=True, type=click.Choice(list(MEASURE_STATES)),
               help="Nur Maßnahmen in diesem Stand (mehrfach möglich).")
 @as_of_option("Stichtag für 'überfällig' (JJJJ-MM-TT, sonst heute).")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--output", type=OUTPUT_FILE,
               help="In diese Datei schreiben statt auf die Konsole (mit --format json oder csv).")
 @click.pass_context
 def plan(ctx: click.Context, county: str | None, fmt: str, overdue: bool, states: tuple[str, ...],

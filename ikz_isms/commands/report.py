@@ -12,7 +12,7 @@ import click
 from ..errors import UsageError
 from ..output import emit_json, progress_bar
 from ..present import date_de
-from .options import county_option, date_value, format_option
+from .options import OUTPUT_DIR, OUTPUT_FILE, county_option, date_value, format_option
 
 if TYPE_CHECKING:
     from ..app.session import Session
@@ -25,6 +25,7 @@ DEFAULT_AUTHOR = "Informationssicherheitsbeauftragte/r"
 def _context(session: Session, county: County, kind: str, author: str | None, date: _dt.date | None) -> CountyContext:
     """Everything a county's PDF is made from — the same figures and plan as ``assess`` and ``plan``."""
     from ..app.assessments import county_check
+    from ..app.risks import risk_view
     from ..report.county import CountyContext
     from ..report.model import collect_customisation, report_date, state_date
 
@@ -46,6 +47,7 @@ def _context(session: Session, county: County, kind: str, author: str | None, da
         customisation=customisation,
         plan=session.plan_view(county, made.date),
         state=state_date(dates),
+        risks=risk_view(session, county, made.date),
     )
 
 
@@ -80,10 +82,11 @@ def report() -> None:
 @report.command("county")
 @click.argument("county", metavar="[LANDKREIS]", required=False, envvar="IKZ_ISMS_COUNTY")
 @click.option("--all", "all_counties", is_flag=True, help="Für jeden Landkreis des Verbunds einen Bericht.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="PDF-Datei (Standard: bericht-<landkreis>.pdf).")
-@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Verzeichnis für die Berichte bei --all.")
+@click.option("--output", "-o", type=OUTPUT_FILE,
+              help="PDF-Datei (Standard: bericht-<landkreis>.pdf); das Verzeichnis muss existieren.")
+@click.option("--output-dir", type=OUTPUT_DIR, default=Path("."), show_default=True,
+              help="Verzeichnis für die Berichte bei --all; fehlt es, wird es angelegt (das Verzeichnis darüber "
+                   "muss existieren).")
 @author_option
 @date_option
 @format_option()
@@ -100,21 +103,30 @@ def county_command(session: Session, county: str | None, all_counties: bool, out
         selected = session.members()
     else:
         selected = [session.one_county(county)]
+    # refused before the first report is made; a missing --output-dir is created once the first one is ready
+    if output is not None:
+        session.store.check_output(output)
+    else:
+        session.store.output_folder(output_dir, create=False)
     written = []
     with progress_bar("Berichte", enabled=len(selected) > 1) as progress:
         for index, item in enumerate(selected):
             progress(index, len(selected))
             ctx = _context(session, item, "county", author, date)
-            path = output if output and not all_counties else output_dir / f"bericht-{item.key}.pdf"
-            written.append(_write(session, path, county_pdf(ctx), county=item.key, **_date_info(ctx.date)))
+            pdf = county_pdf(ctx)
+            if output is not None:
+                path = output
+            else:
+                path = session.store.output_folder(output_dir) / f"bericht-{item.key}.pdf"
+            written.append(_write(session, path, pdf, county=item.key, **_date_info(ctx.date)))
         progress(len(selected), len(selected))
     _report_written(written, fmt)
 
 
 @report.command("plan")
 @county_option
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="PDF-Datei (Standard: realisierungsplan-<landkreis>.pdf).")
+@click.option("--output", "-o", type=OUTPUT_FILE,
+              help="PDF-Datei (Standard: realisierungsplan-<landkreis>.pdf); das Verzeichnis muss existieren.")
 @author_option
 @date_option
 @format_option()
@@ -125,15 +137,16 @@ def plan_command(session: Session, county: str | None, output: Path | None, auth
     from ..report.county import plan_pdf
 
     selected = session.one_county(county)
-    ctx = _context(session, selected, "plan", author, date_value(date_text, "--date"))
     path = output or Path(f"realisierungsplan-{selected.key}.pdf")
+    session.store.check_output(path)
+    ctx = _context(session, selected, "plan", author, date_value(date_text, "--date"))
     _report_written([_write(session, path, plan_pdf(ctx), county=selected.key, **_date_info(ctx.date))], fmt)
 
 
 @report.command("verbund")
 @click.option("--pseudonymise", is_flag=True, help="Landkreisnamen durch Pseudonyme ersetzen (wie assess --verbund).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("bericht-verbund.pdf"),
-              show_default=True, help="PDF-Datei.")
+@click.option("--output", "-o", type=OUTPUT_FILE, default=Path("bericht-verbund.pdf"),
+              show_default=True, help="PDF-Datei; das Verzeichnis muss existieren.")
 @click.option("--author", help="Verfasser/in (sonst „Lenkungskreis“).")
 @date_option
 @format_option()
@@ -148,6 +161,7 @@ def verbund_command(session: Session, pseudonymise: bool, output: Path, author: 
 
     counties = session.members()
     date = report_date(date_value(date_text, "--date"), session.today)
+    session.store.check_output(output)
     with progress_bar("Landkreise auswerten", enabled=len(counties) > 1) as progress:
         view = verbund_view(session, approach=None, pseudonymise=pseudonymise, today=date.date, progress=progress)
     markings = {c.profile.classification for c in counties}

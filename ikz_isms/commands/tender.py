@@ -10,6 +10,7 @@ import click
 
 from ..output import emit_json, print_table
 from ..present import date_de, money_de, quantity_de
+from .opportunities_view import opportunity_options, show_opportunities
 from .options import date_value, day_or_today, format_option
 
 if TYPE_CHECKING:
@@ -82,11 +83,14 @@ def list_tenders(session: "Session", fmt: str) -> None:
               help="Bedarf ausdrücklich angeben (ersetzt Landkreisprofil und Vorgabe); mehrfach möglich.")
 @click.option("--date", "created", metavar="JJJJ-MM-TT", default=None,
               help="Datum der Anlage JJJJ-MM-TT (Standard: heute); bestimmt das Datum in den Unterlagen.")
+@click.option("--threshold", default=None, metavar="KATEGORIE",
+              help="EU-Schwellenwert-Kategorie aus den rechtlichen Kennzahlen, z. B. social-services "
+                   "(Anhang XIV); Standard: die der Vorlage bzw. Auftragsart.")
 @format_option()
 @click.pass_obj
 def new(session: "Session", template_name: str, counties: str, lead: str | None, term: str | None,
         options: str | None, name: str | None, title: str | None, notice_date: str | None, needs: tuple[str, ...],
-        created: str | None, fmt: str) -> None:
+        created: str | None, threshold: str | None, fmt: str) -> None:
     """Ein Vergabeprojekt aus einer Vorlage anlegen (vergaben/NAME/vergabe.yaml)."""
     from ..app.tenders import NewTender, create_tender
     from ..tender.project import parse_term
@@ -102,6 +106,7 @@ def new(session: "Session", template_name: str, counties: str, lead: str | None,
         term_months=parse_term(term) if term else None, options=option_ids, name=name, title=title,
         notice_date=date_value(notice_date, "--notice-date") or session.today,
         created=day_or_today(session, created), needs=needs,
+        threshold=threshold.strip() if threshold is not None else None,
     )
     path, document, _ = create_tender(session, request)
     shown = session.workspace.layout.relative(path)
@@ -181,42 +186,14 @@ def pack(session: "Session", name: str | None, output: Path | None, fmt: str) ->
 
 
 @tender.command("opportunities")
-@click.option("--min-counties", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Anforderung muss in mindestens so vielen Landkreisen offen sein (nein/teilweise).")
-@click.option("--date", "on", metavar="JJJJ-MM-TT", default=None,
-              help="Angenommene Bekanntmachung JJJJ-MM-TT für den Schwellenwert (Standard: heute).")
-@format_option()
+@opportunity_options
 @click.pass_obj
-def opportunities(session: "Session", min_counties: int, on: str | None, fmt: str) -> None:
-    """Gemeinsame Ausschreibungen vorschlagen, wo mehrere Landkreise dieselben Lücken haben."""
-    from ..app.tenders import propose_tenders
+def opportunities(session: "Session", lead_time: str, min_counties: int, on: str | None, fmt: str) -> None:
+    """Gemeinsame Ausschreibungen vorschlagen: dieselbe Liste wie contracts opportunities.
 
-    day = day_or_today(session, on)
-    proposals, withheld = propose_tenders(session, day, min_counties)
-    names = {key: c.profile.name for key, c in session.counties().items()}
-    notes = ([f"Nicht ausgewertet, weil ihre Offenlegung keine Einzelbefunde erlaubt ('aggregate' oder 'none'): "
-              f"{', '.join(withheld)}."] if withheld else [])
-    if fmt == "json":
-        emit_json({"date": day, "min_counties": min_counties, "proposals": [p.as_dict() for p in proposals],
-                   "notes": notes})
-        return
-    if not proposals:
-        click.echo(f"Keine Vorlage deckt Anforderungen ab, die in mindestens {min_counties} Landkreisen offen sind.")
-    for proposal in proposals:
-        result = proposal.estimate
-        click.echo(f"Vorschlag: gemeinsame Ausschreibung „{proposal.template.title}“ (Vorlage {proposal.template.id})")
-        print_table(["Anforderung", "offen (nein/teilweise) in"],
-                    [[rid, ", ".join(names.get(c, c) for c in cs)] for rid, cs in proposal.gaps.items()])
-        print_table(["Landkreis", "Bedarf (netto, §3 VgV)"],
-                    [[names.get(k, k), _money(v)] for k, v in result.by_county().items()]
-                    + [["Gesamt", _money(result.total)]], right_align=(1,))
-        provisional = "" if result.complete else " (vorläufig: Bedarf unvollständig)"
-        click.echo(f"  Schwellenwert {_money(result.threshold.amount)} ({result.threshold.source}) → "
-                   f"{result.regime}{provisional}")
-        click.echo(f"  Zu benennen: {', '.join(names.get(c, c) for c in proposal.counties_to_name)}")
-        for note in proposal.notes + result.notes:
-            click.echo(f"  Hinweis: {note}")
-        click.echo(f"  Anlegen: ikz-isms tender new {proposal.template.id} --counties {','.join(proposal.counties_to_name)}")
-        click.echo("")
-    for note in notes:
-        click.echo(f"Hinweis: {note}")
+    Aus Lücken (Anforderungen, die in mehreren Landkreisen offen sind und die eine Vorlage
+    abdeckt; nur Landkreise mit Offenlegung 'full' nennen ihre Lücken) und aus getrennten
+    Verträgen; ohne was eine laufende Rahmenvereinbarung abdeckt oder ein begonnenes
+    Vergabeprojekt schon angeht.
+    """
+    show_opportunities(session, lead_time, min_counties, on, fmt)

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from ..errors import PluginError
 
 if TYPE_CHECKING:
-    from ..assess.modelling import Applicable, ModellingProblem
+    from ..assess.modelling import Applicable, LeftOut, ModellingProblem, Suggestion
+    from ..assess.structure import Decisions, Exclusion
     from ..assess.targets import ResolvedNeed, TargetObject
     from ..catalog.model import Catalog, Requirement
 
@@ -59,6 +60,25 @@ class Edition(ABC):
     basis_label: str = ""
     #: the catalogs carry no modal-verb field; the verbs in a requirement's text stand for it
     modal_verb_from_text: bool = False
+    #: requirements keep a stable key across releases (G++ ``alt-identifier``), so a county's
+    #: records can follow renumbered requirements to a newer release (``catalog upgrade``)
+    stable_ids: bool = False
+    #: ids of the editions a county can move to from this one on a published mapping
+    #: (``catalog migrate``); ask :meth:`can_migrate_to`, never compare ids
+    migrates_to: tuple[str, ...] = ()
+    #: the Satzschablone fields of a requirement's statement, (model field, German label):
+    #: what ``catalog show`` lists and ``catalog search`` filters on
+    statement_fields: tuple[tuple[str, str], ...] = ()
+    #: a Baustein's descriptive parts (Ed. 2023): (model field, German label)
+    module_fields: tuple[tuple[str, str], ...] = ()
+    #: the approach a county follows while it has chosen none (``model approach``)
+    default_approach: str = ""
+    #: the approach that covers only the Kronjuwelen and what they depend on (Ed. 2023:
+    #: Kern-Absicherung); ``""`` when the edition has none
+    core_approach: str = ""
+    #: what ``model set`` and the starter model write a target object's modelling into
+    #: (``bausteine`` or ``kategorien`` in zielobjekte.yaml)
+    modelling_key: str = "bausteine"
 
     # -- identity ------------------------------------------------------------------------
 
@@ -70,6 +90,14 @@ class Edition(ABC):
     def approach_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.approaches)
 
+    def can_migrate_to(self, other: "Edition") -> bool:
+        """Whether a county on this edition can move to ``other`` on a published mapping."""
+        return other.id in self.migrates_to
+
+    def same_edition(self, other: "Edition") -> bool:
+        """Two catalogs of one edition (releases of it): an upgrade, not a migration."""
+        return other.id == self.id
+
     def approach(self, approach_id: str) -> Approach:
         for approach in self.approaches:
             if approach.id == approach_id:
@@ -79,6 +107,12 @@ class Edition(ABC):
     @property
     def basis_heading(self) -> str:
         return f"Offene {self.basis_label}"
+
+    def chosen_approach(self, wanted: str | None) -> str:
+        """The approach a county follows: its choice if this edition has it, else the default."""
+        if wanted and wanted in self.approach_ids:
+            return wanted
+        return self.default_approach or self.approaches[-1].id
 
     # -- requirements --------------------------------------------------------------------
 
@@ -109,6 +143,92 @@ class Edition(ABC):
     @abstractmethod
     def modules_of(self, catalog: "Catalog", target: "TargetObject") -> list[tuple[str, str]]:
         """(id, title) of what the target object is modelled with (report A.3)."""
+
+    # -- the county's modelling: its decisions on top of the rules --------------------------
+
+    def model_county(
+        self, catalog: "Catalog", targets: Sequence["TargetObject"], needs: dict[str, "ResolvedNeed"],
+        decisions: "Decisions",
+    ) -> tuple[list["Applicable"], list["ModellingProblem"]]:
+        """:meth:`model`, then the county's decisions: what it left out (with a reason) no longer
+        applies, and the :attr:`core_approach` covers only the Kronjuwelen and what they depend on."""
+        from ..assess.modelling import Applicable
+        from ..assess.structure import kern_scope
+
+        pairs, problems = self.model(catalog, targets, needs)
+        excluded = self.excluded_requirements(catalog, decisions.exclusions)
+        scope = kern_scope(targets) if self.core_approach else None
+        result: list[Applicable] = []
+        for pair in pairs:
+            if pair.requirement.id in excluded:
+                continue
+            if scope is not None and self.core_approach in pair.approaches and pair.target.id not in scope:
+                pair = Applicable(pair.requirement, pair.target, pair.approaches - {self.core_approach})
+            result.append(pair)
+        return result, [*problems, *self.decision_problems(catalog, targets, decisions)]
+
+    def excluded_requirements(self, catalog: "Catalog", exclusions: Sequence["Exclusion"]) -> set[str]:
+        """Ids of the requirements the county's exclusions take out of the modelling."""
+        return set()
+
+    def exclusion_kind(self, catalog: "Catalog", ref: str) -> str | None:
+        """What ``ref`` names when left out (German, e.g. ``Baustein``); ``None``: nothing known."""
+        return None
+
+    def decision_problems(self, catalog: "Catalog", targets: Sequence["TargetObject"],
+                          decisions: "Decisions") -> list["ModellingProblem"]:
+        """Decisions that do not fit the catalog: an unknown approach or exclusion, a parameter the
+        catalog lacks, something left out that is modelled all the same."""
+        from ..assess.modelling import ModellingProblem
+
+        problems = []
+        if decisions.approach and decisions.approach not in self.approach_ids:
+            problems.append(ModellingProblem(
+                "modelling.unknown-approach", "", decisions.approach,
+                f"Vorgehensweise '{decisions.approach}' gibt es in {self.title} nicht "
+                f"(möglich: {', '.join(self.approach_ids)}); es gilt {self.approach(self.chosen_approach(None)).label}.",
+                decisions.approach_line))
+        for exclusion in decisions.exclusions:
+            if self.exclusion_kind(catalog, exclusion.ref) is None:
+                problems.append(ModellingProblem(
+                    "modelling.unknown-exclusion", "", exclusion.ref,
+                    f"Ausgelassen ist '{exclusion.ref}', das gibt es im Katalog {catalog.title} nicht.",
+                    exclusion.line, severity="warning"))
+        params = {p.id for r in catalog.requirements.values() for p in r.params}
+        for parameter in decisions.parameters:
+            if parameter.param not in params:
+                problems.append(ModellingProblem(
+                    "modelling.unknown-parameter", "", parameter.param,
+                    f"Parameter '{parameter.param}' gibt es im Katalog {catalog.title} nicht.",
+                    parameter.line, severity="warning"))
+        return problems
+
+    def suggest(self, catalog: "Catalog", targets: Sequence["TargetObject"]) -> list["Suggestion"]:
+        """What BSI's modelling rules give each object (``model suggest``); none by default."""
+        return []
+
+    def left_out(self, catalog: "Catalog", targets: Sequence["TargetObject"], decisions: "Decisions",
+                 pairs: Sequence["Applicable"]) -> list["LeftOut"]:
+        """What the catalog expects modelled that the county neither modelled nor left out with a reason."""
+        return []
+
+    def needs_modules(self, target: "TargetObject") -> bool:
+        """Whether the object must be modelled with at least one Baustein / category (``check``)."""
+        from ..assess.structure import TECHNICAL_TYPES, base_type
+
+        return base_type(target.type) in TECHNICAL_TYPES
+
+    def current_modules(self, target: "TargetObject") -> tuple[str, ...]:
+        """What the object is modelled with now (including what it has by default)."""
+        return target.bausteine
+
+    def module_problem(self, catalog: "Catalog", target: "TargetObject", module: str) -> str | None:
+        """Why ``module`` cannot be modelled on ``target`` (German), ``None`` when it can."""
+        return None
+
+    def module_title(self, catalog: "Catalog", module: str) -> str:
+        group = catalog.groups.get(module)
+        return group.title if group is not None else ""
 
 
 class EditionRegistry:

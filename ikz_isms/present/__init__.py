@@ -23,6 +23,7 @@ from .de import (
     plural_de,
     quantity_de,
     rounded,
+    shown_text,
 )
 from .vocab import (
     DIMENSION_NAMES,
@@ -42,5 +43,5 @@ __all__ = [
     "DIMENSIONS", "DIMENSION_NAMES", "DISCLOSURE_LABELS", "MEASURE_STATE_LABELS", "MEASURE_STATES", "NEED_LEVELS",
     "NONE_TEXT", "STATUS_LABELS", "STATUS_ORDER", "cents", "county_title", "csv_cell", "date_de", "datetime_de",
     "disclosure_label", "money_de", "neutralise", "number_de", "percent_de", "plural_de", "provenance_de",
-    "quantity_de", "rounded", "status_label", "write_csv",
+    "quantity_de", "rounded", "shown_text", "status_label", "write_csv",
 ]

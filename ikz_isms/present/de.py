@@ -117,3 +117,11 @@ def datetime_de(value: _dt.datetime | str | None) -> str:
 def county_title(name: str) -> str:
     """``Landkreis Vulkaneifel``, but ``Eifelkreis Bitburg-Prüm`` as it is: that name already says what it is."""
     return name if "kreis" in name.lower() else f"Landkreis {name}"
+
+
+def shown_text(value: object, limit: int = 60) -> str:
+    """A value someone typed, for a message: control characters escaped (``\\x1b``), at most ``limit`` characters."""
+    text = str(value)
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        text = text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[:limit - 1] + "…"

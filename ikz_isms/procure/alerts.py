@@ -93,9 +93,8 @@ def _ceiling_alerts(contract: FrameworkContract, on: dt.date, horizon: dt.date) 
     return found
 
 
-def due(contracts: Iterable[FrameworkContract], on: dt.date, within_days: int) -> list[Alert]:
-    """Every alert from ``on`` to ``on + within_days``, by date, then contract."""
-    horizon = on + dt.timedelta(days=within_days)
+def due(contracts: Iterable[FrameworkContract], on: dt.date, horizon: dt.date) -> list[Alert]:
+    """Every alert from ``on`` to ``horizon`` (both included), by date, then contract."""
     alerts = [a for c in contracts for a in contract_alerts(c, on, horizon)]
     order = {"ceiling": 0, "reminder": 1, "ceiling-forecast": 2, "deadline": 3, "term-end": 4}
     return sorted(alerts, key=lambda a: (a.date, a.contract, order.get(a.kind, 9)))

@@ -1,10 +1,22 @@
-"""Contract date arithmetic: month steps with the month-end rule, renewed terms, notice deadlines.
+"""Contract date arithmetic: BGB periods, renewed terms, notice deadlines, calendar windows.
 
-The rule applied everywhere (docs/contracts.md): stepping a date by whole months keeps the
-day of the month, clipped to the target month's length; a date that is the *last day of its
-month* steps to the last day of the target month. So "Kündigungsfrist 3 Monate zum
-Vertragsende" for a term ending 2026-02-28 gives the deadline 2025-11-30 (not 2025-11-28),
-and 2026-05-30 gives 2026-02-28. Notice must be *received* on or before the deadline.
+Two rules (docs/contracts.md):
+
+* **Renewal periods** follow BGB §§187 Abs. 2, 188 Abs. 2 and 3 (:func:`period_end`): a
+  renewal begins at the start of the day after the running term ends; a period of N months
+  ends with the day *before* the day of the N-th following month that has the number of the
+  period's first day, or with the last day of that month when it has no such day. Each
+  renewal is its own period, so a term ending 30.01. renewed by one month runs to 28.02., the
+  next renewal (beginning 01.03.) to 31.03. — not to 30.03., which stepping from the first
+  end by two months would give.
+* **Notice deadlines** (:func:`notice_deadline`) step back from the term end by whole months:
+  the day of the month is kept and clipped to the target month's length, and a term end on
+  the *last day of its month* steps to the last day of the target month ("Kündigungsfrist
+  3 Monate zum Vertragsende" for an end on 28.02.2026 gives 30.11.2025; 30.05.2026 gives
+  28.02.2026). Notice must be *received* on or before the deadline.
+
+Month arithmetic is python-dateutil's ``relativedelta`` (calendar months, clipped to the
+month's length); windows such as ``--within 12m`` are calendar months too (:class:`Window`).
 """
 
 from __future__ import annotations
@@ -26,6 +38,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     if is_month_end(day):
         return moved.replace(day=calendar.monthrange(moved.year, moved.month)[1])
     return moved
+
+
+def period_end(first_day: dt.date, months: int) -> dt.date:
+    """Last day of a period of ``months`` months that begins at the start of ``first_day``.
+
+    BGB §187 Abs. 2 (the first day counts), §188 Abs. 2 (the period ends with the day before
+    the day of the last month that has the first day's number) and §188 Abs. 3 (a last month
+    without that day: the period ends with the month's last day).
+    """
+    from dateutil.relativedelta import relativedelta
+
+    if months <= 0:
+        raise ValueError(months)
+    target = first_day + relativedelta(months=months)  # clipped to the month's length
+    if target.day != first_day.day:
+        return target  # §188 Abs. 3: the month has no such day, the period ends on its last day
+    return target - dt.timedelta(days=1)
 
 
 def notice_deadline(term_end: dt.date, notice_months: int) -> dt.date:
@@ -61,8 +90,11 @@ class Term:
     terminated: dt.date | None = None
 
     def period_end(self, renewals: int) -> dt.date:
-        """End of the term after ``renewals`` renewals."""
-        return add_months(self.end, renewals * self.renewal_months)
+        """End of the term after ``renewals`` renewals, each a BGB period of its own (:func:`period_end`)."""
+        end = self.end
+        for _ in range(renewals):
+            end = period_end(end + dt.timedelta(days=1), self.renewal_months)
+        return end
 
     @property
     def possible_renewals(self) -> int:
@@ -77,6 +109,25 @@ class Term:
     def total_months(self) -> int:
         """Total term including every possible renewal, in months (for the legal maximum)."""
         return months_between(self.start, self.final_end)
+
+    def certain_end(self, on: dt.date) -> dt.date:
+        """The end of the term as far as it is certain on ``on`` (the term call-offs may use).
+
+        ``none``: the end. ``express``: the end after the renewals exercised so far.
+        ``tacit``: with notice given, the end it reaches; otherwise every renewal that has
+        happened or can no longer be prevented (its notice deadline lies before ``on``)
+        counts, a renewal that notice received by its deadline could still stop does not.
+        """
+        if self.renewal == "none":
+            return self.end
+        if self.renewal == "express":
+            return self.period_end(min(self.renewals_exercised, self.max_renewals))
+        if self.terminated is not None:
+            return self._end_after_notice(self.terminated)
+        renewals = 0
+        while renewals < self.max_renewals and notice_deadline(self.period_end(renewals), self.notice_months) < on:
+            renewals += 1
+        return self.period_end(renewals)
 
     def state(self, on: dt.date) -> "TermState":
         """Where the contract stands on ``on``: current term end and the next notice deadline."""
@@ -151,12 +202,42 @@ class TermState:
         }
 
 
-def parse_within(text: str) -> int:
-    """A period such as ``90d``, ``12w``, ``6m`` or ``1y`` in days (months as 30 days)."""
+@dataclass(frozen=True)
+class Window:
+    """A look-ahead such as ``90d``, ``12w``, ``6m`` or ``1y``: days and weeks as days, months
+    and years as **calendar** months (``12m`` from 24.11.2026 reaches 24.11.2027, 365 days,
+    not 360)."""
+
+    number: int
+    unit: str  # "d" | "w" | "m" | "y"
+
+    def horizon(self, on: dt.date) -> dt.date:
+        """The last day the window covers, looking ahead from ``on``."""
+        from dateutil.relativedelta import relativedelta
+
+        if self.unit == "d":
+            return on + dt.timedelta(days=self.number)
+        if self.unit == "w":
+            return on + dt.timedelta(weeks=self.number)
+        months = self.number * (12 if self.unit == "y" else 1)
+        return on + relativedelta(months=months)
+
+    def days(self, on: dt.date) -> int:
+        return (self.horizon(on) - on).days
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.unit}"
+
+
+#: units a window may be written in (German ``t`` for Tage and ``j`` for Jahre too)
+_UNITS = {"d": "d", "t": "d", "w": "w", "m": "m", "y": "y", "j": "y"}
+
+
+def parse_window(text: str) -> Window:
+    """``90d``, ``12w``, ``6m``, ``1y`` (a bare number is days); ``ValueError`` otherwise."""
     import re
 
-    match = re.fullmatch(r"\s*(\d+)\s*([dwmyDWMYtT]?)\s*", text or "")
+    match = re.fullmatch(r"\s*(\d{1,5})\s*([dtwmyjDTWMYJ]?)\s*", text or "")
     if not match:
         raise ValueError(text)
-    number, unit = int(match.group(1)), (match.group(2) or "d").lower()
-    return number * {"d": 1, "t": 1, "w": 7, "m": 30, "y": 365}[unit]
+    return Window(int(match.group(1)), _UNITS[(match.group(2) or "d").lower()])

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 PACKAGE_FILE = "legal-figures.yaml"
 KIND = "legal-figures"
+#: ids of the EU thresholds: ``eu-threshold.<category>``; every category in the data is selectable
+THRESHOLD_PREFIX = "eu-threshold."
+#: the category a contract type uses unless a template, project or contract names another
+DEFAULT_CATEGORY = {"works": "works", "services": "supplies-services-subcentral",
+                    "supplies": "supplies-services-subcentral"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,25 @@ class LegalFigures:
             "(rechtliche Kennzahlen ergänzen).",
             path=self.path,
         )
+
+    def threshold_categories(self) -> dict[str, str]:
+        """Every EU threshold category of the data (``eu-threshold.<category>``) with its label."""
+        found: dict[str, str] = {}
+        for figure in self.figures:
+            if figure.id.startswith(THRESHOLD_PREFIX) and not figure.unconfirmed:
+                found.setdefault(figure.id[len(THRESHOLD_PREFIX):], figure.label)
+        return found
+
+    def threshold(self, category: str, on: dt.date, *, path: str | None = None,
+                  location: str | None = None) -> LegalFigure:
+        """The EU threshold of ``category`` in force on ``on``; an unknown category is an
+        InputError at ``path``/``location`` (the file that chose it) naming the known ones."""
+        known = self.threshold_categories()
+        if category not in known:
+            listed = ", ".join(f"{key} ({label})" for key, label in known.items()) or "keine"
+            raise InputError(f"Unbekannte Schwellenwert-Kategorie '{category}' (bekannt: {listed}).",
+                             path=path, location=location)
+        return self.get(THRESHOLD_PREFIX + category, on)
 
     def pending(self, figure_id: str) -> list[LegalFigure]:
         """Unconfirmed figures with this id (e.g. a raised limit whose circular is not verified)."""

@@ -24,7 +24,7 @@ ALLOCATION_KEYS = {
     "employees": "nach Beschäftigten",
     "metric": "nach Kennzahl",
     "use": "nach Abrufen (Nutzung)",
-    "hours": "nach Stunden zum Stundensatz",
+    "hours": "nach Stunden (je Abruf zum Stundensatz am Abrufdatum)",
     "fixed": "feste Prozentsätze",
     "hybrid": "Sockel gleich verteilt plus variabler Anteil",
     "per_unit": "Stückpreis × Kennzahl je Landkreis",
@@ -59,6 +59,9 @@ class PriceModel:
 class CallOff:
     """An Abruf: one county orders under a framework contract (net amount).
 
+    ``amount`` is what the call-off costs: the amount recorded, or — where only hours or a
+    quantity are recorded — that count × the price valid on the call-off's date, to the cent
+    (``priced`` then says how; see :func:`ikz_isms.procure.store.price_calloff`).
     ``path`` and ``location`` (``Zeile N (/calloffs/3)``) say where it is recorded: in the
     contract's own file or in a county's call-off file.
     """
@@ -76,6 +79,15 @@ class CallOff:
     refusals: tuple[str, ...] = ()
     path: Path | None = None
     location: str = ""
+    #: how ``amount`` was priced where the file records no amount (German), else empty
+    priced: str = ""
+    #: the amount as the file records it (``None``: only hours or a quantity are recorded)
+    recorded: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        """``rv-vob-beratung/A003`` – how messages name the call-off."""
+        return f"{self.contract}/{self.id}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -84,8 +96,10 @@ class CallOff:
             "county": self.county,
             "date": self.date.isoformat(),
             "amount": str(self.amount),
+            "priced": self.priced or None,
             "quantity": str(self.quantity) if self.quantity is not None else None,
             "hours": str(self.hours) if self.hours is not None else None,
+            "lot": self.lot or None,
             "description": self.description,
             "forced": {"reason": self.forced_reason, "refusals": list(self.refusals)} if self.forced_reason else None,
         }
@@ -162,6 +176,12 @@ class FrameworkContract:
     ceiling_alerts: tuple[int, ...] = (80,)
     calloffs: list[CallOff] = field(default_factory=list)
     long_term_reason: str = ""
+    #: EU threshold category (the ``eu-threshold.<category>`` legal figure), ``""``: by regime
+    threshold: str = ""
+    #: the tender project (``vergaben/<name>``) the contract was awarded in: one OCDS process
+    tender: str = ""
+    #: booking code for the Kassenzeichen of settlement statements (``""``: derived from the id)
+    booking_code: str = ""
     plugin: str = ""
     locations: dict[str, str] = field(default_factory=dict)
 
@@ -180,15 +200,21 @@ class FrameworkContract:
             return self.participants
         return (self.owner,) if self.owner else ()
 
-    def consumed(self) -> Decimal:
+    def consumed(self, year: int | None = None) -> Decimal:
         """*Abgerufen*: the sum of **every** recorded call-off, forced ones included, whatever its date.
 
         This is the one figure every output and every rule uses (``contracts list/show/due``,
         the ceiling check of ``calloff add``, ``check``, ``costs``, ``export ocds``): a
         ceiling (Höchstwert) limits the whole contract, so a call-off dated after the day
-        looked at counts as much as one before it.
+        looked at counts as much as one before it. Each call-off counts with its own
+        amount (:attr:`CallOff.amount`: as recorded, or priced on its own date). ``year``
+        narrows it to the call-offs dated in that calendar year (what ``costs`` allocates).
         """
-        return sum((c.amount for c in self.calloffs), Decimal(0))
+        return sum((c.amount for c in self.calloffs if year is None or c.date.year == year), Decimal(0))
+
+    def consumed_by_year(self) -> dict[int, Decimal]:
+        """:meth:`consumed` per calendar year of the call-offs' dates, in order."""
+        return {year: self.consumed(year) for year in sorted({c.date.year for c in self.calloffs})}
 
     def remaining(self) -> Decimal | None:
         """What is left of the ceiling: ceiling minus :meth:`consumed` (``None`` without a ceiling)."""
@@ -228,8 +254,32 @@ class FrameworkContract:
     def state(self, on: dt.date) -> TermState:
         return self.term.state(on)
 
-    def calloff_refusals(self, county: str, day: dt.date, amount: Decimal) -> list[tuple[str, str]]:
-        """(code, German message) for every rule a call-off of ``amount`` by ``county`` on ``day`` breaks."""
+    def certain_end(self, today: dt.date) -> dt.date:
+        """The end of the current term as it is certain ``today`` (:meth:`Term.certain_end`)."""
+        return self.term.certain_end(today)
+
+    def term_text(self, today: dt.date) -> str:
+        """The one German description of the term call-offs are judged by (every message quotes it)."""
+        from ..present.de import date_de
+
+        end = self.certain_end(today)
+        text = f"aktuelle Laufzeit {date_de(self.term.start)} bis {date_de(end)}"
+        if end < self.term.final_end and self.term.terminated is None:
+            text += (f"; eine Verlängerung (spätestens bis {date_de(self.term.final_end)}) zählt erst, "
+                     "wenn sie erklärt oder nicht mehr abzuwenden ist")
+        return text
+
+    def outside_term(self, day: dt.date, today: dt.date) -> bool:
+        """Whether a call-off on ``day`` lies outside the current term as certain ``today``."""
+        return day < self.term.start or day > self.certain_end(today)
+
+    def calloff_refusals(self, county: str, day: dt.date, amount: Decimal, today: dt.date) -> list[tuple[str, str]]:
+        """(code, German message) for every rule a call-off of ``amount`` by ``county`` on ``day`` breaks.
+
+        The term is the current one as it is certain ``today`` (the day the call-off is
+        recorded): a later renewal period only once the renewal has been exercised or can
+        no longer be stopped by notice.
+        """
         from ..present.de import date_de, money_de
 
         found = []
@@ -238,10 +288,9 @@ class FrameworkContract:
                                        f"abrufberechtigt: {', '.join(self.participants)}."))
         elif self.kind == "single" and county != self.owner:
             found.append(("not-named", f"{county} ist nicht Vertragsinhaber ({self.owner})."))
-        state = self.state(day)
-        if day < self.term.start or state.expired:
+        if self.outside_term(day, today):
             found.append(("outside-term", f"Abrufdatum {date_de(day)} liegt außerhalb der Laufzeit "
-                                          f"({date_de(self.term.start)} bis {date_de(state.current_end)})."))
+                                          f"({self.term_text(today)})."))
         consumed = self.consumed()
         if self.ceiling is not None and consumed + amount > self.ceiling:
             found.append(("ceiling", f"Höchstwert {money_de(self.ceiling)} würde überschritten: bereits abgerufen "
@@ -279,9 +328,11 @@ class FrameworkContract:
                 "final_end": self.term.final_end.isoformat(),
             },
             "state": state.as_dict(),
+            "certain_end": self.certain_end(on).isoformat(),
             "ceiling": str(self.ceiling) if self.ceiling is not None else None,
             "estimate": str(self.estimate) if self.estimate is not None else None,
             "consumed": str(self.consumed()),
+            "consumed_by_year": {str(year): str(value) for year, value in self.consumed_by_year().items()},
             "remaining": str(remaining) if remaining is not None else None,
             "utilisation": str(rounded(utilisation, 4)) if utilisation is not None else None,
             "forecast_runout": runout.isoformat() if runout else None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,10 +35,17 @@ class Opportunity:
         return self.threshold.amount is not None and self.estimate >= self.threshold.amount
 
     @property
+    def category_of_threshold(self) -> str:
+        return self.threshold.id.removeprefix("eu-threshold.")
+
+    @property
     def verdict(self) -> str:
+        from ..tender.estimate import regime_of
+
+        law = regime_of(self.category_of_threshold)
         if self.above_threshold:
-            return "EU-weite Vergabe (GWB Teil 4, VgV); gemeinsame Beschaffung nach §4 VgV"
-        return "nationale Vergabe (UVgO, Rheinland-Pfalz); gemeinsame Beschaffung nach §4 VgV"
+            return f"EU-weite Vergabe nach {law.eu}; gemeinsame Beschaffung nach §4 VgV"
+        return f"nationale Vergabe nach {law.national}; gemeinsame Beschaffung nach §4 VgV"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,27 +78,55 @@ def annual_value(contract: FrameworkContract) -> Decimal | None:
     return None
 
 
+def running_frameworks(contracts: Iterable[FrameworkContract], on: dt.date) -> dict[str, FrameworkContract]:
+    """Category → the framework agreement that covers it on ``on`` (started, not ended)."""
+    found: dict[str, FrameworkContract] = {}
+    for contract in contracts:
+        if contract.kind == "framework" and contract.category and contract.term.start <= on \
+                and not contract.state(on).expired:
+            found.setdefault(contract.category, contract)
+    return found
+
+
+def threshold_category(group: Sequence[FrameworkContract]) -> str:
+    """The EU threshold category of a group of contracts: one they name, else works for VOB, else
+    supplies and services of a sub-central authority (a Landkreis)."""
+    from .legal import DEFAULT_CATEGORY
+
+    named = next((c.threshold for c in group if c.threshold), "")
+    if named:
+        return named
+    return DEFAULT_CATEGORY["works" if any(c.regime == "VOB" for c in group) else "services"]
+
+
 def opportunities(
     contracts: Iterable[FrameworkContract],
     members: Sequence[str],
     on: dt.date,
     lead_months: int,
     legal: LegalFigures,
+    *,
+    skip_covered: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> list[Opportunity]:
     """Joint tenders to propose on ``on``, by product category.
 
     A category qualifies when several counties hold separate running contracts for it, or
     one county's notice deadline (or final end) falls within ``lead_months``. Categories a
-    running framework contract already covers are left out.
+    running framework contract already covers are left out (``skip_covered=False`` keeps
+    them, for :func:`ikz_isms.tender.opportunities.combine`, which reports them as covered).
     """
     contracts = list(contracts)
-    covered = {c.category for c in contracts if c.kind == "framework" and c.category and not c.state(on).expired}
+    covered = set(running_frameworks(contracts, on)) if skip_covered else set()
+
+    def name(key: str) -> str:
+        return (names or {}).get(key, key)
+
     by_category: dict[str, list[FrameworkContract]] = {}
     for contract in contracts:
         if contract.kind == "single" and contract.category and not contract.state(on).expired:
             by_category.setdefault(contract.category, []).append(contract)
     horizon = add_months(on, lead_months)
-    threshold = legal.get("eu-threshold.supplies-services-subcentral", on)
     found = []
     for category, group in sorted(by_category.items()):
         if category in covered:
@@ -99,13 +134,13 @@ def opportunities(
         reasons = []
         owners = sorted({c.owner for c in group})
         if len(owners) > 1:
-            reasons.append(f"{len(owners)} Landkreise mit getrennten Verträgen: {', '.join(owners)}")
+            reasons.append(f"{len(owners)} Landkreise mit getrennten Verträgen: {', '.join(name(o) for o in owners)}")
         for contract in group:
             state = contract.state(on)
             deadline = state.notice_deadline or state.ends_on or state.current_end
             if deadline <= horizon:
                 what = "Kündigungsfrist" if state.notice_deadline else "Vertragsende"
-                reasons.append(f"{contract.owner}: {what} am {date_de(deadline)} ({contract.id})")
+                reasons.append(f"{name(contract.owner)}: {what} am {date_de(deadline)} ({contract.id})")
         if not reasons:
             continue
         parts: dict[str, Decimal | None] = {m: None for m in members}
@@ -116,9 +151,10 @@ def opportunities(
         notes = []
         unknown = [m for m, v in parts.items() if v is None]
         if unknown:
-            notes.append(f"Bedarf unbekannt (bitte erheben): {', '.join(unknown)}.")
+            notes.append(f"Bedarf unbekannt (bitte erheben): {', '.join(name(u) for u in unknown)}.")
         annual = sum((v for v in parts.values() if v is not None), Decimal(0))
         estimate = (annual * ESTIMATE_MONTHS / 12).quantize(Decimal("0.01"))
+        threshold = legal.threshold(threshold_category(group), on)
         opportunity = Opportunity(category, reasons, group, parts, estimate, threshold, list(members), notes)
         notes.append(
             "Schätzung nach §3 VgV: Summe aller Abrufe über die Laufzeit (48 Monate), "

@@ -165,17 +165,21 @@ def is_calloff_file(data: Any) -> bool:
 
 
 def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) -> CallOff:
-    """The call-off at ``pointer`` (schema-valid) as a :class:`CallOff`."""
+    """The call-off at ``pointer`` (schema-valid) as a :class:`CallOff`, not yet priced.
+
+    A call-off without ``amount`` has to be priced against its contract
+    (:func:`price_calloff`) before anything counts it.
+    """
     node = numbers.raw(*pointer)
     forced = node.get("forced") or {}
     amount = numbers.number(NumberRule("Abrufbetrag"), *pointer, "amount")
-    assert amount is not None  # required by the schema
     return CallOff(
         id=str(node["id"]),
         contract=contract_id,
         county=str(node["county"]),
         date=numbers.date(*pointer, "date"),
-        amount=amount,
+        amount=amount if amount is not None else Decimal(0),
+        recorded=amount,
         quantity=numbers.number(QUANTITY, *pointer, "quantity"),
         hours=numbers.number(HOURS, *pointer, "hours"),
         description=str(node.get("description", "")),
@@ -185,6 +189,61 @@ def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) 
         path=Path(numbers.parsed.path),
         location=numbers.parsed.location(*pointer),
     )
+
+
+def unit_price(contract: FrameworkContract, day: dt.date) -> tuple[Decimal, str] | None:
+    """(net price, German note) valid on ``day``: the dated price history, else the undated
+    ``allocation.rate`` of an hours key; ``None`` when no price is valid that day."""
+    from ..present.de import date_de, money_de
+
+    if contract.price is not None and contract.price.history:
+        point = contract.price.price_on(day)
+        if point is None:
+            return None
+        return point.amount, f"{money_de(point.amount)} (Preis gültig ab {date_de(point.valid_from)})"
+    if contract.allocation is not None and contract.allocation.rate is not None:
+        return contract.allocation.rate, f"{money_de(contract.allocation.rate)} (Stundensatz laut 'allocation.rate')"
+    return None
+
+
+def price_for(contract: FrameworkContract, day: dt.date, count: Decimal, what: str) -> tuple[Decimal, str]:
+    """``count`` (hours or a quantity) × the price valid on ``day``, to the cent (kaufmännisch),
+    and how; a :class:`ValueError` with the German reason when it cannot be priced."""
+    from ..present.de import cents, date_de, quantity_de
+
+    if contract.price is not None and contract.price.gross:
+        raise ValueError("der Vertragspreis ist brutto ('price.gross'); der Nettobetrag ('amount') muss "
+                         "angegeben werden")
+    price = unit_price(contract, day)
+    if price is None:
+        raise ValueError(f"kein Preis am {date_de(day)} gültig ('price.history')")
+    amount = cents(price[0] * count)
+    _, problem = MONEY.value(amount)
+    if problem is not None:
+        raise ValueError(f"{what} × Preis ergibt keinen gültigen Betrag ({problem})")
+    unit = "h" if what == "Stunden" else "Stück"
+    return amount, f"{quantity_de(count)} {unit} × {price[1]}"
+
+
+def price_calloff(contract: FrameworkContract, calloff: CallOff) -> CallOff:
+    """The call-off with its amount: as recorded, else hours (or quantity) × the price valid on
+    its own date; a located :class:`InputError` naming the call-off when it cannot be priced."""
+    import dataclasses
+
+    if calloff.recorded is not None:
+        return calloff
+    count, what = (calloff.hours, "Stunden") if calloff.hours is not None else (calloff.quantity, "Menge")
+    if count is None:
+        reason = "weder Betrag ('amount') noch Stunden ('hours') oder Menge ('quantity') angegeben"
+    else:
+        try:
+            amount, how = price_for(contract, calloff.date, count, what)
+        except ValueError as exc:
+            reason = str(exc)
+        else:
+            return dataclasses.replace(calloff, amount=amount, priced=how)
+    raise InputError(f"Abruf {calloff.label} lässt sich nicht bepreisen: {reason}.",
+                     path=str(calloff.path) if calloff.path else None, location=calloff.location or None)
 
 
 def parse_calloffs(parsed: "Parsed") -> list[CallOff]:
@@ -213,8 +272,12 @@ def duplicate_calloff(calloff: CallOff, first: CallOff) -> InputError:
                       path=str(calloff.path), location=calloff.location)
 
 
-def parse_contract(parsed: "Parsed", plugin: str = "") -> FrameworkContract:
-    """A schema-valid contract document as a FrameworkContract; semantic problems raise located InputErrors."""
+def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError] | None = None) -> FrameworkContract:
+    """A schema-valid contract document as a FrameworkContract; semantic problems raise located InputErrors.
+
+    Its call-offs are priced (:func:`price_calloff`); with ``unpriced`` given, a call-off that
+    cannot be priced is left out and its error appended there instead of raised (``check``).
+    """
     numbers = Numbers(parsed)
     document = parsed.data
     term = _term(numbers)
@@ -254,13 +317,22 @@ def parse_contract(parsed: "Parsed", plugin: str = "") -> FrameworkContract:
         notice_alerts=_alert_values(numbers, "notice_months_before", (6, 3), 120, "Erinnerung (Monate vor der Frist)"),
         ceiling_alerts=_alert_values(numbers, "ceiling_percent", (80,), 100, "Schwelle des Höchstwerts (%)"),
         long_term_reason=str((document["term"] or {}).get("long_term_reason", "")),
+        threshold=str(document.get("threshold", "")),
+        tender=str(document.get("tender", "")),
+        booking_code=str(document.get("booking_code", "")),
         plugin=plugin,
         locations={str(key): parsed.location(key) for key in document},
     )
     calloffs = [parse_calloff(numbers, ("calloffs", index), contract.id)
                 for index in range(len(document.get("calloffs") or []))]
     refuse_duplicate_ids(calloffs)
-    contract.calloffs.extend(calloffs)
+    for calloff in calloffs:
+        try:
+            contract.calloffs.append(price_calloff(contract, calloff))
+        except InputError as exc:
+            if unpriced is None:
+                raise
+            unpriced.append(exc)
     return contract
 
 

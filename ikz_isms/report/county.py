@@ -11,14 +11,15 @@ from reportlab.platypus import Table
 from ..present.de import county_title, date_de, money_de, percent_de, plural_de
 from ..present.vocab import DIMENSION_NAMES, DIMENSIONS, MEASURE_STATE_LABELS, STATUS_ORDER, provenance_de, status_label
 from . import charts
-from .model import CheckRow, Customisation, ReportDate, check_rows, modelling_rows
+from .model import CheckRow, Customisation, ReportDate, check_rows
 from .pdf import CONTENT_WIDTH, STATUS_TINTS, CondPageBreak, ReportBuilder, cm, table_style
 from .text import escape
 
 if TYPE_CHECKING:
+    from ..app.risks import RiskView
     from ..assess import Assessment
     from ..assess.plan import PlanView
-    from ..assess.targets import DimensionNeed
+    from ..assess.targets import DimensionNeed, ResolvedNeed, TargetObject
     from ..county import County
     from ..editions import Edition
 
@@ -38,6 +39,8 @@ class CountyContext:
     plan: PlanView | None = None
     #: the data's state (latest check date or journal time), shown beside the report's date
     state: _dt.date | None = None
+    #: the risk register as ``risk list`` shows it (A.5); ``None``: only the objects that need an analysis
+    risks: RiskView | None = None
 
     @property
     def county(self) -> County:
@@ -148,59 +151,147 @@ def _summary(doc: ReportBuilder, ctx: CountyContext) -> None:
 
 
 def _structure(doc: ReportBuilder, ctx: CountyContext) -> None:
+    from ..assess.structure import network_plan
+    from .netplan import drawable, network_drawing
+
     data = ctx.assessment.data
     doc.heading("A.1 Strukturanalyse", new_page=True)
     doc.para("Zielobjekte des Informationsverbunds und ihre Abhängigkeiten („hängt ab von“: läuft auf oder "
-             "braucht das genannte Objekt).")
+             "braucht das genannte Objekt). Die Art bestimmt die Modellierungsregel (A.3); gleichartige Objekte "
+             "sind mit ihrer Anzahl gruppiert.")
     doc.table(
-        ["ID", "Name", "Typ", "Anzahl", "hängt ab von", "Beschreibung"],
-        [(t.id, t.name, t.type, str(t.count), ", ".join(t.depends_on) or "–", t.description or "–")
+        ["ID", "Name", "Typ, Art", "Anzahl", "hängt ab von", "Beschreibung"],
+        [(t.id + ("\nKronjuwel" if t.kronjuwel else ""), t.name,
+          t.type + (f"\n{t.kind}" if t.kind else ""), str(t.count), ", ".join(t.depends_on) or "–",
+          (t.description or "–") + ("\n(Startmodell, noch nicht angepasst)" if t.starter else ""))
          for t in data.targets],
-        [0.1, 0.24, 0.14, 0.07, 0.17, 0.28], right=(3,),
+        [0.11, 0.22, 0.16, 0.07, 0.17, 0.27], right=(3,),
     )
+    plan = network_plan(data.targets, data.needs)
+    if drawable(plan):
+        drawing = network_drawing(plan)
+        doc.add(CondPageBreak(drawing.height + 2 * cm))
+        doc.heading("Netzplan", level=1)
+        doc.add(drawing)
+        doc.para("Rot umrandet: Kronjuwelen. Unter der Kennung: Bezeichnung; ×n: Anzahl gruppierter Objekte.",
+                 doc.styles.small)
+    starter = [t.id for t in data.targets if t.starter]
+    if starter:
+        doc.para(f"{plural_de(len(starter), 'Zielobjekt stammt', 'Zielobjekte stammen')} unverändert aus dem "
+                 f"Startmodell von ikz-isms (ein Ausgangspunkt, kein Ergebnis): {', '.join(starter)}.",
+                 doc.styles.small)
 
 
 def _need_cell(dim: DimensionNeed) -> str:
     text = dim.result
     if dim.overridden:
-        return f"{text}\n(übersteuert; eigen: {dim.own})"
+        effect = {"kumulation": "Kumulationseffekt", "verteilung": "Verteilungseffekt"}.get(dim.effect, "übersteuert")
+        return f"{text}\n({effect}; nach Maximumprinzip {dim.computed or dim.own})"
     if dim.inherited_from:
         return f"{text}\n(eigen: {dim.own}; geerbt von {', '.join(dim.inherited_from)})"
     return text
+
+
+def _need_reasons(target: TargetObject, need: ResolvedNeed) -> str:
+    lines = [f"{DIMENSION_NAMES[d]}: {need.dims[d].reason}" for d in DIMENSIONS if need.dims[d].reason]
+    if need.override_reason:
+        effect = {"kumulation": "Kumulationseffekt", "verteilung": "Verteilungseffekt"}.get(
+            target.override_effect, "Übersteuerung")
+        lines.append(f"{effect}: {need.override_reason}")
+    return "\n".join(lines) or "–"
+
+
+def _scale(doc: ReportBuilder, ctx: CountyContext) -> None:
+    scale = ctx.assessment.data.decisions.scale
+    doc.heading("Schutzbedarfskategorien", level=1)
+    if not scale.defined:
+        doc.para("Der Landkreis hat noch nicht festgelegt, was normal, hoch und sehr hoch für ihn bedeuten "
+                 "(ikz-isms target scale).")
+        return
+    doc.para("Was die Kategorien für den Landkreis bedeuten, allgemein und je Schadensszenario.")
+    levels = ("normal", "hoch", "sehr hoch")
+    rows = []
+    if scale.levels:
+        rows.append(("allgemein", *(scale.levels.get(level, "–") for level in levels)))
+    rows += [(name, *(defs.get(level, "–") for level in levels)) for name, defs in scale.scenarios]
+    doc.table(["Schadensszenario", "normal", "hoch", "sehr hoch"], rows, [0.25, 0.25, 0.25, 0.25])
 
 
 def _needs(doc: ReportBuilder, ctx: CountyContext) -> None:
     data = ctx.assessment.data
     doc.heading("A.2 Schutzbedarfsfeststellung", new_page=True)
     doc.para("Schutzbedarf je Grundwert (normal / hoch / sehr hoch), vererbt nach dem Maximumprinzip entlang "
-             "der Abhängigkeiten; Übersteuerungen mit Begründung (z. B. Verteilungseffekt).")
+             "der Abhängigkeiten; Kumulations- und Verteilungseffekte als begründete Entscheidungen; je Zielobjekt "
+             "jede Begründung.")
+    _scale(doc, ctx)
+    doc.heading("Schutzbedarf der Zielobjekte", level=1)
     rows = []
     tints = []
     for index, target in enumerate(data.targets):
         need = data.needs[target.id]
         rows.append((f"{target.id}\n{target.name}", *(_need_cell(need.dims[d]) for d in DIMENSIONS),
-                     need.override_reason or "–"))
+                     _need_reasons(target, need)))
         for column, dim in enumerate(DIMENSIONS, start=1):
             level = need.dims[dim].result
             if level != "normal":
                 tints.append((column, index, STATUS_TINTS["teilweise"] if level == "hoch" else STATUS_TINTS["nein"]))
-    doc.table(["Zielobjekt", *(DIMENSION_NAMES[d] for d in DIMENSIONS), "Begründung der Übersteuerung"],
-              rows, [0.24, 0.17, 0.17, 0.17, 0.25], tints=tints)
+    doc.table(["Zielobjekt", *(DIMENSION_NAMES[d] for d in DIMENSIONS), "Begründung"],
+              rows, [0.2, 0.15, 0.15, 0.15, 0.35], tints=tints)
 
 
 def _modelling(doc: ReportBuilder, ctx: CountyContext) -> None:
+    from ..app.modelling import modelling_document
+
     doc.heading("A.3 Modellierung", new_page=True)
     edition = ctx.edition
-    approaches = edition.approach_ids
-    doc.para(f"{edition.modelling_label} ({edition.title}) je Zielobjekt und die Zahl der anwendbaren "
+    view = modelling_document(ctx.assessment)
+    approach = view["approach"]
+    doc.para(f"{edition.modelling_label} ({edition.title}) je Zielobjekt mit ihrer Begründung – eine "
+             "Modellierungsregel des BSI oder eine Entscheidung des Landkreises – und die Zahl der anwendbaren "
              "Anforderungen je Vorgehensweise.")
-    header = ["Zielobjekt", edition.modelling_label, *(ctx.label(a) for a in approaches)]
+    chosen = "gewählt" if approach["chosen"] else "nicht ausdrücklich gewählt; es gilt der Standard der Edition"
+    doc.para(f"Vorgehensweise: {approach['label']} ({chosen})."
+             + (f" Begründung: {approach['reason']}" if approach["reason"] else ""))
+    core = approach.get("core")
+    if core:
+        jewels = ", ".join(approach["kronjuwelen"]) or "keine"
+        doc.para(f"Kronjuwelen: {jewels}. Die {core['label']} umfasst die Kronjuwelen, alles, wovon sie abhängen, "
+                 f"und den Informationsverbund: {', '.join(core['scope']) or 'kein Zielobjekt'}.")
+    approaches = edition.approach_ids
+    header = ["Zielobjekt", edition.modelling_label, "Begründung", *(edition.approach(a).short for a in approaches)]
     rows = []
-    for target, modules, counts in modelling_rows(ctx.assessment):
-        listing = "\n".join(mid if title == "Zielobjektkategorie" else f"{mid} {title}" for mid, title in modules) or "–"
-        rows.append((f"{target.id}\n{target.name}", listing, *(str(counts[a]) for a in approaches)))
-    share = 0.42 / len(approaches)
-    doc.table(header, rows, [0.25, 0.33, *([share] * len(approaches))], right=range(2, 2 + len(approaches)))
+    for target in view["targets"]:
+        head = f"{target['id']}\n{target['name']}" + ("\nKronjuwel" if target["kronjuwel"] else "")
+        counts = [str(target["applicable"][a]) for a in approaches]
+        modules = target["modules"] or [None]
+        for index, module in enumerate(modules):
+            label = "–" if module is None else (
+                module["id"] if module["title"] == "Zielobjektkategorie" else f"{module['id']} {module['title']}")
+            rows.append((head if index == 0 else "", label, module["why"] if module else "nicht modelliert",
+                         *(counts if index == 0 else [""] * len(approaches))))
+    share = 0.24 / len(approaches)
+    doc.table(header, rows, [0.19, 0.27, 0.30, *([share] * len(approaches))], right=range(3, 3 + len(approaches)))
+    doc.heading("Nicht modelliert", level=1)
+    if view["exclusions"]:
+        doc.table(["ausgelassen", "Art", "Titel", "Begründung"],
+                  [(e["ref"], e["kind"], e["title"] or "–", e["reason"]) for e in view["exclusions"]],
+                  [0.14, 0.16, 0.28, 0.42])
+    else:
+        doc.para("Nichts ausdrücklich ausgelassen.")
+    if view["left_out"]:
+        doc.para(f"Offen – weder modelliert noch begründet ausgelassen ({len(view['left_out'])}):")
+        for item in view["left_out"]:
+            doc.para(item["message"], doc.styles.small)
+    if view["parameters"]:
+        doc.heading("Angepasste Parameter", level=1)
+        rows = []
+        for parameter in view["parameters"]:
+            owner = next((r for r in ctx.assessment.tailored.values() if any(p.id == parameter["param"] for p in r.params)),
+                         None)
+            rows.append((parameter["param"], parameter["value"], parameter["reason"],
+                         f"{owner.id}: {owner.statement}" if owner is not None else "–"))
+        doc.table(["Parameter", "Wert des Landkreises", "Begründung", "Anforderungstext"], rows,
+                  [0.16, 0.18, 0.28, 0.38])
     for problem in ctx.assessment.problems:
         doc.para(f"Hinweis zur Modellierung: {problem.message}", doc.styles.small)
 
@@ -231,10 +322,10 @@ def _check(doc: ReportBuilder, ctx: CountyContext) -> None:
         for module, module_rows in modules.items():
             doc.add(CondPageBreak(4 * cm))
             doc.para(module, doc.styles.module)
-            _check_table(doc, module_rows)
+            _check_table(doc, module_rows, set(ctx.assessment.tailored))
 
 
-def _check_table(doc: ReportBuilder, rows: list[CheckRow]) -> None:
+def _check_table(doc: ReportBuilder, rows: list[CheckRow], tailored: set[str] | None = None) -> None:
     table_rows = []
     tints = []
     for index, row in enumerate(rows):
@@ -245,8 +336,11 @@ def _check_table(doc: ReportBuilder, rows: list[CheckRow]) -> None:
         if record and record.evidence:
             statement = f"{statement}\nNachweis: {', '.join(record.evidence)}".lstrip("\n")
         origin = f"{date_de(record.checked)}\n{provenance_de(record.provenance)}" if record else "–"
+        adapted = ""
+        if tailored and row.requirement.id in tailored:
+            adapted = f"<br/><i>Mit den Parametern des Landkreises:</i> {escape(row.requirement.statement)}"
         table_rows.append((
-            doc.cell_markup(f"<b>{escape(row.requirement.id)}</b> {escape(row.requirement.title)}"),
+            doc.cell_markup(f"<b>{escape(row.requirement.id)}</b> {escape(row.requirement.title)}{adapted}"),
             row.level, status_label(row.status), statement or "–", (record.responsible if record else "") or "–", origin,
         ))
         tints.append((2, index, STATUS_TINTS[row.status]))
@@ -255,6 +349,11 @@ def _check_table(doc: ReportBuilder, rows: list[CheckRow]) -> None:
 
 
 def _risk(doc: ReportBuilder, ctx: CountyContext) -> None:
+    if ctx.risks is not None:
+        from .risks import risk_section
+
+        risk_section(doc, ctx.risks)
+        return
     data = ctx.assessment.data
     doc.heading("A.5 Risikoanalyse", new_page=True)
     elevated = [t for t in data.targets if data.needs[t.id].elevated]

@@ -165,7 +165,7 @@ def module_label(catalog: Catalog, req: Requirement) -> str:
 
 
 def check_rows(assessment: Assessment) -> dict[str, list[CheckRow]]:
-    """A.4 rows by target object id (in structure order): every pair that applies under an approach."""
+    """A.4 rows by target object id (in structure order): every pair that applies under the county's approach."""
     from ..assess.summary import status_of
 
     edition = assessment.edition
@@ -174,7 +174,7 @@ def check_rows(assessment: Assessment) -> dict[str, list[CheckRow]]:
     records = assessment.data.records
     modules: dict[str | None, str] = {}
     for pair in assessment.pairs:
-        if not pair.approaches:
+        if not assessment.in_scope(pair):
             continue
         req = pair.requirement
         if req.group not in modules:
@@ -184,15 +184,3 @@ def check_rows(assessment: Assessment) -> dict[str, list[CheckRow]]:
             records.get(req.id, pair.target.id), modules[req.group],
         ))
     return rows
-
-
-def modelling_rows(assessment: Assessment) -> list[tuple[TargetObject, list[tuple[str, str]], dict[str, int]]]:
-    """A.3: per target object its Bausteine (or G++ categories) with titles, and counts per approach."""
-    edition = assessment.edition
-    approaches = edition.approach_ids
-    counts: dict[str, dict[str, int]] = {t.id: {a: 0 for a in approaches} for t in assessment.data.targets}
-    for pair in assessment.pairs:
-        for approach in pair.approaches:
-            counts.setdefault(pair.target.id, {a: 0 for a in approaches})[approach] += 1
-    return [(target, edition.modules_of(assessment.catalog, target), counts[target.id])
-            for target in assessment.data.targets]

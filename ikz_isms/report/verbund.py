@@ -2,8 +2,8 @@
 
 It prints the document of :func:`ikz_isms.assess.verbund.verbund_view` (the same figures as
 ``assess --verbund``), so each county's disclosure policy and the pseudonymisation are
-applied there, once: ``none`` shows no figures, ``aggregate`` only totals per approach,
-``full`` also layers/practices and open requirements.
+applied there, once, on the counties' disclosure packages: ``none`` shows no figures,
+``aggregate`` figures per approach and layer/practice, ``full`` also open requirements by name.
 """
 
 from __future__ import annotations
@@ -46,13 +46,13 @@ def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -
     doc.table(
         ["Landkreis", "Freigabe", *(a["short"] for a in approaches), "offene Basis-Anf."],
         [(c["name"], DISCLOSURE_LABELS[c["disclosure"]], *(_cell(c["approaches"].get(a["id"])) for a in approaches),
-          str(c["open_basis"]) if "open_basis" in c else "–") for c in counties],
+          str(c["open_basis"]) if c.get("open_basis") is not None else "–") for c in counties],
         [0.26, 0.14, *([0.48 / len(approaches)] * len(approaches)), 0.12], right=range(2, 3 + len(approaches)),
     )
     doc.space(0.15 * cm)
     basis = group["labels"]["basis"]
     doc.para(f"offene Basis-Anf.: {basis}, die auf mindestens einem Zielobjekt nicht erfüllt sind "
-             "(wie bei ikz-isms assess); nur bei voller Freigabe.", doc.styles.small)
+             "(wie bei ikz-isms assess).", doc.styles.small)
     for start in range(0, len(counties), COUNTIES_PER_CHART):
         chunk = counties[start:start + COUNTIES_PER_CHART]
         doc.space()
@@ -60,11 +60,8 @@ def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -
             "Erfüllungsgrad je Landkreis und Vorgehensweise", [c["name"] for c in chunk],
             [[c["approaches"].get(a["id"], {}).get("fulfilment") for c in chunk] for a in approaches],
             [a["label"] for a in approaches]))
-    full = [c for c in counties if c["disclosure"] == "full"]
-    partial = [c["name"] for c in counties if c["disclosure"] == "aggregate"]
+    full = [c for c in counties if c["layers"]]
     doc.heading(f"{prefix}Erfüllung je {layer_name}", new_page=True)
-    if partial:
-        doc.para(f"Nur Gesamtwerte freigegeben (keine Werte je {layer_name}): {', '.join(partial)}.")
     if not full or not group["layers"]:
         doc.para(f"Kein Landkreis hat Werte je {layer_name} freigegeben.")
     else:
@@ -116,13 +113,16 @@ def _trend(doc: ReportBuilder, prefix: str, group: dict[str, Any]) -> None:
 def _gaps(doc: ReportBuilder, prefix: str, group: dict[str, Any]) -> None:
     doc.heading(f"{prefix}Gemeinsame Lücken", new_page=True)
     gaps = group["shared_gaps"]
-    doc.para(f"Anforderungen, die in mindestens zwei von {group['shared_gaps_from']} Landkreisen mit voller Freigabe "
-             "offen sind (unbearbeitet, teilweise oder nein) – Kandidaten für gemeinsame Maßnahmen.")
+    doc.para(f"Anforderungen, die in mindestens zwei von {group['shared_gaps_from']} Landkreisen, die ihre "
+             "Anforderungs-IDs freigeben, offen sind (unbearbeitet, teilweise oder nein) – Kandidaten für "
+             "gemeinsame Maßnahmen. Landkreise mit Offenlegung „aggregate“ werden dabei nur gezählt, nicht genannt.")
     if not gaps:
         doc.para("Keine.")
         return
     doc.table(["Anforderung", "Titel", "Anzahl", "Landkreise"],
-              [(g["requirement"], g["title"], str(g["counties"]), ", ".join(g["names"])) for g in gaps],
+              [(g["requirement"], g["title"], str(g["counties"]),
+                ", ".join(g["names"]) + (f" und {g['unnamed']} ohne Namen" if g.get("unnamed") else ""))
+               for g in gaps],
               [0.15, 0.4, 0.08, 0.37], right=(2,))
 
 
@@ -165,6 +165,12 @@ def verbund_pdf(view: dict[str, Any], *, author: str, marking: str, date: Report
         doc.heading("Landkreise ohne Freigabe", new_page=True)
         doc.para("Diese Landkreise haben keine Werte für den Verbund freigegeben (Offenlegung „none“): "
                  + ", ".join(c["name"] for c in view["not_disclosed"]) + ".")
+    if view.get("refused"):
+        doc.heading("Nicht verwertete Landkreise", new_page=True)
+        doc.para("Für diese Landkreise lag kein überprüfbares Offenlegungspaket vor; ihre Werte fehlen im Bericht.")
+        doc.table(["Landkreis", "Grund"], [(c["name"], "; ".join(c["reasons"])) for c in view["refused"]], [0.3, 0.7])
+    for note in view.get("notes", ()):
+        doc.para(f"Hinweis: {note}", doc.styles.small)
     for section in custom.sections:
         doc.heading(section.title, new_page=True)
         for paragraph in section.paragraphs:

@@ -52,6 +52,14 @@ KINDS: dict[str, Kind] = {
         Kind("tender-template", "yaml", 4 * MIB, "tender-template"),
         Kind("tender", "yaml", 4 * MIB, "tender"),
         Kind("legal-figures", "yaml", 1 * MIB, None),
+        Kind("service-centre", "yaml", 4 * MIB, "service-centre"),
+        Kind("service-hours", "yaml", 16 * MIB, "service-hours"),
+        Kind("risiken", "yaml", 8 * MIB, "risiken", cache=True),
+        Kind("notfall", "yaml", 8 * MIB, "notfall", cache=True),
+        Kind("vorfaelle", "yaml", 8 * MIB, "vorfaelle", cache=True),
+        Kind("mutual-aid", "yaml", 4 * MIB, "mutual-aid", cache=True),
+        Kind("exercises", "yaml", 4 * MIB, "exercises", cache=True),
+        Kind("package", "json", 64 * MIB, "package"),
         Kind("yaml", "yaml", 16 * MIB, None),
         Kind("catalog-json", "json", 256 * MIB, None),
         Kind("catalog-yaml", "yaml", 64 * MIB, None),
@@ -205,9 +213,47 @@ class Store:
         fs.atomic_write(path, data, root=self.root)
         self.forget(path)
 
+    def write_cache(self, path: Path, data: bytes | str) -> None:
+        """Write a derived cache file inside the workspace: atomic, without fsync (a crash may lose it)."""
+        fs.atomic_write(path, data, root=self.root, durable=False)
+
+    def new_problems(self, path: Path, kind_name: str, text: str) -> list[Any]:
+        """The schema problems (with lines) a new YAML text of a kind would be read with; a text
+        that does not even parse raises the located :class:`~ikz_isms.errors.InputError`."""
+        parsed = parse_yaml(text, str(path))
+        spec = KINDS[kind_name]
+        if not spec.schema:
+            return []
+        return list(_schema().problems(plain(parsed.data), spec.schema, parsed))
+
+    def write_document(self, path: Path, kind_name: str, text: str) -> None:
+        """Write a whole new YAML document of a kind only if it reads back as that kind (parser
+        rules and schema): nothing is written that every later read would refuse."""
+        self._check_new(text, path, KINDS[kind_name])
+        self.write(path, text)
+
     def write_output(self, path: Path, data: bytes | str) -> None:
-        """Write an output file (a report, an export) the user named: atomic, anywhere."""
-        fs.atomic_write(path, data)
+        """Write an output file (a report, an export) the user named: atomic, anywhere.
+
+        Its folder must exist (an :class:`~ikz_isms.errors.OutputError`, exit 6, naming the path
+        otherwise): a typo in a folder's name must not go unnoticed. A command whose option
+        names an output *folder* creates it with :meth:`output_folder` first.
+        """
+        fs.atomic_write(path, data, parents=False)
+
+    def check_output(self, path: Path) -> None:
+        """Refuse, before any work, an output file that :meth:`write_output` could not write
+        (its folder missing or no folder, the target a symbolic link)."""
+        fs.guard_target(Path(path), None)
+        fs.check_folder(Path(path))
+
+    def output_folder(self, path: Path, *, create: bool = True) -> Path:
+        """A folder the user named for outputs (``--output-dir``): created if it alone is missing.
+
+        Its own folder must exist — only the folder named is created, never a chain of missing
+        parents. ``create=False`` only checks that it could be (for a check before any work).
+        """
+        return fs.make_output_folder(Path(path), create=create)
 
     def edit(self, path: Path, kind_name: str, mutate: Callable[[Any], Any], *,
              default: Callable[[], str] | None = None, lock: bool = True) -> Any:

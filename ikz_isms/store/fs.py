@@ -162,6 +162,56 @@ def guard_target(target: Path, root: Path | None) -> None:
         )
 
 
+def check_folder(target: Path) -> None:
+    """Refuse a write whose folder does not exist or is no folder (exit 6 naming the target).
+
+    An output the user names is written only into a folder that exists: a typo in the
+    path must not go unnoticed by landing in a new folder.
+    """
+    folder = target.parent
+    if folder.is_dir():
+        return
+    reason = "ist kein Verzeichnis" if folder.exists() or folder.is_symlink() else "Verzeichnis fehlt"
+    raise OutputError(f"nicht schreibbar: {reason} ({folder}).", path=str(target))
+
+
+def make_output_folder(folder: Path, *, create: bool = True) -> Path:
+    """Create the folder ``folder`` the user named for outputs, if it is missing; its own folder must exist.
+
+    Only the named folder itself is created (as a file is: the one thing named), never a
+    chain of missing parents; a file or a dangling link in its place is refused.
+    ``create=False`` only checks that it exists or could be created.
+    """
+    folder = Path(folder)
+    if folder.is_dir():
+        return folder
+    if folder.is_symlink():
+        raise OutputError("ist eine symbolische Verknüpfung ins Leere.", path=str(folder))
+    if folder.exists():
+        raise OutputError("ist eine Datei, kein Verzeichnis.", path=str(folder))
+    check_folder(folder)
+    if not create:
+        return folder
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        if not folder.is_dir():
+            raise OutputError("ist eine Datei, kein Verzeichnis.", path=str(folder)) from None
+    except OSError as exc:
+        raise write_error(exc, folder) from None
+    return folder
+
+
+def remove_empty_folders(top: Path) -> None:
+    """Remove ``top`` and every folder below it that is empty, deepest first (undoing folders a failed
+    change created); a folder that still holds anything — or is a link — stays."""
+    if top.is_symlink() or not top.is_dir():
+        return
+    for dirpath, _dirnames, _filenames in os.walk(top, topdown=False):
+        with contextlib.suppress(OSError):
+            os.rmdir(dirpath)
+
+
 def _mode_for(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777
@@ -187,6 +237,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path 
     payload = data.encode("utf-8") if isinstance(data, str) else data
     guard_target(target, root)
     tmp: str | None = None
+    if not parents:
+        check_folder(target)
     try:
         if parents:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -390,3 +442,38 @@ def stat_key(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def write_private(path: str | os.PathLike[str], data: bytes, *, replace: bool = False) -> None:
+    """Write a secret (a signing key) readable by its owner only (0600, folder 0700).
+
+    The bytes go to a temporary file created 0600 in the target's folder; the file then
+    appears under its name in one step — by ``os.link`` (refused if the name exists) or,
+    with ``replace``, by ``os.replace``. A target that is a symbolic link is refused.
+    """
+    import tempfile
+
+    target = Path(path)
+    guard_target(target, None)
+    tmp: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if replace:
+            os.replace(tmp, target)
+        else:
+            os.link(tmp, target)
+            os.unlink(tmp)
+        tmp = None
+    except FileExistsError:
+        raise OutputError("gibt es schon; ein vorhandener Schlüssel wird nicht überschrieben.", path=str(target)) from None
+    except OSError as exc:
+        raise write_error(exc, target) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

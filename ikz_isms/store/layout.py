@@ -7,8 +7,14 @@ A workspace (normally the Verbund's git repository)::
         vertraege/*.yaml          framework contracts (+ rechtliche-kennzahlen.yaml)
         vorlagen/*.yaml           tender templates
         bewertungen/*.yaml        shared reviews ("Einer für Alle")
+        zentren/<id>/zentrum.yaml a shared service centre: cost centres, members, yearly plans
+        zentren/<id>/stunden-<JJJJ>.yaml  its actual hours of a year
+        notfall/vereinbarungen.yaml  mutual-aid agreements between members (emergency planning)
+        notfall/uebungen.yaml     joint emergency exercises and their follow-ups
     vergaben/<name>/vergabe.yaml  tender projects
     plugins/<folder>/data/        one county per folder (a data folder is a county)
+    offenlegung/<KEY>.json        signed disclosure packages of counties that keep their data
+                                  in their own workspace (federated Verbund)
     .ikz-cache/                   derived caches (never the truth; safe to delete)
 
 A county's data folder::
@@ -18,8 +24,14 @@ A county's data folder::
     pruefungen/<ZIELOBJEKT>.yaml  the IT-Grundschutz-Check, one file per target object
     pruefungen.yaml               (older layout: all records in one file; migrated on write)
     plan.yaml                     Realisierungsplan
+    risiken.yaml                  risk register (risk analysis after BSI-Standard 200-3)
+    notfall.yaml                  BIA, recovery plans, alarm and escalation plan (BSI-Standard 200-4)
+    vorfaelle.yaml                security incidents
     journal.jsonl                 hash-chained change journal
     .ikz-transaktion.json         a write in progress (completed by the next run)
+    archiv/<VORGANG>/             what a catalog upgrade or migration replaced: vorgang.yaml,
+                                  the record files as they were, entfernt.yaml (records
+                                  without successor, with their journal history)
 """
 
 from __future__ import annotations
@@ -37,10 +49,23 @@ LEGACY_RECORDS_FILE = "pruefungen.yaml"
 PLAN_FILE = "plan.yaml"
 JOURNAL_FILE = "journal.jsonl"
 TRANSACTION_FILE = ".ikz-transaktion.json"
+ARCHIVE_DIR = "archiv"
+ARCHIVE_INDEX = "vorgang.yaml"
+ARCHIVE_REMOVED = "entfernt.yaml"
 COUNTY_LOCK_NAME = "ikz-landkreis"
 COUNTY_DATA_DIR = "data"
 TENDER_FILE = "vergabe.yaml"
+PACKAGES_DIR = "offenlegung"
+PACKAGE_SUFFIX = ".json"
 LEGAL_FIGURES_FILE = "rechtliche-kennzahlen.yaml"
+CENTRES_DIR = "zentren"
+CENTRE_FILE = "zentrum.yaml"
+RISKS_FILE = "risiken.yaml"
+CONTINUITY_FILE = "notfall.yaml"
+INCIDENTS_FILE = "vorfaelle.yaml"
+EMERGENCY_DIR = "notfall"
+AGREEMENTS_FILE = "vereinbarungen.yaml"
+EXERCISES_FILE = "uebungen.yaml"
 
 
 @dataclass(frozen=True)
@@ -74,12 +99,45 @@ class CountyLayout:
         return self.data_dir / PLAN_FILE
 
     @property
+    def risks(self) -> Path:
+        """The risk register (``risiken.yaml``)."""
+        return self.data_dir / RISKS_FILE
+
+    @property
+    def continuity(self) -> Path:
+        """BIA, recovery plans, alarm and escalation plan (``notfall.yaml``)."""
+        return self.data_dir / CONTINUITY_FILE
+
+    @property
+    def incidents(self) -> Path:
+        """The register of security incidents (``vorfaelle.yaml``)."""
+        return self.data_dir / INCIDENTS_FILE
+
+    @property
     def journal(self) -> Path:
         return self.data_dir / JOURNAL_FILE
 
     @property
     def transaction(self) -> Path:
         return self.data_dir / TRANSACTION_FILE
+
+    @property
+    def archive_dir(self) -> Path:
+        """Where catalog upgrades and migrations keep what they replaced, one folder per change."""
+        return self.data_dir / ARCHIVE_DIR
+
+    def archive(self, change_id: str) -> Path:
+        return self.archive_dir / change_id
+
+    def archive_index(self, change_id: str) -> Path:
+        return self.archive(change_id) / ARCHIVE_INDEX
+
+    def archive_removed(self, change_id: str) -> Path:
+        return self.archive(change_id) / ARCHIVE_REMOVED
+
+    def archived_records(self, change_id: str, target_id: str) -> Path:
+        """A record file as it was before the change."""
+        return self.archive(change_id) / RECORDS_DIR / f"{target_id}.yaml"
 
     @property
     def lock(self) -> Path:
@@ -105,6 +163,14 @@ class WorkspaceLayout:
         return self.catalogs_dir / f"{name}.json"
 
     @property
+    def namespaces_dir(self) -> Path:
+        """BSI's namespace files (vocabularies such as target_object_categories.csv), if the Verbund keeps them."""
+        return self.catalogs_dir / "namensraum"
+
+    def namespace_file(self, name: str) -> Path:
+        return self.namespaces_dir / name
+
+    @property
     def contracts_dir(self) -> Path:
         return self.catalogs_dir / "vertraege"
 
@@ -124,6 +190,33 @@ class WorkspaceLayout:
         return self.reviews_dir / f"{review_id}.yaml"
 
     @property
+    def centres_dir(self) -> Path:
+        """Shared service centres, one folder each (``catalogs/zentren/<id>/``)."""
+        return self.catalogs_dir / CENTRES_DIR
+
+    def centre_file(self, centre_id: str) -> Path:
+        return self.centres_dir / centre_id / CENTRE_FILE
+
+    def centre_hours_file(self, centre_id: str, year: int) -> Path:
+        """The actual hours a centre recorded in ``year``."""
+        return self.centres_dir / centre_id / f"stunden-{year}.yaml"
+
+    @property
+    def emergency_dir(self) -> Path:
+        """The Verbund's joint emergency planning (``catalogs/notfall/``)."""
+        return self.catalogs_dir / EMERGENCY_DIR
+
+    @property
+    def agreements_file(self) -> Path:
+        """Mutual-aid agreements between the members."""
+        return self.emergency_dir / AGREEMENTS_FILE
+
+    @property
+    def exercises_file(self) -> Path:
+        """Joint exercises (done and planned) with their follow-ups."""
+        return self.emergency_dir / EXERCISES_FILE
+
+    @property
     def tenders_dir(self) -> Path:
         return self.root / "vergaben"
 
@@ -133,6 +226,13 @@ class WorkspaceLayout:
     @property
     def plugins_dir(self) -> Path:
         return self.root / "plugins"
+
+    def packages_dir(self, folder: str | None = None) -> Path:
+        """The folder of the members' disclosure packages (``verbund.packages`` in the config)."""
+        return self.root / (folder or PACKAGES_DIR)
+
+    def package_file(self, county: str, folder: str | None = None) -> Path:
+        return self.packages_dir(folder) / f"{county}{PACKAGE_SUFFIX}"
 
     def county_folder(self, folder: str) -> Path:
         """The data folder of a county plugin folder ``plugins/<folder>/``."""

@@ -28,6 +28,8 @@ MAX_NUMBER = Decimal(10) ** 15
 #: control characters a value may not hold, even written as an escape ("\\e", "\\x07", "\\0"):
 #: they would reach terminals, CSV and PDF files (tab, line feed and carriage return are text)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: the same characters written as JSON escapes ("\\u001b"); see :func:`_json_control`
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
 
 # The parsers' messages users meet most, in German; anything else gets a generic German text.
 _MESSAGES = (
@@ -231,6 +233,13 @@ class _ValueProblem(Exception):
         self.message = message
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` that no value in a file may hold (the rule of every
+    parsed file; tab, line feed and carriage return are text), or ``None``."""
+    match = _CONTROL.search(text)
+    return match.group() if match is not None else None
+
+
 def _refuse_control(node: Any, path: str) -> None:
     match = _CONTROL.search(node.value)
     if match is not None:
@@ -249,16 +258,6 @@ def _check_tree(root: Any, path: str) -> None:
     stack: list[tuple[Any, int]] = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, ScalarNode):
-            if id(node) in seen:
-                raise InputError(
-                    "Anker und Verweise (&name / *name, auch '<<:') sind in ikz-isms-Dateien nicht erlaubt; "
-                    "den Wert ausschreiben.",
-                    path=path, location=f"Zeile {node.start_mark.line + 1}",
-                )
-            seen.add(id(node))
-            _refuse_control(node, path)
-            continue
         if id(node) in seen:
             raise InputError(
                 "Anker und Verweise (&name / *name, auch '<<:') sind in ikz-isms-Dateien nicht erlaubt; "
@@ -269,7 +268,9 @@ def _check_tree(root: Any, path: str) -> None:
         if depth > MAX_DEPTH:
             raise InputError(f"zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen).", path=path,
                              location=f"Zeile {node.start_mark.line + 1}")
-        if isinstance(node, MappingNode):
+        if isinstance(node, ScalarNode):
+            _refuse_control(node, path)
+        elif isinstance(node, MappingNode):
             keys: set[str] = set()
             for key, value in node.value:
                 if isinstance(key, ScalarNode):
@@ -349,13 +350,31 @@ def parse_json(raw: bytes, path: str) -> Any:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         message = parser_message(exc.msg)
         if "UTF-8" in message:
             raise InputError("keine gültige UTF-8-Datei.", path=path) from None
         raise InputError(f"ungültiges JSON: {message}.", path=path,
                          location=f"Zeile {exc.lineno}, Spalte {exc.colno}") from None
+    start = _json_control(raw)
+    if start is not None:
+        line = raw.count(b"\n", 0, start) + 1
+        column = start - (raw.rfind(b"\n", 0, start) + 1) + 1
+        raise InputError(f"unzulässiges Steuerzeichen ({raw[start:start + 6].decode('ascii')}) in einem Text.",
+                         path=path, location=f"Zeile {line}, Spalte {column}")
+    return data
+
+
+def _json_control(raw: bytes) -> int | None:
+    """Offset of the first escaped control character in (valid) JSON; ``\\\\u001b`` is a backslash, not one."""
+    for match in _JSON_CONTROL.finditer(raw):
+        start = before = match.start()
+        while before > 0 and raw[before - 1] == 0x5C:  # backslashes in front of the escape
+            before -= 1
+        if (start - before) % 2 == 0:
+            return start
+    return None
 
 
 def refuse_xml_tricks(head: bytes, path: str) -> None:

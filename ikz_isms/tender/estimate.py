@@ -84,6 +84,8 @@ class Estimate:
     reasoning: list[str]
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: the EU threshold category (``eu-threshold.<category>``)
+    category: str = "supplies-services-subcentral"
 
     @property
     def complete(self) -> bool:
@@ -113,6 +115,7 @@ class Estimate:
             "by_lot": {k: str(v) for k, v in self.by_lot().items()},
             "parts": [p.as_dict() for p in self.parts],
             "threshold": self.threshold.as_dict(),
+            "threshold_category": self.category,
             "eu": self.eu,
             "regime": self.regime,
             "procedures": [p.as_dict() for p in self.procedures],
@@ -129,8 +132,57 @@ def as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def threshold_id(contract_type: str) -> str:
-    return "eu-threshold.works" if contract_type == "works" else "eu-threshold.supplies-services-subcentral"
+def threshold_category(template: "Template", data: Mapping[str, Any]) -> tuple[str, str]:
+    """(EU threshold category, where it was chosen: ``threshold`` of the project, of the
+    template, or the default of the contract type). Every ``eu-threshold.<category>`` of the
+    legal data is selectable (:meth:`ikz_isms.procure.legal.LegalFigures.threshold_categories`)."""
+    from ..procure.legal import DEFAULT_CATEGORY
+
+    if data.get("threshold"):
+        return str(data["threshold"]), "project"
+    if template.data.get("threshold"):
+        return str(template.data["threshold"]), "template"
+    return DEFAULT_CATEGORY[template.data["contract_type"]], "default"
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The law that applies at or above (``eu``) and below (``national``) a category's threshold."""
+
+    eu: str
+    national: str
+    national_note: str = ""
+
+
+_NATIONAL_RLP = ("in Rheinland-Pfalz verbindlich durch die Verwaltungsvorschrift „Öffentliches Auftragswesen in "
+                 "Rheinland-Pfalz“ (18.08.2021)")
+#: EU threshold category → regime (docs/tender.md); a category not listed is treated as supplies/services
+REGIMES: dict[str, Regime] = {
+    "works": Regime("VOB/A Abschnitt 2 (GWB Teil 4)", "VOB/A Abschnitt 1", _NATIONAL_RLP),
+    "supplies-services-subcentral": Regime("VgV (GWB Teil 4)", "UVgO", _NATIONAL_RLP),
+    "supplies-services-central": Regime("VgV (GWB Teil 4)", "UVgO", _NATIONAL_RLP),
+    "social-services": Regime("VgV §§64–66 (soziale und andere besondere Dienstleistungen, §130 GWB)",
+                              "UVgO (§49 UVgO: soziale und andere besondere Dienstleistungen)", _NATIONAL_RLP),
+    "utilities": Regime("SektVO (GWB Teil 4, Sektorenauftraggeber)", "UVgO", _NATIONAL_RLP),
+    "concessions": Regime("KonzVgV (GWB Teil 4, Konzessionen)", "kein förmliches Vergabeverfahren nach GWB",
+                          "Konzessionen unterhalb des Schwellenwerts: haushaltsrechtliche Grundsätze (Wettbewerb, "
+                          "Transparenz, Gleichbehandlung) beachten"),
+}
+
+
+def regime_of(category: str) -> Regime:
+    return REGIMES.get(category, REGIMES["supplies-services-subcentral"])
+
+
+def framework_term_key(category: str, eu: bool) -> str | None:
+    """The legal figure ``framework-max-term.<key>`` for a framework of ``category``; ``None``: no limit coded."""
+    if category == "works":
+        return "VOB" if eu else None
+    if category == "concessions":
+        return None
+    if not eu:
+        return "UVgO"
+    return {"social-services": "VgV-social", "utilities": "SektVO"}.get(category, "VgV")
 
 
 def total_months(template: "Template", data: Mapping[str, Any]) -> int:
@@ -218,7 +270,8 @@ def estimate(template: "Template", data: Mapping[str, Any], legal: "LegalFigures
             "Bedarf aller Beteiligten; keine Aufteilung, um unter dem Schwellenwert zu bleiben (§3 Abs. 2 VgV).")
     reasoning.append(f"Maßgeblicher Tag: Absendung der Bekanntmachung am {date_de(notice)} (§3 Abs. 3 VgV).")
 
-    threshold = legal.get(threshold_id(template.data["contract_type"]), notice)
+    category, _ = threshold_category(template, data)
+    threshold = legal.threshold(category, notice)
     eu = total >= threshold.required_amount()
     period = f"gültig {date_de(threshold.valid_from)}–{date_de(threshold.valid_to)}" if threshold.valid_to else \
         f"gültig ab {date_de(threshold.valid_from)}"
@@ -226,14 +279,15 @@ def estimate(template: "Template", data: Mapping[str, Any], legal: "LegalFigures
     reasoning.append(f"Geschätzter Auftragswert {money_de(total)} netto {comparison} EU-Schwellenwert "
                      f"{money_de(threshold.amount)} ({threshold.label}, {period}; {threshold.source}).")
     works = template.data["contract_type"] == "works"
+    law = regime_of(category)
     if eu:
-        regime = "VOB/A Abschnitt 2 (GWB Teil 4)" if works else "VgV (GWB Teil 4)"
+        regime = law.eu
         reasoning.append(f"Folge: EU-weite Vergabe nach {regime}.")
     else:
-        regime = "VOB/A Abschnitt 1" if works else "UVgO"
-        reasoning.append(f"Folge: nationale Vergabe nach {regime}, in Rheinland-Pfalz verbindlich durch die "
-                         "Verwaltungsvorschrift „Öffentliches Auftragswesen in Rheinland-Pfalz“ (18.08.2021).")
-    procedures = allowed_procedures(total, eu, works, legal, notice)
+        regime = law.national
+        reasoning.append(f"Folge: nationale Vergabe nach {regime}" + (f", {law.national_note}" if law.national_note
+                                                                       else "") + ".")
+    procedures = allowed_procedures(total, eu, works, legal, notice, category)
     notes = []
     if eu:
         limit_id = "lot-exemption.works" if works else "lot-exemption.supplies-services"
@@ -245,11 +299,37 @@ def estimate(template: "Template", data: Mapping[str, Any], legal: "LegalFigures
     if missing:
         notes.append("Schätzung unvollständig: " + "; ".join(missing) + ".")
     return Estimate(cents(total), parts, months, counted, threshold, notice, regime, eu, procedures, reasoning,
-                    missing, notes)
+                    missing, notes, category)
 
 
-def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: "LegalFigures", day: dt.date) -> list[Procedure]:
+def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: "LegalFigures", day: dt.date,
+                       category: str = "") -> list[Procedure]:
     """The procedure types of the regime; state value limits (RLP) decide the simpler ones."""
+    if eu and category == "social-services":
+        basis, ground = "§65 Abs. 1 VgV", "§65 Abs. 1 i. V. m. §14 Abs. 4 VgV"
+        return [
+            Procedure("Offenes Verfahren", "frei", basis),
+            Procedure("Nicht offenes Verfahren", "frei", basis),
+            Procedure("Verhandlungsverfahren mit Teilnahmewettbewerb", "frei", basis),
+            Procedure("Wettbewerblicher Dialog", "frei", basis),
+            Procedure("Innovationspartnerschaft", "frei", basis),
+            Procedure("Verhandlungsverfahren ohne Teilnahmewettbewerb", "Begründung", ground),
+        ]
+    if eu and category == "utilities":
+        basis, ground = "§141 Abs. 1 GWB, §13 Abs. 1 SektVO", "§141 Abs. 2 GWB, §13 Abs. 2 SektVO"
+        return [
+            Procedure("Offenes Verfahren", "frei", basis),
+            Procedure("Nicht offenes Verfahren", "frei", basis),
+            Procedure("Verhandlungsverfahren mit Teilnahmewettbewerb", "frei", basis),
+            Procedure("Wettbewerblicher Dialog", "frei", basis),
+            Procedure("Verhandlungsverfahren ohne Teilnahmewettbewerb", "Begründung", ground),
+            Procedure("Innovationspartnerschaft", "Begründung", ground),
+        ]
+    if category == "concessions":
+        if eu:
+            return [Procedure("Konzessionsvergabeverfahren (frei gestaltbar)", "frei", "§151 GWB, §12 KonzVgV")]
+        return [Procedure("Wettbewerbliches Auswahlverfahren (haushaltsrechtlich)", "frei",
+                          "Haushaltsrecht, Grundsätze Transparenz und Gleichbehandlung")]
     if eu:
         basis = "§119 GWB, §14 Abs. 2 VgV" if not works else "§3a EU VOB/A"
         ground = "§14 Abs. 3, 4 VgV" if not works else "§3a EU Abs. 2, 3 VOB/A"
@@ -275,6 +355,13 @@ def allowed_procedures(total: Decimal, eu: bool, works: bool, legal: "LegalFigur
             Procedure("Beschränkte Ausschreibung mit Teilnahmewettbewerb", "Begründung", "§3a Abs. 2 VOB/A"),
             limited("Freihändige Vergabe", "rlp.verhandlungsvergabe", "§3a Abs. 3 VOB/A"),
             limited("Direktauftrag", "rlp.direktauftrag", "§3a Abs. 4 VOB/A"),
+        ]
+    if category == "social-services":
+        return [
+            Procedure("Öffentliche Ausschreibung", "frei", "§49 UVgO"),
+            Procedure("Beschränkte Ausschreibung mit oder ohne Teilnahmewettbewerb", "frei", "§49 UVgO"),
+            Procedure("Verhandlungsvergabe mit oder ohne Teilnahmewettbewerb", "frei", "§49 UVgO"),
+            limited("Direktauftrag (kein Vergabeverfahren)", "rlp.direktauftrag", "§14 UVgO"),
         ]
     return [
         Procedure("Öffentliche Ausschreibung", "frei", "§8 Abs. 2 UVgO"),

@@ -11,7 +11,8 @@ from .estimate import Estimate
 from .templates import Template
 
 if TYPE_CHECKING:
-    from ..assess import Assessment
+    from ..procure.model import FrameworkContract
+    from ..procure.opportunities import Opportunity
 
 GAP_STATUSES = ("nein", "teilweise")
 
@@ -37,20 +38,6 @@ class Proposal:
             "estimate": self.estimate.as_dict(),
             "notes": self.notes,
         }
-
-
-def county_gaps(assessments: Mapping[str, "Assessment"]) -> dict[str, set[str]]:
-    """Requirement id → counties where some applicable pair is nein or teilweise."""
-    gaps: dict[str, set[str]] = {}
-    for county, assessment in assessments.items():
-        records = assessment.data.records
-        for pair in assessment.pairs:
-            if not pair.approaches:
-                continue
-            record = records.get(pair.requirement.id, pair.target.id)
-            if record is not None and record.status in GAP_STATUSES:
-                gaps.setdefault(pair.requirement.id, set()).add(county)
-    return gaps
 
 
 def addressed(requirement_id: str, template: Template) -> bool:
@@ -105,3 +92,151 @@ def default_project(template: Template, counties: Sequence[str], lead: str, on: 
         term_months=int(template.data["term"]["months"]), options=template.default_options,
         notice_date=on, created=on, profiles=profiles, explicit={},
     )
+
+
+# -- one list of opportunities ----------------------------------------------------------------
+
+
+@dataclass
+class Covered:
+    """A need a running framework agreement already covers: call off instead of tendering again."""
+
+    category: str
+    framework: "FrameworkContract"
+    counties: list[str]
+    source: str
+
+    @property
+    def not_named(self) -> list[str]:
+        """Counties with the need that the framework did not name: they cannot call off (§21 Abs. 2 VgV)."""
+        return [c for c in self.counties if c not in self.framework.participants]
+
+    def as_dict(self, on: dt.date) -> dict[str, Any]:
+        return {"category": self.category, "framework": self.framework.id, "title": self.framework.title,
+                "until": self.framework.certain_end(on).isoformat(), "participants": list(self.framework.participants),
+                "counties": self.counties, "not_named": self.not_named, "source": self.source}
+
+
+@dataclass
+class Started:
+    """A need a tender project already started addresses (``vergaben/<name>``)."""
+
+    category: str
+    project: str
+    template: str
+    notice_date: str
+    source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "project": self.project, "template": self.template,
+                "notice_date": self.notice_date, "source": self.source}
+
+
+@dataclass
+class JointOpportunity:
+    """One proposed joint tender: from separate contracts (Ein-Produkt), from shared gaps, or both."""
+
+    category: str
+    contracts: "Opportunity | None" = None
+    proposal: Proposal | None = None
+
+    @property
+    def template(self) -> Template | None:
+        return self.proposal.template if self.proposal else None
+
+    @property
+    def title(self) -> str:
+        return self.proposal.template.title if self.proposal else f"Produktkategorie {self.category}"
+
+    @property
+    def counties_to_name(self) -> list[str]:
+        if self.proposal:
+            return self.proposal.counties_to_name
+        assert self.contracts is not None
+        return self.contracts.counties
+
+    @property
+    def sources(self) -> list[str]:
+        return [name for name, part in (("vertraege", self.contracts), ("luecken", self.proposal)) if part]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "title": self.title,
+            "sources": self.sources,
+            "template": self.template.id if self.template else None,
+            "counties_to_name": self.counties_to_name,
+            "contracts": self.contracts.as_dict() if self.contracts else None,
+            "gaps": self.proposal.as_dict() if self.proposal else None,
+        }
+
+
+@dataclass
+class OpportunityList:
+    """The one list both ``contracts opportunities`` and ``tender opportunities`` show."""
+
+    on: dt.date
+    lead_months: int
+    min_counties: int
+    items: list[JointOpportunity]
+    covered: list[Covered]
+    started: list[Started]
+    withheld: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        notes = ([f"Nicht ausgewertet, weil ihre Offenlegung keine Einzelbefunde erlaubt ('aggregate' oder "
+                  f"'none'): {', '.join(self.withheld)}."] if self.withheld else [])
+        return {"date": self.on.isoformat(), "lead_months": self.lead_months, "min_counties": self.min_counties,
+                "opportunities": [item.as_dict() for item in self.items],
+                "covered": [c.as_dict(self.on) for c in self.covered],
+                "started": [s.as_dict() for s in self.started], "notes": notes}
+
+
+def template_category(template: Template) -> str:
+    """The product category a template serves (its ``category``, else its id)."""
+    return str(template.data.get("category") or template.id)
+
+
+def combine(contract_items: Sequence["Opportunity"], proposals: Sequence[Proposal],
+            contracts: Sequence["FrameworkContract"], projects: Sequence[tuple[str, str, str]],
+            templates: Sequence[Template], on: dt.date) -> tuple[list[JointOpportunity], list[Covered], list[Started]]:
+    """One list from both sources, by product category, without what is already covered or started.
+
+    ``projects`` are (project name, template id, notice date) of the tender projects in the
+    workspace. A category a running framework agreement covers is reported as covered (with
+    the counties it did not name); a category a tender project already addresses as started.
+    """
+    from ..procure.opportunities import running_frameworks
+
+    frameworks = running_frameworks(contracts, on)
+    by_template = {t.id: template_category(t) for t in templates}
+    started_by_category: dict[str, tuple[str, str, str]] = {}
+    for name, template_id, notice in projects:
+        started_by_category.setdefault(by_template.get(template_id, template_id), (name, template_id, notice))
+    items: dict[str, JointOpportunity] = {}
+    covered: list[Covered] = []
+    started: list[Started] = []
+
+    def place(category: str, counties: list[str], source: str) -> bool:
+        """Whether the category is free to propose; else it is recorded as covered or started."""
+        if category in frameworks:
+            covered.append(Covered(category, frameworks[category], counties, source))
+            return False
+        if category in started_by_category:
+            name, template_id, notice = started_by_category[category]
+            started.append(Started(category, name, template_id, notice, source))
+            return False
+        return True
+
+    for item in contract_items:
+        owners = sorted({c.owner for c in item.contracts})
+        if place(item.category, owners, "vertraege"):
+            items.setdefault(item.category, JointOpportunity(item.category)).contracts = item
+    for proposal in proposals:
+        category = template_category(proposal.template)
+        if place(category, proposal.counties_with_gaps, "luecken"):
+            joint = items.setdefault(category, JointOpportunity(category))
+            if joint.proposal is None:
+                joint.proposal = proposal
+    order = sorted(items.values(), key=lambda j: (-len(j.sources), j.category))
+    return order, covered, started

@@ -21,9 +21,6 @@ from .templates import Template, render
 if TYPE_CHECKING:
     from ..workspace import CatalogPin
 
-OCDS_PREFIX = "ocds-ikz000"
-
-
 @dataclass
 class PackInput:
     """Everything a pack is made of, resolved: the project, its template, catalog, estimate, names."""
@@ -35,6 +32,8 @@ class PackInput:
     estimate: Estimate
     names: Mapping[str, str]
     marking: str
+    #: the workspace's ocid prefix (``procurement.ocds.prefix``); ``None``: no OCDS release in the pack
+    ocid_prefix: str | None = None
 
 
 def placeholder_values(template: Template, data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, str]:
@@ -151,15 +150,18 @@ def build_files(inp: PackInput, publisher: str) -> dict[str, bytes]:
     resolved = resolve(inp)
     day = inp.tender.created
     names = file_names(inp.tender.name)
-    package = release_package(tender_release(resolved, inp.estimate, inp.template, inp.names, OCDS_PREFIX), publisher)
     header = ("# Aufgelöste Vergabe, erzeugt von ikz-isms tender pack: Projekt, Vorlage, Sicherheitsanlage,\n"
               "# Auftragswertschätzung und Verfahrensart. Nicht von Hand ändern; Quelle ist vergabe.yaml.\n")
-    return {
+    files = {
         names["documents"]: tender_documents(resolved, inp.names, day),
         names["record"]: procurement_record(resolved, inp.names, day, inp.marking),
         names["resolved"]: (header + dump_rt(to_rt(_yaml_values(resolved)))).encode("utf-8"),
-        names["ocds"]: (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }
+    if inp.ocid_prefix:
+        release = tender_release(resolved, inp.estimate, inp.template, inp.names, inp.ocid_prefix)
+        package = release_package(release, inp.ocid_prefix, publisher)
+        files[names["ocds"]] = (json.dumps(package, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files
 
 
 def _yaml_values(value: Any) -> Any:

@@ -83,6 +83,8 @@ def project_problems(tender: Tender) -> list[Problem]:
             _, problem = NEED.value(quantity)
             if problem is not None:
                 problems.append(Problem(f"Bedarf {county}/{lot}: {problem}", tender.line("needs", county, lot, "quantity")))
+    if data["lead"] not in data["counties"]:
+        problems.append(Problem(f"Federführung '{data['lead']}' steht nicht unter 'counties'.", tender.line("lead")))
     if data["term_months"] > MAX_MONTHS:
         problems.append(Problem(f"Laufzeit {data['term_months']} Monate ist unplausibel (höchstens {MAX_MONTHS}).",
                                 tender.line("term_months")))
@@ -171,6 +173,7 @@ def new_tender_document(
     profiles: Mapping[str, Mapping[str, Any]],
     explicit: Mapping[tuple[str, str], Decimal],
     title: str | None = None,
+    threshold: str | None = None,
 ) -> dict[str, Any]:
     """The content of a new ``vergabe.yaml`` with each county's need resolved."""
     unknown = [o for o in options if o not in {opt["id"] for opt in template.options}]
@@ -190,7 +193,7 @@ def new_tender_document(
                 quantity, how = county_need(lot, profiles.get(county))
             per_lot[lot["id"]] = {"quantity": None if quantity is None else f"{quantity.normalize():f}", "source": how}
         needs[county] = per_lot
-    return {
+    document: dict[str, Any] = {
         "name": name,
         "title": title or template.title,
         "template": template.id,
@@ -203,3 +206,6 @@ def new_tender_document(
         "options": list(options),
         "needs": needs,
     }
+    if threshold:
+        document["threshold"] = threshold
+    return document

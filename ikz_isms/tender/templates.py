@@ -3,8 +3,9 @@
 Pure: a :class:`Template` is built from a parsed, schema-valid document (reading the files is
 :mod:`ikz_isms.app.tenders`); :func:`semantic_problems` lists what is wrong with its place.
 Numbers follow the rules of :mod:`ikz_isms.procure.store`: plain decimals below 10^12;
-unit prices and quantity factors greater than 0; default and minimum quantities (at most two
-decimal places) not negative; quantity options up to 1000 %; award weights 0–100.
+unit prices (at most two decimal places) and quantity factors greater than 0; default and
+minimum quantities (at most two decimal places) not negative; quantity options up to 100 %;
+award weights 0–100.
 """
 
 from __future__ import annotations
@@ -82,11 +83,11 @@ class Template:
 
 #: what each number of a template may be (see the module docstring)
 RULES: Mapping[str, NumberRule] = {
-    "unit_price": NumberRule("Stückpreis", places=None),
+    "unit_price": NumberRule("Stückpreis"),
     "factor": NumberRule("Faktor", places=None),
     "default": NumberRule("Vorgabemenge", positive=False),
     "minimum": NumberRule("Mindestmenge", positive=False),
-    "percent": NumberRule("Mehrmenge (%)", places=None, most=Decimal(1000), up_to=True),
+    "percent": NumberRule("Mehrmenge (%)", places=None, most=Decimal(100), up_to=True),
     "weight": NumberRule("Gewicht", places=None, positive=False, most=Decimal(100), up_to=True),
 }
 

@@ -22,13 +22,34 @@ if TYPE_CHECKING:
 HUNDRED = Decimal(100)
 
 
+def category_problem(category: str, contract_type: str, legal: "LegalFigures") -> str | None:
+    """Why an EU threshold category cannot be used for ``contract_type`` (German), or ``None``."""
+    known = legal.threshold_categories()
+    if category not in known:
+        listed = ", ".join(known) or "keine"
+        return f"Schwellenwert-Kategorie '{category}' gibt es in den rechtlichen Kennzahlen nicht (bekannt: {listed})."
+    # works go with the works threshold, supplies and services with any other; concessions with both
+    if category != "concessions" and (contract_type == "works") != (category == "works"):
+        return (f"Schwellenwert-Kategorie '{category}' ({known[category]}) passt nicht zur Auftragsart "
+                f"'{contract_type}'.")
+    return None
+
+
 def template_findings(template: Template, file: str,
-                      catalog: "tuple[CatalogPin, Catalog] | IkzError") -> Iterator[Finding]:
-    """Weights that do not sum to 100 %, security requirements missing from the pinned catalog.
+                      catalog: "tuple[CatalogPin, Catalog] | IkzError",
+                      legal: "LegalFigures | None" = None) -> Iterator[Finding]:
+    """Weights that do not sum to 100 %, security requirements missing from the pinned catalog,
+    a threshold category the legal data does not know.
 
     ``catalog`` is the template's pinned catalog, or the error met loading it.
     """
     from .security import resolve_requirements
+
+    if legal is not None and template.data.get("threshold"):
+        issue = category_problem(str(template.data["threshold"]), template.data["contract_type"], legal)
+        if issue:
+            yield Finding("tender.threshold-category", ERROR, f"Vorlage {template.id}: {issue}", file,
+                          template.line("threshold"))
 
     weights = template.weights
     total = sum((w for _, w in weights), Decimal(0))
@@ -89,6 +110,15 @@ def project_findings(tender: Tender, template: Template, file: str, members: Seq
             yield Finding("tender.estimate-incomplete", ERROR,
                           f"{tender.name}: Option '{option}' gibt es in der Vorlage {template.id} nicht.",
                           file, tender.line("options"))
+    from .estimate import threshold_category
+
+    category, origin = threshold_category(template, data)
+    issue = category_problem(category, template.data["contract_type"], legal)
+    if issue:
+        if origin == "project":
+            yield Finding("tender.threshold-category", ERROR, f"{tender.name}: {issue}", file,
+                          tender.line("threshold"))
+        return  # a template's own category is the template's finding
     try:
         result = estimate(template, data, legal, names)
     except InputError as exc:
@@ -98,9 +128,10 @@ def project_findings(tender: Tender, template: Template, file: str, members: Seq
         yield Finding("tender.estimate-incomplete", ERROR, f"{tender.name}: Schätzung unvollständig – {text}.",
                       file, tender.line("needs"))
     if template.data["framework"] and not data.get("long_term_reason"):
-        works = template.data["contract_type"] == "works"
-        key = ("VOB" if works else "VgV") if result.eu else "UVgO"
-        if works and not result.eu:
+        from .estimate import framework_term_key
+
+        key = framework_term_key(result.category, result.eu)
+        if key is None:
             return
         limit = legal.get(f"framework-max-term.{key}", result.notice_date)
         months = total_months(template, data)
