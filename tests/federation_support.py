@@ -37,7 +37,8 @@ class CountySpec:
     def withheld(self) -> list[str]:
         """The canaries no Verbund output may contain under this county's policy."""
         always = [self.canary("ISB"), self.canary("MAIL"), self.canary("ZIELNAME")]
-        free_text = [self.canary("BEGRUENDUNG"), self.canary("VERANTWORTLICH"), self.canary("NACHWEIS")]
+        free_text = [self.canary("BEGRUENDUNG"), self.canary("VERANTWORTLICH"), self.canary("NACHWEIS"),
+                     self.canary("RISIKOTITEL"), self.canary("VORFALLTITEL")]
         if self.policy == "full":
             return always + ([] if "free_text" in self.allow else free_text)
         return always + free_text + [self.target]
@@ -101,6 +102,12 @@ def county_workspace(run: Callable[..., Any], root: Path, spec: CountySpec) -> P
             _ok(run("assess", "set", requirement, target, status, "--county", spec.key,
                     "--statement", spec.canary("BEGRUENDUNG"), "--responsible", spec.canary("VERANTWORTLICH"),
                     "--evidence", spec.canary("NACHWEIS"), "--actor", "isb", cwd=ws))
+    # a risk on the secret server and an incident, both titled with canaries (free text)
+    _ok(run("risk", "add", "--county", spec.key, "--target", spec.target, "--threat", "G 0.14",
+            "--title", spec.canary("RISIKOTITEL"), "--frequency", "mittel", "--impact", "beträchtlich",
+            "--actor", "isb", cwd=ws))
+    _ok(run("incident", "add", "--county", spec.key, "--date", "2026-10-05", "--title", spec.canary("VORFALLTITEL"),
+            "--category", "ausfall", "--severity", "mittel", "--affected", spec.target, "--actor", "isb", cwd=ws))
     return ws
 
 

@@ -390,12 +390,12 @@ def test_a_killed_treatment_lands_in_register_plan_and_journal_together(example_
 
 @pytest.mark.slow
 def test_a_federated_member_shows_only_what_its_package_carries(run_cli, tmp_path):
-    """Counties in their own workspaces: their registers stay there; the Verbund view names them without figures
-    until their signed package carries a ``resilience`` part."""
+    """Counties in their own workspaces: their registers stay there; the Verbund view shows what their
+    signed package's ``resilience`` part carries, as of its publication, under their policy."""
     from tests.federation_support import CountySpec, build_federation
 
     specs = [CountySpec("vollstadt", "Vollstadt", "full"), CountySpec("summental", "Summental", "aggregate")]
-    federation = build_federation(run_cli, tmp_path, specs)
+    federation = build_federation(run_cli, tmp_path, specs)  # each county published one risk and one incident
     for spec in specs:
         ws = federation.counties[spec.key]
         added = run_cli("risk", "add", "--county", spec.key, "--target", spec.target, "--threat", "G 0.39",
@@ -408,14 +408,28 @@ def test_a_federated_member_shows_only_what_its_package_carries(run_cli, tmp_pat
         # the county's own view shows it all
         own = run_cli("risk", "list", "--county", spec.key, cwd=ws)
         assert spec.canary("RISIKO") in own.output
-    view = run_cli("emergency", "verbund", "--format", "json", cwd=federation.verbund)
-    assert view.exit_code == 0, view.stderr
-    members = {m["county"]: m for m in json.loads(view.output)["members"]}
+
+    def members():
+        view = run_cli("emergency", "verbund", "--format", "json", cwd=federation.verbund)
+        assert view.exit_code == 0, view.stderr
+        return {m["county"]: m for m in json.loads(view.output)["members"]}
+
+    # until the counties publish again, the Verbund sees their published state: one risk, one incident
+    before = members()
+    assert all(before[s.key]["figures"]["risks"]["count"] == 1 for s in specs)
     for spec in specs:
-        member = members[spec.key]
-        assert member["source"] == "paket" and member["figures"] is None
-        assert "Offenlegungspaket enthält keine Risiko- und Notfallkennzahlen" in member["withheld"]
-    outputs = view.output + run_cli("risk", "list", "--verbund", cwd=federation.verbund).output
+        published = run_cli("publish", "--county", spec.key, "--into", federation.verbund, cwd=federation.counties[spec.key])
+        assert published.exit_code == 0, published.stderr
+    after = members()
+    full, aggregate = after["vollstadt"], after["summental"]
+    assert full["source"] == aggregate["source"] == "paket"
+    assert full["figures"]["risks"]["count"] == 2 and full["figures"]["incidents"]["by_severity"]["kritisch"] == 1
+    assert {e["threat"] for e in full["figures"]["risks"]["entries"]} == {"G 0.14", "G 0.39"}
+    assert all("title" not in e for e in full["figures"]["risks"]["entries"] + full["figures"]["incidents"]["entries"])
+    assert aggregate["figures"]["risks"]["count"] == 2 and "entries" not in aggregate["figures"]["risks"]
+    assert aggregate["figures"]["incidents"]["by_category"] == {"ausfall": 1, "schadprogramm": 1}
+    outputs = json.dumps(after) + run_cli("risk", "list", "--verbund", cwd=federation.verbund).output
     for spec in specs:
-        for canary in (spec.canary("RISIKO"), spec.canary("VORFALL"), spec.target):
+        for canary in (spec.canary("RISIKO"), spec.canary("VORFALL")):
             assert canary not in outputs, canary
+    assert specs[1].target not in outputs  # an aggregate county names no target object

@@ -98,7 +98,8 @@ def test_each_package_holds_what_its_policy_allows_and_nothing_else(federation):
     assert {row[1] for row in full["records"]["rows"]} == {"IV", "SRV-KREIS-VOLL-GEHEIM"}
     assert "ISMS.1.A3" in full["figures"]["open"]
     assert full["catalog"]["name"] == "muster" and len(full["catalog"]["sha256"]) == 64
-    assert full["journal"]["entries"] == len(RECORDS) and len(full["journal"]["head"]) == 64
+    # the records, one risk and one incident (see tests/federation_support.py)
+    assert full["journal"]["entries"] == len(RECORDS) + 2 and len(full["journal"]["head"]) == 64
     assert full["state_date"] == dt.date.today().isoformat()
 
     text = federation.load_package("kreis-voll-text")["payload"]
@@ -125,6 +126,36 @@ def test_each_package_holds_what_its_policy_allows_and_nothing_else(federation):
         raw = federation.package(spec.key).read_text(encoding="utf-8")
         for canary in spec.withheld():
             assert canary not in raw, (spec.key, canary)
+
+
+def test_packages_carry_risk_and_emergency_figures_as_the_policy_allows(federation):
+    full = federation.load_package("kreis-voll")["payload"]["resilience"]
+    assert full["policy"] == "full"
+    assert full["risks"]["count"] == 1 and sum(full["risks"]["before"].values()) == 1
+    (risk,) = full["risks"]["entries"]
+    assert risk["target"] == "SRV-KREIS-VOLL-GEHEIM" and risk["threat"] == "G 0.14" and "title" not in risk
+    (incident,) = full["incidents"]["entries"]
+    assert incident["category"] == "ausfall" and "title" not in incident
+    text = federation.load_package("kreis-voll-text")["payload"]["resilience"]
+    assert text["risks"]["entries"][0]["title"] == "CANARY-KREIS-VOLL-TEXT-RISIKOTITEL"
+
+    aggregate = federation.load_package("kreis-summe")["payload"]["resilience"]
+    assert aggregate["policy"] == "aggregate" and aggregate["risks"]["count"] == 1
+    assert aggregate["incidents"]["by_category"] == {"ausfall": 1}
+    assert "entries" not in aggregate["risks"] and "entries" not in aggregate["incidents"]
+    assert "critical_processes" not in aggregate["continuity"]
+    assert federation.load_package("kreis-still")["payload"]["resilience"] is None
+
+
+def test_the_verbund_risk_view_reads_the_packages(run_cli, federation):
+    view = _json(run_cli("risk", "list", "--verbund", "--format", "json", cwd=federation.verbund))
+    rows = {row["county"]: row for row in view["counties"]}
+    assert rows["kreis-summe"]["risks"]["count"] == 1 and "entries" not in rows["kreis-summe"]["risks"]
+    assert rows["kreis-voll"]["risks"]["entries"][0]["id"]
+    assert rows["kreis-still"]["risks"] is None and rows["kreis-still"]["withheld"]
+    emergency = _json(run_cli("emergency", "verbund", "--format", "json", cwd=federation.verbund))
+    withheld = {entry["county"] for entry in emergency["withheld"]}
+    assert "kreis-still" in withheld and "kreis-summe" not in withheld
 
 
 def test_a_package_is_reproducible_with_source_date_epoch(run_cli, federation, monkeypatch):
@@ -266,6 +297,8 @@ def _every_verbund_output(run_cli, workspace: Path, out: Path) -> str:
         ("verbund", "verify"), ("verbund", "verify", "--format", "json"),
         ("check",), ("check", "--format", "json"), ("assess",), ("assess", "--format", "json"),
         ("county", "list", "--format", "json"),
+        ("risk", "list", "--verbund"), ("risk", "list", "--verbund", "--format", "json"),
+        ("emergency", "verbund"), ("emergency", "verbund", "--format", "json"),
     ]
     for args in commands:
         result = run_cli(*args, cwd=workspace)
@@ -275,6 +308,10 @@ def _every_verbund_output(run_cli, workspace: Path, out: Path) -> str:
     result = run_cli("report", "verbund", "-o", pdf, cwd=workspace)
     assert result.exit_code == 0, result.stderr
     texts.append(_pdf_text(pdf))
+    plan = out / "notfallplan.pdf"
+    result = run_cli("emergency", "plan", "-o", plan, cwd=workspace)
+    assert result.exit_code == 0, result.stderr
+    texts.append(_pdf_text(plan))
     return "\n".join(texts)
 
 

@@ -87,6 +87,7 @@ def build_payload(
     records: Any = None,
     verbund: str | None = None,
     generator: str = "",
+    resilience: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The package payload for ``profile`` under its policy (JSON-native values only)."""
     policy = profile.disclosure
@@ -107,6 +108,7 @@ def build_payload(
         "journal": None,
         "figures": None,
         "records": None,
+        "resilience": None,
     }
     if figures is None or policy == "none":
         return payload
@@ -117,6 +119,8 @@ def build_payload(
     payload["figures"] = filter_figures(figures, policy, allow)
     if policy == "full" and records is not None:
         payload["records"] = records_table(records, allow)
+    if resilience is not None:
+        payload["resilience"] = dict(resilience)
     return payload
 
 
@@ -138,11 +142,14 @@ def published_at(session: "Session") -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
 
-def county_payload(session: "Session", county: "County", *, with_records: bool = True) -> dict[str, Any]:
+def county_payload(session: "Session", county: "County", *, with_records: bool = True,
+                   with_resilience: bool = False) -> dict[str, Any]:
     """The package payload of a county of this workspace, under its policy.
 
     ``with_records=False`` leaves the records table out (the Verbund view does not need
-    it; a published package carries it for ``full``).
+    it; a published package carries it for ``full``). ``with_resilience`` adds the risk,
+    continuity and incident figures the policy lets out (a published package carries
+    them; the Verbund view computes them itself for counties of its own workspace).
     """
     from .. import __version__
     from .verbund import county_figures
@@ -150,12 +157,18 @@ def county_payload(session: "Session", county: "County", *, with_records: bool =
     profile = county.profile
     figures = None
     records = None
+    resilience = None
     if profile.disclosure != "none":
         figures = county_figures(session, county, session.today)
         if profile.disclosure == "full" and with_records:
             records = session.county_data(county).records
+        if with_resilience:
+            from .emergency import disclosed_resilience
+
+            resilience = disclosed_resilience(session, county, session.today)
     return build_payload(profile, figures, catalog=catalog_facts(session, county), published=published_at(session),
-                         records=records, verbund=session.workspace.name, generator=f"ikz-isms {__version__}")
+                         records=records, verbund=session.workspace.name, generator=f"ikz-isms {__version__}",
+                         resilience=resilience)
 
 
 def withheld_summary(policy: str, allow: tuple[str, ...]) -> list[str]:
@@ -181,7 +194,7 @@ def signed_package(session: "Session", county: "County", key_path: "Path") -> di
     from .signing import load_key, sign
 
     key = load_key(key_path)
-    payload = county_payload(session, county, with_records=True)
+    payload = county_payload(session, county, with_records=True, with_resilience=True)
     document = {"payload": payload, "signature": sign(key, payload)}
     problems = schema.problems(document, "package")
     if problems:  # a defect of ikz-isms, not of the user's data: never publish a package the Verbund would refuse
