@@ -7,13 +7,13 @@ IT-Grundschutz).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from .hookspecs import hookimpl
-
+TYPE_CHECKING = False  # `typing` is not imported at start-up (ikz_isms.helpcache)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .app import Session
     from .editions import Edition
+    from .hookspecs import hookimpl
 
 __version__ = "0.2.0"
 
@@ -28,7 +28,12 @@ def get_plugin_manager(*args: Any, **kwargs: Any) -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    # the public classes, imported on first use so `import ikz_isms` stays light
+    # the public names, imported on first use so `import ikz_isms` stays light (a cached
+    # `--help` imports neither pluggy nor click: ikz_isms.helpcache)
+    if name == "hookimpl":
+        from .hookspecs import hookimpl
+
+        return hookimpl
     if name == "Session":
         from .app import Session
 

@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import contextvars
 import functools
-import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +64,7 @@ DEFAULT_PLUGINS = (
     "ikz_isms.checks.risk_rules",
     "ikz_isms.checks.contract_rules",
     "ikz_isms.checks.tender_rules",
+    "ikz_isms.checks.transition_rules",
 )
 
 #: built-ins the CI gate rests on: they cannot be blocked, and their commands and rule ids
@@ -85,6 +85,10 @@ ESSENTIAL_PLUGINS = frozenset({
 })
 
 _current_plugin: contextvars.ContextVar[str] = contextvars.ContextVar("ikz_current_plugin", default="?")
+
+#: while set (an :class:`ikz_isms.helpcache.InputLog`), discovery reports every path it looks
+#: at, so a cached ``--help`` knows what to check before it is used again
+observer: Any = None
 
 
 def current_plugin() -> str:
@@ -239,13 +243,137 @@ def _allowed(name: str, allow: set[str] | None, block: set[str] | None) -> bool:
     return allow is None or name in allow
 
 
-def _load_entry_points(pm: IkzPluginManager, allow: set[str] | None, block: set[str] | None) -> None:
-    from importlib.metadata import entry_points
+class _EntryPoint:
+    """One entry point of an installed distribution, found without :mod:`importlib.metadata`."""
 
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    def __init__(self, name: str, value: str, dist_path: str):
+        self.name = name
+        self.value = value
+        self.dist_path = dist_path
+
+    def load(self) -> Any:
+        import re
+
+        match = re.match(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$", self.value)
+        if match is None:
+            raise ValueError(f"ungültiger Entry Point: {self.value!r}")
+        target = importlib.import_module(match.group("module"))
+        for attribute in filter(None, (match.group("attr") or "").split(".")):
+            target = getattr(target, attribute)
+        return target
+
+    @property
+    def version(self) -> str | None:
+        """``Version`` of the distribution's core metadata (as ``importlib.metadata`` reads it)."""
+        for name in ("METADATA", "PKG-INFO"):
+            try:
+                with open(os.path.join(self.dist_path, name), encoding="utf-8") as handle:
+                    text = handle.read()
+            except OSError:
+                continue
+            if not text:
+                continue
+            for line in text.splitlines():
+                if not line.strip():
+                    break
+                key, sep, value = line.partition(":")
+                if sep and key.strip().lower() == "version":
+                    return value.strip()
+            return None
+        return None
+
+
+def _scan_entry_points(group: str) -> list[_EntryPoint] | None:
+    """The entry points of ``group`` of every distribution on ``sys.path``, read directly.
+
+    Follows :func:`importlib.metadata.entry_points` (3.11): the ``*.dist-info`` and
+    ``*.egg-info`` folders of each ``sys.path`` entry in order, one distribution per
+    normalised name (the first found wins), ``entry_points.txt`` read as its sections.
+    Importing :mod:`importlib.metadata` (email, zipfile, …) costs more than the whole scan,
+    which is why ``--help`` avoids it. ``None`` when something unusual is on the path (a zip
+    file, an ``.egg``, a finder of its own that knows distributions): then the caller asks
+    :mod:`importlib.metadata` itself.
+    """
+    for finder in sys.meta_path:
+        if getattr(finder, "find_distributions", None) is not None and finder is not importlib.machinery.PathFinder:
+            return None
+    found: list[_EntryPoint] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        root = entry or "."
+        if os.path.basename(root).lower().endswith(".egg"):
+            return None
+        if observer is not None:
+            observer.listing(os.path.abspath(root))
+        try:
+            children = os.listdir(root)
+        except OSError:
+            if os.path.isfile(root):
+                return None  # a zip archive on sys.path
+            continue
+        by_name: dict[str, list[str]] = {}
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                name = low.rpartition(".")[0].partition("-")[0]
+                by_name.setdefault(_normalise(name), []).append(child)
+        for children_of_name in by_name.values():
+            for child in children_of_name:
+                stem = os.path.splitext(child)[0].partition("-")[0]
+                normalised = _normalise(stem)
+                if normalised in seen:
+                    continue
+                seen.add(normalised)
+                dist_path = os.path.join(entry, child)
+                if observer is not None:
+                    observer.probe(os.path.abspath(os.path.join(dist_path, "entry_points.txt")))
+                try:
+                    with open(os.path.join(dist_path, "entry_points.txt"), encoding="utf-8") as handle:
+                        text = handle.read()
+                except OSError:
+                    continue
+                found.extend(_entry_points_of(text, group, dist_path))
+    return found
+
+
+def _normalise(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+
+
+def _entry_points_of(text: str, group: str, dist_path: str) -> Iterator[_EntryPoint]:
+    section = None
+    for line in map(str.strip, text.splitlines()):
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")
+            continue
+        if section != group:
+            continue
+        name, sep, value = line.partition("=")
+        if sep:
+            yield _EntryPoint(name.strip(), value.strip(), dist_path)
+
+
+def _load_entry_points(pm: IkzPluginManager, allow: set[str] | None, block: set[str] | None) -> None:
+    scanned = _scan_entry_points(ENTRY_POINT_GROUP)
+    if scanned is None:
+        from importlib.metadata import entry_points
+
+        if observer is not None:
+            observer.unsure = True
+        eps: list[Any] = list(entry_points(group=ENTRY_POINT_GROUP))
+    else:
+        eps = scanned
+    for ep in eps:
         if not _allowed(ep.name, allow, block) or pm.has_plugin(ep.name):
             continue
-        version = ep.dist.version if ep.dist else None
+        if isinstance(ep, _EntryPoint):
+            version = ep.version
+        else:
+            version = ep.dist.version if ep.dist else None
         try:
             plugin = ep.load()
         except Exception as exc:
@@ -278,8 +406,12 @@ def _import_file(name: str, path: Path) -> Any:
 
 
 def _code_hash(paths: list[Path], base: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     for path in sorted(paths):
+        if observer is not None:
+            observer.probe(path)
         digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -291,6 +423,12 @@ def _code_hash(paths: list[Path], base: Path) -> str:
 
 def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
     """Plugins a distribution folder declares in its ``pyproject.toml`` entry points."""
+    import tomllib
+
+    if observer is not None:
+        for probed in (directory / "pyproject.toml", directory / "data" / "landkreis.yaml", directory / "landkreis.yaml",
+                       directory / "src"):
+            observer.probe(probed)
     try:
         meta = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -302,7 +440,13 @@ def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
         parts = str(target).split(":")[0].split(".")
         for root in (directory / "src", directory):
             candidate = root.joinpath(*parts)
+            if observer is not None:
+                observer.probe(candidate / "__init__.py")
+                observer.probe(candidate.with_suffix(".py"))
             if (candidate / "__init__.py").exists():
+                if observer is not None:
+                    for folder, _dirs, _files in os.walk(candidate):
+                        observer.listing(folder)
                 files = [p for p in candidate.rglob("*.py")] + [directory / "pyproject.toml"]
                 yield WorkspacePlugin(str(ep_name), candidate, directory, project.get("version"),
                                       _code_hash(files, directory), has_data)
@@ -317,6 +461,8 @@ def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
 def workspace_plugins(plugins_dir: Path) -> list[WorkspacePlugin]:
     """Every Python plugin in a workspace's ``plugins/`` folder (without running any of it)."""
     found: list[WorkspacePlugin] = []
+    if observer is not None:
+        observer.listing(plugins_dir)
     try:
         entries = sorted(plugins_dir.iterdir())
     except OSError:
@@ -324,6 +470,8 @@ def workspace_plugins(plugins_dir: Path) -> list[WorkspacePlugin]:
     for entry in entries:
         if entry.name.startswith((".", "_")):
             continue
+        if observer is not None:
+            observer.probe(entry)
         if entry.is_file() and entry.suffix == ".py":
             found.append(WorkspacePlugin(entry.stem, entry, entry.parent, None, _code_hash([entry], entry.parent)))
         elif entry.is_dir():
@@ -331,14 +479,32 @@ def workspace_plugins(plugins_dir: Path) -> list[WorkspacePlugin]:
     return found
 
 
-def allowed_workspace_plugins(workspace_dir: Path, store: Store | None = None) -> dict[str, str]:
-    """``plugins.allow`` of the workspace config: plugin name → SHA-256 of its code."""
-    from .store import Store
+def allowed_workspace_plugins(workspace_dir: Path, store: Store | Callable[[], Store] | None = None) -> dict[str, str]:
+    """``plugins.allow`` of the workspace config: plugin name → SHA-256 of its code.
+
+    ``store`` may be a function that makes the store: it is called only when the config has
+    to be parsed.
+    """
     from .store.layout import WorkspaceLayout
 
     config = WorkspaceLayout(Path(workspace_dir)).config
+    if observer is not None:
+        observer.probe(config)
     if not config.is_file():
         return {}
+    try:
+        with open(config, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return {}
+    if b"allow" not in raw and b"\\" not in raw:
+        # no key `allow` can be spelt in this file (a YAML escape needs a backslash): nothing
+        # is allowed, and `--help` need not parse YAML to know it
+        return {}
+    from .store import Store
+
+    if callable(store):
+        store = store()
     try:
         data = (store or Store(None)).parse(config, "config", validate=False).data
     except Exception:  # an unreadable config allows nothing; the config's own error shows later
@@ -351,7 +517,7 @@ def allowed_workspace_plugins(workspace_dir: Path, store: Store | None = None) -
 
 
 def _load_workspace_plugins(pm: IkzPluginManager, workspace_dir: Path, allow: set[str] | None,
-                            block: set[str] | None, store: Store | None = None) -> None:
+                            block: set[str] | None, store: Store | Callable[[], Store] | None = None) -> None:
     found = workspace_plugins(Path(workspace_dir) / "plugins")
     permitted = allowed_workspace_plugins(workspace_dir, store) if found else {}
     for plugin in found:
@@ -378,10 +544,12 @@ def get_plugin_manager(
     workspace_dir: str | os.PathLike[str] | None = None,
     *,
     load_entry_points: bool | None = None,
-    store: Store | None = None,
+    store: Store | Callable[[], Store] | None = None,
 ) -> IkzPluginManager:
     """Build a fresh plugin manager: entry points, allowed workspace plugins, then built-ins."""
     pm = IkzPluginManager()
+    if observer is not None:
+        observer.managers.append(pm)
     if os.environ.get("IKZ_ISMS_TRACE_PLUGINS", "") not in ("", "0"):
         pm.trace.root.setwriter(lambda text: sys.stderr.write(f"[ikz-isms plugins] {text}"))
         pm.enable_tracing()

@@ -6,11 +6,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError, WorkspaceError
-from .store import Store
 from .store.layout import CONFIG_NAME, WorkspaceLayout
+
+if TYPE_CHECKING:
+    from .store import Store
 
 ENV_WORKSPACE = "IKZ_ISMS_WORKSPACE"
 DEFAULT_PACKAGE_MAX_AGE_DAYS = 100
@@ -65,6 +67,8 @@ class Workspace:
 
     @classmethod
     def load(cls, root: str | os.PathLike[str], store: Store | None = None) -> "Workspace":
+        from .store import Store
+
         root = Path(root)
         store = store or Store(root)
         path = WorkspaceLayout(root).config

@@ -157,6 +157,7 @@ def test_text_and_pdf_coverage_report(ws, run_cli, tmp_path):
     content = "\n".join(page.extract_text() for page in pypdf.PdfReader(str(pdf)).pages)
     assert "Abdeckung je Praktik" in content and "Bernkastel-Wittlich" in content
     assert "Teilmenge (subset-of)" in content
+    assert "Verweise in Realisierungsplan, Risiken und Modellierung" in content and "Entscheidung nötig" in content
 
 
 BAD_MAPPINGS = {
@@ -217,3 +218,116 @@ def test_verbund_says_which_figures_rest_on_migrated_records(ws, run_cli):
     group = next(g for g in view["groups"] if g["catalog"]["name"] == "gspp-2026-06")
     confirmed = next(c for c in group["counties"] if c["name"] == "Bernkastel-Wittlich")["migrated"]["normal-sdt"]
     assert confirmed["fulfilled"] <= migrated["fulfilled"] and confirmed["records"] < migrated["records"]
+
+
+def _carrying_targets() -> dict[str, set[str]]:
+    """Edition 2023 requirement → G++ ids of its equal/equivalent maps (resolved by UUID in the catalog)."""
+    from tests.transition_support import alt_ids
+
+    by_uuid = {uuid: cid for cid, uuid in alt_ids(upstream_file(RESOLVED)).items()}
+    document = json.loads(upstream_file(MAPPING).read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for mapping in document["mapping-collection"]["mappings"]:
+        for entry in mapping["maps"]:
+            requirement = re.sub(r"-UA\.\d+$", "", entry["sources"][0]["id-ref"])
+            uuid = next((p["value"] for p in entry["targets"][0].get("props") or [] if p["name"] == "oscal_uuid"), None)
+            found.setdefault(requirement, set())
+            if entry["relationship"] in ("equal-to", "equivalent-to") and uuid in by_uuid:
+                found[requirement].add(by_uuid[uuid])
+    return found
+
+
+def muster_ids(ws: Path) -> list[str]:
+    """Every control id of the example catalog, read with plain json."""
+    found: list[str] = []
+
+    def walk(node: dict) -> None:
+        for control in node.get("controls") or []:
+            found.append(control["id"])
+            walk(control)
+        for group in node.get("groups") or []:
+            walk(group)
+
+    walk(json.loads((ws / "catalogs" / "ikz-musterkatalog.json").read_text(encoding="utf-8"))["catalog"])
+    return found
+
+
+def _plan(data: Path) -> dict[str, tuple[str, str]]:
+    document = yaml.safe_load((data / "plan.yaml").read_text(encoding="utf-8"))
+    return {m["id"]: (m["requirement"], m["target"]) for m in document["massnahmen"]}
+
+
+def _risks(data: Path) -> dict[str, list[str]]:
+    document = yaml.safe_load((data / "risiken.yaml").read_text(encoding="utf-8"))
+    return {r["id"]: list(r.get("requirements") or []) for r in document["risiken"]}
+
+
+def test_plan_and_risk_references_follow_the_migrated_records_and_undo(ws, run_cli):
+    data = county_dir(ws, COUNTY)
+    measures = _plan(data)
+    carried_measure = next(mid for mid, (req, _t) in measures.items() if req == "ORP.5.A5")
+    added = run_cli("--workspace", ws, "risk", "add", "--county", COUNTY, "--target", "FW-01", "--threat", "G 0.18",
+                    "--title", "Ausnahmen ohne Genehmigung", "--requirement", f"ORP.5.A5@{measures[carried_measure][1]}",
+                    "--requirement", "NET.3.2.A10")
+    assert added.exit_code == 0, added.stderr
+    risks = _risks(data)
+    new_risk = next(rid for rid, refs in risks.items() if refs and refs[0].startswith("ORP.5.A5@"))
+    before = {p: b for p, b in snapshot_tree(data).items() if p != "journal.jsonl"}
+    dry = migrate(run_cli, ws, "--format", "json")
+    assert dry.exit_code == 0, dry.stderr
+    references = json.loads(dry.output)["counties"][0]["references"]
+    moved = {(r["file"], r["entry"], r["value"]): r["new"] for r in references["moved"]}
+    open_refs = {(r["file"], r["entry"], r["value"]): r for r in references["open"]}
+    carrying = _carrying_targets()
+    # every measure on a requirement of the Edition 2023 catalog either follows or is listed as needing a
+    # decision, nothing is dropped; measures of a risk's treatment (requirement R-…) are none of the migration's
+    known = set(muster_ids(ws))
+    assert {(f, e) for f, e, _ in [*moved, *open_refs] if f == "plan.yaml"} == {
+        ("plan.yaml", m) for m, (req, _t) in measures.items() if req in known}
+    assert any(req not in known for req, _t in measures.values())
+    for (_file, _entry, value), new in moved.items():
+        requirement, _, target = value.partition("@")
+        assert {n.partition("@")[0] for n in new} <= carrying[requirement]
+        assert all(n.partition("@")[2] == target for n in new)
+    for (_file, _entry, value), item in open_refs.items():
+        requirement = value.partition("@")[0]
+        if requirement not in carrying:
+            assert "im Mapping nicht zugeordnet" in item["decision"] or "Baustein" in item["decision"]
+        elif not carrying[requirement]:
+            assert "nur als" in item["decision"], item
+    assert ("plan.yaml", carried_measure, "ORP.5.A5") in moved
+    assert ("risiken.yaml", new_risk, "NET.3.2.A10") in open_refs
+    assert "Teilmenge (subset-of)" in open_refs[("risiken.yaml", new_risk, "NET.3.2.A10")]["decision"]
+
+    result = migrate(run_cli, ws, "--apply", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    change = json.loads(result.output)["counties"][0]["result"]["change"]
+    after_plan, after_risks = _plan(data), _risks(data)
+    records = read_records(data)
+    for mid, (requirement, target) in measures.items():
+        new = moved.get(("plan.yaml", mid, requirement))
+        assert after_plan[mid] == ((new[0], target) if new else (requirement, target))
+        if new:
+            # the measure now names the G++ record that carries its gap, migrated from its requirement
+            assert requirement in records[(new[0], target)]["provenance"]
+    assert after_risks[new_risk] == [*moved[("risiken.yaml", new_risk, risks[new_risk][0])], "NET.3.2.A10"]
+    assert {rid: refs for rid, refs in after_risks.items() if rid != new_risk} == {
+        rid: refs for rid, refs in risks.items() if rid != new_risk}
+    assert run_cli("--workspace", ws, "journal", "verify", "--county", COUNTY).exit_code == 0
+    findings = json.loads(run_cli("--workspace", ws, "check", "--format", "json").output)["findings"]
+    named = [f for f in findings if f["rule"] == "county.transition.open-reference"]
+    plan_document = yaml.safe_load((data / "plan.yaml").read_text(encoding="utf-8"))
+    discarded = {m["id"] for m in plan_document["massnahmen"] if m["state"] == "verworfen"}
+    # a discarded measure (verworfen) needs no decision any more
+    assert discarded and len(named) == len([k for k in open_refs if not (k[0] == "plan.yaml" and k[1] in discarded)])
+    assert not [f for f in named if any(f"Maßnahme {m} " in f["message"] for m in discarded)]
+    risk_finding = next(f for f in named if f"Risiko {new_risk}" in f["message"])
+    assert "NET.3.2.A10" in risk_finding["message"] and f"Katalogwechsel {change}" in risk_finding["message"]
+    assert "Entscheidung nötig" in risk_finding["message"] and "risiken.yaml" in risk_finding["message"]
+    assert risk_finding["file"].endswith("risiken.yaml") and risk_finding["location"].startswith("Zeile ")
+
+    undo = run_cli("--workspace", ws, "catalog", "undo", change, "--county", COUNTY, "--apply")
+    assert undo.exit_code == 0, undo.stderr
+    assert {p: b for p, b in snapshot_tree(data).items() if p != "journal.jsonl" and not p.startswith("archiv")} == before
+    assert _plan(data) == measures and _risks(data) == risks
+    assert run_cli("--workspace", ws, "journal", "verify", "--county", COUNTY).exit_code == 0

@@ -144,3 +144,113 @@ def test_a_read_only_checkout_still_answers(run_cli, example_workspace):
     finally:
         os.chmod(example_workspace, 0o755)
     assert result.exit_code == 0, result.stderr
+
+
+def _touched(before: str, after: str) -> list[tuple[str, int, int, int, int]]:
+    matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+    return [op for op in matcher.get_opcodes() if op[0] != "equal"]
+
+
+def test_a_plan_change_and_a_new_call_off_touch_only_their_lines(run_cli, example_workspace):
+    """A one-measure change and one new call-off are small diffs, found without the file's node tree."""
+    plan = county_dir(example_workspace, COUNTY) / "plan.yaml"
+    before = plan.read_text(encoding="utf-8")
+    result = run_cli("plan", "set", "M-002", "--responsible", "Neue Stelle", "--county", COUNTY, cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    changes = _touched(before, plan.read_text(encoding="utf-8"))
+    assert len(changes) == 1 and changes[0][2] - changes[0][1] <= 1 and changes[0][4] - changes[0][3] == 1, changes
+
+    contract = example_workspace / "catalogs" / "vertraege" / "rv-vob-beratung.yaml"
+    before = contract.read_text(encoding="utf-8")
+    result = run_cli("contracts", "calloff", "add", "rv-vob-beratung", "--county", COUNTY, "--hours", "2",
+                     "--date", "2026-03-02", "--description", "Kurzberatung", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    changes = _touched(before, contract.read_text(encoding="utf-8"))
+    assert len(changes) == 1 and changes[0][0] == "insert" and changes[0][4] - changes[0][3] <= 8, changes
+
+
+def test_item_spans_from_the_text_agree_with_the_node_tree(example_workspace):
+    """The line scan that finds a sequence's items gives the places libyaml's node tree gives,
+    and declines a layout it does not know (the node tree decides then)."""
+    from ikz_isms.store.edit import _item_bounds, _node_spans, _text_spans
+    from ikz_isms.store.parse import parse_yaml
+
+    files = [(record_file(county_dir(example_workspace, COUNTY), "IV"), "pruefungen"),
+             (county_dir(example_workspace, COUNTY) / "plan.yaml", "massnahmen"),
+             (example_workspace / "catalogs" / "vertraege" / "rv-vob-beratung.yaml", "calloffs")]
+    for path, key in files:
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_yaml(text, str(path))
+        from_text = _text_spans(text, (key,), parsed.data)
+        from_nodes = _node_spans(parsed, (key,))
+        assert from_text is not None and from_nodes is not None, path
+        assert [(s, c) for s, _, c in from_text] == [(s, c) for s, _, c in from_nodes], path
+        assert [_item_bounds(text, s, e, c) for s, e, c in from_text] == \
+            [_item_bounds(text, s, e, c) for s, e, c in from_nodes], path
+    flow = "zielobjekt: IV\npruefungen:\n  - {requirement: A, status: ja}\n"
+    assert _text_spans(flow, ("pruefungen",), parse_yaml(flow, "x").data) is None
+    scalars = "pruefungen:\n  - eins\n  - zwei\n"
+    assert _text_spans(scalars, ("pruefungen",), parse_yaml(scalars, "x").data) is None
+
+
+def test_the_fast_schema_check_is_as_strict_as_jsonschema():
+    """Every schema takes the generated validator first; a document it accepts, jsonschema accepts
+    (the one format, ``date``, checked alike: a real calendar day in ASCII digits)."""
+    from jsonschema import Draft7Validator
+
+    from ikz_isms.store import schema
+
+    conforms = Draft7Validator.FORMAT_CHECKER.conforms
+    for text in ("2024-02-29", "2026-12-31", "2023-02-29", "2026-13-01", "0000-01-01", "２０２６-01-01", "2026-1-01",
+                 "20260101", "2026-01-01T00:00", ""):
+        assert schema._is_date(text) == conforms(text, "date"), text
+    record = {"zielobjekt": "IV", "pruefungen": [{"requirement": "ISMS.1.A1", "status": "ja", "checked": "x" * 41}]}
+    assert not schema._fast_valid(record, "pruefungen") and schema.problems(record, "pruefungen")
+    for name in ("workspace", "landkreis", "zielobjekte", "pruefungen", "plan", "contract", "calloffs", "risiken",
+                 "package", "review", "tender", "tender-template", "vorfaelle", "notfall"):
+        assert schema.schema(name)["$schema"] == schema.DRAFT_07 and schema._compiled(name) is not None, name
+
+
+def test_compiled_validators_are_kept_in_the_derived_cache(tmp_path, monkeypatch):
+    """The generated code of a schema is written once to .ikz-cache/validators (where the package's
+    own folder may not be written) and read back; a damaged file there is ignored and replaced."""
+    from ikz_isms.store import schema
+
+    # a package Python writes no bytecode for: the workspace's cache keeps the code
+    monkeypatch.setattr(schema, "_package_folder", lambda: tmp_path / "paket" / "__pycache__")
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    folder = tmp_path / ".ikz-cache" / "validators"
+    schema.cache_code_in(folder)
+    try:
+        schema._compiled.cache_clear()
+        check = schema._compiled("landkreis")
+        kept = list(folder.glob("landkreis-*.marshal"))
+        assert check is not None and len(kept) == 1
+        kept[0].write_bytes(b"kaputt")
+        schema._compiled.cache_clear()
+        assert schema._compiled("landkreis") is not None
+        assert kept[0].read_bytes() != b"kaputt"
+    finally:
+        schema.cache_code_in(None)
+        schema._compiled.cache_clear()
+
+
+def test_validators_work_where_no_cache_can_be_written(tmp_path, monkeypatch):
+    """A package and a workspace that may not be written: the code is generated in memory and
+    the document still checked (a refused write of a derived cache is no error)."""
+    from ikz_isms.errors import OutputError
+    from ikz_isms.store import fs, schema
+
+    def refuse(path, *args, **kwargs):
+        raise OutputError("nicht schreibbar: keine Berechtigung.", path=str(path))
+
+    monkeypatch.setattr(schema, "_package_folder", lambda: tmp_path / "paket" / "__pycache__")
+    monkeypatch.setattr(fs, "atomic_write", refuse)
+    schema.cache_code_in(tmp_path / ".ikz-cache" / "validators")
+    try:
+        schema._compiled.cache_clear()
+        assert schema.problems({"zielobjekt": "IV", "pruefungen": []}, "pruefungen") == []
+        assert schema.problems({"pruefungen": "keine Liste"}, "pruefungen")
+    finally:
+        schema.cache_code_in(None)
+        schema._compiled.cache_clear()

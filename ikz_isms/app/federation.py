@@ -261,16 +261,24 @@ def members(session: "Session", today: _dt.date, *, with_records: bool = False,
     import gc
 
     from .disclosure import county_payload
+    from .verbund import prefetch_figures
 
     counties = session.counties()
     keys = session.workspace.members
     packaged = package_members(session, [k for k in keys if k not in counties], today)
+    local = [counties[k] for k in keys if k in counties]
+    if not with_records:
+        prefetch_figures(session, [c for c in local if not session.holds_county(c)], today, progress=progress)
     found = []
     try:
         for index, key in enumerate(keys):
             county = counties.get(key)
             if county is not None:
+                held = session.holds_county(county)
                 payload = county_payload(session, county, with_records=with_records)
+                if not held:
+                    # one county's records at a time: its figures are in the payload now
+                    session.release_county(county)
                 found.append(Member(key, county.profile.name, SOURCE_LOCAL, payload=payload))
             else:
                 found.append(packaged[key])

@@ -118,7 +118,8 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
                 actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Change fields of one measure (responsible, deadline, cost, state, title, description)."""
     from ..assess.plan import STATES, parse_plan
-    from ..store import Parsed, parse_yaml, plain, schema
+    from ..store import parse_yaml, plain, schema
+    from ..store.edit import ItemEdit
     from .counties import county_files
 
     if changes.get("state") is not None and changes["state"] not in STATES:
@@ -135,9 +136,9 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
     with county_files(session, county).transaction() as tx:
         text = session.store.raw(path, "plan").decode("utf-8-sig")
         parsed = parse_yaml(text, str(path))
-        data = plain(parsed.data)
+        data = parsed.data = plain(parsed.data)  # lines are looked up only for a message
         schema.raise_first(schema.problems(data, "plan", parsed), str(path))
-        parse_plan(Parsed(data, str(path), parsed.root))
+        parse_plan(parsed)
         items = data.get("massnahmen") or []
         at = next((i for i, item in enumerate(items) if str(item.get("id")) == measure_id), None)
         if at is None:
@@ -150,17 +151,15 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
         expected["massnahmen"] = [dict(i) for i in items]
         expected["massnahmen"][at] = new
 
-        def edit(node: Any) -> None:
-            for name, value in changes.items():
-                node[name] = value
+        # the measure's own lines are edited as text where they are plain (no round-trip engine)
+        edit = ItemEdit(changes, items[at])
 
         def fallback(document: Any) -> None:
             edit(next(i for i in document["massnahmen"] if str(i["id"]) == measure_id))
 
-        new_text = session.store.new_text_for_items(path, "plan", ("massnahmen",), {at: edit}, [], expected,
-                                                   fallback, text=text)
-        check = parse_yaml(new_text, str(path))
-        parse_plan(Parsed(plain(check.data), str(path), check.root))
+        new_text, check = session.store.new_document_for_items(path, "plan", ("massnahmen",), {at: edit}, [],
+                                                               expected, fallback, text=text, parsed=parsed)
+        parse_plan(check)
         if old != new:
             tx.put(path, new_text)
             tx.journal(f"plan:{measure_id}", old, new, actor)

@@ -18,6 +18,7 @@ hours (a quantity) × the price valid on its own date (:func:`ikz_isms.procure.s
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -81,10 +82,11 @@ def _read_source(session: "Session", path: Path, override: "Parsed | None") -> t
     from ..store import schema
 
     parsed: "Parsed | None"
+    known: list[Any] | None = None
     if override is not None:
-        parsed, error = override, None
+        parsed, error, known = override, None, override.problems
     else:
-        parsed, _, error = session.store.parse_lenient(path, KIND)
+        parsed, known, error = session.store.parse_lenient(path, KIND)
     if error is not None:
         return KIND, None, [error]
     assert parsed is not None
@@ -94,7 +96,8 @@ def _read_source(session: "Session", path: Path, override: "Parsed | None") -> t
         return KIND, None, [InputError("Datei enthält weder einen Vertrag noch Abrufe (Abschnitt erwartet).",
                                        path=str(path), location=parsed.location())]
     kind = "calloffs" if is_calloff_file(parsed.data) else KIND
-    found = schema.problems(parsed.data, kind, parsed)
+    # a contract document was validated against its schema when it was read: not once more
+    found = known if kind == KIND and known is not None else schema.problems(parsed.data, kind, parsed)
     return kind, parsed, [InputError(p.message, path=str(path), location=p.location) for p in found]
 
 
@@ -262,13 +265,14 @@ def _next_id(taken: set[str]) -> str:
 
 def _parsed_text(text: str, path: Path) -> "Parsed":
     """The document of ``text`` as the store reads it: plain values, line lookups, schema checked."""
-    from ..store import Parsed, parse_yaml, plain, schema
+    from ..store import parse_yaml, plain, schema
 
-    parsed = parse_yaml(text, str(path))
-    document = Parsed(plain(parsed.data), str(path), parsed.root)
+    document = parse_yaml(text, str(path))
+    document.data = plain(document.data)  # the node tree for lines is built only when a message needs one
     if document.data is None:
         raise InputError("Datei ist leer.", path=str(path))
-    schema.raise_first(schema.problems(document.data, KIND, document), str(path))
+    document.problems = schema.problems(document.data, KIND, document)
+    schema.raise_first(document.problems, str(path))
     return document
 
 
@@ -280,11 +284,11 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
     cannot together exceed the ceiling. Only the new call-off is added to the file; its
     comments and layout stay.
     """
-    from ..procure.store import parse_contract
+    from ..procure.store import Numbers, parse_calloff, price_calloff
     from ..store import fs
     from ..store.edit import to_rt
 
-    path = load_contracts(session).get(contract_id).path
+    path = _contract_path(session, contract_id)
     with fs.locked(path):
         text = session.store.raw(path, KIND).decode("utf-8-sig")
         parsed = _parsed_text(text, path)
@@ -321,12 +325,29 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
                 document["calloffs"] = CommentedSeq()
             document["calloffs"].append(to_rt(entry))
 
-        new_text = session.store.new_text_for_items(path, KIND, ("calloffs",), {}, [entry], expected, fallback,
-                                                   text=text)
-        written = parse_contract(_parsed_text(new_text, path), contract.plugin)
+        new_text, document = session.store.new_document_for_items(path, KIND, ("calloffs",), {}, [entry], expected,
+                                                                  fallback, text=text, parsed=parsed)
+        # the new document is the old one (just judged whole) plus this call-off: only it is read anew
+        added = price_calloff(contract, parse_calloff(Numbers(document), ("calloffs", len(expected["calloffs"]) - 1),
+                                                      contract.id))
         session.store.write(path, new_text)
-    written.calloffs.extend(c for c in contract.calloffs if c.path != path)
+    own = [c for c in contract.calloffs if c.path == path]
+    written = dataclasses.replace(contract, calloffs=[*own, added, *(c for c in contract.calloffs if c.path != path)],
+                                  source=document)
     return RecordedCalloff(written, plain_entry, amount, refusals, session.workspace.layout.relative(path))
+
+
+def _contract_path(session: "Session", contract_id: str) -> Path:
+    """The file of the contract ``contract_id`` — whose lock a call-off takes before every file is
+    judged again under it; an unknown id (or a broken file) is reported as :func:`load_contracts` does."""
+    for path, _plugin in contract_sources(session):
+        try:
+            parsed = session.store.parse(path, KIND, validate=False)
+        except InputError:
+            break
+        if isinstance(parsed.data, dict) and str(parsed.data.get("id")) == contract_id:
+            return path
+    return load_contracts(session).get(contract_id).path
 
 
 def _plain(value: Any) -> Any:

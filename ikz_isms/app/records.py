@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..assess.modelling import Applicable
     from ..assess.records import RecordChange
     from ..county import County
+    from ..store import Parsed
     from ..store.county import Transaction
     from .session import Session
 
@@ -32,8 +33,11 @@ HEADER = (
 )
 
 
-def validate_pair(assessment: "Assessment", requirement: str, target: str) -> "Applicable":
-    """The modelled pair; an unknown requirement or target, or no modelling, raises (exit 3)."""
+def validate_pair(assessment: "Assessment", requirement: str, target: str,
+                  index: "Mapping[tuple[str, str], Applicable] | None" = None) -> "Applicable":
+    """The modelled pair; an unknown requirement or target, or no modelling, raises (exit 3).
+
+    ``index``: the pairs of the target objects concerned by key (else the assessment's own index)."""
     catalog = assessment.catalog
     county = assessment.county
     req = catalog.requirements.get(requirement)
@@ -47,7 +51,7 @@ def validate_pair(assessment: "Assessment", requirement: str, target: str) -> "A
             f"Zielobjekt '{target}' gibt es im Landkreis {county.profile.name} nicht (bekannt: {known}).",
             path=str(county.layout.targets),
         )
-    pair = assessment.pair(requirement, target)
+    pair = index.get((requirement, target)) if index is not None else assessment.pair(requirement, target)
     if pair is None:
         raise InputError(
             f"Anforderung '{requirement}' ist auf Zielobjekt '{target}' nicht modelliert "
@@ -56,8 +60,60 @@ def validate_pair(assessment: "Assessment", requirement: str, target: str) -> "A
     return pair
 
 
-def set_records(session: "Session", county: "County", changes: list["RecordChange"], *,
-                actor: str) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+def modelled(session: "Session", county: "County", records_of: "Collection[str]" = ()) -> "Assessment":
+    """The county's structure modelled onto its catalog, with the check records of only the target
+    objects ``records_of`` (their files and the older all-in-one file): what a write's rules need
+    (the pair exists, is modelled, its file is valid) without reading the whole county.
+
+    The run's full assessment is used where one was already built (it holds every record).
+    """
+    from ..assess import CountyData, assess_county
+    from ..assess.records import RecordSet, parse_records
+    from ..assess.structure import parse_decisions
+    from ..assess.targets import resolve_needs, structure_problems
+    from .counties import complete_pending, load_targets
+
+    # the run's own assessment (Session.assessment) when it was built already: it holds every record
+    built: Assessment | None = getattr(session, "_assessments", {}).get(county.key)
+    if built is not None:
+        return built
+    complete_pending(session, county)
+    targets, parsed = load_targets(session, county)
+    needs = resolve_needs(targets, path=str(county.layout.targets))
+    records = parse_records(_sources_of(session, county, set(records_of))) if records_of else RecordSet()
+    data = CountyData(county, targets, needs, records, structure_problems(targets), parse_decisions(parsed))
+    pin, catalog = session.county_catalog(county)
+    return assess_county(data, catalog, pin, session.edition(catalog))
+
+
+def _refuse_foreign(data: Any, path: Path, parsed: "Parsed") -> None:
+    """A record file must be the file of the target object it names (``zielobjekt``)."""
+    named = data.get("zielobjekt") if isinstance(data, dict) else None
+    if named is not None and str(named) != path.stem:
+        raise InputError(
+            f"Datei gehört laut 'zielobjekt' zu '{named}', heißt aber '{path.name}' "
+            "(Prüfdateien heißen wie ihr Zielobjekt).",
+            path=str(path), location=parsed.location("zielobjekt"),
+        )
+
+
+def _sources_of(session: "Session", county: "County", wanted: set[str]) -> Iterator[tuple["Parsed", str | None]]:
+    """The record sources of the wanted target objects: their files (if any) and the older all-in-one file."""
+    from ..store import fs
+
+    layout = county.layout
+    if layout.legacy_records.exists():
+        yield session.store.parse(layout.legacy_records, "pruefungen-alt"), None
+    present = {path.stem for path in fs.list_dir(layout.records_dir, (".yaml",))}
+    for target in sorted(wanted & present):
+        path = layout.records_file(target)
+        parsed = session.store.parse(path, "pruefungen")
+        _refuse_foreign(parsed.data, path, parsed)
+        yield parsed, target
+
+
+def set_records(session: "Session", county: "County", changes: list["RecordChange"], *, actor: str,
+                assessment: "Assessment | None" = None) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
     """Apply changes in one transaction; returns (old, new) per change (plain, with ``target``).
 
     Every change is validated before anything is written (status, reason, the pair is
@@ -66,10 +122,14 @@ def set_records(session: "Session", county: "County", changes: list["RecordChang
     from ..assess.records import validate_change
     from .counties import county_files
 
-    assessment = session.assessment(county)
+    if assessment is None:
+        assessment = modelled(session, county)
+    # only the pairs of the target objects changed are looked up (a county has tens of thousands)
+    concerned = {change.target for change in changes}
+    index = {(p.requirement.id, p.target.id): p for p in assessment.pairs if p.target.id in concerned}
     for change in changes:
         validate_change(change)
-        validate_pair(assessment, change.requirement, change.target)
+        validate_pair(assessment, change.requirement, change.target, index)
     files = county_files(session, county)
     results: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
     with files.transaction() as tx:
@@ -108,6 +168,7 @@ def _change_file(session: "Session", county: "County", tx: "Transaction", target
         data = plain(parsed.data) if parsed.data is not None else None
         if data is not None:
             schema.raise_first(schema.problems(data, "pruefungen", parsed), str(path))
+            _refuse_foreign(data, path, parsed)
     else:
         parsed, data = None, None
     if not isinstance(data, dict):
@@ -157,11 +218,12 @@ def _change_file(session: "Session", county: "County", tx: "Transaction", target
     else:
         new_text = session.store.new_text_for_items(
             path, "pruefungen", ("pruefungen",),
-            {at: _editor(values) for at, values in edits.items()},
+            {at: _editor(values, items[at]) for at, values in edits.items()},
             [_yaml_values(item) for item in additions],
             expected,
             _fallback(edits, additions),
             text=text,
+            parsed=parsed,
         )
     tx.put(path, new_text)
     return outcome
@@ -195,22 +257,12 @@ def _yaml_values(item: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _editor(values: Mapping[str, Any]) -> Callable[[Any], None]:
-    """Edit one round-trip record mapping in place to hold ``values`` (order and comments kept)."""
-    from ..store.edit import to_rt
+def _editor(values: Mapping[str, Any], old: Mapping[str, Any] | None = None) -> Callable[[Any], None]:
+    """Edit one record to hold ``values`` (order and comments kept): its round-trip mapping, or —
+    given its ``old`` values — its own lines as text where they are plain."""
+    from ..store.edit import ItemEdit
 
-    wanted = _yaml_values(values)
-
-    def edit(node: Any) -> None:
-        for key in [k for k in node if k not in wanted]:
-            del node[key]
-        for key, value in wanted.items():
-            current = node.get(key)
-            if key in node and _same(current, value):
-                continue
-            node[key] = to_rt(value)
-
-    return edit
+    return ItemEdit(_yaml_values(values), old or {}, drop_others=True, same=_same)
 
 
 def _same(current: Any, value: Any) -> bool:

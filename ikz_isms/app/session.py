@@ -40,7 +40,8 @@ class Session:
     def __init__(self, workspace_dir: Path | None, pm: "IkzPluginManager | None" = None, *,
                  today: _dt.date | None = None, store: "Store | None" = None):
         self.workspace_dir = Path(workspace_dir) if workspace_dir is not None else None
-        if store is None and self.workspace_dir is not None:
+        if store is None and self.workspace_dir is not None and pm is None:
+            # (with a plugin manager given, the store is made when first asked: see ``store``)
             from ..store import Store
 
             store = Store(self.workspace_dir)
@@ -58,6 +59,8 @@ class Session:
         self._catalogs: dict[str, tuple["CatalogPin", "Catalog"]] = {}
         self._data: dict[str, "CountyData"] = {}
         self._assessments: dict[str, "Assessment"] = {}
+        #: Verbund figures per county key computed ahead, in worker processes (:func:`ikz_isms.app.verbund.prefetch_figures`)
+        self.figures: dict[str, dict[str, Any]] = {}
         self._reported_failures = 0
         self._reviews: dict[str, "Review"] | None = None
         self.warnings: list[str] = []
@@ -120,6 +123,7 @@ class Session:
         self._catalogs.clear()
         self._data.clear()
         self._assessments.clear()
+        self.figures.clear()
 
     # -- counties ------------------------------------------------------------------------
 
@@ -208,17 +212,40 @@ class Session:
             self._assessments[county.key] = assess_county(self.county_data(county), catalog, pin, self.edition(catalog))
         return self._assessments[county.key]
 
-    def set_records(self, county: "County", changes: Sequence["RecordChange"], *, actor: str) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
-        """Set check records (one transaction with their journal entries); returns (old, new) each."""
+    def set_records(self, county: "County", changes: Sequence["RecordChange"], *, actor: str,
+                    assessment: "Assessment | None" = None) -> list[tuple[dict[str, Any] | None, dict[str, Any]]]:
+        """Set check records (one transaction with their journal entries); returns (old, new) each.
+
+        ``assessment``: the county's modelling the caller already holds (its records may be partial;
+        only the structure is used to judge the changes)."""
         from .records import set_records
 
-        result = set_records(self, county, list(changes), actor=actor)
+        result = set_records(self, county, list(changes), actor=actor, assessment=assessment)
         self.county_changed(county)
         return result
 
     def county_changed(self, county: "County") -> None:
         self._data.pop(county.key, None)
         self._assessments.pop(county.key, None)
+        self.figures.pop(county.key, None)
+
+    def holds_county(self, county: "County") -> bool:
+        """Whether the county's data is already read in this run."""
+        return county.key in self._data
+
+    def release_county(self, county: "County") -> None:
+        """Forget the county's data, assessment and parsed files (they are read again if asked).
+
+        Verbund-wide outputs need each county once: they compute its figures and let its
+        records go, so a run holds one county's data at a time, not all of them.
+        """
+        data = self._data.pop(county.key, None)
+        self._assessments.pop(county.key, None)
+        if self._store is None:
+            return
+        layout = county.layout
+        self._store.forget_all([layout.targets, layout.legacy_records, layout.plan,
+                                *(data.records.files if data is not None else ())])
 
     def plan_view(self, county: "County", as_of: _dt.date | None = None) -> "PlanView":
         """The county's Realisierungsplan as every output shows it (plan, report, exports)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -80,8 +80,19 @@ class Measure:
     gap_status: str
     level: str | None
     modal_verb: str | None
-    line: int | None
+    located: int | None
     effort: int | None = None
+    #: the parsed plan and the measure's index in it: the line is looked up only when asked for
+    source: Any = field(default=None, compare=False, repr=False)
+    index: int = -1
+
+    @property
+    def line(self) -> int | None:
+        """1-based line where the entry starts in ``plan.yaml`` (``None``: not yet written)."""
+        if self.located is not None or self.source is None:
+            return self.located
+        line: int | None = self.source.line("massnahmen", self.index)
+        return line
 
     @property
     def key(self) -> tuple[str, str]:
@@ -185,16 +196,14 @@ def parse_plan(parsed: Any) -> list[Measure]:
     measures: list[Measure] = []
     seen: set[str] = set()
     for index, data in enumerate(items):
-        line = parsed.line("massnahmen", index)
-        where = f"Zeile {line}" if line else f"/massnahmen/{index}"
         if data["id"] in seen:
-            raise InputError(f"Maßnahme '{data['id']}' ist doppelt.", path=parsed.path, location=where)
+            raise InputError(f"Maßnahme '{data['id']}' ist doppelt.", path=parsed.path, location=_where(parsed, index))
         seen.add(data["id"])
         try:
             deadline = parse_deadline(data["deadline"]) if data.get("deadline") else None
             cost = parse_money(data["cost"]) if data.get("cost") not in (None, "") else None
         except ValueError as exc:
-            raise InputError(str(exc), path=parsed.path, location=where) from None
+            raise InputError(str(exc), path=parsed.path, location=_where(parsed, index)) from None
         measures.append(Measure(
             id=str(data["id"]),
             requirement=str(data["requirement"]),
@@ -209,10 +218,18 @@ def parse_plan(parsed: Any) -> list[Measure]:
             gap_status=str(data.get("gap_status") or "nein"),
             level=data.get("level"),
             modal_verb=data.get("modal_verb"),
-            line=line,
+            located=None,
             effort=data.get("effort"),
+            source=parsed,
+            index=index,
         ))
     return measures
+
+
+def _where(parsed: Any, index: int) -> str:
+    """``Zeile N`` of a measure for a message (the node tree is built only for one)."""
+    line = parsed.line("massnahmen", index)
+    return f"Zeile {line}" if line else f"/massnahmen/{index}"
 
 
 def _need_rank(assessment: "Assessment", target: str) -> int:
@@ -295,7 +312,7 @@ def build_plan(assessment: Any, existing: list[Measure], today: _dt.date) -> lis
             gap_status=status,
             level=req.level,
             modal_verb=req.modal_verb,
-            line=None,
+            located=None,
             effort=req.effort,
         ))
     for measure in sort_measures(fresh):

@@ -37,6 +37,8 @@ RECORD_FIELDS = ("requirement", "target", "status", "statement", "responsible", 
 
 def text_or_empty(value: Any) -> str:
     """A free-text field: stripped, blanks count as empty."""
+    if type(value) is str:
+        return value.strip()
     return "" if value is None else str(value).strip()
 
 
@@ -148,12 +150,13 @@ class RecordSet:
 
 def record_problems(data: Mapping[str, Any]) -> list[RecordProblem]:
     """Every rule a record (plain values) breaks — the one rule set of every road."""
-    from ..present import shown_text
-    from ..store import parse_date
+    from ..store.parse import parse_date  # (the module itself: ``..store`` resolves names lazily, per call)
 
     problems = []
     status = data.get("status")
     if status not in STATUSES:
+        from ..present import shown_text
+
         problems.append(RecordProblem(
             "county.records.unknown-status", f"unbekannter Status '{shown_text(status)}' (erlaubt: {', '.join(STATUSES)}).",
             "status",

@@ -90,29 +90,42 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
     applies: dict[tuple[str, str], frozenset[str]] = {}
     # figures that rest on records a migration proposed and nobody has confirmed yet
     migrated = {a: {"records": 0, "fulfilled": 0} for a in approaches}
+    by_pair = records.records
+    # per requirement group: the counts of its top group (layer); most pairs share a few groups
+    counts_of: dict[str | None, dict[str, dict[str, int]]] = {}
     for pair in assessment.pairs:
-        if not pair.approaches:
+        pair_approaches = pair.approaches
+        if not pair_approaches:
             continue
         req = pair.requirement
-        status = records.status(req.id, pair.target.id)
-        record = records.get(req.id, pair.target.id)
+        key = (req.id, pair.target.id)
+        record = by_pair.get(key)
+        status = record.status if record is not None else "unbearbeitet"
         if record is not None and record.provenance.startswith(MIGRATED_PREFIX):
-            for approach in pair.approaches:
+            for approach in pair_approaches:
                 migrated[approach]["records"] += 1
                 migrated[approach]["fulfilled"] += status in DONE_STATUSES
-        current[pair.key] = status
-        applies[pair.key] = pair.approaches
-        if req.group not in layer_of:
-            layer_of[req.group] = catalog.top_group(req.group)
-        layer = layer_of[req.group]
-        layer_counts = layers.setdefault(layer.id if layer else "", {a: dict.fromkeys(STATUSES, 0) for a in approaches})
-        for approach in pair.approaches:
+        current[key] = status
+        applies[key] = pair_approaches
+        layer_counts = counts_of.get(req.group)
+        if layer_counts is None:
+            if req.group not in layer_of:
+                layer_of[req.group] = catalog.top_group(req.group)
+            layer = layer_of[req.group]
+            layer_id = layer.id if layer else ""
+            layer_counts = layers.get(layer_id)
+            if layer_counts is None:
+                layer_counts = layers[layer_id] = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
+            counts_of[req.group] = layer_counts
+        for approach in pair_approaches:
             totals[approach][status] += 1
             layer_counts[approach][status] += 1
         if status in OPEN_STATUSES:
-            entry = open_reqs.setdefault(req.id, {"title": req.title, "order": order.get(req.id, 0),
-                                                  "approaches": set(), "statuses": set()})
-            entry["approaches"].update(pair.approaches)
+            entry = open_reqs.get(req.id)
+            if entry is None:
+                entry = open_reqs[req.id] = {"title": req.title, "order": order.get(req.id, 0),
+                                             "approaches": set(), "statuses": set()}
+            entry["approaches"].update(pair_approaches)
             entry["statuses"].add(status)
     group_order = {gid: index for index, gid in enumerate(catalog.groups)}
     layer_titles = {}

@@ -58,10 +58,14 @@ _LEVEL_HEADINGS = {
 # and SOLLTE/SOLLTE NICHT (chapter "IT-Grundschutz – Basis für Informationssicherheit"), and
 # allows the negation to be separated from the verb: every capitalised DARF/DÜRFEN is
 # therefore an unconditional requirement or prohibition, i.e. MUSS.
+# The verb must not follow a word character or a hyphen either; that is checked per match
+# (``_WORD_BEFORE``), since a look-behind in front of the alternatives makes the regex
+# engine try every position of the text (three times slower on the whole Kompendium).
 _MODAL_RE = re.compile(
-    r"(?<![\w-])(?P<verb>MUSS|MÜSSEN|SOLLTEN|SOLLTE|KANN|KÖNNEN|DARF|DÜRFEN)"
+    r"(?P<verb>MUSS|MÜSSEN|SOLLTEN|SOLLTE|KANN|KÖNNEN|DARF|DÜRFEN)"
     r"(?P<neg>\s+(?:NICHT|NUR|KEINE[NMRS]?|KEIN))?(?![\w-])"
 )
+_WORD_BEFORE = re.compile(r"[\w-]")
 _MODAL_STRENGTH = {
     "MUSS": "MUSS",
     "MÜSSEN": "MUSS",
@@ -184,6 +188,9 @@ def _direct_blocks(section: Element) -> list[str]:
 
 def split_roles(text: str) -> tuple[str, ...]:
     """Split a role list on commas outside parentheses ("OT-Betrieb (Operational Technology, OT)")."""
+    if "(" not in text:
+        # no parentheses (almost every list): every comma separates; ")" alone changes nothing
+        return tuple(role for role in (_normalise(r) for r in text.split(",")) if role)
     roles: list[str] = []
     depth = 0
     current: list[str] = []
@@ -206,12 +213,14 @@ def modal_verbs(text: str) -> tuple[str | None, tuple[str, ...]]:
     found: list[str] = []
     strengths: set[str] = set()
     for match in _MODAL_RE.finditer(text):
-        form = match.group("verb")
-        if match.group("neg"):
-            form += " " + match.group("neg").split()[0]
+        start = match.start()
+        if start and _WORD_BEFORE.match(text, start - 1):
+            continue  # inside a word ("KANNTE" is caught by the look-ahead, "XMUSS" here)
+        verb, neg = match.groups()
+        form = f"{verb} {neg.split()[0]}" if neg else verb
         if form not in found:
             found.append(form)
-        strengths.add(_MODAL_STRENGTH[match.group("verb")])
+        strengths.add(_MODAL_STRENGTH[verb])
     strongest = next((verb for verb in _MODAL_ORDER if verb in strengths), None)
     return strongest, tuple(found)
 

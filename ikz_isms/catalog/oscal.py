@@ -159,6 +159,8 @@ def _value(props: dict[str, dict[str, Any]], name: str, *, ns: str | None = None
 
 
 def _split(value: str, sep: str = ",") -> tuple[str, ...]:
+    if not value:
+        return ()  # most props are absent: no list to split
     return tuple(item.strip() for item in value.split(sep) if item.strip())
 
 
@@ -424,10 +426,14 @@ class _Reader:
             statement_props, "target_objects"
         )
         effort_text = _value(props, "effort_level")
-        fields = {
-            name: next((v for v in (_value(statement_props, n) for n in names) if v), None)
-            for name, names in STATEMENT_FIELDS.items()
-        }
+        fields: dict[str, str | None] = {}
+        for name, names in STATEMENT_FIELDS.items():
+            found = None
+            for alias in names:  # the current name, then the beta 0.9.7 name
+                found = _value(statement_props, alias) or None
+                if found:
+                    break
+            fields[name] = found
         statement = _prose(statement_part)
         return Requirement(
             id=control_id,
@@ -648,7 +654,9 @@ def _clean(value: str | None) -> str:
 
 def _prop(name: str, value: str | None, ns: str | None = None, *, keep_spaces: bool = False) -> dict[str, Any] | None:
     # OSCAL wants one line without outer whitespace; published inner spacing is kept where asked
-    value = (value or "").strip() if keep_spaces and "\n" not in (value or "") else _clean(value)
+    if not value:
+        return None
+    value = value.strip() if keep_spaces and "\n" not in value else " ".join(value.split())
     if not value:
         return None
     prop = {"name": name, "value": value}

@@ -20,11 +20,11 @@ Several sources that carry different statuses are a conflict: a proposal too.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .mapping import CARRYING, RELATIONSHIPS, Map, MappingCollection
+from .mapping import CARRYING, RELATIONSHIP_LABELS, RELATIONSHIPS, Map, MappingCollection
 
 if TYPE_CHECKING:
     from ..assess.records import CheckRecord
@@ -54,10 +54,55 @@ class Arrival:
     sources: list[CheckRecord]
     relationships: tuple[str, ...] = ()
     note: str = ""
+    #: migration: keys of the sources whose status the record carries (the others only point here)
+    carried: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.requirement, self.target)
+
+
+REFERENCE_LABELS = {"measure": "Maßnahme", "risk": "Risiko", "exclusion": "Auslassung"}
+#: what the dry run and ``check`` call a reference that cannot follow by itself
+DECISION = "Entscheidung nötig"
+
+
+@dataclass
+class Reference:
+    """A requirement id named outside the check records, and where the transition takes it.
+
+    ``kind``: ``measure`` (Realisierungsplan, ``plan.yaml``), ``risk`` (Risikoregister,
+    ``risiken.yaml``, a risk's ``requirements``) or ``exclusion`` (``zielobjekte.yaml``, a
+    requirement left out of the modelling). ``target`` is the target object for a measure or
+    a risk, ``None`` for an exclusion; ``many``: the field is a list (a risk may arise from
+    several successors). After :func:`route_references` either ``new`` holds the values
+    that replace ``value`` or ``decision`` says (German) why the reference stays as it is.
+    """
+
+    file: str
+    kind: str
+    entry: str
+    value: str
+    requirement: str
+    target: str | None = None
+    many: bool = False
+    new: tuple[str, ...] = ()
+    decision: str = ""
+    candidates: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind, "entry": self.entry, "value": self.value,
+                "requirement": self.requirement, "target": self.target, "new": list(self.new),
+                "decision": self.decision or None, "candidates": list(self.candidates)}
+
+
+@dataclass(frozen=True)
+class Follow:
+    """Where a requirement of the old catalog goes: ``ids`` (it moves), or why it cannot (``decision``)."""
+
+    ids: tuple[str, ...] = ()
+    decision: str = ""
+    candidates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -75,6 +120,10 @@ class Plan:
     new_pairs: int = 0
     #: migration: statistics and coverage (see :func:`plan_migration`)
     details: dict[str, Any] = field(default_factory=dict)
+    #: requirement ids named outside the check records (see :func:`route_references`)
+    references: list[Reference] = field(default_factory=list)
+    #: upgrade: old id → new id of every requirement that survived (the alt-identifier join)
+    successors: dict[str, str] = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
         kinds = Counter(a.kind for a in self.arrivals)
@@ -82,6 +131,8 @@ class Plan:
         result["archived"] = len(self.archived)
         result["untouched"] = len(self.untouched)
         result["new_pairs"] = self.new_pairs
+        result["references_moved"] = sum(1 for r in self.references if r.new)
+        result["references_open"] = sum(1 for r in self.references if r.decision)
         return result
 
 
@@ -121,7 +172,8 @@ def plan_upgrade(old: Catalog, new: Catalog, records: Iterable[CheckRecord],
             kind = "unchanged"
         plan.arrivals.append(Arrival(kind, new_req.id, record.target, value, [record],
                                      note=", ".join(flagged)))
-    successors = {req.id for req, _ in pairs.values()}
+    plan.successors = {old_id: req.id for old_id, (req, _) in pairs.items()}
+    successors = set(plan.successors.values())
     plan.new_requirements = [rid for rid in new.requirements if rid not in successors]
     new_ids = set(plan.new_requirements)
     plan.new_pairs = sum(1 for requirement, _ in modelled if requirement in new_ids)
@@ -282,7 +334,8 @@ def _arrival(control_id: str, target_id: str, found: list[tuple[Map, CheckRecord
         if others:
             base["recheck"] = ("Übernommen aus " + ", ".join(_source_label(e, r) for e, r in carrying)
                                + "; außerdem zugeordnet: " + ", ".join(others))[:_MAX_TEXT]
-        return Arrival("carried", control_id, target_id, base, sources, rels)
+        return Arrival("carried", control_id, target_id, base, sources, rels,
+                       carried=tuple(dict.fromkeys(r.key for r in carried)))
     base["status"] = "unbearbeitet"
     responsible = _joined((r.responsible for r in sources), ", ")
     if responsible:
@@ -322,3 +375,136 @@ def _coverage(target: Catalog, plan: Plan, modelled: set[tuple[str, str]]) -> li
         share = round(row["carried"] / row["applicable"], 4) if row["applicable"] else None
         result.append({"practice": gid, "title": group.title if group else "ohne Praktik", **row, "carried_share": share})
     return result
+
+
+# -- references outside the check records ------------------------------------------------------
+
+
+def upgrade_follow(plan: Plan, old: Catalog, *, new_label: str) -> Callable[[str], Follow | None]:
+    """A requirement of release ``old`` follows its alt-identifier, as its records do."""
+
+    def follow(requirement: str) -> Follow | None:
+        if requirement not in old.requirements:
+            return None
+        successor = plan.successors.get(requirement)
+        if successor is None:
+            return Follow(decision=f"Anforderung {requirement} ist in {new_label} entfallen")
+        return Follow((successor,))
+
+    return follow
+
+
+def migration_follow(source: Catalog, target: Catalog, mapping: MappingCollection, *,
+                     target_label: str) -> Callable[[str], Follow | None]:
+    """A requirement of Edition 2023 follows BSI's mapping only where every map is equal or equivalent."""
+    by_uuid = target.by_uuid()
+    maps_of = mapping.by_requirement()
+
+    def follow(requirement: str) -> Follow | None:
+        if requirement not in source.requirements:
+            return None
+        entries = maps_of.get(requirement)
+        if not entries:
+            return Follow(decision=f"{requirement} ist im Mapping nicht zugeordnet")
+        found = [by_uuid.get(entry.target_uuid or "") for entry in entries]
+        ids = tuple(dict.fromkeys(control.id for control in found if control is not None))
+        relationships = {entry.relationship for entry in entries}
+        if not relationships <= CARRYING:
+            labels = ", ".join(RELATIONSHIP_LABELS[rel] for rel in RELATIONSHIPS
+                               if rel in relationships and rel not in CARRYING)
+            how = "teils" if relationships & CARRYING else "nur"
+            return Follow(decision=f"{requirement} ist {how} als {labels} zugeordnet", candidates=ids)
+        missing = [entry.target for entry, control in zip(entries, found, strict=True) if control is None]
+        if missing:
+            return Follow(decision=f"Ziel-Control {', '.join(dict.fromkeys(missing))} des Mappings fehlt in "
+                                   f"{target_label}", candidates=ids)
+        return Follow(ids)
+
+    return follow
+
+
+def _replacement(reference: Reference, requirement: str) -> str:
+    """The new value: a risk's ``REQ@TARGET`` keeps its target object."""
+    _, at, target = reference.value.partition("@")
+    return f"{requirement}@{target}" if at else requirement
+
+
+def route_references(plan: Plan, references: Iterable[Reference], follow: Callable[[str], Follow | None],
+                     modelled: set[tuple[str, str]] | None = None) -> None:
+    """Decide for every reference whether it follows (``new``) or needs a decision, into ``plan.references``.
+
+    A reference to a requirement on a target object goes where that pair's record goes: in a
+    migration to the controls whose record carries its status (a record that only becomes a
+    proposal leaves the reference to the ISB). Without such a record — and for an exclusion —
+    the requirement follows the catalog (:func:`upgrade_follow`, :func:`migration_follow`),
+    onto pairs in ``modelled`` where given. A field holding one requirement (a measure, an
+    exclusion) follows only a single successor, and two measures never end on one pair.
+    References to ids the old catalog does not know are none of the change's business.
+    """
+    carried: dict[tuple[str, str], list[str]] = {}
+    proposed: dict[tuple[str, str], list[str]] = {}
+    if plan.kind == "migration":
+        for arrival in plan.arrivals:
+            for carrier in arrival.carried:
+                carried.setdefault(carrier, []).append(arrival.requirement)
+            for source in arrival.sources:
+                if source.key not in arrival.carried:
+                    proposed.setdefault(source.key, []).append(arrival.requirement)
+    routed: list[Reference] = []
+    staying: list[Reference] = []
+    for reference in references:
+        if reference.decision:
+            routed.append(reference)
+            continue
+        key = (reference.requirement, reference.target) if reference.target is not None else None
+        outcome: Follow | None
+        if key is not None and key in carried:
+            outcome = Follow(tuple(dict.fromkeys(carried[key])))
+        elif key is not None and key in proposed:
+            general = follow(reference.requirement)
+            why = general.decision if general is not None and general.decision else (
+                f"der Status von {key[0]}@{key[1]} gilt nicht für jeden zugeordneten Teil und geht nur als "
+                "Vorschlag über")
+            outcome = Follow(decision=why, candidates=tuple(dict.fromkeys(proposed[key])))
+        else:
+            outcome = follow(reference.requirement)
+            if outcome is not None and not outcome.decision and key is not None and modelled is not None:
+                on_target = tuple(rid for rid in outcome.ids if (rid, key[1]) in modelled)
+                outcome = Follow(on_target) if on_target else Follow(
+                    decision=f"{', '.join(outcome.ids)} ist auf Zielobjekt {key[1]} nicht modelliert",
+                    candidates=outcome.ids)
+        if outcome is None or (not outcome.decision and not outcome.ids):
+            staying.append(reference)
+            continue
+        if outcome.decision:
+            reference.decision, reference.candidates = outcome.decision, outcome.candidates
+        elif len(outcome.ids) > 1 and not reference.many:
+            reference.decision = (f"mehrere Nachfolger ({', '.join(outcome.ids)}); eine "
+                                  f"{REFERENCE_LABELS[reference.kind]} nennt genau eine Anforderung")
+            reference.candidates = outcome.ids
+        elif outcome.ids == (reference.requirement,):
+            staying.append(reference)
+            continue
+        else:
+            reference.new = tuple(dict.fromkeys(_replacement(reference, rid) for rid in outcome.ids))
+        routed.append(reference)
+    _refuse_duplicates(routed, staying)
+    plan.references = routed
+
+
+def _refuse_duplicates(routed: list[Reference], staying: list[Reference]) -> None:
+    """A measure or exclusion that would land where another already is stays, for a decision."""
+    for kind in ("measure", "exclusion"):
+        taken: dict[tuple[str, str | None], str] = {
+            (r.requirement, r.target): r.entry for r in [*staying, *routed] if r.kind == kind and not r.new}
+        for reference in routed:
+            if reference.kind != kind or not reference.new:
+                continue
+            key = (reference.new[0], reference.target)
+            if key in taken:
+                label = REFERENCE_LABELS[kind]
+                reference.decision = f"{label} {taken[key]} nennt bereits {reference.new[0]}" + (
+                    f" auf {reference.target}" if reference.target else "")
+                reference.candidates, reference.new = reference.new, ()
+            else:
+                taken[key] = reference.entry

@@ -126,6 +126,23 @@ def pin_mismatch(ctx: CheckContext) -> Iterator[Finding]:
             )
 
 
+#: a JSON pointer, built only when a problem needs it: ``()`` is the document,
+#: ``(parent, key)`` a member, ``(parent, key, index)`` an item of the list ``key``
+Pointer = tuple[Any, ...]
+_TOP: Pointer = ()
+_PROP_KEYS = _OSCAL["prop"][0]
+_CATALOG: Pointer = (_TOP, "catalog")
+
+
+def _pointer(pointer: Pointer) -> str:
+    """The JSON pointer text of ``pointer`` (``""`` for the document itself)."""
+    parts: list[str] = []
+    while pointer:
+        parts.append(f"/{pointer[1]}/{pointer[2]}" if len(pointer) == 3 else f"/{pointer[1]}")
+        pointer = pointer[0]
+    return "".join(reversed(parts))
+
+
 class _Problems:
     """Schema problems, summarised per kind so a systematic deviation is one finding."""
 
@@ -134,12 +151,12 @@ class _Problems:
         self.first: dict[tuple[str, str], list[str]] = {}
         self.messages: dict[tuple[str, str], str] = {}
 
-    def add(self, severity: str, message: str, pointer: str) -> None:
+    def add(self, severity: str, message: str, pointer: Pointer) -> None:
         key = (severity, message)
         self.counts[key] += 1
         examples = self.first.setdefault(key, [])
         if len(examples) < _EXAMPLES:
-            examples.append(pointer or "/")
+            examples.append(_pointer(pointer) or "/")
 
     def findings(self, target: CatalogTarget) -> Iterator[Finding]:
         for (severity, message), count in self.counts.items():
@@ -149,88 +166,95 @@ class _Problems:
 
 
 class _OscalWalker:
-    """A compact structural check of an OSCAL 1.1.3 catalog document."""
+    """A compact structural check of an OSCAL 1.1.3 catalog document.
+
+    Pointers travel as small tuples and become text only for a problem (a catalog has tens
+    of thousands of objects and, as a rule, no problem at all).
+    """
 
     def __init__(self) -> None:
         self.problems = _Problems()
         self.prop_names: Counter[str] = Counter()
-        self.prop_first: dict[str, str] = {}
+        self.prop_first: dict[str, Pointer] = {}
         self.bsi_namespace = False
         # a catalog uses a handful of namespaces thousands of times: classify each once
         self.ns_is_bsi: dict[str, bool] = {}
         self.valid_names: set[str] = set()
 
-    def obj(self, node: Any, kind: str, pointer: str) -> dict[str, Any] | None:
-        where = KIND_NAMES[kind]
+    def obj(self, node: Any, kind: str, pointer: Pointer) -> dict[str, Any] | None:
         if not isinstance(node, dict):
-            self.problems.add(ERROR, f"{where} muss ein JSON-Objekt sein.", pointer)
+            self.problems.add(ERROR, f"{KIND_NAMES[kind]} muss ein JSON-Objekt sein.", pointer)
             return None
         allowed, required = _OSCAL[kind]
-        for key in node:
-            if key not in allowed:
-                self.problems.add(ERROR, f"Schlüssel „{key}“ ist in OSCAL 1.1.3 bei {where} nicht erlaubt.", f"{pointer}/{key}")
+        if not allowed.issuperset(node):
+            where = KIND_NAMES[kind]
+            for key in node:
+                if key not in allowed:
+                    self.problems.add(ERROR, f"Schlüssel „{key}“ ist in OSCAL 1.1.3 bei {where} nicht erlaubt.",
+                                      (pointer, key))
         for key in required:
             if key not in node:
-                self.problems.add(ERROR, f"Pflichtfeld „{key}“ fehlt bei {where}.", pointer)
+                self.problems.add(ERROR, f"Pflichtfeld „{key}“ fehlt bei {KIND_NAMES[kind]}.", pointer)
         return node
 
-    def token(self, node: dict[str, Any], key: str, kind: str, pointer: str) -> None:
+    def token(self, node: dict[str, Any], key: str, kind: str, pointer: Pointer) -> None:
         value = node.get(key)
         if value is not None and not (isinstance(value, str) and TOKEN_RE.match(value)):
             self.problems.add(
                 ERROR,
                 f"„{key}“ bei {KIND_NAMES[kind]} ist kein gültiges OSCAL-Token (Buchstabe oder _, "
                 "dann Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich).",
-                f"{pointer}/{key}",
+                (pointer, key),
             )
 
-    def uuid(self, node: dict[str, Any], key: str, kind: str, pointer: str) -> None:
+    def uuid(self, node: dict[str, Any], key: str, kind: str, pointer: Pointer) -> None:
         value = node.get(key)
         if value is not None and not (isinstance(value, str) and UUID_RE.match(value)):
-            self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} ist keine gültige UUID (Version 4 oder 5).", f"{pointer}/{key}")
+            self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} ist keine gültige UUID (Version 4 oder 5).",
+                              (pointer, key))
 
-    def items(self, node: dict[str, Any], key: str, pointer: str) -> list[tuple[Any, str]]:
+    def items(self, node: dict[str, Any], key: str, pointer: Pointer) -> list[Any] | tuple[()]:
         value = node.get(key)
         if value is None:
-            return []
+            return ()
         if not isinstance(value, list):
-            self.problems.add(ERROR, f"„{key}“ muss eine Liste sein.", f"{pointer}/{key}")
-            return []
-        return [(item, f"{pointer}/{key}/{index}") for index, item in enumerate(value)]
+            self.problems.add(ERROR, f"„{key}“ muss eine Liste sein.", (pointer, key))
+            return ()
+        return value
 
-    def strings(self, node: dict[str, Any], keys: tuple[str, ...], kind: str, pointer: str) -> None:
+    def strings(self, node: dict[str, Any], keys: tuple[str, ...], kind: str, pointer: Pointer) -> None:
         for key in keys:
             if key in node and not isinstance(node[key], str):
-                self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", f"{pointer}/{key}")
+                self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", (pointer, key))
 
     def document(self, data: Any) -> None:
-        top = self.obj(data, "top", "")
+        top = self.obj(data, "top", _TOP)
         if top is None or "catalog" not in top:
             return
-        catalog = self.obj(top["catalog"], "catalog", "/catalog")
+        catalog = self.obj(top["catalog"], "catalog", _CATALOG)
         if catalog is None:
             return
-        self.uuid(catalog, "uuid", "catalog", "/catalog")
+        self.uuid(catalog, "uuid", "catalog", _CATALOG)
         if "metadata" in catalog:
-            self.metadata(catalog["metadata"], "/catalog/metadata")
-        self.params(catalog, "/catalog")
-        for item, here in self.items(catalog, "controls", "/catalog"):
-            self.control(item, here)
-        for item, here in self.items(catalog, "groups", "/catalog"):
-            self.group(item, here)
+            self.metadata(catalog["metadata"], (_CATALOG, "metadata"))
+        self.params(catalog, _CATALOG)
+        for index, item in enumerate(self.items(catalog, "controls", _CATALOG)):
+            self.control(item, (_CATALOG, "controls", index))
+        for index, item in enumerate(self.items(catalog, "groups", _CATALOG)):
+            self.group(item, (_CATALOG, "groups", index))
         if "back-matter" in catalog:
-            self.obj(catalog["back-matter"], "back-matter", "/catalog/back-matter")
+            self.obj(catalog["back-matter"], "back-matter", (_CATALOG, "back-matter"))
 
-    def metadata(self, node: Any, pointer: str) -> None:
+    def metadata(self, node: Any, pointer: Pointer) -> None:
         metadata = self.obj(node, "metadata", pointer)
         if metadata is None:
             return
         self.strings(metadata, ("title", "last-modified", "version", "oscal-version"), "metadata", pointer)
         self.props_links(metadata, pointer)
-        for item, here in self.items(metadata, "document-ids", pointer):
-            self.obj(item, "document-id", here)
+        for index, item in enumerate(self.items(metadata, "document-ids", pointer)):
+            self.obj(item, "document-id", (pointer, "document-ids", index))
 
-    def group(self, node: Any, pointer: str) -> None:
+    def group(self, node: Any, pointer: Pointer) -> None:
         group = self.obj(node, "group", pointer)
         if group is None:
             return
@@ -240,12 +264,12 @@ class _OscalWalker:
         self.params(group, pointer)
         self.props_links(group, pointer)
         self.parts(group, pointer)
-        for item, here in self.items(group, "controls", pointer):
-            self.control(item, here)
-        for item, here in self.items(group, "groups", pointer):
-            self.group(item, here)
+        for index, item in enumerate(self.items(group, "controls", pointer)):
+            self.control(item, (pointer, "controls", index))
+        for index, item in enumerate(self.items(group, "groups", pointer)):
+            self.group(item, (pointer, "groups", index))
 
-    def control(self, node: Any, pointer: str) -> None:
+    def control(self, node: Any, pointer: Pointer) -> None:
         control = self.obj(node, "control", pointer)
         if control is None:
             return
@@ -255,18 +279,20 @@ class _OscalWalker:
         self.params(control, pointer)
         self.props_links(control, pointer)
         self.parts(control, pointer)
-        for item, here in self.items(control, "controls", pointer):
-            self.control(item, here)
+        for index, item in enumerate(self.items(control, "controls", pointer)):
+            self.control(item, (pointer, "controls", index))
 
-    def params(self, node: dict[str, Any], pointer: str) -> None:
-        for item, here in self.items(node, "params", pointer):
+    def params(self, node: dict[str, Any], pointer: Pointer) -> None:
+        for index, item in enumerate(self.items(node, "params", pointer)):
+            here = (pointer, "params", index)
             param = self.obj(item, "param", here)
             if param is not None:
                 self.token(param, "id", "param", here)
                 self.props_links(param, here)
 
-    def parts(self, node: dict[str, Any], pointer: str) -> None:
-        for item, here in self.items(node, "parts", pointer):
+    def parts(self, node: dict[str, Any], pointer: Pointer) -> None:
+        for index, item in enumerate(self.items(node, "parts", pointer)):
+            here = (pointer, "parts", index)
             part = self.obj(item, "part", here)
             if part is not None:
                 self.token(part, "id", "part", here)
@@ -274,34 +300,53 @@ class _OscalWalker:
                 self.props_links(part, here)
                 self.parts(part, here)
 
-    def props_links(self, node: dict[str, Any], pointer: str) -> None:
-        for item, here in self.items(node, "props", pointer):
-            prop = self.obj(item, "prop", here)
-            if prop is None:
-                continue
-            name = prop.get("name")
-            if name not in self.valid_names:
-                self.token(prop, "name", "prop", here)
-                if isinstance(name, str) and TOKEN_RE.match(name):
-                    self.valid_names.add(name)
-            if "uuid" in prop:
-                self.uuid(prop, "uuid", "prop", here)
-            if not isinstance(prop.get("value", ""), str):
-                self.strings(prop, ("value",), "prop", here)
-            ns = prop.get("ns")
-            bsi = False
-            if isinstance(ns, str):
-                known = self.ns_is_bsi.get(ns)
-                if known is None:
-                    known = self.ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
-                bsi = known
-            self.bsi_namespace = self.bsi_namespace or bsi
-            if isinstance(name, str) and (ns is None or bsi):
-                self.prop_names[name] += 1
-                if name not in self.prop_first:
-                    self.prop_first[name] = f"{here}/name"
-        for item, here in self.items(node, "links", pointer):
-            self.obj(item, "link", here)
+    def props_links(self, node: dict[str, Any], pointer: Pointer) -> None:
+        props = node.get("props")
+        if type(props) is list:
+            # the common prop (allowed keys only, a known valid name, a text value, no uuid)
+            # takes the short way; any other goes through every check one by one
+            allowed, valid_names = _PROP_KEYS, self.valid_names
+            for index, prop in enumerate(props):
+                if type(prop) is dict and "uuid" not in prop and allowed.issuperset(prop):
+                    name, value = prop.get("name"), prop.get("value")
+                    if type(name) is str and type(value) is str and name in valid_names:
+                        self.count_prop(name, prop.get("ns"), pointer, index)
+                        continue
+                self.prop(prop, (pointer, "props", index))
+        else:
+            for index, item in enumerate(self.items(node, "props", pointer)):
+                self.prop(item, (pointer, "props", index))
+        for index, item in enumerate(self.items(node, "links", pointer)):
+            self.obj(item, "link", (pointer, "links", index))
+
+    def prop(self, item: Any, here: Pointer) -> None:
+        prop = self.obj(item, "prop", here)
+        if prop is None:
+            return
+        name = prop.get("name")
+        if not isinstance(name, str) or name not in self.valid_names:
+            self.token(prop, "name", "prop", here)
+            if isinstance(name, str) and TOKEN_RE.match(name):
+                self.valid_names.add(name)
+        if "uuid" in prop:
+            self.uuid(prop, "uuid", "prop", here)
+        if not isinstance(prop.get("value", ""), str):
+            self.strings(prop, ("value",), "prop", here)
+        self.count_prop(name, prop.get("ns"), here[0], here[2])
+
+    def count_prop(self, name: Any, ns: Any, pointer: Pointer, index: int) -> None:
+        """The BSI dialect's view of one prop: its namespace, how often its name occurs, where first."""
+        bsi = False
+        if isinstance(ns, str):
+            known = self.ns_is_bsi.get(ns)
+            if known is None:
+                known = self.ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+            bsi = known
+        self.bsi_namespace = self.bsi_namespace or bsi
+        if isinstance(name, str) and (ns is None or bsi):
+            self.prop_names[name] += 1
+            if name not in self.prop_first:
+                self.prop_first[name] = ((pointer, "props", index), "name")
 
     def bsi_dialect(self, target: CatalogTarget) -> Iterator[Finding]:
         if not self.bsi_namespace:
@@ -317,7 +362,7 @@ class _OscalWalker:
                 f"Eigenschaft „{name}“ ({count}×) ist im BSI-Katalogschema (Satzschablone) nicht "
                 f"vorgesehen{hint}.",
                 target,
-                self.prop_first[name],
+                _pointer(self.prop_first[name]),
             )
 
 
@@ -333,8 +378,19 @@ def schema(ctx: CheckContext) -> Iterator[Finding]:
         yield from walker.bsi_dialect(target)
 
 
+#: the last document's ids: two rules ask for them (the document, its ids)
+_LAST_IDS: list[Any] = [None, None]
+
+
 def _raw_ids(data: Any) -> tuple[list[tuple[str, str]], set[str]]:
     """(id, pointer) of every group, control, param and part; plus back-matter resource uuids."""
+    if _LAST_IDS[0] is not data or data is None:
+        _LAST_IDS[:] = [data, _collect_ids(data)]
+    found: tuple[list[tuple[str, str]], set[str]] = _LAST_IDS[1]
+    return found
+
+
+def _collect_ids(data: Any) -> tuple[list[tuple[str, str]], set[str]]:
     ids: list[tuple[str, str]] = []
     resources: set[str] = set()
     catalog = data.get("catalog") if isinstance(data, dict) else None

@@ -84,12 +84,19 @@ def risk_rule(ctx: CheckContext) -> Iterator[Finding]:
         except IkzError:
             continue  # the plan (county.plan) or the matrix (workspace.config) cannot be read: their rules say why
         assessment = ctx.session.assessment(county)
+        from ..app.transitions import open_references
+
+        # a reference a catalog change left for a decision: county.transition.open-reference names it
+        pending = {(str(r["entry"]), str(r["value"])) for r in open_references(ctx.session, county)
+                   if r.get("kind") == "risk"}
         for risk in view.risks:
             if assessment.data.target(risk.target) is None:
                 yield Finding("county.risk.unknown-target", ERROR,
                               f"Landkreis {name}: Risiko {risk.id} nennt unbekanntes Zielobjekt '{risk.target}'.",
                               shown, _at(parsed, "risiken", risk.index))
-            for requirement, target in risk.requirement_refs():
+            for (requirement, target), written in zip(risk.requirement_refs(), risk.requirements, strict=True):
+                if (risk.id, written) in pending:
+                    continue
                 if assessment.catalog.requirements.get(requirement) is None:
                     # e.g. after a move to another catalog: the risk stands, its reference needs updating
                     yield Finding("county.risk.unknown-requirement", WARNING,

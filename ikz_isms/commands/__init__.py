@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..hookspecs import hookimpl
 
 if TYPE_CHECKING:
-    from ..cli import CommandTable
+    from ..cli_app import CommandTable
 
 #: command name → ("module:attribute", short help shown by ``ikz-isms --help``)
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {

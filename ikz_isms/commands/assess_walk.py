@@ -62,9 +62,11 @@ def walk(session: Session, county: "County", target_id: str | None, actor: str, 
     Each answer is one transaction of its own (saved at once, journaled). With
     ``max_age_days`` > 0, answers checked longer ago than that are asked again.
     """
+    from ..app.records import modelled
     from ..assess.records import RecordChange
 
-    assessment = session.assessment(county)
+    # one target object's walk reads only that target's records
+    assessment = session.assessment(county) if target_id is None else modelled(session, county, [target_id])
     cutoff = session.today - _dt.timedelta(days=max_age_days) if max_age_days > 0 else None
     records = assessment.data.records
     pending = pending_pairs(assessment, target_id, cutoff)
@@ -102,6 +104,6 @@ def walk(session: Session, county: "County", target_id: str | None, actor: str, 
                                    show_default=bool(previous and previous.responsible))
         change = RecordChange(req.id, target.id, answer, statement=statement or None,
                               responsible=responsible or None, reason=reason)
-        session.set_records(county, [change], actor=actor)
+        session.set_records(county, [change], actor=actor, assessment=assessment)
         saved += 1
     click.echo(f"{saved} Antworten gespeichert.")

@@ -141,6 +141,36 @@ def _show_migration(change: CountyChange, limit: int | None) -> None:
                    + (f" … und {format_de(rest)} weitere" if rest else ""))
 
 
+def _show_references(change: CountyChange, limit: int | None) -> None:
+    """The requirement ids named in plan, risk register and exclusions: which follow, which need a decision."""
+    from ..catalog.transition import DECISION, REFERENCE_LABELS
+
+    references = change.plan.references
+    if not references:
+        return
+    moved = [r for r in references if r.new]
+    open_ = [r for r in references if r.decision]
+
+    def entry(reference: Any) -> str:
+        where = f" auf {reference.target}" if reference.target and reference.kind != "risk" else ""
+        return f"{REFERENCE_LABELS[reference.kind]} {reference.entry}{where}"
+
+    if moved:
+        shown, rest = _rows(moved, limit)
+        print_table(["Datei", "Eintrag", "alt", "neu"],
+                    [(r.file, entry(r), r.value, ", ".join(r.new)) for r in shown],
+                    title=f"Verweise, die mitgehen ({format_de(len(moved))})")
+        _more(rest)
+    if open_:
+        shown_open, rest = _rows(open_, limit)
+        print_table(["Datei", "Eintrag", "Verweis", "Grund", "in Frage kommen"],
+                    [(r.file, entry(r), r.value, r.decision, ", ".join(r.candidates) or "–") for r in shown_open],
+                    title=f"Verweise: {DECISION} ({format_de(len(open_))}, bleiben unverändert)")
+        _more(rest)
+        click.echo("Diese Verweise bleiben wie sie sind; ikz-isms check nennt sie, bis sie angepasst oder "
+                   "entfernt sind (ikz-isms plan set …, ikz-isms risk …, ikz-isms model …).")
+
+
 def _pdf(session: Session, changes: list[CountyChange]) -> bytes:
     from ..report.migration import migration_pdf
 
@@ -149,14 +179,12 @@ def _pdf(session: Session, changes: list[CountyChange]) -> bytes:
 
 def _run(session: Session, changes: list[CountyChange], *, apply: bool, fmt: str, output: Path | None,
          limit: int | None, actor: str | None, show: Any) -> None:
-    from ..app.transitions import apply_change
+    from ..app.transitions import apply_changes
     from .options import write_output
 
     results: dict[str, Any] = {}
     if apply:
-        name = actor_name(actor)
-        for change in changes:
-            results[change.county.key] = apply_change(session, change, actor=name)
+        results = apply_changes(session, changes, actor=actor_name(actor))
     if fmt == "json":
         _emit({"applied": apply, "counties": [{**c.summary(), **({"result": results[c.county.key]} if apply else {})}
                                               for c in changes]})
@@ -173,6 +201,7 @@ def _run(session: Session, changes: list[CountyChange], *, apply: bool, fmt: str
         if index:
             click.echo()
         show(change, limit)
+        _show_references(change, limit)
         if apply:
             result = results[change.county.key]
             click.echo(f"Übernommen: Vorgang {result['change']}, {format_de(result['journal_entries'])} Journaleinträge, "
@@ -283,8 +312,10 @@ def undo(session: Session, change_id: str | None, county: str | None, apply: boo
     if fmt == "json":
         _emit({"applied": apply, **{k: v for k, v in preview.items() if k != "index"}, "result": result})
         return
+    records = [r for r in preview["restores"] if r.startswith("pruefungen/")]
+    others = [r for r in preview["restores"] if not r.startswith("pruefungen/")]
     click.echo(f"Vorgang {change_id} ({preview['kind']}) in Landkreis {target.name}: stellt "
-               f"{format_de(len(preview['restores']))} Prüfdateien und den Katalog "
+               f"{format_de(len(records))} Prüfdateien{''.join(', ' + r for r in others)} und den Katalog "
                f"'{(preview['index'].get('von') or {}).get('name')}' wieder her, entfernt "
                f"{format_de(len(preview['removes']))} neue Prüfdateien.")
     if preview["changed_since"]:

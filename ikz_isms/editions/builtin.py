@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..hookspecs import hookimpl
-from .ed2023 import Edition2023
-from .gspp import GrundschutzPlusPlus
 
 
 @hookimpl
 def ikz_register_editions(register: Callable[..., None]) -> None:
+    # imported here: the editions are asked for only when a catalog is read, not by `--help`
+    from .ed2023 import Edition2023
+    from .gspp import GrundschutzPlusPlus
+
     register(Edition2023())
     register(GrundschutzPlusPlus())

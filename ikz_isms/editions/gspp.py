@@ -173,6 +173,17 @@ class GrundschutzPlusPlus(Edition):
         applicable: list[Applicable] = []
         problems: list[ModellingProblem] = []
         reqs = [r for r in catalog.requirements.values() if not r.withdrawn]
+        # which requirements each category calls for (by position, so catalog order is kept)
+        by_category: dict[str, list[int]] = {}
+        domain_only: list[int] = []
+        for position, req in enumerate(reqs):
+            if req.target_objects:
+                for category in req.target_objects:
+                    by_category.setdefault(category, []).append(position)
+            else:
+                domain_only.append(position)
+        elevated_only, either = frozenset(("erhoeht",)), frozenset(("normal-sdt", "erhoeht"))
+        none: frozenset[str] = frozenset()
         for target in targets:
             if target.categories is not None and len(set(target.categories)) < len(target.categories):
                 problems.append(ModellingProblem(
@@ -187,16 +198,15 @@ class GrundschutzPlusPlus(Edition):
                     ))
             elevated = needs[target.id].elevated if target.id in needs else False
             is_domain = target.type == "Informationsverbund"
-            for req in reqs:
-                if req.target_objects:
-                    if not closures[target.id].intersection(req.target_objects):
-                        continue
-                elif not is_domain:
-                    continue
+            called: set[int] = set(domain_only) if is_domain else set()
+            for category in closures[target.id]:
+                called.update(by_category.get(category, ()))
+            for position in sorted(called):
+                req = reqs[position]
                 if req.level == "erhöht":
-                    approaches = frozenset(("erhoeht",)) if elevated else frozenset()
+                    approaches = elevated_only if elevated else none
                 else:
-                    approaches = frozenset(("normal-sdt", "erhoeht"))
+                    approaches = either
                 applicable.append(Applicable(req, target, approaches))
         return applicable, problems
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .dates import Term, TermState
 
@@ -78,11 +79,21 @@ class CallOff:
     forced_reason: str | None = None
     refusals: tuple[str, ...] = ()
     path: Path | None = None
-    location: str = ""
+    located: str = ""
     #: how ``amount`` was priced where the file records no amount (German), else empty
     priced: str = ""
     #: the amount as the file records it (``None``: only hours or a quantity are recorded)
     recorded: Decimal | None = None
+    #: the parsed file and the call-off's pointer in it: its line is looked up only when a message needs it
+    source: Any = field(default=None, compare=False, repr=False)
+    pointer: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def location(self) -> str:
+        """``Zeile N (/calloffs/3)``: where the call-off is recorded."""
+        if self.located or self.source is None:
+            return self.located
+        return str(self.source.location(*self.pointer))
 
     @property
     def label(self) -> str:
@@ -184,10 +195,17 @@ class FrameworkContract:
     booking_code: str = ""
     plugin: str = ""
     locations: dict[str, str] = field(default_factory=dict)
+    #: the parsed file: a field's line is looked up only when a message needs it
+    source: Any = field(default=None, compare=False, repr=False)
 
     def location(self, key: str) -> str:
         """``Zeile N (/key)`` of a top-level field in the contract file, for findings."""
-        return self.locations.get(key, f"/{key}")
+        if key in self.locations:
+            return self.locations[key]
+        data = getattr(self.source, "data", None)
+        if isinstance(data, dict) and key in data:
+            return str(self.source.location(key))
+        return f"/{key}"
 
     @property
     def kind_name(self) -> str:

@@ -187,7 +187,8 @@ def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) 
         forced_reason=str(forced["reason"]) if forced else None,
         refusals=tuple(str(r) for r in forced.get("refusals", [])) if forced else (),
         path=Path(numbers.parsed.path),
-        location=numbers.parsed.location(*pointer),
+        source=numbers.parsed,
+        pointer=pointer,
     )
 
 
@@ -321,7 +322,7 @@ def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError
         tender=str(document.get("tender", "")),
         booking_code=str(document.get("booking_code", "")),
         plugin=plugin,
-        locations={str(key): parsed.location(key) for key in document},
+        source=parsed,
     )
     calloffs = [parse_calloff(numbers, ("calloffs", index), contract.id)
                 for index in range(len(document.get("calloffs") or []))]

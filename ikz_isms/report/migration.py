@@ -8,13 +8,14 @@ G++ controls without a predecessor).
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..present.de import county_title, number_de, percent_de
 from .pdf import builder_for_date
 
 if TYPE_CHECKING:
     from ..app.transitions import CountyChange
+    from ..catalog.transition import Plan
 
 TITLE = "Migration Edition 2023 → Grundschutz++"
 LISTED = 60
@@ -68,4 +69,24 @@ def migration_pdf(changes: list[CountyChange], *, today: _dt.date) -> bytes:
         doc.para(f"{number_de(len(new))} modellierte Grundschutz++-Controls ohne Vorlage aus dem Mapping "
                  f"(unbearbeitet, {number_de(plan.new_pairs)} Paare): "
                  + (", ".join(new[:LISTED]) + (" …" if len(new) > LISTED else "") if new else "–"))
+        _references(doc, plan)
     return doc.render()
+
+
+def _references(doc: Any, plan: Plan) -> None:
+    """Measures, risks and exclusions naming Edition 2023 requirements: which follow, which need a decision."""
+    from ..catalog.transition import DECISION, REFERENCE_LABELS
+
+    if not plan.references:
+        return
+    moved = [r for r in plan.references if r.new]
+    open_ = [r for r in plan.references if r.decision]
+    doc.heading("Verweise in Realisierungsplan, Risiken und Modellierung", 1)
+    doc.para(f"{number_de(len(moved))} Verweise gehen mit ihren Prüfeinträgen mit, {number_de(len(open_))} "
+             f"bleiben unverändert ({DECISION}); ikz-isms check nennt sie, bis sie angepasst sind.", doc.styles.small)
+    rows = [(r.file, f"{REFERENCE_LABELS[r.kind]} {r.entry}", r.value,
+             ", ".join(r.new) if r.new else f"{DECISION}: {r.decision}") for r in [*moved, *open_][:LISTED]]
+    doc.table(["Datei", "Eintrag", "Verweis", "neu / Entscheidung"], rows, [0.16, 0.2, 0.16, 0.48])
+    if len(moved) + len(open_) > LISTED:
+        doc.para(f"… und {number_de(len(moved) + len(open_) - LISTED)} weitere (alle mit --format json).",
+                 doc.styles.small)

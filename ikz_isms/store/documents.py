@@ -12,13 +12,13 @@ the YAML stays the source of truth).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from . import fs
 from .parse import Parsed, parse_json, parse_yaml, plain
 
@@ -86,6 +86,9 @@ class Store:
         self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
         self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
         self.parses = 0  # counted for tests and benchmarks: each file parsed once per run
+        if self.disk_cache:
+            assert self.root is not None
+            _schema().cache_code_in(self.root / ".ikz-cache" / "validators")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -129,6 +132,12 @@ class Store:
     def forget(self, path: Path) -> None:
         """Drop a file from the in-memory cache (after it was written)."""
         for key in [k for k in self._memory if k[0] == str(path)]:
+            del self._memory[key]
+
+    def forget_all(self, paths: Iterable[Path | str]) -> None:
+        """Drop several files from the in-memory cache in one pass."""
+        names = {str(path) for path in paths}
+        for key in [k for k in self._memory if k[0] in names]:
             del self._memory[key]
 
     def _parsed(self, path: Path, kind_name: str) -> Parsed:
@@ -197,14 +206,14 @@ class Store:
             if has_decimals[0]:
                 payload = payload.replace(b'"decimals":false', b'"decimals":true')
             fs.atomic_write(self._cache_path(path), payload, durable=False)
-        except (OSError, InputError, TypeError):
+        except (OSError, InputError, OutputError, TypeError):
             # a read-only checkout still works, only without the derived cache
             pass
 
     def _reparse(self, path: Path, spec: Kind) -> Any:
         """The node tree for line lookups of a document that came from the cache."""
         raw = fs.read_bytes(path, limit=spec.max_bytes)
-        return parse_yaml(raw, str(path))._root
+        return parse_yaml(raw, str(path)).root
 
     # -- writing -------------------------------------------------------------------------
 
@@ -286,38 +295,55 @@ class Store:
         self.write(path, new_text)
         return result
 
-    def _check_new(self, text: str, path: Path, spec: Kind) -> Parsed:
-        parsed = parse_yaml(text, str(path))
+    def _check_new(self, text: str, path: Path, spec: Kind, parsed: Parsed | None = None) -> Parsed:
+        """``text`` as every later read will see it: parser rules and schema; ``parsed`` is the text
+        already parsed, its data plain (a splice's read-back)."""
+        if parsed is None:
+            parsed = parse_yaml(text, str(path))
+            parsed.data = plain(parsed.data)
         if spec.schema:
-            data = plain(parsed.data)
-            _schema().raise_first(_schema().problems(data, spec.schema, parsed), str(path), hint="")
+            _schema().raise_first(_schema().problems(parsed.data, spec.schema, parsed), str(path), hint="")
         return parsed
 
     def new_text_for_items(self, path: Path, kind_name: str, pointer: tuple[Any, ...],
                            changes: dict[int, Callable[[Any], None]], additions: list[dict[str, Any]],
-                           expected: Any, fallback: Callable[[Any], Any], *, text: str | None = None) -> str:
-        """The file's new text with items of a sequence changed in place (see :func:`splice_items`).
+                           expected: Any, fallback: Callable[[Any], Any], *, text: str | None = None,
+                           parsed: Parsed | None = None) -> str:
+        """The file's new text with items of a sequence changed in place (see :meth:`new_document_for_items`)."""
+        return self.new_document_for_items(path, kind_name, pointer, changes, additions, expected, fallback,
+                                           text=text, parsed=parsed)[0]
+
+    def new_document_for_items(self, path: Path, kind_name: str, pointer: tuple[Any, ...],
+                               changes: dict[int, Callable[[Any], None]], additions: list[dict[str, Any]],
+                               expected: Any, fallback: Callable[[Any], Any], *, text: str | None = None,
+                               parsed: Parsed | None = None) -> tuple[str, Parsed]:
+        """(new text, its document as every later read sees it — plain values, schema-checked) with
+        items of a sequence changed in place (see :func:`splice_items`).
 
         ``expected`` is the document's plain value after the change; the splice is used only
         when its result parses to exactly that, else ``fallback`` edits the whole document.
+        ``parsed`` is ``text`` already parsed (the caller validated it), so it is not parsed again.
         The caller holds the lock.
         """
         spec = KINDS[kind_name]
         if text is None and path.exists():
             text = self.raw(path, kind_name).decode("utf-8-sig")
         text = text or ""
-        parsed = parse_yaml(text, str(path)) if text.strip() else None
-        from .edit import roundtrip_edit, splice_items, verified
+        if parsed is None:
+            parsed = parse_yaml(text, str(path)) if text.strip() else None
+        from .edit import reread, roundtrip_edit, splice_items
 
         new_text = None
-        if parsed is not None and parsed.root is not None:
+        checked = None
+        if parsed is not None and parsed.data is not None:
             new_text = splice_items(text, parsed, pointer, changes, additions)
-            if new_text is not None and not verified(new_text, str(path), expected):
-                new_text = None
+            if new_text is not None:
+                checked = reread(new_text, str(path), expected)
+                if checked is None:
+                    new_text = None
         if new_text is None:
             new_text, _ = roundtrip_edit(text, str(path), fallback)
-        self._check_new(new_text, path, spec)
-        return new_text
+        return new_text, self._check_new(new_text, path, spec, checked)
 
 
 def _tag(value: Any, flag: list[bool]) -> Any:

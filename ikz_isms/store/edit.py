@@ -14,6 +14,7 @@ Two ways, both ending in text that is parsed again and compared with what was me
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -126,19 +127,137 @@ def _indent(snippet: str, column: int) -> str:
     return "\n".join([lines[0]] + [pad + line if line.strip() else line for line in lines[1:]]) + "\n"
 
 
-def splice_items(
-    text: str,
-    parsed: Parsed,
-    pointer: Sequence[Any],
-    changes: Mapping[int, Callable[[Any], None]],
-    additions: Sequence[Mapping[str, Any]] = (),
-) -> str | None:
-    """Edit items of the block sequence at ``pointer`` in place; ``None`` where the layout does
-    not allow it (the caller then falls back to :func:`roundtrip_edit`).
+_PLAIN_SAFE = re.compile(r"[A-Za-zÄÖÜäöüß(][^\n:#\[\]{},&*!|>'\"%@`]*[^\s:]|[A-Za-zÄÖÜäöüß]")
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"})
+_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: |$)")
 
-    ``changes`` maps item index → a function that edits the item's round-trip mapping;
-    ``additions`` are new items appended at the end of the sequence.
+
+def scalar_text(value: Any) -> str | None:
+    """A scalar as YAML in house style: plain where that reads back as the same string, else in
+    single quotes, else JSON-quoted (a JSON string is a valid YAML double-quoted scalar); ``None``
+    for a value that is no text, whole number, truth value or date."""
+    import datetime as _dt
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    if _PLAIN_SAFE.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value
+    if value and value.isprintable() and value == value.strip():
+        return "'" + value.replace("'", "''") + "'"  # as the round-trip engine quotes
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _value_lines(key: str, value: Any) -> list[str] | None:
+    """``key: value`` as the lines of a block mapping at column 0 (a list of scalars below it)."""
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return None
+        items = [scalar_text(item) for item in value]
+        if any(item is None for item in items):
+            return None
+        return [f"{key}:"] + [f"  - {item}" for item in items]
+    text = scalar_text(value)
+    return None if text is None else [f"{key}: {text}"]
+
+
+def mapping_text(values: Mapping[str, Any]) -> str | None:
+    """A mapping of scalars (and lists of scalars) as block YAML at column 0; ``None`` for anything else."""
+    lines: list[str] = []
+    for key, value in values.items():
+        if not _KEY_LINE.fullmatch(f"{key}:"):
+            return None
+        rendered = _value_lines(key, value)
+        if rendered is None:
+            return None
+        lines.extend(rendered)
+    return "\n".join(lines) + "\n" if lines else None
+
+
+class ItemEdit:
+    """A change of one item: set ``values`` (and with ``drop_others``, remove the item's other keys).
+
+    Called with the item's round-trip mapping it edits that (comments and order kept); :meth:`text`
+    edits the item's own text line by line instead, without the round-trip engine, where the item
+    is a plain mapping of one-line scalars and lists of scalars.
     """
+
+    def __init__(self, values: Mapping[str, Any], old: Mapping[str, Any], *, drop_others: bool = False,
+                 same: Callable[[Any, Any], bool] | None = None):
+        self.values = dict(values)
+        self.old = dict(old)
+        self.drop_others = drop_others
+        self.same = same or (lambda a, b: bool(plain(a) == plain(b)))
+
+    def __call__(self, node: Any) -> None:
+        if self.drop_others:
+            for key in [k for k in node if k not in self.values]:
+                del node[key]
+        for key, value in self.values.items():
+            if key in node and self.same(node.get(key), value):
+                continue
+            node[key] = to_rt(value)
+
+    def text(self, snippet: str) -> str | None:
+        """The item's dedented text (first key at column 0) with the change made; ``None`` when the
+        item's layout is beyond one-line scalars and lists of scalars."""
+        blocks: list[tuple[str | None, list[str]]] = []  # (key, its lines) in order; None: comment lines
+        for line in snippet.rstrip("\n").split("\n"):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                blocks.append((None, [line]))
+                continue
+            match = _KEY_LINE.match(line)
+            if match is not None:
+                rest = line[match.end():].strip()
+                if rest[:1] in ("|", ">", "&", "*", "!", "[", "{") and rest not in ("[]", "{}"):
+                    return None
+                blocks.append((match.group(1), [line]))
+                continue
+            if not line.startswith("  - ") or not blocks or blocks[-1][0] is None:
+                return None
+            item = line[4:].strip()
+            if not item or item[:1] in ("|", ">", "&", "*", "!", "[", "{", "-", "?") or _KEY_LINE.match(item):
+                return None
+            blocks[-1][1].append(line)
+        keys = [key for key, _ in blocks if key is not None]
+        if len(keys) != len(set(keys)) or set(keys) != set(self.old):
+            return None
+        out: list[str] = []
+        for key, lines in blocks:
+            if key is None:
+                out.extend(lines)
+            elif key not in self.values:
+                if not self.drop_others:
+                    out.extend(lines)
+                elif any("#" in line for line in lines):
+                    return None  # a comment on what goes: the round-trip engine decides
+            elif self.same(self.old[key], self.values[key]):
+                out.extend(lines)
+            elif any("#" in line for line in lines):
+                return None  # keep the comment at the end of a changed line: the round-trip engine
+            else:
+                rendered = _value_lines(key, self.values[key])
+                if rendered is None:
+                    return None
+                out.extend(rendered)
+        for key, value in self.values.items():
+            if key not in self.old:
+                rendered = _value_lines(key, value)
+                if rendered is None:
+                    return None
+                out.extend(rendered)
+        return "\n".join(out) + "\n"
+
+
+def _node_spans(parsed: Parsed, pointer: Sequence[Any]) -> list[tuple[int, int, int]] | None:
+    """(start, end, column) of each item of the block sequence at ``pointer``, from the node tree."""
     from yaml.nodes import MappingNode, SequenceNode
 
     seq = parsed.root
@@ -152,24 +271,97 @@ def splice_items(
     items = seq.value
     if any(not isinstance(item, MappingNode) or item.flow_style for item in items):
         return None
-    pieces: list[tuple[int, int, str]] = []
     column = items[0].start_mark.column
     if any(item.start_mark.column != column for item in items):
         return None
+    return [(item.start_mark.index, item.end_mark.index, column) for item in items]
+
+
+_ITEM_START = re.compile(r"( *)(- +)[A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
+
+
+def _text_spans(text: str, pointer: Sequence[Any], data: Any) -> list[tuple[int, int, int]] | None:
+    """(start, end, column) of each item of the block sequence under the top-level key ``pointer``,
+    found in the text's lines without building the node tree (a file ikz-isms writes has this
+    plain layout); ``None`` where the layout is any other — then the node tree decides.
+
+    An item starts on a line ``- key:`` at the sequence's indent; the sequence ends at the first
+    line of content further left (or at the same indent without the dash). The spans must
+    number exactly the items the document holds, and every splice is read back and compared.
+    """
+    if len(pointer) != 1 or not isinstance(data, dict):
+        return None
+    items = data.get(str(pointer[0]))
+    if not isinstance(items, list) or not items:
+        return None
+    heading = re.search(rf"^{re.escape(str(pointer[0]))}:[ ]*(?:#.*)?$", text, re.MULTILINE)
+    if heading is None:
+        return None
+    position = heading.end() + 1
+    starts: list[tuple[int, int]] = []
+    indent = -1
+    end = len(text)
+    while position < len(text):
+        newline = text.find("\n", position)
+        line_end = len(text) if newline == -1 else newline
+        line = text[position:line_end]
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            width = len(line) - len(stripped)
+            match = _ITEM_START.match(line)
+            if indent == -1:
+                if match is None:
+                    return None
+                indent = width
+            if width < indent or (width == indent and not stripped.startswith("- ")):
+                end = position
+                break
+            if width == indent:
+                if match is None:
+                    return None
+                starts.append((position + len(match.group(1)) + len(match.group(2)), len(match.group(1)) + len(match.group(2))))
+        position = line_end + 1
+    if len(starts) != len(items) or len({column for _, column in starts}) != 1:
+        return None
+    bounds = [start for start, _ in starts[1:]] + [end]
+    return [(start, bound, column) for (start, column), bound in zip(starts, bounds)]
+
+
+def splice_items(
+    text: str,
+    parsed: Parsed,
+    pointer: Sequence[Any],
+    changes: Mapping[int, Callable[[Any], None]],
+    additions: Sequence[Mapping[str, Any]] = (),
+) -> str | None:
+    """Edit items of the block sequence at ``pointer`` in place; ``None`` where the layout does
+    not allow it (the caller then falls back to :func:`roundtrip_edit`).
+
+    ``changes`` maps item index → a function that edits the item's round-trip mapping;
+    ``additions`` are new items appended at the end of the sequence.
+    """
+    spans = _text_spans(text, pointer, parsed.data)
+    if spans is None:
+        spans = _node_spans(parsed, pointer)
+    if not spans:
+        return None
+    pieces: list[tuple[int, int, str]] = []
+    column = spans[0][2]
     for index, edit in sorted(changes.items()):
-        item = items[index]
-        start, end = _item_bounds(text, item.start_mark.index, item.end_mark.index, column)
+        start, end = _item_bounds(text, spans[index][0], spans[index][1], column)
         snippet = _dedent(text[start:end], column)
-        node = load_rt(snippet, parsed.path)
-        edit(node)
-        pieces.append((start, end, _indent(dump_rt(node), column)))
+        edited = edit.text(snippet) if isinstance(edit, ItemEdit) else None
+        if edited is None:
+            node = load_rt(snippet, parsed.path)
+            edit(node)
+            edited = dump_rt(node)
+        pieces.append((start, end, _indent(edited, column)))
     if additions:
-        last = items[-1]
-        _, end = _item_bounds(text, last.start_mark.index, last.end_mark.index, column)
+        _, end = _item_bounds(text, spans[-1][0], spans[-1][1], column)
         if end > 0 and text[end - 1] != "\n":
             return None
         dash = " " * (column - 2) + "- "
-        added = "".join(dash + _indent(dump_rt(to_rt(item)), column) for item in additions)
+        added = "".join(dash + _indent(mapping_text(item) or dump_rt(to_rt(item)), column) for item in additions)
         pieces.append((end, end, added))
     result = []
     position = 0
@@ -181,9 +373,12 @@ def splice_items(
     return "".join(result)
 
 
-def verified(new_text: str, path: str, expected: Any) -> bool:
-    """Whether ``new_text`` parses to ``expected`` (plain values) — the guard of every splice."""
+def reread(new_text: str, path: str, expected: Any) -> Parsed | None:
+    """``new_text`` parsed, its data plain, if that is ``expected`` (plain values) — the guard of
+    every splice; ``None`` otherwise."""
     try:
-        return bool(plain(parse_yaml(new_text, path).data) == expected)
+        parsed = parse_yaml(new_text, path)
     except InputError:
-        return False
+        return None
+    parsed.data = plain(parsed.data)
+    return parsed if parsed.data == expected else None

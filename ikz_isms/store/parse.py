@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -292,13 +292,21 @@ def _check_tree(root: Any, path: str) -> None:
 
 
 def parse_yaml(raw: bytes | str, path: str) -> Parsed:
-    """Parse one YAML document with all the checks of this module; errors name file and place."""
+    """Parse one YAML document with all the checks of this module; errors name file and place.
+
+    One road: libyaml's C composer builds the node tree (kept for line lookups), the tree is
+    checked, then the values are constructed.
+    """
+    return _parse_full(_decode(raw, path), path)
+
+
+def _parse_full(text: str, path: str) -> Parsed:
+    """libyaml's node tree, checked (:func:`_check_tree`), then the values built."""
     import yaml
 
     global _LOADER
     if _LOADER is None:
         _LOADER = _loader_class()
-    text = _decode(raw, path)
     loader = _LOADER(text)
     try:
         try:
@@ -414,22 +422,40 @@ def _plain_scalar(node: Any) -> Any:
     return str(node)
 
 
+_PLAIN_AS_IS = frozenset((str, int, bool, Decimal, type(None)))
+
+
 def _plain_container(root: Any) -> Any:
+    # exact types are decided by one set lookup (a Verbund view converts millions of values);
+    # subclasses (ruamel's, for instance) go the general way of :func:`_plain_scalar`
+    as_is = _PLAIN_AS_IS
     result: Any = {} if isinstance(root, dict) else []
     stack: list[tuple[Any, Any]] = [(root, result)]
     while stack:
         source, target = stack.pop()
-        items: Sequence[tuple[Any, Any]] = list(source.items()) if isinstance(source, dict) else list(enumerate(source))
-        for key, value in items:
-            if isinstance(value, (dict, list)):
-                child: Any = {} if isinstance(value, dict) else []
-                stack.append((value, child))
-            else:
-                child = _plain_scalar(value)
-            if isinstance(target, dict):
-                target[str(key)] = child
-            else:
-                target.append(child)
+        if isinstance(target, dict):
+            for key, value in list(source.items()):
+                kind = type(value)
+                if kind in as_is:
+                    child: Any = value
+                elif kind is dict or kind is list or isinstance(value, (dict, list)):
+                    child = {} if isinstance(value, dict) else []
+                    stack.append((value, child))
+                else:
+                    child = _plain_scalar(value)
+                target[key if type(key) is str else str(key)] = child
+        else:
+            append = target.append
+            for value in list(source):
+                kind = type(value)
+                if kind in as_is:
+                    append(value)
+                elif kind is dict or kind is list or isinstance(value, (dict, list)):
+                    child = {} if isinstance(value, dict) else []
+                    stack.append((value, child))
+                    append(child)
+                else:
+                    append(_plain_scalar(value))
     return result
 
 

@@ -5,12 +5,15 @@ pointer and, where the document was parsed from YAML, the line. Messages are Ger
 every validator keyword our schemas use, and for any other keyword a German generic
 text (never the library's English).
 
-Schemas are draft 2020-12, except where a document kind is read in bulk (the Verbund's
-disclosure packages: 294 files of half a megabyte): those declare draft-07 and are first
-checked by a validator that ``fastjsonschema`` compiles to Python code (about 20 times
-faster than jsonschema); only a document that fails is validated again by jsonschema, for
-the German messages. Both libraries implement draft-07 completely, so they agree on what
-is valid.
+Schemas are draft-07. Every document is first checked by a validator that ``fastjsonschema``
+compiles to Python code (about 20 times faster than jsonschema, and jsonschema is not even
+imported for a valid document); only a document that fails is validated again by jsonschema,
+for the German messages. Both libraries implement draft-07 completely; the one format our
+schemas use (``date``) is given to the fast validator as jsonschema checks it, so a document
+the fast validator accepts is one jsonschema accepts. The generated code of each schema is
+kept, compiled, beside the schemas (``schemas/__pycache__``, as Python keeps bytecode) or, where
+the package may not be written, in the workspace's derived cache (``.ikz-cache/validators``);
+keyed by the schema's bytes and the library and Python versions, so a run does not generate it again.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
+from . import fs
 
 #: the pattern a schema gives free text that must say something ("   " is no reason, no name)
 NOT_BLANK = "\\S"
@@ -44,18 +49,55 @@ class SchemaProblem:
         return f"Zeile {self.line} ({self.pointer})" if self.line else self.pointer
 
 
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+#: bump when the way validators are generated changes (part of the code cache's key)
+CODE_FORMAT = 1
+_CODE_CACHE: list[Path] = []
+
+
+def cache_code_in(folder: Path | None) -> None:
+    """Keep compiled validators in ``folder`` (the workspace's derived cache); ``None``: in memory only."""
+    _CODE_CACHE[:] = [] if folder is None else [Path(folder)]
+
+
+def _package_folder() -> Path:
+    """Beside the schemas, as Python keeps the bytecode of the package's modules."""
+    return Path(__file__).resolve().parent.parent / "schemas" / "__pycache__"
+
+
+def _code_folders() -> list[tuple[Path, bool]]:
+    """(folder, may be written) where compiled validators are looked for, in order: beside the
+    schemas (written unless Python writes no bytecode), then the workspace's derived cache — the
+    folder the store named, else the cache of the workspace this run is in (a value is often
+    checked before the store is made)."""
+    import os
+    import sys
+
+    folders = [(_package_folder(), not sys.dont_write_bytecode)]
+    if _CODE_CACHE:
+        folders.append((_CODE_CACHE[0], True))
+    elif not os.environ.get("IKZ_ISMS_NO_CACHE"):
+        from ..workspace import find_workspace
+
+        root = find_workspace()
+        if root is not None:
+            folders.append((root / ".ikz-cache" / "validators", True))
+    return folders
+
+
+@cache
+def _schema_text(name: str) -> bytes:
+    # the package's own data files, beside this module (importlib.resources would cost an import per run)
+    return (Path(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json").read_bytes()
+
+
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``ikz_isms/schemas/<name>.schema.json`` (read once per run)."""
     import json
-    from importlib.resources import files
 
-    text = files("ikz_isms").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = json.loads(_schema_text(name).decode("utf-8"))
     return loaded
-
-
-DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
 @cache
@@ -67,26 +109,78 @@ def _validator(name: str) -> Any:
     return kind(document, format_checker=kind.FORMAT_CHECKER)
 
 
+def _is_date(value: str) -> bool:
+    """The ``date`` format exactly as jsonschema checks it (ASCII digits, a real calendar day)."""
+    import datetime as _dt
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS = {"date": _is_date}
+
+
 @cache
 def _compiled(name: str) -> Any:
     """The code-generated validator of a draft-07 schema (``None`` for the others)."""
     document = schema(name)
     if document.get("$schema") != DRAFT_07:
         return None
+    import marshal
+    import sys
+    import types
+
     import fastjsonschema
 
-    return fastjsonschema.compile(document)
+    key = fs.sha256_bytes(b"\0".join((
+        _schema_text(name), fastjsonschema.VERSION.encode(), sys.version.encode(), str(CODE_FORMAT).encode())))
+    file_name = f"{name}-{key[:32]}.marshal"
+    folders = _code_folders()
+    entry: Any = None
+    for folder, _writable in folders:
+        try:
+            entry = marshal.loads(fs.read_bytes(folder / file_name))
+        except (InputError, ValueError, EOFError, TypeError):
+            continue
+        if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str) \
+                and isinstance(entry[1], types.CodeType):
+            break
+        entry = None
+    if entry is None:
+        import re
+
+        # defaults are never filled in: the check must not change the document
+        source = fastjsonschema.compile_to_code(document, formats=_FORMATS, use_default=False)
+        first = re.search(r"^def (validate\w*)\(", source, re.M)
+        assert first is not None  # the generator defines the root schema's function first
+        entry = (first.group(1), compile(source, f"<validator {name}>", "exec"))
+        blob = marshal.dumps(entry)
+        for folder, writable in folders:
+            if not writable:
+                continue
+            try:
+                fs.atomic_write(folder / file_name, blob, durable=False)
+                break
+            except (OSError, InputError, OutputError):
+                continue  # read-only: the next place, else the code is generated each run
+    namespace: dict[str, Any] = {"custom_formats": _FORMATS}
+    exec(entry[1], namespace)
+    return namespace[entry[0]]
 
 
 def _fast_valid(data: Any, name: str) -> bool:
     compiled = _compiled(name)
     if compiled is None:
         return False
-    import fastjsonschema
-
     try:
         compiled(data)
-    except fastjsonschema.JsonSchemaException:
+    except Exception:  # invalid (JsonSchemaException) or a value the generated code did not expect
         return False
     return True
 
@@ -152,7 +246,7 @@ def german(error: Any) -> str:
         return _alternatives(error)
     if kind == "not":
         return f"Wert '{_show(value)}' ist hier nicht erlaubt."
-    if kind in ("if", "then", "else", "dependentRequired", "dependentSchemas"):
+    if kind in ("if", "then", "else", "dependencies", "dependentRequired", "dependentSchemas"):
         return "Angaben passen nicht zusammen (abhängiges Pflichtfeld fehlt oder ist falsch)."
     return f"Wert '{_show(value)}' ist hier nicht zulässig."
 
