@@ -118,7 +118,6 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
                 actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Change fields of one measure (responsible, deadline, cost, state, title, description)."""
     from ..assess.plan import STATES, parse_plan
-    from ..store import parse_yaml, plain, schema
     from ..store.edit import ItemEdit
     from .counties import county_files
 
@@ -135,9 +134,9 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
         )
     with county_files(session, county).transaction() as tx:
         text = session.store.raw(path, "plan").decode("utf-8-sig")
-        parsed = parse_yaml(text, str(path))
-        data = parsed.data = plain(parsed.data)  # lines are looked up only for a message
-        schema.raise_first(schema.problems(data, "plan", parsed), str(path))
+        # the store's read, schema-checked: from the derived cache when these bytes were read or written before
+        parsed = session.store.parse(path, "plan")
+        data = parsed.data
         parse_plan(parsed)
         items = data.get("massnahmen") or []
         at = next((i for i, item in enumerate(items) if str(item.get("id")) == measure_id), None)
@@ -164,4 +163,6 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
             tx.put(path, new_text)
             tx.journal(f"plan:{measure_id}", old, new, actor)
     session.store.forget(path)
+    if old != new:
+        session.store.remember(path, "plan", new_text.encode("utf-8"), check)
     return old, new

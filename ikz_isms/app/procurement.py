@@ -263,19 +263,6 @@ def _next_id(taken: set[str]) -> str:
     return f"A{number:03d}"
 
 
-def _parsed_text(text: str, path: Path) -> "Parsed":
-    """The document of ``text`` as the store reads it: plain values, line lookups, schema checked."""
-    from ..store import parse_yaml, plain, schema
-
-    document = parse_yaml(text, str(path))
-    document.data = plain(document.data)  # the node tree for lines is built only when a message needs one
-    if document.data is None:
-        raise InputError("Datei ist leer.", path=str(path))
-    document.problems = schema.problems(document.data, KIND, document)
-    schema.raise_first(document.problems, str(path))
-    return document
-
-
 def record_calloff(session: "Session", contract_id: str, request: CalloffRequest) -> RecordedCalloff:
     """Record a call-off in the contract's file: refused when a rule says no, unless forced with a reason.
 
@@ -291,7 +278,8 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
     path = _contract_path(session, contract_id)
     with fs.locked(path):
         text = session.store.raw(path, KIND).decode("utf-8-sig")
-        parsed = _parsed_text(text, path)
+        # the store's read: from the derived cache when these bytes were read (or written) before
+        parsed = session.store.parse(path, KIND)
         contract = load_contracts(session, fresh=True, override={path: parsed}).get(contract_id)
         if contract.path != path:
             raise InputError(f"Vertrag '{contract_id}' steht inzwischen in {contract.path}; bitte erneut abrufen.",
@@ -330,7 +318,7 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
         # the new document is the old one (just judged whole) plus this call-off: only it is read anew
         added = price_calloff(contract, parse_calloff(Numbers(document), ("calloffs", len(expected["calloffs"]) - 1),
                                                       contract.id))
-        session.store.write(path, new_text)
+        session.store.write_checked(path, KIND, new_text, document)
     own = [c for c in contract.calloffs if c.path == path]
     written = dataclasses.replace(contract, calloffs=[*own, added, *(c for c in contract.calloffs if c.path != path)],
                                   source=document)

@@ -46,8 +46,8 @@ KINDS: dict[str, Kind] = {
         Kind("pruefungen", "yaml", 16 * MIB, "pruefungen", cache=True),
         Kind("pruefungen-alt", "yaml", 64 * MIB, "pruefungen", cache=True),
         Kind("plan", "yaml", 16 * MIB, "plan", cache=True),
-        Kind("contract", "yaml", 8 * MIB, "contract"),
-        Kind("calloffs", "yaml", 8 * MIB, "calloffs"),
+        Kind("contract", "yaml", 8 * MIB, "contract", cache=True),
+        Kind("calloffs", "yaml", 8 * MIB, "calloffs", cache=True),
         Kind("review", "yaml", 4 * MIB, "review"),
         Kind("tender-template", "yaml", 4 * MIB, "tender-template"),
         Kind("tender", "yaml", 4 * MIB, "tender"),
@@ -221,6 +221,22 @@ class Store:
         """Write a file atomically inside the workspace (never through a link)."""
         fs.atomic_write(path, data, root=self.root)
         self.forget(path)
+
+    def write_checked(self, path: Path, kind_name: str, text: str, parsed: Parsed) -> None:
+        """Write ``text``, whose document ``parsed`` has just passed :meth:`_check_new` (parser rules
+        and schema), and keep that document in the derived cache under the new bytes' hash, so
+        the next command reads the file it just wrote without parsing it again."""
+        data = text.encode("utf-8")
+        self.write(path, data)
+        self.remember(path, kind_name, data, parsed)
+
+    def remember(self, path: Path, kind_name: str, data: bytes, parsed: Parsed) -> None:
+        """Keep ``parsed`` — the checked document of the bytes ``data`` — in the derived cache under
+        their hash (after a write of those bytes; harmless if the write did not land, as the
+        entry only ever matches these bytes)."""
+        spec = KINDS[kind_name]
+        if spec.cache and self.disk_cache and self.root is not None and parsed.data is not None:
+            self._to_disk_cache(path, spec, fs.sha256_bytes(data), parsed)
 
     def write_cache(self, path: Path, data: bytes | str) -> None:
         """Write a derived cache file inside the workspace: atomic, without fsync (a crash may lose it)."""
