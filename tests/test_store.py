@@ -211,16 +211,18 @@ def test_the_fast_schema_check_is_as_strict_as_jsonschema():
         assert schema.schema(name)["$schema"] == schema.DRAFT_07 and schema._compiled(name) is not None, name
 
 
-def test_compiled_validators_are_kept_in_the_derived_cache(tmp_path, monkeypatch):
-    """The generated code of a schema is written once to .ikz-cache/validators (where the package's
-    own folder may not be written) and read back; a damaged file there is ignored and replaced."""
+def test_compiled_validators_are_kept_in_the_users_cache(tmp_path, monkeypatch):
+    """The generated code of a schema is written once to the user's cache folder (where the
+    package's own folder may not be written) and read back; a damaged file there is replaced."""
     from ikz_isms.store import schema
 
-    # a package Python writes no bytecode for: the workspace's cache keeps the code
+    # a package Python writes no bytecode for: the user's cache keeps the code
     monkeypatch.setattr(schema, "_package_folder", lambda: tmp_path / "paket" / "__pycache__")
     monkeypatch.setattr("sys.dont_write_bytecode", True)
-    folder = tmp_path / ".ikz-cache" / "validators"
-    schema.cache_code_in(folder)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "ikz-isms" / "validators"
+    assert schema._code_folders()[1] == (folder, True)
+    schema.cache_code_in(None)
     try:
         schema._compiled.cache_clear()
         check = schema._compiled("landkreis")
@@ -232,6 +234,32 @@ def test_compiled_validators_are_kept_in_the_derived_cache(tmp_path, monkeypatch
         assert kept[0].read_bytes() != b"kaputt"
     finally:
         schema.cache_code_in(None)
+        schema._compiled.cache_clear()
+
+
+def test_compiled_code_in_a_workspace_is_never_loaded(run_cli, example_workspace, monkeypatch):
+    """A cloned workspace may carry anything in .ikz-cache/: validator code planted there would run,
+    so validators are never looked for in a workspace (its code runs only as an allowed plugin)."""
+    from ikz_isms.store import schema
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(example_workspace / "user-cache"))
+    monkeypatch.chdir(example_workspace)
+    planted = example_workspace / ".ikz-cache" / "validators"
+    planted.mkdir(parents=True, exist_ok=True)
+    marker = example_workspace / "ausgefuehrt.txt"
+    code = compile(f"open({str(marker)!r}, 'w').write('x')\ndef validate(data, custom_formats={{}}):\n    return data\n",
+                   "<planted>", "exec")
+    import marshal
+
+    for name in ("landkreis", "pruefungen", "workspace", "zielobjekte", "plan"):
+        (planted / schema.code_file_name(name)).write_bytes(marshal.dumps(("validate", code)))
+    assert all(not str(folder).startswith(str(example_workspace / ".ikz-cache")) for folder, _ in schema._code_folders())
+    schema._compiled.cache_clear()
+    try:
+        result = run_cli("check", cwd=example_workspace)
+        assert result.exit_code in (0, 1), result.stderr
+        assert not marker.exists()
+    finally:
         schema._compiled.cache_clear()
 
 

@@ -86,9 +86,6 @@ class Store:
         self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
         self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
         self.parses = 0  # counted for tests and benchmarks: each file parsed once per run
-        if self.disk_cache:
-            assert self.root is not None
-            _schema().cache_code_in(self.root / ".ikz-cache" / "validators")
 
     # -- reading -------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ for the German messages. Both libraries implement draft-07 completely; the one f
 schemas use (``date``) is given to the fast validator as jsonschema checks it, so a document
 the fast validator accepts is one jsonschema accepts. The generated code of each schema is
 kept, compiled, beside the schemas (``schemas/__pycache__``, as Python keeps bytecode) or, where
-the package may not be written, in the workspace's derived cache (``.ikz-cache/validators``);
+the package may not be written, in the user's cache folder (never in a workspace);
 keyed by the schema's bytes and the library and Python versions, so a run does not generate it again.
 """
 
@@ -56,7 +56,7 @@ _CODE_CACHE: list[Path] = []
 
 
 def cache_code_in(folder: Path | None) -> None:
-    """Keep compiled validators in ``folder`` (the workspace's derived cache); ``None``: in memory only."""
+    """Keep compiled validators in ``folder`` instead of the user's cache (tests); ``None``: the default."""
     _CODE_CACHE[:] = [] if folder is None else [Path(folder)]
 
 
@@ -65,11 +65,26 @@ def _package_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "schemas" / "__pycache__"
 
 
+def _user_folder() -> Path | None:
+    """The user's own cache (``$XDG_CACHE_HOME/ikz-isms/validators``, default ``~/.cache/…``)."""
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return Path(base) / "ikz-isms" / "validators"
+
+
 def _code_folders() -> list[tuple[Path, bool]]:
     """(folder, may be written) where compiled validators are looked for, in order: beside the
-    schemas (written unless Python writes no bytecode), then the workspace's derived cache — the
-    folder the store named, else the cache of the workspace this run is in (a value is often
-    checked before the store is made)."""
+    schemas (written unless Python writes no bytecode), then the user's own cache folder.
+
+    Never a workspace's folder: compiled code is loaded and run, and a workspace (a cloned
+    repository) may come from anyone — its code runs only as an allowed plugin.
+    """
     import os
     import sys
 
@@ -77,11 +92,9 @@ def _code_folders() -> list[tuple[Path, bool]]:
     if _CODE_CACHE:
         folders.append((_CODE_CACHE[0], True))
     elif not os.environ.get("IKZ_ISMS_NO_CACHE"):
-        from ..workspace import find_workspace
-
-        root = find_workspace()
-        if root is not None:
-            folders.append((root / ".ikz-cache" / "validators", True))
+        user = _user_folder()
+        if user is not None:
+            folders.append((user, True))
     return folders
 
 
@@ -126,6 +139,18 @@ def _is_date(value: str) -> bool:
 _FORMATS = {"date": _is_date}
 
 
+def code_file_name(name: str) -> str:
+    """The file a schema's compiled validator is kept in: keyed by the schema's bytes, the
+    generator's and Python's versions."""
+    import sys
+
+    import fastjsonschema
+
+    key = fs.sha256_bytes(b"\0".join((
+        _schema_text(name), fastjsonschema.VERSION.encode(), sys.version.encode(), str(CODE_FORMAT).encode())))
+    return f"{name}-{key[:32]}.marshal"
+
+
 @cache
 def _compiled(name: str) -> Any:
     """The code-generated validator of a draft-07 schema (``None`` for the others)."""
@@ -133,14 +158,11 @@ def _compiled(name: str) -> Any:
     if document.get("$schema") != DRAFT_07:
         return None
     import marshal
-    import sys
     import types
 
     import fastjsonschema
 
-    key = fs.sha256_bytes(b"\0".join((
-        _schema_text(name), fastjsonschema.VERSION.encode(), sys.version.encode(), str(CODE_FORMAT).encode())))
-    file_name = f"{name}-{key[:32]}.marshal"
+    file_name = code_file_name(name)
     folders = _code_folders()
     entry: Any = None
     for folder, _writable in folders:
