@@ -30,7 +30,7 @@ _EXIT_CODE_DESCRIPTIONS = {
         "The command ran and found problems: `check` reported at least one `FEHLER` (with "
         "`--strict` also any `WARNUNG`), e.g. a pin mismatch, a duplicate id, a dangling relation; "
         "`assess` reported errors in the data (invalid check records, a duplicate or unknown target object, "
-        "a Baustein the catalog lacks — with file and line, left out of the figures); "
+        "a Baustein the catalog lacks — with file and line, left out of the figures) or a county folder it could not read; "
         "`assess --fail-on-basis-gaps` found open Basis requirements; `journal verify` found a "
         "changed, deleted or reordered entry; `catalog list` shows a pinned catalog that is missing, changed "
         "or unreadable."

@@ -88,6 +88,21 @@ def test_unknown_county_is_input_error(run_cli, example_workspace):
     assert "atlantis" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_unreadable_county_folder_fails_assess_naming_the_file(run_cli, example_workspace):
+    """A county whose profile cannot be read is missing from the figures: that is an error (exit 1)
+    with the file and the place, not a warning under an overview that looks complete."""
+    profile = example_workspace / "plugins" / "ikz-county-vulkaneifel" / "data" / "landkreis.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "x: !include /etc/passwd\n", encoding="utf-8")
+    for args in ((), ("--format", "json")):
+        result = run_cli("assess", *args, cwd=example_workspace)
+        assert result.exit_code == 1, (args, result.stderr)
+        assert "ein Landkreis fehlt in den Zahlen" in result.stderr
+        assert "landkreis.yaml, Zeile" in result.stderr and "!include" in result.stderr
+        assert "Traceback" not in result.stderr
+    other = run_cli("assess", "--county", "cochem-zell", cwd=example_workspace)
+    assert other.exit_code == 0, other.stderr  # another county's own assessment is not affected
+
+
 def test_targets_show_inherited_and_overridden_needs(run_cli, example_workspace):
     result = run_cli("--workspace", example_workspace, "assess", "targets", "--county", "vulkaneifel", "--format", "json")
     assert result.exit_code == 0
