@@ -180,6 +180,17 @@ def parse_deadline(value: Any) -> _dt.date:
     return day
 
 
+def deadline_at(value: Any, parsed: Any, *pointer: Any) -> _dt.date | None:
+    """:func:`parse_deadline` of a value in a parsed file (``None`` when empty); a bad date raises
+    the InputError naming the file and the place of ``pointer``."""
+    if value in (None, ""):
+        return None
+    try:
+        return parse_deadline(value)
+    except ValueError as exc:
+        raise InputError(str(exc), path=parsed.path, location=parsed.location(*pointer)) from None
+
+
 def money_de(amount: Decimal | None) -> str:
     """German money format: ``1.234,50 €``; no amount is ``–`` (see :func:`ikz_isms.present.de.money_de`)."""
     from ..present.de import money_de as present_money_de

@@ -153,14 +153,9 @@ def _hours(value: Any, parsed: Any, *pointer: Any) -> int | None:
 
 
 def _date(value: Any, parsed: Any, *pointer: Any) -> _dt.date | None:
-    from ..assess.plan import parse_deadline
+    from ..assess.plan import deadline_at
 
-    if value in (None, ""):
-        return None
-    try:
-        return parse_deadline(value)
-    except ValueError as exc:
-        raise InputError(str(exc), path=parsed.path, location=parsed.location(*pointer)) from None
+    return deadline_at(value, parsed, *pointer)
 
 
 def _text(value: Any) -> str:

@@ -53,14 +53,9 @@ def add_months(day: _dt.date, months: int) -> _dt.date:
 
 
 def _date(value: Any, parsed: Any, *pointer: Any) -> _dt.date | None:
-    from ..assess.plan import parse_deadline
+    from ..assess.plan import deadline_at
 
-    if value in (None, ""):
-        return None
-    try:
-        return parse_deadline(value)
-    except ValueError as exc:
-        raise InputError(str(exc), path=parsed.path, location=parsed.location(*pointer)) from None
+    return deadline_at(value, parsed, *pointer)
 
 
 def _text(value: Any) -> str:
