@@ -81,6 +81,20 @@ READ_FLOOR = (
     "orjson.loads(open(sys.argv[1], 'rb').read())\n"
 )
 
+#: what any reader of the Verbund's YAML pays: every file of its counties loaded with libyaml, on
+#: every core (one process per core), nothing checked, nothing built
+VERBUND_FLOOR = (
+    "import os, sys, yaml\n"
+    "from concurrent.futures import ProcessPoolExecutor\n"
+    "def load(path):\n"
+    "    with open(path, 'rb') as handle:\n"
+    "        yaml.load(handle.read(), Loader=yaml.CSafeLoader)\n"
+    "    return 1\n"
+    "files = sorted(os.path.join(d, n) for d, _, names in os.walk(sys.argv[1]) for n in names if n.endswith('.yaml'))\n"
+    "with ProcessPoolExecutor(os.cpu_count()) as pool:\n"
+    "    sum(pool.map(load, files, chunksize=32))\n"
+)
+
 
 # --------------------------------------------------------------------------------------------- rows
 
@@ -693,9 +707,15 @@ def build(ctx: Context) -> list[Bench]:
             ctx.manifests[f"verbund-{size}"] = manifest
             ws = copy_tree(source, ctx.scratch.new_dir(f"verbund-{size}") / "ws", link=size > 100)
             benches += [
+                Bench(f"verbund.floor-{size}", "verbund", f"parse floor: the {size} counties' YAML files with libyaml, "
+                      "one process per core", "python -c '<every *.yaml under plugins/ with yaml.CSafeLoader, "
+                      "ProcessPoolExecutor>'",
+                      lambda i, w=ws: [py, "-c", VERBUND_FLOOR, str(w / "plugins")], lambda: empty, env,
+                      kind="floor", floor=FLOOR, slow=size > 100),
                 Bench(f"verbund.cold-{size}", "verbund", f"{size} counties, {manifest['records']:,} records, cold "
                       "(cache deleted)", "ikz-isms assess --verbund --format json",
-                      lambda i: ctx.ikz(*verbund_args), lambda w=ws: w, env, prepare=delete_cache(ws), floor=FLOOR, cold=True,
+                      lambda i: ctx.ikz(*verbund_args), lambda w=ws: w, env, prepare=delete_cache(ws),
+                      floor=f"verbund.floor-{size}", cold=True,
                       slow=size > 100, profile_args=lambda: verbund_args, profile_prepare=delete_cache(ws)),
                 Bench(f"verbund.warm-{size}", "verbund", f"{size} counties, warm (cache filled)",
                       "ikz-isms assess --verbund --format json", lambda i: ctx.ikz(*verbund_args), lambda w=ws: w,

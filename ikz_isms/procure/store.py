@@ -95,6 +95,7 @@ MONEY = NumberRule("Betrag")
 PRICE = NumberRule("Preis", places=None)
 QUANTITY = NumberRule("Menge", places=None)
 HOURS = NumberRule("Stunden", places=None)
+CALLOFF_AMOUNT = NumberRule("Abrufbetrag")
 FIGURE = NumberRule("Kennzahl", places=None, positive=False)
 COSTS = NumberRule("Kosten", positive=False)
 
@@ -172,7 +173,7 @@ def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) 
     """
     node = numbers.raw(*pointer)
     forced = node.get("forced") or {}
-    amount = numbers.number(NumberRule("Abrufbetrag"), *pointer, "amount")
+    amount = numbers.number(CALLOFF_AMOUNT, *pointer, "amount")
     return CallOff(
         id=str(node["id"]),
         contract=contract_id,

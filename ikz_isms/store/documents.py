@@ -20,10 +20,10 @@ from typing import Any
 
 from ..errors import InputError, OutputError
 from . import fs
-from .parse import Parsed, parse_json, parse_yaml, plain
+from .parse import ItemSpans, Parsed, parse_json, parse_yaml, plain
 
 MIB = 1024 * 1024
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,8 @@ class Store:
             if spec.cache and self.disk_cache and identity is not None:
                 # written once the document has proved schema-valid (see _problems)
                 parsed.cache_key = digest
+        if digest:
+            parsed.sha256 = digest
         self._memory[key] = (identity, parsed)
         return parsed
 
@@ -186,8 +188,12 @@ class Store:
                 or blob.get("kind") != spec.name or blob.get("path") != str(path):
             return None
         data = _untag(blob["data"]) if blob.get("decimals") else blob["data"]
+        spans = blob.get("spans")
+        known = None
+        if isinstance(spans, dict):
+            known = {str(k): v for k, v in ((k, ItemSpans.from_json(v)) for k, v in spans.items()) if v is not None}
         # only schema-valid documents are cached: this one needs no validation again
-        return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec), problems=[])
+        return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec), problems=[], spans=known)
 
     def _to_disk_cache(self, path: Path, spec: Kind, digest: str, parsed: Parsed) -> None:
         import orjson
@@ -199,6 +205,7 @@ class Store:
             payload = orjson.dumps({
                 "format": CACHE_FORMAT, "kind": spec.name, "path": str(path), "sha256": digest,
                 "data": parsed.data, "decimals": False,
+                "spans": {k: v.as_json() for k, v in (parsed.spans or {}).items()},
             }, default=lambda value: _tag(value, has_decimals))
             if has_decimals[0]:
                 payload = payload.replace(b'"decimals":false', b'"decimals":true')
@@ -344,19 +351,32 @@ class Store:
         text = text or ""
         if parsed is None:
             parsed = parse_yaml(text, str(path)) if text.strip() else None
-        from .edit import reread, roundtrip_edit, splice_items
+        from .edit import reread, roundtrip_edit, splice_items, splice_proven
 
         new_text = None
         checked = None
         if parsed is not None and parsed.data is not None:
-            new_text = splice_items(text, parsed, pointer, changes, additions)
-            if new_text is not None:
-                checked = reread(new_text, str(path), expected)
-                if checked is None:
-                    new_text = None
+            proven = splice_proven(text, parsed, pointer, changes, additions, expected) \
+                if _same_text(parsed, text) else None
+            if proven is not None:
+                new_text, checked = proven
+            else:
+                new_text = splice_items(text, parsed, pointer, changes, additions)
+                if new_text is not None:
+                    checked = reread(new_text, str(path), expected)
+                    if checked is None:
+                        new_text = None
         if new_text is None:
             new_text, _ = roundtrip_edit(text, str(path), fallback)
         return new_text, self._check_new(new_text, path, spec, checked)
+
+
+def _same_text(parsed: Parsed, text: str) -> bool:
+    """Whether ``parsed`` is the document of exactly ``text`` (the bytes it was read from, with or without a BOM)."""
+    if parsed.sha256 is None:
+        return False
+    data = text.encode("utf-8")
+    return parsed.sha256 in (fs.sha256_bytes(data), fs.sha256_bytes(b"\xef\xbb\xbf" + data))
 
 
 def _tag(value: Any, flag: list[bool]) -> Any:

@@ -13,13 +13,15 @@ Two ways, both ending in text that is parsed again and compared with what was me
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
-from .parse import Parsed, parse_yaml, plain
+from .parse import ItemSpans, Parsed, parse_yaml, plain
 
 
 def yaml_rt() -> Any:
@@ -349,13 +351,7 @@ def splice_items(
     column = spans[0][2]
     for index, edit in sorted(changes.items()):
         start, end = _item_bounds(text, spans[index][0], spans[index][1], column)
-        snippet = _dedent(text[start:end], column)
-        edited = edit.text(snippet) if isinstance(edit, ItemEdit) else None
-        if edited is None:
-            node = load_rt(snippet, parsed.path)
-            edit(node)
-            edited = dump_rt(node)
-        pieces.append((start, end, _indent(edited, column)))
+        pieces.append((start, end, _edited_text(edit, text[start:end], column, parsed.path)))
     if additions:
         _, end = _item_bounds(text, spans[-1][0], spans[-1][1], column)
         if end > 0 and text[end - 1] != "\n":
@@ -371,6 +367,165 @@ def splice_items(
         position = end
     result.append(text[position:])
     return "".join(result)
+
+
+def _edited_text(edit: Callable[[Any], None], head: str, column: int, path: str) -> str:
+    """An item's own text (first key at ``column``, its dash left of it) with ``edit`` made."""
+    snippet = _dedent(head, column)
+    edited = edit.text(snippet) if isinstance(edit, ItemEdit) else None
+    if edited is None:
+        node = load_rt(snippet, path)
+        edit(node)
+        edited = dump_rt(node)
+    return _indent(edited, column)
+
+
+def _standalone(region: str, column: int, path: str) -> Any:
+    """The value of one item's region (its first key at ``column`` up to the next item's dash
+    line), parsed on its own after moving it ``column`` places left; ``_UNPROVEN`` where the
+    region's lines are not all such that this move cannot change what they mean.
+
+    Every line after the first is blank or indented at least ``column`` — only below the
+    item's last such line may comments stand further left —, and no moved line may start with
+    what YAML reads only at column 0 (``---``, ``...``, ``%``).
+    """
+    if not region.endswith("\n") or region[:1] in (" ", "\t"):
+        return _UNPROVEN
+    lines = region[:-1].split("\n")
+    moved = [lines[0]]
+    left = False  # a comment further left has been seen: nothing of the item may follow
+    for line in lines[1:]:
+        stripped = line.lstrip(" ")
+        if not stripped.strip():
+            moved.append(line[column:])
+        elif len(line) - len(stripped) >= column:
+            if left:
+                return _UNPROVEN
+            moved.append(line[column:])
+        elif stripped.startswith("#"):
+            left = True
+            moved.append(stripped)
+        else:
+            return _UNPROVEN
+    if any(line.startswith(("---", "...", "%")) for line in moved):
+        return _UNPROVEN
+    try:
+        parsed = parse_yaml("\n".join(moved) + "\n", path)
+    except InputError:
+        return _UNPROVEN
+    return plain(parsed.data)
+
+
+_UNPROVEN = object()
+
+
+def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Mapping[int, Callable[[Any], None]],
+                  additions: Sequence[Mapping[str, Any]], expected: Any) -> tuple[str, Parsed] | None:
+    """(new text, its document) of a splice proven item by item, without parsing the whole new
+    text; ``None`` where the proof does not hold (the caller then reads the whole text back).
+
+    ``parsed`` must be the full parse of exactly ``text``: its :class:`ItemSpans`, from the node
+    tree, say where each item of the sequence at ``pointer`` begins and where the sequence ends.
+    Every item the change touches is one region: from its first key to the line of the next
+    item's dash (or the sequence's end), each dash exactly ``column - 2`` spaces and ``- ``.
+    Bounded so, a region means in the file what it means on its own, moved left by ``column``
+    (:func:`_standalone` checks the lines that makes true), so each touched region is parsed on
+    its own — old regions keep their values, new ones must have the intended ones; untouched
+    items and the rest of the document are the old document's. The result's values are the
+    parser's (not ``expected``'s) and must equal ``expected``; the node tree is built only when
+    a later finding needs a line (:attr:`Parsed.reparse`).
+    """
+    data = parsed.data
+    if len(pointer) != 1 or not isinstance(data, dict) or not isinstance(expected, dict) or not parsed.spans:
+        return None
+    key = str(pointer[0])
+    spans = parsed.spans.get(key)
+    old_items = data.get(key)
+    new_items = expected.get(key)
+    if spans is None or not isinstance(old_items, list) or not isinstance(new_items, list):
+        return None
+    count = len(spans.starts)
+    if count != len(old_items) or len(new_items) != count + len(additions) or not count:
+        return None
+    if any(k != key and data.get(k, _UNPROVEN) != v for k, v in expected.items()) or set(data) != set(expected):
+        return None
+    column = spans.column
+    dash = " " * (column - 2) + "- "
+    touched = set(changes) | ({count - 1} if additions else set())
+    if any(not 0 <= index < count for index in touched):
+        return None
+    values = list(old_items)
+    pieces: list[tuple[int, int, str]] = []
+    new_starts: dict[int, int] = {}  # index of an added item → offset of its first key in its piece
+    for index in sorted(touched):
+        start = spans.starts[index]
+        if text[text.rfind("\n", 0, start) + 1:start] != dash:
+            return None
+        if index + 1 < count:
+            following = spans.starts[index + 1]
+            end = text.rfind("\n", 0, following) + 1
+            if text[end:following] != dash:
+                return None
+        else:
+            end = spans.end
+        _, body_end = _item_bounds(text, start, end, column)
+        head = text[start:body_end]
+        gap = text[body_end:end]
+        if index in changes:
+            try:
+                head = _edited_text(changes[index], head, column, parsed.path)
+            except InputError:
+                return None  # the round-trip engine cannot read the item: the whole-document way decides
+        regions = [head]
+        replacement = head
+        if additions and index == count - 1:
+            for offset, item in enumerate(additions):
+                body = _indent(mapping_text(item) or dump_rt(to_rt(item)), column)
+                new_starts[count + offset] = len(replacement) + len(dash)
+                replacement += dash + body
+                regions.append(body)
+        regions[-1] += gap
+        for offset, region in enumerate(regions):
+            value = _standalone(region, column, parsed.path)
+            if value is _UNPROVEN:
+                return None
+            if offset == 0:
+                values[index] = value
+            else:
+                values.append(value)
+        pieces.append((start, body_end, replacement))
+    document = dict(data)
+    document[key] = values
+    if document != expected:
+        return None
+    # the new text, and where every item stands in it now
+    out: list[str] = []
+    position = 0
+    ends: list[int] = []  # end of each piece in the old text …
+    growths: list[int] = []  # … and how much longer the text has grown up to there
+    growth = 0
+    for start, end, replacement in pieces:
+        out.append(text[position:start])
+        out.append(replacement)
+        growth += len(replacement) - (end - start)
+        ends.append(end)
+        growths.append(growth)
+        position = end
+    out.append(text[position:])
+    new_text = "".join(out)
+
+    def moved(index: int) -> int:
+        at = bisect.bisect_right(ends, index)
+        return index + (growths[at - 1] if at else 0)
+
+    new_spans = {name: ItemSpans(tuple(moved(i) for i in other.starts), moved(other.end), other.column)
+                 for name, other in parsed.spans.items() if name != key}
+    starts = [moved(i) for i in spans.starts]
+    starts += [starts[-1] + offset for _, offset in sorted(new_starts.items())]
+    new_spans[key] = ItemSpans(tuple(starts), moved(spans.end), column)
+    result = Parsed(document, parsed.path, reparse=lambda: parse_yaml(new_text, parsed.path).root, spans=new_spans)
+    result.sha256 = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
+    return new_text, result
 
 
 def reread(new_text: str, path: str, expected: Any) -> Parsed | None:

@@ -90,6 +90,12 @@ class Parsed:
     problems: list[Any] | None = field(default=None, repr=False)
     #: the content hash under which a valid document goes into the derived cache
     cache_key: str | None = field(default=None, repr=False)
+    #: SHA-256 of the bytes this document was parsed from (documents the store read or wrote)
+    sha256: str | None = field(default=None, repr=False)
+    #: where the items of each top-level block sequence of block mappings stand in the text
+    #: (:class:`ItemSpans`), taken from the node tree of a full parse; what lets a splice prove
+    #: a change item by item (:func:`ikz_isms.store.edit.splice_proven`)
+    spans: "dict[str, ItemSpans] | None" = field(default=None, repr=False)
 
     @property
     def root(self) -> Any:
@@ -142,6 +148,55 @@ class Parsed:
         if node is None:
             return None
         return node.start_mark.index, node.end_mark.index, node.start_mark.column
+
+
+@dataclass(frozen=True)
+class ItemSpans:
+    """Where the items of a top-level block sequence stand in a document's text (character indexes).
+
+    ``starts``: each item's first key (after its ``- ``); ``end``: where the sequence ends —
+    the start of the first line after it, or the end of the text; ``column``: the column of
+    every item's first key (the dash stands two columns to its left).
+    """
+
+    starts: tuple[int, ...]
+    end: int
+    column: int
+
+    def as_json(self) -> list[Any]:
+        return [list(self.starts), self.end, self.column]
+
+    @classmethod
+    def from_json(cls, value: Any) -> "ItemSpans | None":
+        if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], list)
+                and all(type(v) is int for v in value[0]) and type(value[1]) is int and type(value[2]) is int):
+            return None
+        return cls(tuple(value[0]), value[1], value[2])
+
+
+def item_spans(root: Any, length: int) -> dict[str, ItemSpans]:
+    """:class:`ItemSpans` of every top-level key whose value is a block sequence of block mappings
+    that start at one column (the layout ikz-isms writes); other layouts are left out."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    found: dict[str, ItemSpans] = {}
+    if type(root) is not MappingNode:
+        return found
+    for key, value in root.value:
+        if type(key) is not ScalarNode or type(value) is not SequenceNode or value.flow_style or not value.value:
+            continue
+        column = value.value[0].start_mark.column
+        starts = []
+        for item in value.value:
+            mark = item.start_mark
+            if type(item) is not MappingNode or item.flow_style or mark.column != column:
+                break
+            starts.append(mark.index)
+        else:
+            end = value.end_mark
+            if column >= 2 and (end.column == 0 or end.index == length):
+                found[str(key.value)] = ItemSpans(tuple(starts), end.index, column)
+    return found
 
 
 def _child(node: Any, part: Any) -> tuple[Any, Any] | None:
@@ -341,7 +396,7 @@ def _parse_full(text: str, path: str) -> Parsed:
             raise InputError("zu tief verschachtelt.", path=path) from None
     finally:
         loader.dispose()
-    return Parsed(data, path, root)
+    return Parsed(data, path, root, spans=item_spans(root, len(text)))
 
 
 def _marked(exc: Any, path: str) -> InputError:
