@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
-from ..present.de import date_de
 from . import ERROR, WARNING, Finding
 
 if TYPE_CHECKING:
@@ -62,8 +61,12 @@ def invalid_files(ctx: "CheckContext") -> Iterator[Finding]:
 
 def term_too_long(ctx: "CheckContext") -> Iterator[Finding]:
     from ..app.procurement import legal_figures
+    from ..errors import InputError
 
-    legal = legal_figures(ctx.session)
+    try:
+        legal = legal_figures(ctx.session)
+    except InputError:
+        return  # an unreadable figures file is reported once, by contracts.legal-figures
     for contract in _contracts(ctx):
         if contract.kind != "framework" or not contract.regime or contract.long_term_reason:
             continue
@@ -95,6 +98,8 @@ def calloff_not_named(ctx: "CheckContext") -> Iterator[Finding]:
 def calloff_outside_term(ctx: "CheckContext") -> Iterator[Finding]:
     """Call-offs before the start or after the current term as it is certain today (the same
     rule and the same term text as the refusal of ``contracts calloff add``)."""
+    from ..present.de import date_de
+
     today = ctx.session.today
     for contract in _contracts(ctx):
         for calloff in contract.calloffs:
@@ -137,7 +142,7 @@ def ceiling_exceeded(ctx: "CheckContext") -> Iterator[Finding]:
     """Abgerufen (all call-offs, as everywhere) above the ceiling: each call-off that goes past it, by date."""
     from decimal import Decimal
 
-    from ..present.de import money_de
+    from ..present.de import date_de, money_de
 
     for contract in _contracts(ctx):
         if contract.ceiling is None or contract.consumed() <= contract.ceiling:
@@ -178,6 +183,7 @@ def separate_contracts(ctx: "CheckContext") -> Iterator[Finding]:
 def legal_figures(ctx: "CheckContext") -> Iterator[Finding]:
     from ..app.procurement import legal_figures as figures
     from ..errors import InputError
+    from ..present.de import date_de
 
     try:
         legal = figures(ctx.session)

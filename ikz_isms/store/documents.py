@@ -51,7 +51,7 @@ KINDS: dict[str, Kind] = {
         Kind("review", "yaml", 4 * MIB, "review"),
         Kind("tender-template", "yaml", 4 * MIB, "tender-template"),
         Kind("tender", "yaml", 4 * MIB, "tender"),
-        Kind("legal-figures", "yaml", 1 * MIB, None),
+        Kind("legal-figures", "yaml", 1 * MIB, "legal-figures"),
         Kind("service-centre", "yaml", 4 * MIB, "service-centre"),
         Kind("service-hours", "yaml", 16 * MIB, "service-hours"),
         Kind("risiken", "yaml", 8 * MIB, "risiken", cache=True),
