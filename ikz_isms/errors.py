@@ -31,6 +31,8 @@ _EXIT_CODE_DESCRIPTIONS = {
         "`--strict` also any `WARNUNG`), e.g. a pin mismatch, a duplicate id, a dangling relation; "
         "`assess` reported errors in the data (invalid check records, a duplicate or unknown target object, "
         "a Baustein the catalog lacks — with file and line, left out of the figures) or a county folder it could not read; "
+        "`report county` and `report plan` wrote the PDF but the county's data has such errors (marked in the "
+        "report, named on stderr); "
         "`assess --fail-on-basis-gaps` found open Basis requirements; `journal verify` found a "
         "changed, deleted or reordered entry; `catalog list` shows a pinned catalog that is missing, changed "
         "or unreadable."

@@ -33,7 +33,12 @@ def figures(run_cli, ws: Path, tmp_path: Path, county: str = COUNTY) -> dict[str
     entry = next(c for g in verbund["groups"] for c in g["counties"] if c["name"] == assess["name"])
     pdf = tmp_path / f"{county}.pdf"
     made = run_cli("report", "county", county, "-o", pdf, cwd=ws)
-    assert made.exit_code == 0, made.stderr
+    # the report is written either way; data errors are named and answered with 1, as by assess
+    invalid = assess["invalid_records"]
+    assert made.exit_code == (1 if invalid else 0), made.stderr
+    assert pdf.exists()
+    for item in invalid:
+        assert f"Prüfeintrag {item['requirement']} auf {item['target']}" in made.stderr
     text = pdf_text(pdf)
     summary = re.search(r"Realisierungsplan: (\d+) Maßnahmen?, geschätzte Kosten .+?, davon überfällig zum\s+"
                         r"[\d.]+: (\d+)", text)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..errors import UsageError
+from ..errors import ExitCode, UsageError
 from ..output import emit_json, progress_bar
 from ..present import date_de
 from .options import OUTPUT_DIR, OUTPUT_FILE, county_option, date_value, format_option
@@ -64,6 +64,30 @@ def _report_written(written: list[dict[str, Any]], fmt: str) -> None:
         click.echo(f"Geschrieben: {item['path']} (erstellt am {item['date_de']})")
 
 
+def _data_errors_found(contexts: list["CountyContext"]) -> None:
+    """After the reports are written: the data errors they mark (in A.4, not counted as fulfilled)
+    named on stderr with file and line, and exit 1 as ``assess`` does for the same data."""
+    from ..app.assessments import data_errors
+    from ..present import plural_de
+
+    total = 0
+    for ctx in contexts:
+        report = ctx.figures
+        for item in report["invalid_records"]:
+            where = str(item["file"]) + (f", Zeile {item['line']}" if item.get("line") else "")
+            click.echo(f"Fehler: {where}: Prüfeintrag {item['requirement']} auf {item['target']}: "
+                       f"{'; '.join(item['problems'])}", err=True)
+        for problem in report["structure_problems"] + report["modelling_problems"]:
+            if problem["severity"] == "error":
+                where = problem["file"] + (f", Zeile {problem['line']}" if problem.get("line") else "")
+                click.echo(f"Fehler: {where}: {problem['message']}", err=True)
+        total += data_errors(report)
+    if total:
+        click.echo(f"Fehler in den Daten: {plural_de(total, 'Problem', 'Probleme')} (im Bericht markiert und nicht als "
+                   "erfüllt gezählt; alle Befunde: ikz-isms check).", err=True)
+        click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
 def _date_info(date: Any) -> dict[str, Any]:
     return {"date": date.date.isoformat(), "date_de": date_de(date.date), "date_source": date.source}
 
@@ -109,10 +133,12 @@ def county_command(session: Session, county: str | None, all_counties: bool, out
     else:
         session.store.output_folder(output_dir, create=False)
     written = []
+    contexts = []
     with progress_bar("Berichte", enabled=len(selected) > 1) as progress:
         for index, item in enumerate(selected):
             progress(index, len(selected))
             ctx = _context(session, item, "county", author, date)
+            contexts.append(ctx)
             pdf = county_pdf(ctx)
             if output is not None:
                 path = output
@@ -121,6 +147,7 @@ def county_command(session: Session, county: str | None, all_counties: bool, out
             written.append(_write(session, path, pdf, county=item.key, **_date_info(ctx.date)))
         progress(len(selected), len(selected))
     _report_written(written, fmt)
+    _data_errors_found(contexts)
 
 
 @report.command("plan")
@@ -141,6 +168,7 @@ def plan_command(session: Session, county: str | None, output: Path | None, auth
     session.store.check_output(path)
     ctx = _context(session, selected, "plan", author, date_value(date_text, "--date"))
     _report_written([_write(session, path, plan_pdf(ctx), county=selected.key, **_date_info(ctx.date))], fmt)
+    _data_errors_found([ctx])
 
 
 @report.command("verbund")
