@@ -14,13 +14,13 @@ Two ways, both ending in text that is parsed again and compared with what was me
 from __future__ import annotations
 
 import bisect
-import hashlib
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
+from .fs import sha256_bytes
 from .parse import ItemSpans, Parsed, parse_yaml, plain
 
 
@@ -357,7 +357,7 @@ def splice_items(
         if end > 0 and text[end - 1] != "\n":
             return None
         dash = " " * (column - 2) + "- "
-        added = "".join(dash + _indent(mapping_text(item) or dump_rt(to_rt(item)), column) for item in additions)
+        added = "".join(dash + _item_body(item, column) for item in additions)
         pieces.append((end, end, added))
     result = []
     position = 0
@@ -378,6 +378,11 @@ def _edited_text(edit: Callable[[Any], None], head: str, column: int, path: str)
         edit(node)
         edited = dump_rt(node)
     return _indent(edited, column)
+
+
+def _item_body(item: Mapping[str, Any], column: int) -> str:
+    """A new item's text after its dash, its keys at ``column`` (plain as text, else by the round-trip engine)."""
+    return _indent(mapping_text(item) or dump_rt(to_rt(item)), column)
 
 
 def _standalone(region: str, column: int, path: str) -> Any:
@@ -480,7 +485,7 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
         replacement = head
         if additions and index == count - 1:
             for offset, item in enumerate(additions):
-                body = _indent(mapping_text(item) or dump_rt(to_rt(item)), column)
+                body = _item_body(item, column)
                 new_starts[count + offset] = len(replacement) + len(dash)
                 replacement += dash + body
                 regions.append(body)
@@ -524,7 +529,7 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
     starts += [starts[-1] + offset for _, offset in sorted(new_starts.items())]
     new_spans[key] = ItemSpans(tuple(starts), moved(spans.end), column)
     result = Parsed(document, parsed.path, reparse=lambda: parse_yaml(new_text, parsed.path).root, spans=new_spans)
-    result.sha256 = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
+    result.sha256 = sha256_bytes(new_text.encode("utf-8"))
     return new_text, result
 
 
