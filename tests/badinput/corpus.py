@@ -5,8 +5,11 @@ command reads the damaged file (``argv``), and what a user must get back — a d
 exit code, a German message naming the file and the place, no traceback, no English
 parser text, no file changed, an answer within :data:`TIME_BOUND` seconds.
 
-Every case runs ``python -m ikz_isms --workspace WS ...`` in its own subprocess (with a
-hard :data:`TIMEOUT`, so a hang fails the case instead of hanging the suite). To keep the
+Every case runs ``python -m ikz_isms --workspace WS ...`` in its own process (with a
+hard :data:`TIMEOUT`, so a hang fails the case instead of hanging the suite). The process is
+a fork of a server that has imported the package once (:mod:`tests.badinput.forkserver`),
+so a case costs its command, not Python's start-up; ``IKZ_BADINPUT_FRESH=1`` starts a fresh
+interpreter per case instead. To keep the
 corpus fast on a small machine the cases a test module selected are run concurrently
 (:class:`Batch`, :data:`JOBS` at a time) the first time one of them is asked for; each
 parametrised test then judges its own case. ``-k`` selecting one case runs one subprocess.
@@ -28,18 +31,24 @@ the diagnosis (strict: once the bug is fixed the case must lose its mark). The s
     IKZ_BADINPUT_JOBS=4 pytest tests/badinput    # more cases at a time
     IKZ_BADINPUT_KEEP=1 ...                      # keep every case's folder to look at
     IKZ_BADINPUT_TIMINGS=/tmp/t.txt ...          # where the time goes, per case
+    IKZ_BADINPUT_FRESH=1 ...                     # a fresh interpreter per case (no fork server)
 """
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import contextlib
 import hashlib
+import itertools
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -56,6 +65,8 @@ TIMEOUT = float(os.environ.get("IKZ_BADINPUT_TIMEOUT", "20"))
 TIME_BOUND = float(os.environ.get("IKZ_BADINPUT_TIME_BOUND", "8"))
 #: cases run at the same time
 JOBS = int(os.environ.get("IKZ_BADINPUT_JOBS", str(max(2, min(4, os.cpu_count() or 2)))))
+#: ``IKZ_BADINPUT_FRESH=1``: every case in a fresh ``python -m ikz_isms`` instead of a fork of a warm server
+FRESH = os.environ.get("IKZ_BADINPUT_FRESH", "") not in ("", "0")
 #: ``IKZ_BADINPUT_KEEP=1`` keeps every case's folder (for looking at what a command left behind)
 KEEP = os.environ.get("IKZ_BADINPUT_KEEP", "") not in ("", "0")
 #: the run's "today" (reports and plans count "überfällig" against it)
@@ -267,6 +278,115 @@ def copy_workspace(template: Path | None, target: Path) -> Path:
     return target
 
 
+Outcome = tuple[int | None, bytes, bytes, bool]  # exit code (None: killed after TIMEOUT), stdout, stderr, timed out
+
+
+def run_fresh(argv: list[str], cwd: Path, env: dict[str, str], stdin: str | None) -> Outcome:
+    """``argv`` in a fresh interpreter (what a user's shell does)."""
+    try:
+        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=TIMEOUT,
+                              input=(stdin or "").encode("utf-8"))
+    except subprocess.TimeoutExpired as exc:
+        return None, exc.stdout or b"", exc.stderr or b"", True
+    return proc.returncode, proc.stdout, proc.stderr, False
+
+
+class ForkServer:
+    """The client of :mod:`tests.badinput.forkserver`: one server per test process, cases from many threads."""
+
+    def __init__(self) -> None:
+        env = command_env()
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.badinput.forkserver"], cwd=ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+        )
+        assert self.proc.stdout is not None
+        first = self.proc.stdout.readline()
+        if first.strip() != b"ready":
+            raise RuntimeError(f"Fork-Server startet nicht: {first!r}")
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._waiting: dict[int, dict[str, Any]] = {}
+        self._dead = False
+        self._reader = threading.Thread(target=self._read, name="forkserver-reader", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            kind, ident, value = line.decode().split()
+            with self._lock:
+                slot = self._waiting.get(int(ident))
+            if slot is None:
+                continue
+            if kind == "started":
+                slot["pid"] = int(value)
+                slot["started"].set()
+            else:
+                slot["code"] = int(value)
+                slot["done"].set()
+        with self._lock:  # the server is gone: nobody will answer the cases still waiting
+            self._dead = True
+            for slot in self._waiting.values():
+                slot["started"].set()
+                slot["done"].set()
+
+    def run(self, args: list[str], cwd: Path, env: dict[str, str], stdin: str | None) -> Outcome:
+        ident = next(self._ids)
+        streams = cwd.parent / f".{cwd.name}.streams"  # beside the case folder: its snapshot must not see them
+        streams.mkdir()
+        files = {name: streams / name for name in ("stdin", "stdout", "stderr")}
+        files["stdin"].write_bytes((stdin or "").encode("utf-8"))
+        slot: dict[str, Any] = {"started": threading.Event(), "done": threading.Event()}
+        request = {"id": ident, "argv": args, "cwd": str(cwd), "env": env,
+                   **{name: str(path) for name, path in files.items()}}
+        with self._lock:
+            if self._dead:
+                raise RuntimeError("Fork-Server ist beendet")
+            self._waiting[ident] = slot
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+        try:
+            slot["started"].wait()
+            timed_out = not slot["done"].wait(TIMEOUT)
+            if timed_out and "pid" in slot:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(slot["pid"], signal.SIGKILL)
+                slot["done"].wait()
+            if "code" not in slot and not timed_out:
+                raise RuntimeError("Fork-Server ist beendet, ohne den Fall zu beantworten")
+            stdout, stderr = files["stdout"].read_bytes(), files["stderr"].read_bytes()
+        finally:
+            with self._lock:
+                self._waiting.pop(ident, None)
+            shutil.rmtree(streams, ignore_errors=True)
+        return (None if timed_out else slot["code"]), stdout, stderr, timed_out
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+_server: ForkServer | None = None
+_server_lock = threading.Lock()
+
+
+def server() -> ForkServer:
+    """This test process's fork server (started on first use, closed at exit)."""
+    global _server
+    with _server_lock:
+        if _server is None:
+            _server = ForkServer()
+            atexit.register(_server.close)
+        return _server
+
+
 def run(case: Case, folder: Path, template: Path | None = None) -> Result:
     """Set the case up in ``folder`` (which must not exist) and run its command once."""
     ws = copy_workspace(template, folder / "ws")
@@ -277,17 +397,10 @@ def run(case: Case, folder: Path, template: Path | None = None) -> Result:
     argv = [sys.executable, "-m", "ikz_isms", *prefix, *resolve(case.argv, ws, outside)]
     before = snapshot(folder)
     started = time.monotonic()
-    timed_out = False
-    try:
-        proc = subprocess.run(
-            argv, cwd=folder, env=command_env(case.env), capture_output=True, timeout=TIMEOUT,
-            input=(case.stdin or "").encode("utf-8"),
-        )
-        code: int | None = proc.returncode
-        stdout, stderr = proc.stdout, proc.stderr
-    except subprocess.TimeoutExpired as exc:
-        timed_out, code = True, None
-        stdout, stderr = exc.stdout or b"", exc.stderr or b""
+    if FRESH:
+        code, stdout, stderr, timed_out = run_fresh(argv, folder, command_env(case.env), case.stdin)
+    else:
+        code, stdout, stderr, timed_out = server().run(argv[3:], folder, command_env(case.env), case.stdin)
     elapsed = time.monotonic() - started
     after = snapshot(folder)
     return Result(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), elapsed,
