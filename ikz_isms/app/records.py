@@ -163,7 +163,15 @@ def _change_file(session: "Session", county: "County", tx: "Transaction", target
     path = county.layout.records_file(target)
     text = _current_text(session, tx, path)
     today = session.today
-    if text is not None:
+    if text is not None and path not in tx.files:
+        # the file as the run read it (one parse per file per run): carries the hash and item
+        # positions that let the write prove a splice item by item
+        parsed = session.store.parse(path, "pruefungen", validate=False)
+        data = parsed.data
+        if data is not None:
+            session.store.parse(path, "pruefungen")  # its schema problems, found once per run
+            _refuse_foreign(data, path, parsed)
+    elif text is not None:
         parsed = parse_yaml(text, str(path))
         data = plain(parsed.data) if parsed.data is not None else None
         if data is not None:
