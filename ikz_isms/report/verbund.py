@@ -43,15 +43,19 @@ def _group(doc: ReportBuilder, number: int, group: dict[str, Any], many: bool) -
         return
     approaches = group["approaches"]
     counties = group["counties"]
+    shorts = {a["id"]: a["short"] for a in approaches}
     doc.table(
-        ["Landkreis", "Freigabe", *(a["short"] for a in approaches), "offene Basis-Anf."],
-        [(c["name"], DISCLOSURE_LABELS[c["disclosure"]], *(_cell(c["approaches"].get(a["id"])) for a in approaches),
+        ["Landkreis", "Freigabe", "gewählt", *(a["short"] for a in approaches), "offene Basis-Anf."],
+        [(c["name"], DISCLOSURE_LABELS[c["disclosure"]], shorts.get(c.get("approach") or "", "–"),
+          *(_cell(c["approaches"].get(a["id"])) for a in approaches),
           str(c["open_basis"]) if c.get("open_basis") is not None else "–") for c in counties],
-        [0.26, 0.14, *([0.48 / len(approaches)] * len(approaches)), 0.12], right=range(2, 3 + len(approaches)),
+        [0.22, 0.12, 0.10, *([0.44 / len(approaches)] * len(approaches)), 0.12], right=range(3, 4 + len(approaches)),
     )
     doc.space(0.15 * cm)
     basis = group["labels"]["basis"]
-    doc.para(f"offene Basis-Anf.: {basis}, die auf mindestens einem Zielobjekt nicht erfüllt sind "
+    doc.para("gewählt: die Vorgehensweise des Landkreises ("
+             + ", ".join(f"{a['short']} = {a['label']}" for a in approaches) + "). "
+             f"offene Basis-Anf.: {basis}, die auf mindestens einem Zielobjekt nicht erfüllt sind "
              "(wie bei ikz-isms assess).", doc.styles.small)
     for start in range(0, len(counties), COUNTIES_PER_CHART):
         chunk = counties[start:start + COUNTIES_PER_CHART]
