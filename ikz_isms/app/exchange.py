@@ -278,8 +278,10 @@ def _stale_message(proposal: "Proposal", what: str, when: str) -> str:
 
 def _check_changes(session: "Session", proposal: "Proposal", cells: dict[tuple[tuple[str, str], str], str],
                    path: Path) -> None:
-    """Every proposed change meets the rules a record file would (lengths, characters, reason);
-    evidence cannot be emptied this way (a record keeps it)."""
+    """Every proposed change meets the rules a record file would (lengths, characters, reason).
+
+    An emptied evidence cell clears the record's evidence; the preview names it ("Nachweise
+    geleert") and the journal keeps the old list."""
     from ..assess.records import change_problems
     from ..exchange.rows import record_change
 
@@ -287,9 +289,6 @@ def _check_changes(session: "Session", proposal: "Proposal", cells: dict[tuple[t
     for row, values in proposal.changes + proposal.conflicts:
         field_cell = {name: cells.get((row.key, name), row.label) for name in
                       ("status", "statement", "reason", "responsible", "evidence", "checked")}
-        if row.values.evidence and not values.evidence:
-            problems.append(f"{field_cell['evidence']}: Nachweise lassen sich beim Import nicht leeren "
-                            f"({row.label}; alte Nachweise bleiben – Zelle wieder füllen oder ikz-isms assess set).")
         for problem in change_problems(record_change(row, values, session.today)):
             problems.append(f"{field_cell.get(problem.field or 'status', row.label)}: {problem.message}")
     _refuse_problems(problems, path, "der Datei")
@@ -313,6 +312,8 @@ def describe_change(row: "CheckRow", values: "RowValues") -> str:
             parts.append(f"Status {row.values.status} → {values.status}")
         elif name == "checked":
             parts.append(f"Datum {row.values.checked or '–'} → {values.checked or '–'}")
+        elif name == "evidence" and not values.evidence:
+            parts.append(f"Nachweise geleert (bisher {len(row.values.evidence)})")
         else:
             parts.append(f"{names[name]} geändert")
     return "; ".join(parts)

@@ -304,7 +304,7 @@ def validate_change(change: "RecordChange", *, error: type[IkzError] = InputErro
 
 @dataclass(frozen=True)
 class RecordChange:
-    """One change of a record; ``None`` fields keep their old value."""
+    """One change of a record; ``None`` fields keep their old value (``evidence=()`` clears the evidence)."""
 
     requirement: str
     target: str
@@ -338,6 +338,9 @@ class RecordChange:
             new[name] = value.isoformat() if isinstance(value, _dt.date) else value
         # a change through assess set is the decision a re-check or a migration proposal asked for
         new.pop("recheck", None)
+        # an empty list of evidence (not None) clears it: the cell emptied in Excel, the list in OSCAL
+        if self.evidence is not None and not any(e.strip() for e in self.evidence):
+            new.pop("evidence", None)
         # the reason justifies 'entbehrlich'; kept after leaving that status it would contradict the record
         if self.status != "entbehrlich" and self.reason is None:
             new.pop("reason", None)

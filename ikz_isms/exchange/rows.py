@@ -182,5 +182,5 @@ def record_change(row: CheckRow, values: RowValues, today: _dt.date) -> "RecordC
     checked = parse_date(values.checked) if values.checked and values.checked != row.values.checked else None
     return RecordChange(
         requirement=row.requirement, target=row.target, status=values.status, statement=values.statement,
-        responsible=values.responsible, reason=values.reason, evidence=values.evidence or None, checked=checked or today,
+        responsible=values.responsible, reason=values.reason, evidence=values.evidence, checked=checked or today,
     )
