@@ -121,29 +121,33 @@ def _analyse_county(ctx: CheckContext, county: County) -> _CountyFindings:
                                          _where(record.line, f"/pruefungen/{record.index}")))
     target_ids = {t.id for t in targets} if targets is not None else None
     modelled = {p.key for p in assessment.pairs} if assessment is not None else None
+    shown_files: dict[str, str] = {}
     for record in records:
-        where = records.location(record)
-        shown = layout.relative(record.file)
         known_target = target_ids is None or record.target in target_ids
+        problems: list[tuple[str, str, str]] = []
         if not known_target:
-            found.records.append(Finding("county.records.unknown-target", ERROR,
-                                         f"unbekanntes Zielobjekt '{record.target}' (nicht in zielobjekte.yaml).",
-                                         shown, where))
-        if catalog is None:
+            problems.append(("county.records.unknown-target", ERROR,
+                             f"unbekanntes Zielobjekt '{record.target}' (nicht in zielobjekte.yaml)."))
+        if catalog is not None:
+            req = catalog.requirements.get(record.requirement)
+            if req is None:
+                problems.append(("county.records.unknown-requirement", ERROR,
+                                 f"unbekannte Anforderung '{record.requirement}' (nicht im Katalog {catalog.title})."))
+            elif req.withdrawn:
+                problems.append(("county.records.withdrawn", WARNING,
+                                 f"Anforderung '{record.requirement}' ist entfallen und wird nicht mehr geprüft."))
+            elif known_target and modelled is not None and record.key not in modelled:
+                problems.append(("county.records.not-modelled", WARNING,
+                                 f"{record.requirement} ist auf Zielobjekt '{record.target}' nicht modelliert; "
+                                 "der Eintrag zählt nicht."))
+        if not problems:
             continue
-        req = catalog.requirements.get(record.requirement)
-        if req is None:
-            found.records.append(Finding("county.records.unknown-requirement", ERROR,
-                                         f"unbekannte Anforderung '{record.requirement}' (nicht im Katalog {catalog.title}).",
-                                         shown, where))
-        elif req.withdrawn:
-            found.records.append(Finding("county.records.withdrawn", WARNING,
-                                         f"Anforderung '{record.requirement}' ist entfallen und wird nicht mehr geprüft.",
-                                         shown, where))
-        elif known_target and modelled is not None and record.key not in modelled:
-            found.records.append(Finding("county.records.not-modelled", WARNING,
-                                         f"{record.requirement} ist auf Zielobjekt '{record.target}' nicht modelliert; "
-                                         "der Eintrag zählt nicht.", shown, where))
+        # the place is looked up only for a record with a finding: a line costs a parse of a cached file
+        where = records.location(record)
+        if record.file not in shown_files:
+            shown_files[record.file] = layout.relative(record.file)
+        for rule, severity, message in problems:
+            found.records.append(Finding(rule, severity, message, shown_files[record.file], where))
     return found
 
 
