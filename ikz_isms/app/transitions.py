@@ -133,6 +133,9 @@ def _snapshot(session: "Session", county: "County") -> dict[Path, bytes | None]:
 
 #: county files that name requirement ids outside the check records: (file name, store kind)
 REFERENCING = (("plan.yaml", "plan"), ("risiken.yaml", "risiken"), ("zielobjekte.yaml", "zielobjekte"))
+#: per store kind, the lists whose entries follow a change, with the kind of reference each holds
+MOVING_LISTS = {"plan": (("massnahmen", "measure"),), "risiken": (("risiken", "risk"),),
+                "zielobjekte": (("exclusions", "exclusion"), ("parameters", "parameter"))}
 
 
 def _referencing(layout: Any) -> tuple[Path, ...]:
@@ -161,9 +164,18 @@ def _references(session: "Session", county: "County") -> list["Reference"]:
             requirement, _, target = str(value).partition("@")
             found.append(Reference("risiken.yaml", "risk", str(item["id"]), str(value), requirement.strip(),
                                    (target or str(item["target"])).strip(), many=True))
-    for item in read(layout.targets, "zielobjekte").get("exclusions") or []:
+    structure = read(layout.targets, "zielobjekte")
+    for item in structure.get("exclusions") or []:
         ref = str(item["ref"])
         found.append(Reference("zielobjekte.yaml", "exclusion", ref, ref, ref))
+    parameters = structure.get("parameters") or []
+    if parameters:
+        # a parameter belongs to its control: it follows where the control goes (follow_parameters)
+        _, catalog = session.county_catalog(county)
+        owner = {p.id: rid for rid, r in catalog.requirements.items() for p in r.params}
+        for item in parameters:
+            param = str(item["param"])
+            found.append(Reference("zielobjekte.yaml", "parameter", param, param, owner.get(param, param)))
     return found
 
 
@@ -184,8 +196,8 @@ def _other_exclusions(references: list["Reference"], session: "Session", old: "C
 
 def plan_upgrade(session: "Session", county: "County", *, to: str) -> CountyChange:
     """The dry run of moving ``county`` to the pinned release ``to`` of its edition."""
+    from ..catalog.transition import follow_parameters, route_references, upgrade_follow
     from ..catalog.transition import plan_upgrade as plan
-    from ..catalog.transition import route_references, upgrade_follow
 
     source_pin, source = session.county_catalog(county)
     target_pin, target = session.catalog(to)
@@ -213,6 +225,7 @@ def plan_upgrade(session: "Session", county: "County", *, to: str) -> CountyChan
     references = _references(session, county)
     _other_exclusions(references, session, source, target, new_label)
     route_references(result, references, upgrade_follow(result, source, new_label=new_label))
+    follow_parameters(result, source, target)
     change_id = _change_id(county, session.today, "release", source_pin.name, target_pin.name)
     return CountyChange(county, "upgrade", result, source_pin, target_pin, source, target, change_id,
                         snapshot=snapshot)
@@ -540,12 +553,15 @@ def _entry_changes(kind: str, before: dict[str, Any], after: dict[str, Any]) -> 
             if old.get(ident) != new.get(ident)]
 
 
-def _moved_fields(kind: str, item: dict[str, Any], moves: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, Any]:
-    """The new fields of one measure, risk or exclusion whose references follow (empty: it stays)."""
-    if kind == "plan":
+def _moved_fields(key: str, item: dict[str, Any], moves: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, Any]:
+    """The new fields of one measure, risk, exclusion or parameter whose references follow (empty: it stays)."""
+    if key == "parameters":
+        new = moves.get((str(item["param"]), str(item["param"])))
+        return {"param": new[0]} if new else {}
+    if key == "massnahmen":
         new = moves.get((str(item["id"]), str(item["requirement"])))
         return {"requirement": new[0]} if new else {}
-    if kind == "risiken":
+    if key == "risiken":
         ident = str(item["id"])
         values = [str(v) for v in item.get("requirements") or ()]
         result = list(dict.fromkeys(v for value in values for v in moves.get((ident, value), (value,))))
@@ -586,26 +602,39 @@ def _move_references(session: "Session", change: CountyChange, tx: "Transaction"
             continue
         path = layout.data_dir / name
         text = current_text(session, tx, path, kind) or ""
-        parsed = parse_yaml(text, str(path))
-        before = plain(parsed.data) or {}
-        moves: dict[tuple[str, str], tuple[str, ...]] = {(r.entry, r.value): r.new for r in moving}
-        key = {"plan": "massnahmen", "risiken": "risiken", "zielobjekte": "exclusions"}[kind]
-        changed = {index: fields for index, item in enumerate(before.get(key) or [])
-                   if (fields := _moved_fields(kind, item, moves))}
-        expected = copy.deepcopy(before)
-        for index, fields in changed.items():
-            expected[key][index].update(fields)
-
-        def fallback(document: Any, changed: dict[int, dict[str, Any]] = changed, key: str = key) -> None:
+        new_text = text
+        original: dict[str, Any] | None = None
+        checked = None
+        # one splice per list of the file that holds moving references (zielobjekte.yaml: exclusions, parameters)
+        for key, reference_kind in MOVING_LISTS[kind]:
+            moves: dict[tuple[str, str], tuple[str, ...]] = {
+                (r.entry, r.value): r.new for r in moving if r.kind == reference_kind}
+            if not moves:
+                continue
+            parsed = parse_yaml(new_text, str(path))
+            before = plain(parsed.data) or {}
+            if original is None:
+                original = before
+            changed = {index: fields for index, item in enumerate(before.get(key) or [])
+                       if (fields := _moved_fields(key, item, moves))}
+            if not changed:
+                continue
+            expected = copy.deepcopy(before)
             for index, fields in changed.items():
-                _setter(fields)(document[key][index])
+                expected[key][index].update(fields)
 
-        items = before.get(key) or []
-        new_text, checked = session.store.new_document_for_items(
-            path, kind, (key,), {index: ItemEdit(fields, items[index]) for index, fields in changed.items()}, [],
-            expected, fallback, text=text, parsed=parsed)
+            def fallback(document: Any, changed: dict[int, dict[str, Any]] = changed, key: str = key) -> None:
+                for index, fields in changed.items():
+                    _setter(fields)(document[key][index])
+
+            items = before.get(key) or []
+            new_text, checked = session.store.new_document_for_items(
+                path, kind, (key,), {index: ItemEdit(fields, items[index]) for index, fields in changed.items()}, [],
+                expected, fallback, text=new_text, parsed=parsed)
+        if checked is None or original is None:
+            continue
         _validator(kind, path)(checked)
-        entries.extend(_entry_changes(kind, before, checked.data))
+        entries.extend(_entry_changes(kind, original, checked.data))
         tx.put(path, new_text)
         tx.put(layout.archive(change.change_id) / name, text)
         written[name] = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
@@ -812,6 +841,10 @@ def decision_hint(kind: str, entry: str, value: str, county_key: str) -> str:
                 f"verwerfen (ikz-isms plan set {entry} --state verworfen --county {county_key})")
     if kind == "risk":
         return f"in risiken.yaml bei Risiko {entry} den Verweis '{value}' durch die passende neue Anforderung ersetzen oder entfernen"
+    if kind == "parameter":
+        return (f"den eigenen Wert beim passenden neuen Parameter festlegen (ikz-isms model param NEU WERT --reason … "
+                f"--county {county_key}) und '{value}' entfernen (ikz-isms model param {value} --remove "
+                f"--county {county_key})")
     return (f"die passende neue Anforderung auslassen (ikz-isms model exclude ID --reason … --county {county_key}) "
             f"und '{value}' zurücknehmen (ikz-isms model exclude {value} --remove --county {county_key})")
 

@@ -62,7 +62,7 @@ class Arrival:
         return (self.requirement, self.target)
 
 
-REFERENCE_LABELS = {"measure": "Maßnahme", "risk": "Risiko", "exclusion": "Auslassung"}
+REFERENCE_LABELS = {"measure": "Maßnahme", "risk": "Risiko", "exclusion": "Auslassung", "parameter": "Parameter"}
 #: what the dry run and ``check`` call a reference that cannot follow by itself
 DECISION = "Entscheidung nötig"
 
@@ -72,8 +72,10 @@ class Reference:
     """A requirement id named outside the check records, and where the transition takes it.
 
     ``kind``: ``measure`` (Realisierungsplan, ``plan.yaml``), ``risk`` (Risikoregister,
-    ``risiken.yaml``, a risk's ``requirements``) or ``exclusion`` (``zielobjekte.yaml``, a
-    requirement left out of the modelling). ``target`` is the target object for a measure or
+    ``risiken.yaml``, a risk's ``requirements``), ``exclusion`` (``zielobjekte.yaml``, a
+    requirement left out of the modelling) or ``parameter`` (``zielobjekte.yaml``, the
+    county's value of a parameter; ``value`` is the parameter id, ``requirement`` its control,
+    and ``new`` the successor control's parameter, see :func:`follow_parameters`). ``target`` is the target object for a measure or
     a risk, ``None`` for an exclusion; ``many``: the field is a list (a risk may arise from
     several successors). After :func:`route_references` either ``new`` holds the values
     that replace ``value`` or ``decision`` says (German) why the reference stays as it is.
@@ -490,6 +492,43 @@ def route_references(plan: Plan, references: Iterable[Reference], follow: Callab
         routed.append(reference)
     _refuse_duplicates(routed, staying)
     plan.references = routed
+
+
+def follow_parameters(plan: Plan, old: Catalog, new: Catalog) -> None:
+    """Parameter references that follow their control: onto the successor control's parameter.
+
+    BSI renumbers a parameter with its control (``perf.3.1-prm1`` becomes ``perf.4.1-prm1``
+    when PERF.3.1 becomes PERF.4.1). The parameter at the same place of the successor takes
+    the county's value where both controls have the same number of parameters, else the one
+    with the same suffix (``-prm1``); without one it stays for a decision.
+    """
+    kept: list[Reference] = []
+    for reference in plan.references:
+        if reference.kind != "parameter" or not reference.new:
+            kept.append(reference)
+            continue
+        before = old.requirements.get(reference.requirement)
+        after = new.requirements.get(reference.new[0])
+        old_ids = [p.id for p in before.params] if before is not None else []
+        new_ids = [p.id for p in after.params] if after is not None else []
+        successor = None
+        if reference.value in old_ids and len(old_ids) == len(new_ids):
+            successor = new_ids[old_ids.index(reference.value)]
+        else:
+            suffix = reference.value.rsplit("-", 1)[-1]
+            same = [pid for pid in new_ids if pid.rsplit("-", 1)[-1] == suffix]
+            successor = same[0] if len(same) == 1 else None
+        if successor is None:
+            reference.decision = (f"{reference.requirement} wird {reference.new[0]}, das keinen entsprechenden "
+                                  "Parameter hat")
+            reference.new = ()
+            reference.candidates = tuple(new_ids)
+        elif successor == reference.value:
+            continue  # the control moved, its parameter kept its id: nothing to do
+        else:
+            reference.new = (successor,)
+        kept.append(reference)
+    plan.references = kept
 
 
 def _refuse_duplicates(routed: list[Reference], staying: list[Reference]) -> None:

@@ -104,10 +104,14 @@ def _analyse_county(ctx: CheckContext, county: County) -> _CountyFindings:
         assessment = assess_county(data, catalog, None, ctx.session.edition(catalog))
         from ..app.transitions import open_references
 
-        # an exclusion a catalog change left for a decision: county.transition.open-reference names it (once)
-        pending = {str(r["value"]) for r in open_references(ctx.session, county) if r.get("kind") == "exclusion"}
+        # an exclusion or parameter a catalog change left for a decision: county.transition.open-reference
+        # names it (once)
+        pending = {(str(r.get("kind")), str(r["value"])) for r in open_references(ctx.session, county)}
         for modelling_problem in assessment.problems:
-            if modelling_problem.rule == "modelling.unknown-exclusion" and modelling_problem.baustein in pending:
+            if (modelling_problem.rule == "modelling.unknown-exclusion"
+                    and ("exclusion", modelling_problem.baustein) in pending) \
+                    or (modelling_problem.rule == "modelling.unknown-parameter"
+                        and ("parameter", modelling_problem.baustein) in pending):
                 continue
             severity = WARNING if modelling_problem.severity == "warning" else ERROR
             found.modelling.append(Finding(f"county.{modelling_problem.rule}", severity, modelling_problem.message,

@@ -1,7 +1,8 @@
 """Built-in plugin: the ``check`` rule for what a catalog change left to decide (``catalog upgrade | migrate``).
 
-``county.transition.open-reference`` (warning): a measure of the Realisierungsplan, a risk
-or an exclusion of the modelling still names a requirement that did not follow the change —
+``county.transition.open-reference`` (warning): a measure of the Realisierungsplan, a risk,
+an exclusion of the modelling or a parameter value (tailoring) still names a requirement or
+parameter that did not follow the change —
 its control was removed, or BSI's mapping relates it only as subset, superset or
 intersection, or it has several successors. The message names the change, why and what to do.
 """
@@ -16,8 +17,9 @@ from ..hookspecs import hookimpl
 if TYPE_CHECKING:
     from . import CheckContext, Finding
 
-POINTERS = {"plan.yaml": ("plan", "massnahmen", "id"), "risiken.yaml": ("risiken", "risiken", "id"),
-            "zielobjekte.yaml": ("zielobjekte", "exclusions", "ref")}
+#: per kind of reference: (store kind, list, field naming the entry)
+POINTERS = {"measure": ("plan", "massnahmen", "id"), "risk": ("risiken", "risiken", "id"),
+            "exclusion": ("zielobjekte", "exclusions", "ref"), "parameter": ("zielobjekte", "parameters", "param")}
 
 
 def transition_rule(ctx: CheckContext) -> Iterator[Finding]:
@@ -31,7 +33,7 @@ def transition_rule(ctx: CheckContext) -> Iterator[Finding]:
     for county in ctx.session.members():
         for item in open_references(ctx.session, county):
             path = county.layout.data_dir / str(item["file"])
-            kind, key, field = POINTERS.get(str(item["file"]), ("yaml", "", ""))
+            kind, key, field = POINTERS.get(str(item["kind"]), ("yaml", "", ""))
             where = ""
             parsed, _, error = ctx.session.store.parse_lenient(path, kind)
             if parsed is not None and error is None and isinstance(parsed.data, dict):
