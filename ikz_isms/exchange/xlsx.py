@@ -216,6 +216,32 @@ def write_workbook(model: WorkbookModel) -> bytes:
     book.properties.category = model.classification
     out = io.BytesIO()
     book.save(out)
+    return _pinned_times(out.getvalue(), stamp)
+
+
+def _pinned_times(data: bytes, stamp: _dt.datetime) -> bytes:
+    """The workbook with every time in it set to ``stamp`` (the export's), so the same data gives the same bytes.
+
+    openpyxl stamps each zip entry and ``dcterms:modified`` with the moment of saving; with
+    ``SOURCE_DATE_EPOCH`` set, two exports of the same state are byte for byte equal.
+    """
+    import re
+    import zipfile
+
+    when = max(stamp, _dt.datetime(1980, 1, 1))
+    modified = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                 rb"\g<1>" + modified + rb"\g<2>", content)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = info.compress_type
+            entry.external_attr = info.external_attr
+            target.writestr(entry, content)
     return out.getvalue()
 
 

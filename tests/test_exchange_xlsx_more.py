@@ -1,4 +1,4 @@
-"""Emptying the evidence cell in Excel clears a record's evidence (it is not silently kept)."""
+"""Editing the check in Excel: an emptied evidence cell clears the evidence; exports are reproducible."""
 
 from __future__ import annotations
 
@@ -50,4 +50,25 @@ def test_an_emptied_evidence_cell_clears_the_evidence(run_cli, example_workspace
     assert changed == {(requirement, target)}
     # the same workbook again: nothing left to do
     again = run_cli("--workspace", ws, "import", "xlsx", book, "--apply")
+    assert again.exit_code == 0 and "0 Änderungen" in again.output
+
+
+@pytest.mark.slow
+def test_the_same_state_exports_to_the_same_bytes(run_cli, example_workspace, tmp_path, monkeypatch):
+    """With SOURCE_DATE_EPOCH, two exports are byte for byte equal (zip times and dcterms:modified pinned)."""
+    import time
+    import zipfile
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run_cli("--workspace", example_workspace, "export", "xlsx", "--county", COUNTY, "-o", first).exit_code == 0
+    time.sleep(2.1)  # zip entries carry times in steps of two seconds
+    assert run_cli("--workspace", example_workspace, "export", "xlsx", "--county", COUNTY, "-o", second).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as book:
+        assert {info.date_time for info in book.infolist()} == {(2026, 5, 28, 20, 26, 40)}
+        core = book.read("docProps/core.xml").decode("utf-8")
+    assert "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2026-05-28T20:26:40Z</dcterms:modified>" in core
+    # and the pinned workbook still reads back: nothing to change
+    again = run_cli("--workspace", example_workspace, "import", "xlsx", first)
     assert again.exit_code == 0 and "0 Änderungen" in again.output
