@@ -126,3 +126,51 @@ def build_federation(run: Callable[..., Any], root: Path, specs: list[CountySpec
         _ok(run("verbund", "trust", spec.key, public, cwd=verbund))
         _ok(run("publish", "--county", spec.key, "--into", verbund, cwd=ws))
     return federation
+
+
+class Prepared:
+    """Federations and county workspaces built once (per module, per xdist worker) with the CLI, of
+    which each test gets its own copy (and the signing keys in its ``$HOME``): building one costs a
+    dozen CLI runs per county, copying it a few milliseconds."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self._federations: dict[tuple[Any, ...], tuple[Federation, Path]] = {}
+        self._counties: dict[tuple[Any, ...], tuple[Path, Path]] = {}
+
+    @staticmethod
+    def _key(specs: list[CountySpec]) -> tuple[Any, ...]:
+        return tuple((s.key, s.name, s.policy, s.allow) for s in specs)
+
+    def _place(self, kind: str) -> tuple[Path, Path]:
+        place = self.base / f"{kind}-{len(self._federations) + len(self._counties)}"
+        return place / "root", place / "home"
+
+    def federation(self, root: Path, specs: list[CountySpec]) -> Federation:
+        """What ``build_federation(run, root, specs)`` builds, as a copy of one built before."""
+        from tests.support import copy_home, copy_prepared, isolated_cli
+
+        key = self._key(specs)
+        if key not in self._federations:
+            where, home = self._place("federation")
+            with isolated_cli(home) as run:
+                self._federations[key] = build_federation(run, where, specs), home
+        template, home = self._federations[key]
+        copy_prepared(template.root, root)
+        copy_home(home)
+        return Federation(root, root / template.verbund.relative_to(template.root),
+                          {k: root / ws.relative_to(template.root) for k, ws in template.counties.items()},
+                          dict(template.public_keys), list(template.specs))
+
+    def county(self, root: Path, spec: CountySpec) -> Path:
+        """What ``county_workspace(run, root, spec)`` builds, as a copy of one built before."""
+        from tests.support import copy_home, copy_prepared, isolated_cli
+
+        key = self._key([spec])
+        if key not in self._counties:
+            where, home = self._place("county")
+            with isolated_cli(home) as run:
+                self._counties[key] = county_workspace(run, where, spec), home
+        template, home = self._counties[key]
+        copy_home(home)
+        return copy_prepared(template, root / spec.key)

@@ -4,6 +4,9 @@ county's files as a user sees them (read with plain PyYAML, never through the co
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +34,38 @@ def record_file(data_dir: Path, target: str) -> Path:
     return data_dir / "pruefungen" / f"{target}.yaml"
 
 
-def read_records(data_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """Every check record of a county by (requirement, target), as plain YAML values (dates as text)."""
+#: what PyYAML made of a file's text, by (loader, SHA-256 of the text): the same text always gives the same
+#: document, so a file read again unchanged is not parsed again (the pure-Python parser is the slow part of
+#: many tests); callers get a deep copy, never the kept document
+_PARSED: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_PARSED_MAX = 1024
+
+
+def _load_yaml(path: Path, loader: str) -> Any:
+    import copy
+    import hashlib
+
     import yaml
 
+    text = path.read_text(encoding="utf-8")
+    key = (loader, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
+        _PARSED[key] = yaml.load(text, Loader=yaml.BaseLoader) if loader == "base" else yaml.safe_load(text)
+        if len(_PARSED) > _PARSED_MAX:
+            _PARSED.popitem(last=False)
+    return copy.deepcopy(_PARSED[key])
+
+
+def read_records(data_dir: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every check record of a county by (requirement, target), as plain YAML values (dates as text)."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     files = sorted((data_dir / "pruefungen").glob("*.yaml")) if (data_dir / "pruefungen").is_dir() else []
     legacy = data_dir / "pruefungen.yaml"
     for path in ([legacy] if legacy.exists() else []) + files:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+        # yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader), parsed once per content
+        document = _load_yaml(path, "base") or {}
         for item in document.get("pruefungen") or []:
             target = item.get("target") or path.stem
             found[(item["requirement"], target)] = {**item, "target": target}
@@ -132,10 +158,8 @@ def journal_entries(data_dir: Path) -> list[dict[str, Any]]:
 
 
 def read_yaml_file(path: Path) -> Any:
-    """A YAML file's plain content (dates as dates), read with PyYAML."""
-    import yaml
-
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """A YAML file's plain content (dates as dates), read with PyYAML (``yaml.safe_load``, once per content)."""
+    return _load_yaml(path, "safe")
 
 
 def journal_problems(path: Path) -> list[Any]:
@@ -148,3 +172,102 @@ def journal_problems(path: Path) -> list[Any]:
 def journal_lines(path: Path) -> list[dict[str, Any]]:
     """The entries of a journal file."""
     return journal_entries(path.parent) if path.name == "journal.jsonl" else []
+
+
+@contextmanager
+def isolated_cli(home: Path) -> Iterator[Callable[..., Any]]:
+    """``run(*args, cwd=None, input=None)`` outside a test, isolated as ``ikz_isolated`` isolates a test
+    (``home`` as the home directory): for module- and session-scoped fixtures that prepare a
+    workspace once with the CLI, which the tests then get copies of."""
+    from ikz_isms.testing import ISOLATION_UNSET, run
+
+    with pytest.MonkeyPatch.context() as patch:
+        home.mkdir(parents=True, exist_ok=True)
+        patch.setenv("HOME", str(home))
+        patch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
+        for name in ISOLATION_UNSET:
+            patch.delenv(name, raising=False)
+        patch.setenv("COLUMNS", "200")
+        patch.setenv("TERM", "dumb")
+
+        def runner(*args: Any, cwd: Path | None = None, input: str | None = None) -> Any:
+            if cwd is not None:
+                patch.chdir(cwd)
+            return run(*args, stdin=input)
+
+        yield runner
+
+
+def copy_prepared(source: Path, target: Path) -> Path:
+    """A copy of a prepared folder at ``target`` (derived caches left out: they are keyed by path and
+    would only miss), so every test that writes gets its own."""
+    import shutil
+
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(".ikz-cache"),
+                    dirs_exist_ok=True)
+    return target
+
+
+def copy_home(source: Path) -> None:
+    """Merge a prepared home directory (signing keys, compiled validators) into the test's ``$HOME``."""
+    import shutil
+
+    shutil.copytree(source, Path(os.environ["HOME"]), symlinks=True, dirs_exist_ok=True)
+
+
+def copy_example_workspace(target: Path) -> Path:
+    """What the ``example_workspace`` fixture gives a test, at ``target`` (for module-scoped fixtures)."""
+    import shutil
+
+    target.mkdir(parents=True)
+    shutil.copy(ROOT / "ikz-isms.yaml", target / "ikz-isms.yaml")
+    shutil.copytree(ROOT / "catalogs", target / "catalogs")
+    if (ROOT / "plugins").is_dir():
+        shutil.copytree(ROOT / "plugins", target / "plugins",
+                        ignore=shutil.ignore_patterns("*.egg-info", "__pycache__", "build"))
+    return target
+
+
+class PdfText:
+    """The text of a PDF as ``separator.join(page.extract_text() for page in pages)`` (with
+    ``normalise``: its words joined by single spaces), extracted page by page only as far as
+    needed: ``needle in text`` stops at the first page that completes the needle (the text so far
+    is a prefix of the whole text, so the answer is the same); ``not in``, ``str()`` and ``repr()``
+    (what a failed assertion shows) read every page."""
+
+    def __init__(self, path: Path, *, separator: str = "\n", normalise: bool = False) -> None:
+        from pypdf import PdfReader
+
+        self._pages = iter(PdfReader(str(path)).pages)
+        self._separator, self._normalise = separator, normalise
+        self._read = 0
+        self._text = ""
+        self._done = False
+
+    def _next_page(self) -> bool:
+        page = next(self._pages, None)
+        if page is None:
+            self._done = True
+            return False
+        extracted = page.extract_text()
+        if self._normalise:
+            words = " ".join(extracted.split())
+            self._text = f"{self._text} {words}" if self._text and words else self._text or words
+        else:
+            self._text = f"{self._text}{self._separator}{extracted}" if self._read else extracted
+        self._read += 1
+        return True
+
+    def __contains__(self, needle: str) -> bool:
+        while needle not in self._text:
+            if self._done or not self._next_page():
+                return False
+        return True
+
+    def __str__(self) -> str:
+        while not self._done:
+            self._next_page()
+        return self._text
+
+    def __repr__(self) -> str:
+        return repr(str(self))

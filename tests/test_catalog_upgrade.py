@@ -205,20 +205,49 @@ def _risk_refs(ws: Path) -> dict[str, list[str]]:
     return {r["id"]: list(r.get("requirements") or []) for r in document["risiken"]}
 
 
-@pytest.fixture
-def planned(ws, run_cli):
-    """Testkreis with a Realisierungsplan (one measure per gap) and two risks: one on a control that
+def _prepared(template: Path, tmp_path_factory, name: str) -> tuple[Path, object]:
+    """A copy of the template for a module-scoped fixture, with the CLI isolated as in a test."""
+    from tests.support import isolated_cli
+
+    base = tmp_path_factory.mktemp(name)
+    ws = base / "ws"
+    shutil.copytree(template, ws)
+    return ws, isolated_cli(base / "home")
+
+
+def _use(prepared: Path, ws: Path) -> Path:
+    """Make this test's ``ws`` a copy of a prepared workspace."""
+    shutil.rmtree(ws)
+    shutil.copytree(prepared, ws)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def planned_template(template, tmp_path_factory):
+    """The template with a Realisierungsplan (one measure per gap) and two risks: one on a control that
     is renumbered in the new release, one on a control that is removed."""
-    records, follow = expected_join(ws)
-    result = run_cli("--workspace", ws, "plan", "update", "--county", "testkreis")
-    assert result.exit_code == 0, result.stderr
-    renumbered = next(k for k in records if k[0] in follow and follow[k[0]] != k[0])
-    removed = next(k for k in records if k[0] not in follow)
-    for key, title in ((renumbered, "Risiko aus umnummerierter Anforderung"), (removed, "Risiko aus entfallener")):
-        added = run_cli("--workspace", ws, "risk", "add", "--county", "testkreis", "--target", key[1],
-                        "--threat", "G 0.18", "--title", title, "--requirement", key[0])
-        assert added.exit_code == 0, added.stderr
-    return follow, renumbered, removed
+    ws, isolated = _prepared(template, tmp_path_factory, "planned")
+    with isolated as run_cli:
+        records, follow = expected_join(ws)
+        result = run_cli("--workspace", ws, "plan", "update", "--county", "testkreis")
+        assert result.exit_code == 0, result.stderr
+        renumbered = next(k for k in records if k[0] in follow and follow[k[0]] != k[0])
+        removed = next(k for k in records if k[0] not in follow)
+        for key, title in ((renumbered, "Risiko aus umnummerierter Anforderung"), (removed, "Risiko aus entfallener")):
+            added = run_cli("--workspace", ws, "risk", "add", "--county", "testkreis", "--target", key[1],
+                            "--threat", "G 0.18", "--title", title, "--requirement", key[0])
+            assert added.exit_code == 0, added.stderr
+    return ws, (follow, renumbered, removed)
+
+
+@pytest.fixture
+def planned(ws, planned_template):
+    """Testkreis with a Realisierungsplan (one measure per gap) and two risks: one on a control that
+    is renumbered in the new release, one on a control that is removed (this test's own copy)."""
+    prepared, found = planned_template
+    _use(prepared, ws)
+    follow, renumbered, removed = found
+    return dict(follow), renumbered, removed
 
 
 def test_plan_and_risk_references_follow_the_upgrade_and_undo(ws, run_cli, planned):
@@ -301,15 +330,23 @@ def test_a_reference_edited_after_the_upgrade_is_no_longer_open(ws, run_cli, pla
 # -- the whole Verbund at once -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def verbund(ws, run_cli):
+@pytest.fixture(scope="module")
+def verbund_template(template, tmp_path_factory):
     """Two member counties on the beta: Testkreis and Zweitkreis (full check, journal)."""
+    ws, isolated = _prepared(template, tmp_path_factory, "verbund")
     config = ws / "ikz-isms.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace("    - testkreis\n",
                                                                  "    - testkreis\n    - zweitkreis\n"),
                       encoding="utf-8")
-    make_county(ws, run_cli, "Zweitkreis", catalog="gspp-beta")
+    with isolated as run_cli:
+        make_county(ws, run_cli, "Zweitkreis", catalog="gspp-beta")
     return ws
+
+
+@pytest.fixture
+def verbund(ws, verbund_template):
+    """Two member counties on the beta: Testkreis and Zweitkreis (full check, journal; this test's own copy)."""
+    return _use(verbund_template, ws)
 
 
 def _county_files(ws: Path, key: str) -> dict[str, bytes]:

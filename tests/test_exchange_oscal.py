@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,14 +65,31 @@ def trestle() -> str:
     pytest.skip("compliance-trestle ist nicht installiert (pip install -r requirements-test.txt installiert es)")
 
 
-def trestle_validate_all(tmp_path: Path, workspace: Path, documents: dict[str, Path]) -> subprocess.CompletedProcess:
-    """``trestle validate -a`` in a trestle workspace holding the documents and, at the same relative path as in
-    the ikz-isms workspace, the pinned catalog the SSP imports."""
+@pytest.fixture(scope="module")
+def trestle_skeleton(tmp_path_factory) -> Callable[[str], Path]:
+    """``skeleton(tool)``: an empty trestle workspace (``trestle init``), made on first use once per module;
+    each test validates in a copy of it."""
+    made: list[Path] = []
+
+    def skeleton(tool: str) -> Path:
+        if not made:
+            root = tmp_path_factory.mktemp("trestle-init") / "trestle"
+            root.mkdir()
+            init = subprocess.run([tool, "init"], cwd=root, capture_output=True, text=True, timeout=120)
+            assert init.returncode == 0, init.stdout + init.stderr
+            made.append(root)
+        return made[0]
+
+    return skeleton
+
+
+def trestle_validate_all(tmp_path: Path, workspace: Path, documents: dict[str, Path],
+                         skeleton: Callable[[str], Path]) -> subprocess.CompletedProcess:
+    """``trestle validate -a`` in a trestle workspace (a copy of the one ``trestle init`` made) holding the
+    documents and, at the same relative path as in the ikz-isms workspace, the pinned catalog the SSP imports."""
     tool = trestle()
     root = tmp_path / "trestle"
-    root.mkdir()
-    init = subprocess.run([tool, "init"], cwd=root, capture_output=True, text=True, timeout=120)
-    assert init.returncode == 0, init.stdout + init.stderr
+    shutil.copytree(skeleton(tool), root, symlinks=True)
     for kind, path in documents.items():
         folder = root / KINDS[kind][2] / "landkreis"
         folder.mkdir(parents=True)
@@ -99,11 +117,12 @@ def test_ssp_ar_and_poam_of_the_example_are_valid_oscal(cli, tmp_path, upstream)
 
 
 @pytest.mark.upstream
-def test_trestle_validate_all_accepts_the_three_documents(cli, example_workspace, tmp_path, upstream):
+def test_trestle_validate_all_accepts_the_three_documents(cli, example_workspace, tmp_path, upstream,
+                                                        trestle_skeleton):
     documents = {kind: tmp_path / f"{kind}.json" for kind in KINDS}
     for kind, path in documents.items():
         export(cli, kind, path)
-    done = trestle_validate_all(tmp_path, example_workspace, documents)
+    done = trestle_validate_all(tmp_path, example_workspace, documents, trestle_skeleton)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("VALID: Model") == 3, done.stdout
 
@@ -249,14 +268,16 @@ def test_an_ssp_of_another_county_or_no_ssp_is_refused(cli, example_workspace, t
 
 @pytest.mark.upstream
 @pytest.mark.slow
-def test_a_full_edition_2023_county_is_valid_oscal_and_passes_trestle(run_cli, tmp_path_factory, tmp_path):
+def test_a_full_edition_2023_county_is_valid_oscal_and_passes_trestle(run_cli, tmp_path_factory, tmp_path, request,
+                                                                      trestle_skeleton):
     from ikz_isms.testing import run
     from tests.exchange_support import COUNTY as FULL
-    from tests.exchange_support import full_county
 
     if not (UPSTREAM / "kompendium-2023" / "XML_Kompendium_2023.xml").exists():
         pytest.skip("BSI-Originaldaten fehlen")
-    ws, _records = full_county(tmp_path / "ws", UPSTREAM, run)
+    # what full_county(tmp_path / "ws", UPSTREAM, run) builds, built once per session (tests/conftest.py)
+    ws = tmp_path / "ws"
+    shutil.copytree(request.getfixturevalue("full_edition_county"), ws, symlinks=True)
     assert run("--workspace", ws, "plan", "update", "--county", FULL).exit_code == 0
     documents = {}
     for kind, (_root, schema, _folder) in KINDS.items():
@@ -268,7 +289,7 @@ def test_a_full_edition_2023_county_is_valid_oscal_and_passes_trestle(run_cli, t
     rows = sum(len(r["by-components"]) for r in json.loads(documents["ssp"].read_text(encoding="utf-8"))
                ["system-security-plan"]["control-implementation"]["implemented-requirements"])
     assert rows >= 1800
-    done = trestle_validate_all(tmp_path, ws, documents)
+    done = trestle_validate_all(tmp_path, ws, documents, trestle_skeleton)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     identity = run("--workspace", ws, "import", "oscal", "ssp", documents["ssp"])
     assert identity.exit_code == 0 and "0 Änderungen" in identity.output

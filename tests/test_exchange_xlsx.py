@@ -26,17 +26,47 @@ def cli(run_cli, example_workspace):
     return run
 
 
+@pytest.fixture(scope="module")
+def exported_book(tmp_path_factory) -> bytes:
+    """``export xlsx --county vulkaneifel`` of the unchanged example workspace, run once per module."""
+    from tests.support import copy_example_workspace, isolated_cli
+
+    ws = copy_example_workspace(tmp_path_factory.mktemp("exported") / "ws")
+    path = ws.parent / "check.xlsx"
+    with isolated_cli(tmp_path_factory.mktemp("home")) as run:
+        export(lambda *args: run("--workspace", ws, *args, cwd=ws), path)
+    return path.read_bytes()
+
+
+@pytest.fixture
+def check_book(exported_book, tmp_path) -> Path:
+    """This test's own ``check.xlsx``: what ``export xlsx`` writes for its example workspace."""
+    path = tmp_path / "check.xlsx"
+    path.write_bytes(exported_book)
+    return path
+
+
 def export(cli, path: Path, *extra: str, county: str = COUNTY):
     result = cli("export", "xlsx", "--county", county, "-o", path, *extra)
     assert result.exit_code == 0, result.stderr
     return path
 
 
+#: the Check sheet's rows by the SHA-256 of a workbook's bytes: the same bytes are loaded once
+_ROWS: dict[str, list[tuple[int, dict]]] = {}
+
+
 def check_rows(path: Path) -> list[tuple[int, dict]]:
     """(row number, values by header) of the Check sheet, as a user sees them in Excel."""
-    sheet = openpyxl.load_workbook(path)["Check"]
-    header = [c.value for c in sheet[1]]
-    return [(cells[0].row, dict(zip(header, [c.value for c in cells]))) for cells in sheet.iter_rows(min_row=2)]
+    import hashlib
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest not in _ROWS:
+        sheet = openpyxl.load_workbook(path)["Check"]
+        header = [c.value for c in sheet[1]]
+        _ROWS[digest] = [(cells[0].row, dict(zip(header, [c.value for c in cells])))
+                         for cells in sheet.iter_rows(min_row=2)]
+    return [(row, dict(values)) for row, values in _ROWS[digest]]
 
 
 def edit(path: Path, changes: dict[str, object], target: Path | None = None) -> Path:
@@ -69,8 +99,8 @@ def key(path: Path, row: int) -> tuple[str, str]:
 # --- round trip -------------------------------------------------------------------------------------
 
 
-def test_export_then_import_without_edits_changes_nothing(cli, example_workspace, tmp_path):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_export_then_import_without_edits_changes_nothing(cli, check_book, example_workspace, tmp_path):
+    book = check_book
     before = state(example_workspace)
     shown = cli("import", "xlsx", book)
     assert shown.exit_code == 0, shown.stderr
@@ -80,8 +110,9 @@ def test_export_then_import_without_edits_changes_nothing(cli, example_workspace
     assert state(example_workspace) == before
 
 
-def test_three_edited_cells_change_exactly_those_three_records_and_are_journaled(cli, example_workspace, tmp_path):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_three_edited_cells_change_exactly_those_three_records_and_are_journaled(cli, check_book, example_workspace,
+                                                                                 tmp_path):
+    book = check_book
     a, b, c = three_rows(book)
     edit(book, {f"{STATUS}{a}": "nein", f"{STATEMENT}{b}": "Über Excel geändert: neue Umsetzung.",
                 f"{RESPONSIBLE}{c}": "Amt 99"})
@@ -111,8 +142,8 @@ def test_three_edited_cells_change_exactly_those_three_records_and_are_journaled
     assert len(journal_entries(data)) == before_journal + 3
 
 
-def test_the_workbook_has_the_sheets_formats_and_marking_users_expect(cli, tmp_path):
-    book_path = export(cli, tmp_path / "check.xlsx")
+def test_the_workbook_has_the_sheets_formats_and_marking_users_expect(cli, check_book, tmp_path):
+    book_path = check_book
     book = openpyxl.load_workbook(book_path)
     # further read-only sheets (other parts of the ISMS) may follow the plan; the state sheet is last
     assert book.sheetnames[:4] == ["Zielobjekte", "Modellierung", "Check", "Realisierungsplan"]
@@ -144,8 +175,8 @@ def test_the_workbook_has_the_sheets_formats_and_marking_users_expect(cli, tmp_p
 # --- every cell checked, hostile workbooks ----------------------------------------------------------
 
 
-def test_wrong_values_are_named_by_their_cells_and_nothing_changes(cli, example_workspace, tmp_path):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_wrong_values_are_named_by_their_cells_and_nothing_changes(cli, check_book, example_workspace, tmp_path):
+    book = check_book
     edit(book, {"G2": 5, "G3": "fertig", "K4": "31.02.2026", "H5": 1.5, "K6": True, "G7": "entbehrlich", "I7": None})
     before = state(example_workspace)
     result = cli("import", "xlsx", book, "--apply")
@@ -180,9 +211,9 @@ def _rezip(source: Path, target: Path, *, add: dict[str, bytes] | None = None,
     ("foreign", "keine von ikz-isms exportierte Arbeitsmappe"),
     ("header", "Spaltenkopf"),
 ])
-def test_hostile_or_foreign_workbooks_get_a_clear_error_and_change_nothing(cli, example_workspace, tmp_path, case,
-                                                                            message):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_hostile_or_foreign_workbooks_get_a_clear_error_and_change_nothing(cli, check_book, example_workspace, tmp_path,
+                                                                            case, message):
+    book = check_book
     target = tmp_path / "bad.xlsx"
     if case == "formula":
         edit(book, {"H2": "=1+1"}, target)
@@ -227,8 +258,8 @@ def test_hostile_or_foreign_workbooks_get_a_clear_error_and_change_nothing(cli, 
 # --- whose workbook, which state ------------------------------------------------------------------
 
 
-def test_a_workbook_of_another_county_or_catalog_pin_is_refused(cli, example_workspace, tmp_path):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_a_workbook_of_another_county_or_catalog_pin_is_refused(cli, check_book, example_workspace, tmp_path):
+    book = check_book
     before = state(example_workspace)
     wrong = cli("import", "xlsx", book, "--county", "cochem-zell", "--apply")
     assert wrong.exit_code == 4 and "gehört zu Landkreis 'vulkaneifel', nicht zu 'cochem-zell'" in wrong.stderr
@@ -240,8 +271,8 @@ def test_a_workbook_of_another_county_or_catalog_pin_is_refused(cli, example_wor
     assert state(example_workspace) == before
 
 
-def test_an_older_workbook_is_refused_or_merged_only_when_asked(cli, example_workspace, tmp_path):
-    book = export(cli, tmp_path / "check.xlsx")
+def test_an_older_workbook_is_refused_or_merged_only_when_asked(cli, check_book, example_workspace, tmp_path):
+    book = check_book
     a, b, _c = three_rows(book)
     changed_since, edited = key(book, a), key(book, b)
     assert cli("assess", "set", changed_since[0], changed_since[1], "teilweise", "--county", COUNTY,
@@ -297,19 +328,13 @@ def test_export_needs_an_xlsx_name_and_a_folder_that_exists(cli, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def full_workspace(tmp_path_factory):
+def full_workspace(request):
     from tests.support import UPSTREAM
 
     if not (UPSTREAM / "kompendium-2023" / "XML_Kompendium_2023.xml").exists():
         pytest.skip(f"BSI-Originaldaten fehlen ({UPSTREAM}); nur im Entwickler-/CI-Checkout vorhanden")
-    from ikz_isms.testing import run
-    from tests.exchange_support import full_county
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-        mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
-        ws, _records = full_county(tmp_path_factory.mktemp("full") / "ws", UPSTREAM, run)
-    return ws
+    # full_county(…, UPSTREAM, run), built once per session (tests/conftest.py)
+    return request.getfixturevalue("full_edition_county")
 
 
 @pytest.mark.upstream

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ikz_isms.errors import ExitCode
-from tests.federation_support import OPEN, RECORDS, CountySpec, build_federation, county_workspace
+from tests.federation_support import OPEN, RECORDS, CountySpec, Prepared, build_federation
 
 SPECS = [
     CountySpec("kreis-voll", "Vollstadt", "full"),
@@ -28,9 +28,15 @@ SPECS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """Federations and county workspaces built once for this module; each test gets its own copy."""
+    return Prepared(tmp_path_factory.mktemp("prepared"))
+
+
 @pytest.fixture
-def federation(run_cli, tmp_path):
-    return build_federation(run_cli, tmp_path, SPECS)
+def federation(ikz_isolated, prepared, tmp_path):
+    return prepared.federation(tmp_path, SPECS)
 
 
 def _json(result):
@@ -45,8 +51,8 @@ def _epoch(day: str) -> str:
 # -- keys ----------------------------------------------------------------------------------------
 
 
-def test_a_key_is_readable_by_its_owner_only_and_never_overwritten_by_accident(run_cli, tmp_path):
-    ws = county_workspace(run_cli, tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
+def test_a_key_is_readable_by_its_owner_only_and_never_overwritten_by_accident(run_cli, prepared, tmp_path):
+    ws = prepared.county(tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
     created = _json(run_cli("keys", "create", "--format", "json", cwd=ws))
     key_file = Path(created["key_file"])
     assert key_file.is_file() and not str(key_file).startswith(str(ws))
@@ -60,24 +66,24 @@ def test_a_key_is_readable_by_its_owner_only_and_never_overwritten_by_accident(r
     assert replaced["public_key"] != created["public_key"]
 
 
-def test_publish_without_a_key_says_how_to_make_one_and_writes_nothing(run_cli, tmp_path):
-    ws = county_workspace(run_cli, tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
+def test_publish_without_a_key_says_how_to_make_one_and_writes_nothing(run_cli, prepared, tmp_path):
+    ws = prepared.county(tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
     result = run_cli("publish", cwd=ws)
     assert result.exit_code == ExitCode.INPUT
     assert "ikz-isms keys create" in result.stderr and "Traceback" not in result.stderr
     assert not (ws / "offenlegung").exists()
 
 
-def test_a_key_readable_by_others_is_refused(run_cli, tmp_path):
-    ws = county_workspace(run_cli, tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
+def test_a_key_readable_by_others_is_refused(run_cli, prepared, tmp_path):
+    ws = prepared.county(tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
     key_file = Path(_json(run_cli("keys", "create", "--format", "json", cwd=ws))["key_file"])
     key_file.chmod(0o644)
     result = run_cli("publish", cwd=ws)
     assert result.exit_code == ExitCode.REFUSED and "chmod 600" in result.stderr
 
 
-def test_a_passphrase_protects_the_key(run_cli, tmp_path, monkeypatch):
-    ws = county_workspace(run_cli, tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
+def test_a_passphrase_protects_the_key(run_cli, prepared, tmp_path, monkeypatch):
+    ws = prepared.county(tmp_path, CountySpec("kreis-a", "Astadt", "aggregate"))
     monkeypatch.setenv("IKZ_ISMS_SIGNING_PASSPHRASE", "geheim-und-lang")
     key_file = Path(_json(run_cli("keys", "create", "--format", "json", cwd=ws))["key_file"])
     assert b"ENCRYPTED" in key_file.read_bytes()
@@ -361,11 +367,11 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 @pytest.fixture
-def county_repo(run_cli, tmp_path):
+def county_repo(ikz_isolated, prepared, tmp_path):
     if shutil.which("git") is None:
         pytest.skip("git ist nicht installiert")
     spec = CountySpec("kreis-a", "Astadt", "full")
-    ws = county_workspace(run_cli, tmp_path, spec)
+    ws = prepared.county(tmp_path, spec)
     _git(ws, "init", "-q")
     _git(ws, "add", "-A")
     _git(ws, "commit", "-qm", "Stand")
@@ -405,11 +411,11 @@ def test_a_shortened_or_deleted_journal_is_rejected_against_the_git_base(run_cli
     assert result.exit_code == ExitCode.FINDINGS and "Journal fehlt" in result.output
 
 
-def test_an_unknown_revision_or_a_folder_outside_git_is_a_clear_error(run_cli, county_repo, tmp_path):
+def test_an_unknown_revision_or_a_folder_outside_git_is_a_clear_error(run_cli, county_repo, prepared, tmp_path):
     ws, _ = county_repo
     result = run_cli("journal", "verify", "--against", "gibt-es-nicht", cwd=ws)
     assert result.exit_code == ExitCode.USAGE and "unbekannt" in result.stderr
-    plain = county_workspace(run_cli, tmp_path / "ohne-git", CountySpec("kreis-b", "Bestadt", "full"))
+    plain = prepared.county(tmp_path / "ohne-git", CountySpec("kreis-b", "Bestadt", "full"))
     result = run_cli("journal", "verify", "--against", "HEAD", cwd=plain)
     assert result.exit_code == ExitCode.UNAVAILABLE and "git-Repository" in result.stderr
 

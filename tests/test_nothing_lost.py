@@ -56,6 +56,8 @@ for index, pair in enumerate(pairs):
 def env(**extra: str) -> dict[str, str]:
     values = dict(os.environ)
     values["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), values.get("PYTHONPATH")]))
+    # the writers may keep the bytecode they compile: else every one of the ~100 processes compiles again
+    values.pop("PYTHONDONTWRITEBYTECODE", None)
     values.update(extra)
     return values
 

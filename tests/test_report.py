@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, overload
 
 import pytest
 
@@ -14,18 +16,67 @@ MARKING = "VS – NUR FÜR DEN DIENSTGEBRAUCH"
 HOSTILE = "<b>fett</b> & <font size=40>x</font>"
 
 
-def pages(path: Path) -> list[str]:
-    return [page.extract_text() for page in pypdf.PdfReader(str(path)).pages]
+class _Pages(Sequence[str]):
+    """``[page.extract_text() for page in PdfReader(path).pages]``, each page extracted when first used and
+    kept by the SHA-256 of the file's bytes (the same bytes give the same texts)."""
+
+    _known: dict[str, dict[int, str]] = {}
+
+    def __init__(self, path: Path) -> None:
+        import hashlib
+
+        self._path = path
+        self._texts = self._known.setdefault(hashlib.sha256(path.read_bytes()).hexdigest(), {})
+        self._reader: pypdf.PdfReader | None = None
+
+    def _pages(self) -> Any:
+        if self._reader is None:
+            self._reader = pypdf.PdfReader(str(self._path))
+        return self._reader.pages
+
+    def __len__(self) -> int:
+        return len(self._pages())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self)
+        if not -count <= index < count:
+            raise IndexError(index)
+        index %= count
+        if index not in self._texts:
+            self._texts[index] = self._pages()[index].extract_text()
+        return self._texts[index]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def pages(path: Path) -> Sequence[str]:
+    return _Pages(path)
 
 
 def words(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-@pytest.fixture
-def county_pdf(example_workspace, run_cli, tmp_path):
-    out = tmp_path / "v.pdf"
-    result = run_cli("report", "county", "vulkaneifel", "--output", str(out), cwd=example_workspace)
+@pytest.fixture(scope="module")
+def county_pdf(tmp_path_factory):
+    """The county report of Vulkaneifel in the unchanged example workspace, made once per module (the tests
+    only read it)."""
+    from tests.support import copy_example_workspace, isolated_cli
+
+    base = tmp_path_factory.mktemp("county-pdf")
+    example_workspace = copy_example_workspace(base / "ws")
+    out = base / "v.pdf"
+    with isolated_cli(base / "home") as run_cli:
+        result = run_cli("report", "county", "vulkaneifel", "--output", str(out), cwd=example_workspace)
     assert result.exit_code == 0, result.stderr
     return out
 

@@ -17,6 +17,32 @@ def _new(run_cli, ws, *extra):
                    "--date", "2026-11-24", "--name", "mdr", *extra, cwd=ws)
 
 
+@pytest.fixture(scope="module")
+def prepared_mdr(tmp_path_factory):
+    """The example workspace after ``_new(run_cli, ws, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")``,
+    made once per module."""
+    from tests.support import copy_example_workspace, isolated_cli
+
+    base = tmp_path_factory.mktemp("mdr")
+    ws = copy_example_workspace(base / "ws")
+    with isolated_cli(base / "home") as run_cli:
+        made = _new(run_cli, ws, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+    assert made.exit_code == 0, made.stderr
+    return ws
+
+
+@pytest.fixture
+def mdr_project(example_workspace, prepared_mdr):
+    """This test's example workspace with project mdr as ``_new(…, "--need", "eifelkreis-bitburg-pruem:
+    ueberwachung=650")`` makes it (a copy of ``prepared_mdr``)."""
+    import shutil
+
+    from tests.support import copy_prepared
+
+    shutil.rmtree(example_workspace)
+    return copy_prepared(prepared_mdr, example_workspace)
+
+
 def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
@@ -58,8 +84,7 @@ def test_new_rejects_unknown_counties_options_and_terms(example_workspace, run_c
     assert not (example_workspace / "vergaben" / "mdr").exists()
 
 
-def test_estimate_shows_sum_parts_and_reasoning(example_workspace, run_cli):
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+def test_estimate_shows_sum_parts_and_reasoning(example_workspace, mdr_project, run_cli):
     text = run_cli("tender", "estimate", cwd=example_workspace)
     assert text.exit_code == 0, text.stderr
     for expected in ("Gesamt", "723.785,60 €", "§3 Abs. 4 VgV", "EU-weite Vergabe nach VgV", "Offenes Verfahren",
@@ -72,10 +97,10 @@ def test_estimate_shows_sum_parts_and_reasoning(example_workspace, run_cli):
     assert data["term_months_including_options"] == 48
 
 
-def test_pack_writes_german_pdfs_yaml_and_valid_ocds_with_identical_bytes(example_workspace, run_cli, tmp_path):
+def test_pack_writes_german_pdfs_yaml_and_valid_ocds_with_identical_bytes(example_workspace, mdr_project, run_cli,
+                                                                           tmp_path):
     from tests.support import upstream_file
 
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
     first = run_cli("tender", "pack", "--output", str(tmp_path / "a"), cwd=example_workspace)
     assert first.exit_code == 0, first.stderr
     second = run_cli("tender", "pack", "mdr", "--output", str(tmp_path / "b"), cwd=example_workspace)
@@ -115,8 +140,7 @@ def test_pack_writes_german_pdfs_yaml_and_valid_ocds_with_identical_bytes(exampl
     assert [lot["id"] for lot in release["tender"]["lots"]] == ["ueberwachung", "vorfallbehandlung", "einrichtung"]
 
 
-def test_pack_default_folder_is_replaced_as_a_whole(example_workspace, run_cli):
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+def test_pack_default_folder_is_replaced_as_a_whole(example_workspace, mdr_project, run_cli):
     target = example_workspace / "vergaben" / "mdr" / "unterlagen"
     assert run_cli("tender", "pack", cwd=example_workspace).exit_code == 0
     (target / "fremd.txt").write_text("alt", encoding="utf-8")
@@ -133,16 +157,14 @@ def test_pack_is_refused_while_the_estimate_is_incomplete_and_writes_nothing(exa
     assert not (tmp_path / "out").exists()
 
 
-def test_pack_into_an_unwritable_folder_is_an_output_error(example_workspace, run_cli, tmp_path):
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+def test_pack_into_an_unwritable_folder_is_an_output_error(example_workspace, mdr_project, run_cli, tmp_path):
     (tmp_path / "datei").write_text("x", encoding="utf-8")
     result = run_cli("tender", "pack", "--output", str(tmp_path / "datei" / "unterlagen"), cwd=example_workspace)
     assert result.exit_code == ExitCode.OUTPUT, result.stderr
     assert "nicht schreibbar" in result.stderr and "datei" in result.stderr and "Interner Fehler" not in result.stderr
 
 
-def test_pack_never_replaces_a_link_or_a_file(example_workspace, run_cli, tmp_path):
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
+def test_pack_never_replaces_a_link_or_a_file(example_workspace, mdr_project, run_cli, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
     result = run_cli("tender", "pack", "--output", str(tmp_path / "link"), cwd=example_workspace)
@@ -369,11 +391,10 @@ def test_an_implausible_need_at_new_is_refused_and_nothing_is_written(example_wo
 
 @pytest.mark.parametrize("quantity, message", [('"1e308"', "keine Zahl"), ('"-3"', "nicht negativ"),
                                                 ("1000000000000", "kleiner als 10^12"), ('"7.125"', "Nachkommastellen")])
-def test_an_implausible_need_in_vergabe_yaml_is_refused_with_its_place(example_workspace, run_cli, tmp_path,
-                                                                       quantity, message):
+def test_an_implausible_need_in_vergabe_yaml_is_refused_with_its_place(example_workspace, mdr_project, run_cli,
+                                                                       tmp_path, quantity, message):
     from tests.support import snapshot_tree
 
-    _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650")
     path = example_workspace / "vergaben" / "mdr" / "vergabe.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count("quantity: '406'") == 1
