@@ -26,7 +26,8 @@ def test_workers_compute_the_figures_of_a_serial_run(example_workspace, monkeypa
         monkeypatch.setattr(verbund, "PARALLEL_FROM", parallel_from)
         session = Session(example_workspace)
         result = verbund.verbund_view(session, approach=None, pseudonymise=False, today=session.today)
-        cached = {p.name: json.loads(p.read_bytes())["figures"]
+        # a cache file is the user's seal line, then the JSON
+        cached = {p.name: json.loads(p.read_bytes().split(b"\n", 1)[1])["figures"]
                   for p in (example_workspace / ".ikz-cache" / "verbund").iterdir()}
         return json.loads(json.dumps({"view": result, "cached": cached}))
 

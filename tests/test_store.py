@@ -126,7 +126,8 @@ def test_the_derived_cache_is_never_the_truth(run_cli, example_workspace):
     # a cache entry that lies about the file it caches is not believed once the file changes:
     # its key is the SHA-256 of the file's content
     path = record_file(county_dir(example_workspace, COUNTY), "IV")
-    entry = next(e for e in entries if str(path) in e.read_text(encoding="utf-8"))
+    relative = path.relative_to(example_workspace).as_posix()
+    entry = next(e for e in entries if f'"path":"{relative}"' in e.read_text(encoding="utf-8"))
     entry.write_text(entry.read_text(encoding="utf-8").replace('"status":"ja"', '"status":"nein"'), encoding="utf-8")
     path.write_text(path.read_text(encoding="utf-8").replace("status: nein", "status: ja", 1), encoding="utf-8")
     changed = json.loads(run_cli("assess", "--format", "json", cwd=example_workspace).output)

@@ -182,9 +182,10 @@ def _cached(session: "Session", job: PackageJob) -> Member | None:
 
     from ..store import fs
 
+    content = session.store.read_cache(_cache_file(session, job.key), 64 * fs.MIB)
     try:
-        cached = orjson.loads(fs.read_bytes(_cache_file(session, job.key), limit=64 * fs.MIB))
-    except (InputError, orjson.JSONDecodeError):
+        cached = orjson.loads(content) if content is not None else None
+    except orjson.JSONDecodeError:
         return None
     if not isinstance(cached, dict) or cached.get("fingerprint") != _fingerprint(job):
         return None

@@ -65,7 +65,6 @@ def county_figures(session: "Session", county: "County", today: _dt.date) -> dic
     import orjson
 
     from ..assess.verbund import county_figures as compute
-    from ..errors import InputError
     from ..store import fs
     from .journals import read_journal
 
@@ -76,9 +75,10 @@ def county_figures(session: "Session", county: "County", today: _dt.date) -> dic
         return ahead
     target = session.workspace.layout.cache_file("verbund", f"{county.key}.json")
     stamp = fingerprint(session, county, today)
+    content = session.store.read_cache(target, 64 * fs.MIB)
     try:
-        cached = orjson.loads(fs.read_bytes(target, limit=64 * fs.MIB))
-    except (InputError, orjson.JSONDecodeError):
+        cached = orjson.loads(content) if content is not None else None
+    except orjson.JSONDecodeError:
         cached = None
     if isinstance(cached, dict) and cached.get("fingerprint") == stamp:
         # a cached county still has its pin checked: the cache must never hide a changed catalog
@@ -111,13 +111,13 @@ _WORKER: list[Any] = []
 def _cache_fresh(session: "Session", county: "County", today: _dt.date) -> bool:
     import orjson
 
-    from ..errors import InputError
     from ..store import fs
 
     target = session.workspace.layout.cache_file("verbund", f"{county.key}.json")
+    content = session.store.read_cache(target, 64 * fs.MIB)
     try:
-        cached = orjson.loads(fs.read_bytes(target, limit=64 * fs.MIB))
-    except (InputError, orjson.JSONDecodeError):
+        cached = orjson.loads(content) if content is not None else None
+    except orjson.JSONDecodeError:
         return False
     if not isinstance(cached, dict) or cached.get("fingerprint") != fingerprint(session, county, today):
         return False
@@ -274,13 +274,13 @@ def _cached_view(session: "Session", key: dict[str, Any], approach: str | None,
     """The view of an earlier run whose inputs were all the same, its members' pins checked again."""
     import orjson
 
-    from ..errors import InputError
     from ..store import fs
     from .catalogs import mismatch_error, pin_problem
 
+    content = session.store.read_cache(_view_file(session, approach, pseudonymise), 512 * fs.MIB)
     try:
-        cached = orjson.loads(fs.read_bytes(_view_file(session, approach, pseudonymise), limit=512 * fs.MIB))
-    except (InputError, orjson.JSONDecodeError):
+        cached = orjson.loads(content) if content is not None else None
+    except orjson.JSONDecodeError:
         return None
     if not isinstance(cached, dict) or cached.get("key") != key:
         return None

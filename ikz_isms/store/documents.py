@@ -4,9 +4,10 @@
 Each file kind (:data:`KINDS`) has its format, its size limit and its JSON Schema. A read
 returns a :class:`~ikz_isms.store.parse.Parsed` (plain values + line lookups) and is parsed
 at most once per run (the in-memory cache) and, for data files, at most once per change
-(the derived cache in ``.ikz-cache/parsed``, keyed by the SHA-256 of the file's bytes — reading
-and hashing a file costs a fraction of parsing it; only schema-valid documents are cached, and
-the YAML stays the source of truth).
+(the derived cache in ``.ikz-cache/parsed``, keyed by the file's path in the workspace and the
+SHA-256 of its bytes — reading and hashing a file costs a fraction of parsing it; only
+schema-valid documents are cached, every cache file is sealed with the user's key
+(:mod:`~ikz_isms.store.sealed`), and the YAML stays the source of truth).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from . import fs
 from .parse import ItemSpans, Parsed, parse_json, parse_yaml, plain
 
 MIB = 1024 * 1024
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Store:
         self.root = Path(root) if root is not None else None
         self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
         self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
+        self._root_resolved: Path | None = None
         self.parses = 0  # counted for tests and benchmarks: each file parsed once per run
 
     # -- reading -------------------------------------------------------------------------
@@ -170,22 +172,37 @@ class Store:
 
     # -- the derived parse cache ---------------------------------------------------------
 
+    def _cache_name(self, path: Path) -> str:
+        """The file's name in the derived cache: its path inside the workspace (a copied or moved
+        workspace keeps its cache), else its absolute path."""
+        assert self.root is not None
+        if self._root_resolved is None:
+            self._root_resolved = self.root.resolve()
+        resolved = path.resolve()
+        try:
+            return resolved.relative_to(self._root_resolved).as_posix()
+        except ValueError:
+            return str(resolved)
+
     def _cache_path(self, path: Path) -> Path:
         import hashlib
 
         assert self.root is not None
-        digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:32]
+        digest = hashlib.sha256(self._cache_name(path).encode("utf-8")).hexdigest()[:32]
         return self.root / ".ikz-cache" / "parsed" / f"{digest}.json"
 
     def _from_disk_cache(self, path: Path, spec: Kind, digest: str) -> Parsed | None:
         import orjson
 
+        content = self.read_cache(self._cache_path(path), spec.max_bytes * 4)
+        if content is None:
+            return None
         try:
-            blob = orjson.loads(fs.read_bytes(self._cache_path(path), limit=spec.max_bytes * 4))
-        except (InputError, orjson.JSONDecodeError):
+            blob = orjson.loads(content)
+        except orjson.JSONDecodeError:
             return None
         if not isinstance(blob, dict) or blob.get("format") != CACHE_FORMAT or blob.get("sha256") != digest \
-                or blob.get("kind") != spec.name or blob.get("path") != str(path):
+                or blob.get("kind") != spec.name or blob.get("path") != self._cache_name(path):
             return None
         data = _untag(blob["data"]) if blob.get("decimals") else blob["data"]
         spans = blob.get("spans")
@@ -203,13 +220,13 @@ class Store:
         has_decimals = [False]
         try:
             payload = orjson.dumps({
-                "format": CACHE_FORMAT, "kind": spec.name, "path": str(path), "sha256": digest,
+                "format": CACHE_FORMAT, "kind": spec.name, "path": self._cache_name(path), "sha256": digest,
                 "data": parsed.data, "decimals": False,
                 "spans": {k: v.as_json() for k, v in (parsed.spans or {}).items()},
             }, default=lambda value: _tag(value, has_decimals))
             if has_decimals[0]:
                 payload = payload.replace(b'"decimals":false', b'"decimals":true')
-            fs.atomic_write(self._cache_path(path), payload, durable=False)
+            self.write_cache(self._cache_path(path), payload)
         except (OSError, InputError, OutputError, TypeError):
             # a read-only checkout still works, only without the derived cache
             pass
@@ -243,8 +260,30 @@ class Store:
             self._to_disk_cache(path, spec, fs.sha256_bytes(data), parsed)
 
     def write_cache(self, path: Path, data: bytes | str) -> None:
-        """Write a derived cache file inside the workspace: atomic, without fsync (a crash may lose it)."""
-        fs.atomic_write(path, data, root=self.root, durable=False)
+        """Write a derived cache file inside the workspace, sealed with the user's key
+        (:mod:`~ikz_isms.store.sealed`): atomic, without fsync (a crash may lose it). Without a
+        usable key nothing is written."""
+        from . import sealed
+
+        key = sealed.secret()
+        if key is None:
+            return
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        fs.atomic_write(path, sealed.seal(payload, key), root=self.root, durable=False)
+
+    def read_cache(self, path: Path, limit: int) -> bytes | None:
+        """The content of a derived cache file this user's ikz-isms wrote; ``None`` for a missing,
+        oversized or foreign file (one without this user's seal is never believed)."""
+        from . import sealed
+
+        key = sealed.secret()
+        if key is None:
+            return None
+        try:
+            data = fs.read_bytes(path, limit=limit + 128)
+        except InputError:
+            return None
+        return sealed.unseal(data, key)
 
     def new_problems(self, path: Path, kind_name: str, text: str) -> list[Any]:
         """The schema problems (with lines) a new YAML text of a kind would be read with; a text
