@@ -90,10 +90,16 @@ def import_catalog(session: "Session", source: Path, *, name: str | None, format
 
 def is_mapping(source: Path) -> bool:
     """Whether ``source`` is an OSCAL mapping collection (not a catalog)."""
-    from ..catalog import mapping
     from ..store import fs
 
-    return source.is_file() and mapping.detect_json(source, fs.read_head(source, 4096))
+    if not source.is_file():
+        return False
+    head = fs.read_head(source, 4096)
+    if b'"mapping-collection"' not in head:
+        return False  # what mapping.detect_json needs first: no need to import the mapping reader
+    from ..catalog import mapping
+
+    return mapping.detect_json(source, head)
 
 
 def import_mapping(session: "Session", source: Path, *, name: str, force: bool) -> dict[str, Any]:

@@ -117,7 +117,16 @@ def _normalise(text: str) -> str:
 
 def _title(element: Element) -> str:
     title = element.find(_TITLE)
-    return _inline_text(title) if title is not None else ""
+    if title is None:
+        return ""
+    if not len(title):  # a title of plain text (almost all): no markup to walk
+        return " ".join(title.text.split()) if title.text else ""
+    return _inline_text(title)
+
+
+def _sections(element: Element) -> list[Element]:
+    """The child sections (``iterfind(_SECTION)`` without ElementPath's Python machinery)."""
+    return [child for child in element if child.tag == _SECTION]
 
 
 def _inline_text(element: Element) -> str:
@@ -128,21 +137,30 @@ def _inline_text(element: Element) -> str:
 
 
 def _block_text(element: Element, parts: list[str]) -> None:
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         # Scroll marks manual line breaks with <?linebreak?>; the words around it are separate
         parts.append(" ")
         return
-    block = element.tag not in _INLINE
-    if block:
-        parts.append(" ")
-    if element.text:
-        parts.append(element.text)
+    text = element.text
+    if tag in _INLINE:
+        if text:
+            parts.append(text)
+        for child in element:
+            _block_text(child, parts)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+        return
+    parts.append(" ")
+    if text:
+        parts.append(text)
     for child in element:
         _block_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
-    if block:
-        parts.append(" ")
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+    parts.append(" ")
 
 
 def _statement(section: Element) -> str:
@@ -321,7 +339,7 @@ class _Importer:
         for chapter in front_matter:
             if _title(chapter) != _ELEMENTARY_CHAPTER:
                 continue
-            for section in chapter.iterfind(_SECTION):
+            for section in _sections(chapter):
                 match = _THREAT_RE.match(_title(section))
                 if match:
                     threats.append(Threat(match.group("title"), "\n".join(_blocks(section)), match.group("id")))
@@ -350,17 +368,17 @@ class _Importer:
 
     def describe(self, group: Group, section: Element) -> None:
         """Beschreibung, Gefährdungslage, Zuständigkeiten and Weiterführende Informationen of a Baustein."""
-        for part in section.iterfind(_SECTION):
+        for part in _sections(section):
             heading = _title(part)
             if heading == "Beschreibung":
                 group.description = "\n".join(_blocks(part))
             elif heading == "Gefährdungslage":
                 group.threat_intro = "\n".join(_direct_blocks(part))
                 group.threats = tuple(
-                    Threat(_title(sub), "\n".join(_blocks(sub))) for sub in part.iterfind(_SECTION)
+                    Threat(_title(sub), "\n".join(_blocks(sub))) for sub in _sections(part)
                 )
             elif heading == "Anforderungen":
-                for table in part.iterfind(_INFORMALTABLE):
+                for table in [child for child in part if child.tag == _INFORMALTABLE]:
                     for row in table.iter(_TR):
                         cells = [_inline_text(td) for td in row.iter(_TD)]
                         if len(cells) < 2:
@@ -373,7 +391,7 @@ class _Importer:
                 group.further_information = "\n".join(_blocks(part))
 
     def walk(self, baustein_id: str, section: Element, heading_level: str | None) -> None:
-        for child in section.iterfind(_SECTION):
+        for child in _sections(section):
             title = _title(child)
             match = _REQUIREMENT_RE.match(title)
             if match:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..present import plural_de
 from .model import (
     LEVELS_ED2023,
     LEVELS_GSPP,
@@ -515,6 +514,8 @@ class _Reader:
                 ),
             ))
         if self.foreign_keys:
+            from ..present import plural_de
+
             listed = ", ".join(f"{key} ({n}×)" for key, n in sorted(self.foreign_keys.items()))
             self.notes.append(CatalogNote(
                 rule="catalog.non-oscal-keys",
@@ -569,20 +570,10 @@ def to_oscal(catalog: Catalog) -> dict[str, Any]:
     for group in catalog.groups.values():
         parent = group.parent if group.parent in catalog.groups else None
         subgroups.setdefault(parent, []).append(group)
-
-    def control(requirement: Requirement) -> dict[str, Any]:
-        out = _control(requirement, b_s_h)
-        if requirement.id in children:
-            out["controls"] = [control(child) for child in children[requirement.id]]
-        return out
-
-    def group_node(group: Group) -> dict[str, Any]:
-        out = _group(group)
-        if group.id in by_group:
-            out["controls"] = [control(r) for r in by_group[group.id]]
-        if group.id in subgroups:
-            out["groups"] = [group_node(g) for g in subgroups[group.id]]
-        return out
+    # (methods, not closures calling themselves: such a closure is a reference cycle
+    # that would keep the whole model alive until the next garbage collection)
+    tree = _Tree(children, by_group, subgroups, b_s_h)
+    control, group_node = tree.control, tree.group_node
 
     metadata = {
         "title": catalog.title,
@@ -607,6 +598,31 @@ def to_oscal(catalog: Catalog) -> dict[str, Any]:
     if resources:
         body["back-matter"] = {"resources": resources}
     return {"catalog": body}
+
+
+class _Tree:
+    """The OSCAL nesting of a model: controls under their group or parent, groups under theirs."""
+
+    def __init__(self, children: dict[str, list[Requirement]], by_group: dict[str | None, list[Requirement]],
+                 subgroups: dict[str | None, list[Group]], b_s_h: bool) -> None:
+        self.children = children
+        self.by_group = by_group
+        self.subgroups = subgroups
+        self.b_s_h = b_s_h
+
+    def control(self, requirement: Requirement) -> dict[str, Any]:
+        out = _control(requirement, self.b_s_h)
+        if requirement.id in self.children:
+            out["controls"] = [self.control(child) for child in self.children[requirement.id]]
+        return out
+
+    def group_node(self, group: Group) -> dict[str, Any]:
+        out = _group(group)
+        if group.id in self.by_group:
+            out["controls"] = [self.control(r) for r in self.by_group[group.id]]
+        if group.id in self.subgroups:
+            out["groups"] = [self.group_node(g) for g in self.subgroups[group.id]]
+        return out
 
 
 def threat_uuid(threat_id: str) -> str:

@@ -61,7 +61,8 @@ def catalog_bytes(catalog: Catalog) -> bytes:
 
     from .oscal import stored_document
 
-    return orjson.dumps(stored_document(catalog), option=orjson.OPT_INDENT_2) + b"\n"
+    # the final newline by orjson itself: no second copy of megabytes just to append one byte
+    return orjson.dumps(stored_document(catalog), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:

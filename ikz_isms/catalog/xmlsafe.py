@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..errors import HostileInputError, InputError
@@ -136,7 +137,10 @@ def element_lines(raw: bytes, root: Element, local_names: Iterable[str]) -> dict
         re.DOTALL,
     )
     positions = [m.start() for m in pattern.finditer(raw) if raw[m.start() + 1] not in b"!?"]
-    elements = [e for e in root.iter() if isinstance(e.tag, str) and e.tag.rpartition("}")[2] in names]
+    # the tags (with their namespaces) of those local names: a handful, then one set test per element
+    tags = {tag for tag in set(map(attrgetter("tag"), root.iter()))
+            if isinstance(tag, str) and tag.rpartition("}")[2] in names}
+    elements = [e for e in root.iter() if e.tag in tags]
     if len(positions) != len(elements):
         return {}
     lines: dict[Element, int] = {}

@@ -66,6 +66,8 @@ class CatalogTarget:
     catalog: Catalog | None = None
     error: InputError | None = None
     _raw: Any = field(default=_UNREAD, repr=False)
+    #: what rules derive from the raw document and share (the catalog rules' id index)
+    _ids: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -131,6 +131,7 @@ def pin_mismatch(ctx: CheckContext) -> Iterator[Finding]:
 Pointer = tuple[Any, ...]
 _TOP: Pointer = ()
 _PROP_KEYS = _OSCAL["prop"][0]
+_PART_KEYS = _OSCAL["part"][0]
 _CATALOG: Pointer = (_TOP, "catalog")
 
 
@@ -291,9 +292,15 @@ class _OscalWalker:
                 self.props_links(param, here)
 
     def parts(self, node: dict[str, Any], pointer: Pointer) -> None:
+        if node.get("parts") is None:
+            return  # (most parts have no parts)
+        allowed = _PART_KEYS
         for index, item in enumerate(self.items(node, "parts", pointer)):
             here = (pointer, "parts", index)
-            part = self.obj(item, "part", here)
+            if type(item) is dict and "name" in item and allowed.issuperset(item):
+                part: dict[str, Any] | None = item  # what obj() would pass without a word
+            else:
+                part = self.obj(item, "part", here)
             if part is not None:
                 self.token(part, "id", "part", here)
                 self.token(part, "name", "part", here)
@@ -305,12 +312,29 @@ class _OscalWalker:
         if type(props) is list:
             # the common prop (allowed keys only, a known valid name, a text value, no uuid)
             # takes the short way; any other goes through every check one by one
+            # (count_prop, written out: a catalog has ten thousand props)
             allowed, valid_names = _PROP_KEYS, self.valid_names
+            ns_is_bsi, prop_names, prop_first = self.ns_is_bsi, self.prop_names, self.prop_first
             for index, prop in enumerate(props):
                 if type(prop) is dict and "uuid" not in prop and allowed.issuperset(prop):
                     name, value = prop.get("name"), prop.get("value")
                     if type(name) is str and type(value) is str and name in valid_names:
-                        self.count_prop(name, prop.get("ns"), pointer, index)
+                        ns = prop.get("ns")
+                        if ns is None:
+                            counted = True
+                        elif isinstance(ns, str):
+                            known = ns_is_bsi.get(ns)
+                            if known is None:
+                                known = ns_is_bsi[ns] = any(marker in ns for marker in BSI_NAMESPACE_MARKERS)
+                            if known:
+                                self.bsi_namespace = True
+                            counted = known
+                        else:
+                            counted = False
+                        if counted:
+                            prop_names[name] += 1
+                            if name not in prop_first:
+                                prop_first[name] = ((pointer, "props", index), "name")
                         continue
                 self.prop(prop, (pointer, "props", index))
         else:
@@ -378,45 +402,51 @@ def schema(ctx: CheckContext) -> Iterator[Finding]:
         yield from walker.bsi_dialect(target)
 
 
-#: the last document's ids: two rules ask for them (the document, its ids)
-_LAST_IDS: list[Any] = [None, None]
+_ID_KEYS = ("groups", "controls", "params", "parts")
 
 
-def _raw_ids(data: Any) -> tuple[list[tuple[str, str]], set[str]]:
-    """(id, pointer) of every group, control, param and part; plus back-matter resource uuids."""
-    if _LAST_IDS[0] is not data or data is None:
-        _LAST_IDS[:] = [data, _collect_ids(data)]
-    found: tuple[list[tuple[str, str]], set[str]] = _LAST_IDS[1]
+def _raw_ids(target: CatalogTarget, data: Any) -> tuple[list[tuple[str, Pointer]], set[str]]:
+    """(id, pointer) of every group, control, param and part; plus back-matter resource uuids.
+
+    Two rules ask for them; they are kept with the target (and go with it), not beyond the run.
+    """
+    cached = target._ids
+    if cached is None or cached[0] is not data:
+        cached = target._ids = (data, _collect_ids(data))
+    found: tuple[list[tuple[str, Pointer]], set[str]] = cached[1]
     return found
 
 
-def _collect_ids(data: Any) -> tuple[list[tuple[str, str]], set[str]]:
-    ids: list[tuple[str, str]] = []
+def _collect_ids(data: Any) -> tuple[list[tuple[str, Pointer]], set[str]]:
+    ids: list[tuple[str, Pointer]] = []
     resources: set[str] = set()
     catalog = data.get("catalog") if isinstance(data, dict) else None
     if not isinstance(catalog, dict):
         return ids, resources
-
-    def walk(node: Any, pointer: str) -> None:
-        if not isinstance(node, dict):
-            return
-        if isinstance(node.get("id"), str):
-            ids.append((node["id"], pointer))
-        for key in ("groups", "controls", "params", "parts"):
-            children = node.get(key)
-            if isinstance(children, list):
-                for index, child in enumerate(children):
-                    walk(child, f"{pointer}/{key}/{index}")
-
     for key in ("groups", "controls", "params"):
         children = catalog.get(key)
         if isinstance(children, list):
             for index, child in enumerate(children):
-                walk(child, f"/catalog/{key}/{index}")
+                _walk_ids(child, (_CATALOG, key, index), ids.append)
     back = catalog.get("back-matter")
     if isinstance(back, dict) and isinstance(back.get("resources"), list):
         resources = {r["uuid"] for r in back["resources"] if isinstance(r, dict) and isinstance(r.get("uuid"), str)}
     return ids, resources
+
+
+def _walk_ids(node: Any, pointer: Pointer, append: Callable[[tuple[str, Pointer]], None]) -> None:
+    # a module function, not a closure: a closure calling itself is a reference cycle, which
+    # would keep the id list alive until the next garbage collection
+    if not isinstance(node, dict):
+        return
+    ident = node.get("id")
+    if isinstance(ident, str):
+        append((ident, pointer))
+    for key in _ID_KEYS:
+        children = node.get(key)
+        if isinstance(children, list):
+            for index, child in enumerate(children):
+                _walk_ids(child, (pointer, key, index), append)
 
 
 def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
@@ -424,15 +454,15 @@ def duplicate_id(ctx: CheckContext) -> Iterator[Finding]:
     for target, catalog in ctx.loaded():
         data = ctx.raw(target)
         if data is not None:
-            seen: dict[str, str] = {}
-            for ident, pointer in _raw_ids(data)[0]:
+            seen: dict[str, Pointer] = {}
+            for ident, pointer in _raw_ids(target, data)[0]:
                 if ident in seen:
                     yield _finding(
                         "catalog.duplicate-id",
                         ERROR,
-                        f"ID „{ident}“ kommt mehrfach vor (zuerst {seen[ident]}).",
+                        f"ID „{ident}“ kommt mehrfach vor (zuerst {_pointer(seen[ident])}).",
                         target,
-                        pointer,
+                        _pointer(pointer),
                     )
                 else:
                     seen[ident] = pointer
@@ -488,7 +518,7 @@ def dangling_relation(ctx: CheckContext) -> Iterator[Finding]:
         known = set(catalog.requirements) | set(catalog.groups)
         data = ctx.raw(target)
         if data is not None:
-            ids, resources = _raw_ids(data)
+            ids, resources = _raw_ids(target, data)
             known |= {ident for ident, _ in ids} | resources
         for requirement in catalog.requirements.values():
             for relation in requirement.relations:

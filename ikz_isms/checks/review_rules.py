@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..hookspecs import hookimpl
-from ..present import date_de
 
 if TYPE_CHECKING:
     from ..assess import CountyData
@@ -97,6 +96,8 @@ def expired_rule(ctx: CheckContext) -> Iterator[Finding]:
             if found is None:  # stale_inherited calls a review it does not know "unknown"
                 why = "gibt es nicht (mehr)"
             elif reason == "expired":
+                from ..present import date_de
+
                 why = f"ist seit {date_de(found.valid_until)} abgelaufen"
             elif reason == "superseded":
                 why = f"gilt für {found.product} {found.version}; neuere Hauptversion bewertet in '{items[0].by}'"

@@ -246,10 +246,8 @@ def import_catalog(session: Session, source: Path, name: str | None, format_in: 
     Gelesen werden OSCAL-Kataloge (JSON, YAML, XML), OSCAL-Profile (zu einem Katalog aufgelöst),
     das IT-Grundschutz-Kompendium Edition 2023 (DocBook-XML) und OSCAL-Mapping-Sammlungen (für
     ikz-isms catalog migrate). Was das BSI veröffentlicht, bleibt vollständig erhalten."""
-    from ..app.catalogs import import_catalog as run_import
     from ..app.catalogs import import_mapping, is_mapping
     from ..catalog.pinning import check_pin_name, default_pin_name
-    from ..catalog.views import level_counts
     from ..errors import UsageError
 
     name = name or default_pin_name(source.stem)
@@ -273,6 +271,17 @@ def import_catalog(session: Session, source: Path, name: str | None, format_in: 
         if not sep or not key.strip() or not value.strip():
             raise UsageError(f"--profile-import erwartet NAME=DATEI, nicht '{item}'.")
         sources[key.strip()] = Path(value.strip())
+    from ..catalog import gc_paused
+
+    with gc_paused():  # the catalog is a large tree; it is freed when _import_catalog returns
+        _import_catalog(session, source, name, format_in, force, sources, fmt)
+
+
+def _import_catalog(session: Session, source: Path, name: str, format_in: str | None, force: bool,
+                    sources: dict[str, Path], fmt: str) -> None:
+    from ..app.catalogs import import_catalog as run_import
+    from ..catalog.views import level_counts
+
     with progress_bar(f"Importiere {source.name}") as update:
         cat, result = run_import(session, source, name=name, format_name=format_in, force=force, progress=update,
                                  profile_sources=sources or None)

@@ -23,7 +23,9 @@ Progress = Callable[[int, int], None]
 WORKSPACE_ONLY_RULES = frozenset({"catalog.pin-mismatch"})
 SEVERITY_LABELS = {"error": "FEHLER", "warning": "WARNUNG"}
 # characters XML 1.0 cannot carry, even escaped; a message quoting a hostile file may hold them
-_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# (compiled on first use: the class spans all of Unicode, its compiling costs more than a check's rules)
+_XML_INVALID_PATTERN = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+_XML_INVALID: list[re.Pattern[str]] = []
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -79,7 +81,9 @@ def render_json(report: CheckReport) -> str:
 
 
 def _clean(text: str) -> str:
-    return _XML_INVALID.sub("\ufffd", text)
+    if not _XML_INVALID:
+        _XML_INVALID.append(re.compile(_XML_INVALID_PATTERN))
+    return _XML_INVALID[0].sub("\ufffd", text)
 
 
 def render_junit(report: CheckReport) -> str:
@@ -190,7 +194,10 @@ def check(session: Session, fmt: str, output: Path | None, strict: bool, paths: 
         session.store.check_output(output)  # before the checks run, not after
     with progress_bar("Kataloge laden") as progress:
         if paths:
-            report = _paths_report(session, paths, strict, progress)
+            from ..catalog import gc_paused
+
+            with gc_paused():  # catalog files only: their trees are freed when the report is made
+                report = _paths_report(session, paths, strict, progress)
         else:
             report = _workspace_report(session, strict, progress)
 
