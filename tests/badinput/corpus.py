@@ -338,6 +338,8 @@ class ForkServer:
         streams.mkdir()
         files = {name: streams / name for name in ("stdin", "stdout", "stderr")}
         files["stdin"].write_bytes((stdin or "").encode("utf-8"))
+        for name in ("stdout", "stderr"):  # there even when the child is killed before it opens them
+            files[name].write_bytes(b"")
         slot: dict[str, Any] = {"started": threading.Event(), "done": threading.Event()}
         request = {"id": ident, "argv": args, "cwd": str(cwd), "env": env,
                    **{name: str(path) for name, path in files.items()}}

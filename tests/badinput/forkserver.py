@@ -111,13 +111,16 @@ def serve() -> dict[str, Any] | None:
                 os.close(wake_r)
                 os.close(wake_w)
                 return dict(request)
+            with contextlib.suppress(OSError):  # parent and child both set the group: no window for the kill
+                os.setpgid(pid, pid)
             children[pid] = request["id"]
             _write(f"started {request['id']} {pid}")
 
 
 def become(request: dict[str, Any]) -> None:
     """Turn the forked child into ``python -m ikz_isms`` as the request describes it."""
-    os.setpgid(0, 0)
+    with contextlib.suppress(OSError):  # the server may have set it already
+        os.setpgid(0, 0)
     for target, (name, flags) in enumerate(((request["stdin"], os.O_RDONLY),
                                             (request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
                                             (request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC))):
