@@ -49,6 +49,7 @@ def test_the_sample_covers_every_kind_of_case():
     assert any(c.writes for c in SAMPLE), "a case that writes"
 
 
+@pytest.mark.slow  # every case twice, once in a fresh interpreter
 @pytest.mark.parametrize("case", SAMPLE, ids=[c.id for c in SAMPLE])
 def test_fork_answers_as_a_fresh_process(case, tmp_path, monkeypatch):
     answers = []
