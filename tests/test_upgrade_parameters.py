@@ -1,4 +1,4 @@
-"""`catalog upgrade`: the county's own parameter values (tailoring) follow their renumbered controls.
+"""`catalog upgrade`: parameter values (tailoring) follow their renumbered controls; excluded topics are checked.
 
 Between the G++ beta 0.9.7 and the resolved catalog of 2026-06-30 BSI renumbers 56 of 198
 parameters with their controls (``perf.3.1-prm1`` becomes ``perf.4.1-prm1``). The expected
@@ -151,3 +151,40 @@ def test_a_parameter_whose_control_is_gone_stays_for_a_decision(ws, run_cli):
     lines = [line for line in check.output.splitlines() if f"'{param}'" in line]
     assert len(lines) == 1 and "county.transition.open-reference" in lines[0], lines
     assert "zielobjekte.yaml:Zeile" in lines[0] and "model param" in lines[0]
+
+
+def _groups(path: Path) -> dict[str, str]:
+    """Group id → title of a G++ OSCAL JSON file, read with plain json."""
+    found: dict[str, str] = {}
+
+    def walk(node: dict[str, Any]) -> None:
+        for group in node.get("groups") or []:
+            found[group["id"]] = " ".join(str(group.get("title", "")).split())
+            walk(group)
+
+    walk(json.loads(path.read_text(encoding="utf-8"))["catalog"])
+    return found
+
+
+def test_an_excluded_topic_whose_id_now_means_another_topic_stays_for_a_decision(ws, run_cli):
+    old, new = _groups(upstream_file(BETA)), _groups(upstream_file(RESOLVED))
+    shifted = sorted(g for g in old if g in new and "." in g and old[g] != new[g] and g.startswith("GEB."))[0]
+    kept = sorted(g for g in old if g in new and "." in g and old[g] == new[g] and g.startswith("GEB."))[0]
+    for group in (shifted, kept):
+        result = run_cli("--workspace", ws, "model", "exclude", group, "--reason", "Kein solcher Bereich",
+                         "--county", COUNTY)
+        assert result.exit_code == 0, result.stderr
+    dry = run_cli("--workspace", ws, "catalog", "upgrade", "--county", COUNTY, "--to", "gspp-2026-06", "--format", "json")
+    assert dry.exit_code == 0, dry.stderr
+    references = json.loads(dry.output)["counties"][0]["references"]
+    open_refs = {r["entry"]: r for r in references["open"] if r["kind"] == "exclusion"}
+    assert shifted in open_refs and kept not in open_refs
+    assert f"„{new[shifted]}“" in open_refs[shifted]["decision"] and f"„{old[shifted]}“" in open_refs[shifted]["decision"]
+    same_title = {g for g, title in new.items() if title == old[shifted] and g.split(".")[0] == "GEB"}
+    assert same_title and same_title <= set(open_refs[shifted]["candidates"])
+    assert not any(r["entry"] in (shifted, kept) for r in references["moved"])
+    applied = run_cli("--workspace", ws, "catalog", "upgrade", "--county", COUNTY, "--to", "gspp-2026-06", "--apply")
+    assert applied.exit_code == 0, applied.stderr
+    check = run_cli("--workspace", ws, "check")
+    lines = [line for line in check.output.splitlines() if f"'{shifted}'" in line]
+    assert len(lines) == 1 and "county.transition.open-reference" in lines[0], lines

@@ -189,6 +189,34 @@ def _other_exclusions(references: list["Reference"], session: "Session", old: "C
         kind = old_edition.exclusion_kind(old, reference.value)
         if kind is not None and new_edition.exclusion_kind(new, reference.value) is None:
             reference.decision = f"{kind} {reference.value} gibt es in {new_label} nicht"
+            reference.candidates = _same_groups(old, new, reference.value)
+            continue
+        before, after = old.groups.get(reference.value), new.groups.get(reference.value)
+        if kind is not None and before is not None and after is not None \
+                and " ".join(before.title.split()) != " ".join(after.title.split()):
+            # the id stayed, its meaning moved (G++ renumbers topics: GEB.5 was „Sicherheitsbereiche“)
+            reference.decision = (f"{kind} {reference.value} heißt in {new_label} „{after.title}“, "
+                                  f"vorher „{before.title}“")
+            reference.candidates = _same_groups(old, new, reference.value)
+
+
+def _same_groups(old: "Catalog", new: "Catalog", group_id: str) -> tuple[str, ...]:
+    """Groups of ``new`` that may be what ``group_id`` of ``old`` was: the same title in the same
+    practice, or the same alt-identifier where it is unique in both catalogs (BSI gives some
+    different groups one alt-identifier)."""
+    before = old.groups.get(group_id)
+    if before is None:
+        return ()
+    practice = group_id.split(".", 1)[0]
+    title = " ".join(before.title.split())
+    found = [g.id for g in new.groups.values() if g.kind == before.kind and g.id.split(".", 1)[0] == practice
+             and " ".join(g.title.split()) == title]
+    if before.uuid:
+        old_same = [g for g in old.groups.values() if g.uuid == before.uuid]
+        new_same = [g for g in new.groups.values() if g.uuid == before.uuid]
+        if len(old_same) == 1 and len(new_same) == 1:
+            found.append(new_same[0].id)
+    return tuple(dict.fromkeys(found))
 
 
 # -- planning --------------------------------------------------------------------------------
@@ -845,7 +873,7 @@ def decision_hint(kind: str, entry: str, value: str, county_key: str) -> str:
         return (f"den eigenen Wert beim passenden neuen Parameter festlegen (ikz-isms model param NEU WERT --reason … "
                 f"--county {county_key}) und '{value}' entfernen (ikz-isms model param {value} --remove "
                 f"--county {county_key})")
-    return (f"die passende neue Anforderung auslassen (ikz-isms model exclude ID --reason … --county {county_key}) "
+    return (f"den passenden Nachfolger auslassen (ikz-isms model exclude ID --reason … --county {county_key}) "
             f"und '{value}' zurücknehmen (ikz-isms model exclude {value} --remove --county {county_key})")
 
 
