@@ -98,13 +98,9 @@ def _key() -> list[Any] | None:
 
 
 def _folder() -> str | None:
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if home == "~" or not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, "ikz-isms", "help")
+    from .userdirs import cache_folder
+
+    return cache_folder("help")
 
 
 def _file_for(key: list[Any]) -> str | None:

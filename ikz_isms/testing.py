@@ -102,16 +102,20 @@ def write_plugin(workspace: Path, name: str, source: str, *, allow: bool = True)
     return path
 
 
+def isolate(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """What :func:`ikz_isolated` does, on any ``MonkeyPatch`` (also one of a module-scoped fixture)."""
+    patch.setenv("HOME", str(home))
+    patch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
+    for name in ISOLATION_UNSET:
+        patch.delenv(name, raising=False)
+    patch.setenv("COLUMNS", "200")
+    patch.setenv("TERM", "dumb")
+
+
 @pytest.fixture(autouse=True)
 def ikz_isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No stray installed plugins, no real home directory, no inherited workspace or county."""
-    home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-    for name in ISOLATION_UNSET:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("TERM", "dumb")
+    isolate(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

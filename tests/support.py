@@ -179,16 +179,11 @@ def isolated_cli(home: Path) -> Iterator[Callable[..., Any]]:
     """``run(*args, cwd=None, input=None)`` outside a test, isolated as ``ikz_isolated`` isolates a test
     (``home`` as the home directory): for module- and session-scoped fixtures that prepare a
     workspace once with the CLI, which the tests then get copies of."""
-    from ikz_isms.testing import ISOLATION_UNSET, run
+    from ikz_isms.testing import isolate, run
 
     with pytest.MonkeyPatch.context() as patch:
         home.mkdir(parents=True, exist_ok=True)
-        patch.setenv("HOME", str(home))
-        patch.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-        for name in ISOLATION_UNSET:
-            patch.delenv(name, raising=False)
-        patch.setenv("COLUMNS", "200")
-        patch.setenv("TERM", "dumb")
+        isolate(patch, home)
 
         def runner(*args: Any, cwd: Path | None = None, input: str | None = None) -> Any:
             if cwd is not None:

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from ikz_isms.errors import ExitCode
-from ikz_isms.testing import make_workspace, run
+from ikz_isms.testing import run
 from tests.support import journal_entries, read_records, snapshot_tree, upstream_file
-from tests.transition_support import alt_ids, make_county
+from tests.transition_support import alt_ids, gspp_upgrade_workspace, make_county
 
 BETA = "gspp/beta-0.9.7/Grundschutz++-Kompendium.json"
 RESOLVED = "gspp/resolved-2026-06-30/Grundschutz++-catalog.json"
@@ -33,16 +33,7 @@ def cli(*args):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """A workspace with beta and resolved pinned and county Testkreis (full check) on the beta."""
-    beta, resolved = upstream_file(BETA), upstream_file(RESOLVED)
-    ws = make_workspace(tmp_path_factory.mktemp("upgrade") / "ws", members=("testkreis",))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-        mp.setenv("COLUMNS", "200")
-        for source, name in ((beta, "gspp-beta"), (resolved, "gspp-2026-06")):
-            result = cli("--workspace", ws, "catalog", "import", source, "--name", name)
-            assert result.exit_code == 0, result.stderr
-        make_county(ws, lambda *a: cli(*a), "Testkreis", catalog="gspp-beta")
-    return ws
+    return gspp_upgrade_workspace(tmp_path_factory.mktemp("upgrade") / "ws", upstream_file(BETA), upstream_file(RESOLVED))
 
 
 @pytest.fixture

@@ -16,9 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ikz_isms.testing import make_workspace, run
 from tests.support import snapshot_tree, upstream_file
-from tests.transition_support import make_county
+from tests.transition_support import gspp_upgrade_workspace
 
 BETA = "gspp/beta-0.9.7/Grundschutz++-Kompendium.json"
 RESOLVED = "gspp/resolved-2026-06-30/Grundschutz++-catalog.json"
@@ -63,15 +62,7 @@ def _successors() -> dict[str, str | None]:
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    beta, resolved = upstream_file(BETA), upstream_file(RESOLVED)
-    ws = make_workspace(tmp_path_factory.mktemp("params") / "ws", members=(COUNTY,))
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
-        mp.setenv("COLUMNS", "200")
-        for source, name in ((beta, "gspp-beta"), (resolved, "gspp-2026-06")):
-            assert run("--workspace", ws, "catalog", "import", source, "--name", name).exit_code == 0
-        make_county(ws, lambda *a: run(*a), "Testkreis", catalog="gspp-beta")
-    return ws
+    return gspp_upgrade_workspace(tmp_path_factory.mktemp("params") / "ws", upstream_file(BETA), upstream_file(RESOLVED))
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 GSPP_TARGETS = """\
@@ -120,3 +121,19 @@ def alt_ids(path: Path) -> dict[str, str]:
 
     walk(json.loads(path.read_text(encoding="utf-8"))["catalog"])
     return found
+
+
+def gspp_upgrade_workspace(folder: Path, beta: Path, resolved: Path, county: str = "Testkreis") -> Path:
+    """A workspace with the G++ beta (``gspp-beta``) and the resolved release (``gspp-2026-06``) pinned and
+    ``county`` (full check) on the beta, built with the CLI in isolation (for module-scoped fixtures)."""
+    from ikz_isms.testing import make_workspace, run
+
+    ws = make_workspace(folder, members=(county.lower(),))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("IKZ_ISMS_NO_ENTRY_POINTS", "1")
+        mp.setenv("COLUMNS", "200")
+        for source, name in ((beta, "gspp-beta"), (resolved, "gspp-2026-06")):
+            result = run("--workspace", ws, "catalog", "import", source, "--name", name)
+            assert result.exit_code == 0, result.stderr
+        make_county(ws, lambda *a: run(*a), county, catalog="gspp-beta")
+    return ws

@@ -143,16 +143,9 @@ def _block_text(element: Element, parts: list[str]) -> None:
         parts.append(" ")
         return
     text = element.text
-    if tag in _INLINE:
-        if text:
-            parts.append(text)
-        for child in element:
-            _block_text(child, parts)
-            tail = child.tail
-            if tail:
-                parts.append(tail)
-        return
-    parts.append(" ")
+    block = tag not in _INLINE
+    if block:
+        parts.append(" ")
     if text:
         parts.append(text)
     for child in element:
@@ -160,7 +153,8 @@ def _block_text(element: Element, parts: list[str]) -> None:
         tail = child.tail
         if tail:
             parts.append(tail)
-    parts.append(" ")
+    if block:
+        parts.append(" ")
 
 
 def _statement(section: Element) -> str:

@@ -67,15 +67,10 @@ def _package_folder() -> Path:
 
 def _user_folder() -> Path | None:
     """The user's own cache (``$XDG_CACHE_HOME/ikz-isms/validators``, default ``~/.cache/…``)."""
-    import os
+    from ..userdirs import cache_folder
 
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if home == "~" or not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "ikz-isms" / "validators"
+    folder = cache_folder("validators")
+    return Path(folder) if folder is not None else None
 
 
 def _code_folders() -> list[tuple[Path, bool]]:

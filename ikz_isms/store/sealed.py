@@ -32,13 +32,10 @@ _KEYS: dict[str, bytes] = {}
 
 def key_file() -> Path | None:
     """``$XDG_CACHE_HOME/ikz-isms/cache-key`` (default ``~/.cache/ikz-isms/cache-key``); ``None`` without a home."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):
-        home = os.path.expanduser("~")
-        if home == "~" or not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "ikz-isms" / "cache-key"
+    from ..userdirs import cache_folder
+
+    path = cache_folder("cache-key")
+    return Path(path) if path is not None else None
 
 
 def _read_key(path: Path) -> bytes | None:
