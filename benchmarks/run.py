@@ -95,6 +95,13 @@ VERBUND_FLOOR = (
     "    sum(pool.map(load, files, chunksize=32))\n"
 )
 
+#: the same with the Rust parser ikz-isms reads with where it can (yaml-rs), nothing checked
+VERBUND_FLOOR_RS = VERBUND_FLOOR.replace("import os, sys, yaml", "import os, sys, yaml_rs").replace(
+    "yaml.load(handle.read(), Loader=yaml.CSafeLoader)", "yaml_rs.loads(handle.read().decode('utf-8'))")
+READ_FLOOR_RS = READ_FLOOR.replace("import sys, glob, os, yaml, orjson", "import sys, glob, os, yaml_rs, orjson").replace(
+    "yaml.load(open(f, 'rb'), Loader=yaml.CSafeLoader)", "yaml_rs.loads(open(f, encoding='utf-8').read())")
+assert VERBUND_FLOOR_RS != VERBUND_FLOOR and READ_FLOOR_RS != READ_FLOOR
+
 
 # --------------------------------------------------------------------------------------------- rows
 
@@ -685,9 +692,14 @@ def build(ctx: Context) -> list[Bench]:
                       "python -c '<each county file with yaml.CSafeLoader, catalogs/gspp.json with orjson>'",
                       lambda i: [py, "-c", READ_FLOOR, str(read_ws / "catalogs" / "gspp.json"), str(data)],
                       lambda: empty, env, kind="floor", floor=FLOOR),
+                Bench("read.floor-parse-rs", "read", f"parse floor: the same {info['record_files'] + 3} files "
+                      "(yaml-rs) and the catalog (orjson)",
+                      "python -c '<each county file with yaml_rs.loads, catalogs/gspp.json with orjson>'",
+                      lambda i: [py, "-c", READ_FLOOR_RS, str(read_ws / "catalogs" / "gspp.json"), str(data)],
+                      lambda: empty, env, kind="floor", floor=FLOOR),
                 Bench("read.cold", "read", f"`assess --county`, {info['records']:,} records, cold (cache deleted)",
                       f"ikz-isms assess --county {county}", lambda i: ctx.ikz(*args), lambda: read_ws, env,
-                      prepare=delete_cache(read_ws), floor="read.floor-parse", profile_args=lambda: args, cold=True,
+                      prepare=delete_cache(read_ws), floor="read.floor-parse-rs", profile_args=lambda: args, cold=True,
                       profile_prepare=delete_cache(read_ws)),
                 Bench("read.warm", "read", f"`assess --county`, {info['records']:,} records, warm",
                       f"ikz-isms assess --county {county}", lambda i: ctx.ikz(*args), lambda: read_ws, env,
@@ -712,10 +724,15 @@ def build(ctx: Context) -> list[Bench]:
                       "ProcessPoolExecutor>'",
                       lambda i, w=ws: [py, "-c", VERBUND_FLOOR, str(w / "plugins")], lambda: empty, env,
                       kind="floor", floor=FLOOR, slow=size > 100),
+                Bench(f"verbund.floor-rs-{size}", "verbund", "parse floor: the same files with yaml-rs, "
+                      "one process per core", "python -c '<every *.yaml under plugins/ with yaml_rs.loads, "
+                      "ProcessPoolExecutor>'",
+                      lambda i, w=ws: [py, "-c", VERBUND_FLOOR_RS, str(w / "plugins")], lambda: empty, env,
+                      kind="floor", floor=FLOOR, slow=size > 100),
                 Bench(f"verbund.cold-{size}", "verbund", f"{size} counties, {manifest['records']:,} records, cold "
                       "(cache deleted)", "ikz-isms assess --verbund --format json",
                       lambda i: ctx.ikz(*verbund_args), lambda w=ws: w, env, prepare=delete_cache(ws),
-                      floor=f"verbund.floor-{size}", cold=True,
+                      floor=f"verbund.floor-rs-{size}", cold=True,
                       slow=size > 100, profile_args=lambda: verbund_args, profile_prepare=delete_cache(ws)),
                 Bench(f"verbund.warm-{size}", "verbund", f"{size} counties, warm (cache filled)",
                       "ikz-isms assess --verbund --format json", lambda i: ctx.ikz(*verbund_args), lambda w=ws: w,

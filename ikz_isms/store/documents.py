@@ -21,7 +21,8 @@ from typing import Any
 
 from ..errors import InputError, OutputError
 from . import fs
-from .parse import ItemSpans, Parsed, parse_json, parse_yaml, plain
+from .parse import ItemSpans, Parsed, fast_plain, parse_json, parse_yaml, plain
+from .parse import _decode as _decode_text
 
 MIB = 1024 * 1024
 CACHE_FORMAT = 3
@@ -67,6 +68,18 @@ KINDS: dict[str, Kind] = {
         Kind("json", "json", 64 * MIB, None),
     )
 }
+
+
+def _parse_yaml_plain(raw: bytes, path: str) -> Parsed:
+    """A YAML document with plain values: by the fast road where it answers (:func:`fast_plain`,
+    with the full road's node tree and item spans built only when asked for), else the full road."""
+    text = _decode_text(raw, path)
+    data = fast_plain(text)
+    if data is not None:
+        return Parsed(data, path, full=lambda: parse_yaml(raw, path))
+    parsed = parse_yaml(raw, path)
+    parsed.data = plain(parsed.data)
+    return parsed
 
 
 def _schema() -> Any:
@@ -160,8 +173,7 @@ class Store:
             if spec.format == "json":
                 parsed = Parsed(parse_json(raw, str(path)), str(path))
             else:
-                parsed = parse_yaml(raw, str(path))
-                parsed.data = plain(parsed.data)
+                parsed = _parse_yaml_plain(raw, str(path))
             if spec.cache and self.disk_cache and identity is not None:
                 # written once the document has proved schema-valid (see _problems)
                 parsed.cache_key = digest
@@ -210,6 +222,9 @@ class Store:
         if isinstance(spans, dict):
             known = {str(k): v for k, v in ((k, ItemSpans.from_json(v)) for k, v in spans.items()) if v is not None}
         # only schema-valid documents are cached: this one needs no validation again
+        if known is None:
+            # spans unknown: the full road's parse of the same bytes gives them and the node tree
+            return Parsed(data, str(path), problems=[], full=lambda: self._full_parse(path, spec, digest))
         return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec), problems=[], spans=known)
 
     def _to_disk_cache(self, path: Path, spec: Kind, digest: str, parsed: Parsed) -> None:
@@ -222,7 +237,8 @@ class Store:
             payload = orjson.dumps({
                 "format": CACHE_FORMAT, "kind": spec.name, "path": self._cache_name(path), "sha256": digest,
                 "data": parsed.data, "decimals": False,
-                "spans": {k: v.as_json() for k, v in (parsed.spans or {}).items()},
+                # unknown (None) while the fast road's document has not needed its node tree
+                "spans": {k: v.as_json() for k, v in parsed.spans.items()} if parsed.spans is not None else None,
             }, default=lambda value: _tag(value, has_decimals))
             if has_decimals[0]:
                 payload = payload.replace(b'"decimals":false', b'"decimals":true')
@@ -230,6 +246,13 @@ class Store:
         except (OSError, InputError, OutputError, TypeError):
             # a read-only checkout still works, only without the derived cache
             pass
+
+    def _full_parse(self, path: Path, spec: Kind, digest: str) -> Parsed:
+        """The full road's parse of the file whose bytes had ``digest`` (no node tree if they changed)."""
+        raw = fs.read_bytes(path, limit=spec.max_bytes)
+        if fs.sha256_bytes(raw) != digest:
+            return Parsed(None, str(path))
+        return parse_yaml(raw, str(path))
 
     def _reparse(self, path: Path, spec: Kind) -> Any:
         """The node tree for line lookups of a document that came from the cache."""

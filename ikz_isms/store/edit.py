@@ -441,10 +441,11 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
     a later finding needs a line (:attr:`Parsed.reparse`).
     """
     data = parsed.data
-    if len(pointer) != 1 or not isinstance(data, dict) or not isinstance(expected, dict) or not parsed.spans:
+    known = parsed.item_spans() if len(pointer) == 1 and isinstance(data, dict) else None
+    if not known or not isinstance(expected, dict):
         return None
     key = str(pointer[0])
-    spans = parsed.spans.get(key)
+    spans = known.get(key)
     old_items = data.get(key)
     new_items = expected.get(key)
     if spans is None or not isinstance(old_items, list) or not isinstance(new_items, list):
@@ -524,7 +525,7 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
         return index + (growths[at - 1] if at else 0)
 
     new_spans = {name: ItemSpans(tuple(moved(i) for i in other.starts), moved(other.end), other.column)
-                 for name, other in parsed.spans.items() if name != key}
+                 for name, other in known.items() if name != key}
     starts = [moved(i) for i in spans.starts]
     starts += [starts[-1] + offset for _, offset in sorted(new_starts.items())]
     new_spans[key] = ItemSpans(tuple(starts), moved(spans.end), column)

@@ -96,13 +96,33 @@ class Parsed:
     #: (:class:`ItemSpans`), taken from the node tree of a full parse; what lets a splice prove
     #: a change item by item (:func:`ikz_isms.store.edit.splice_proven`)
     spans: "dict[str, ItemSpans] | None" = field(default=None, repr=False)
+    #: the full road's parse of the same text (:func:`parse_yaml`), for a document the fast road
+    #: read (:func:`fast_plain`): its node tree and item spans are built only when asked for
+    full: "Callable[[], Parsed] | None" = field(default=None, repr=False)
 
     @property
     def root(self) -> Any:
-        if self._root is None and self.reparse is not None:
-            self._root = self.reparse()
-            self.reparse = None
+        if self._root is None:
+            if self.full is not None:
+                self._take_full()
+            elif self.reparse is not None:
+                self._root = self.reparse()
+                self.reparse = None
         return self._root
+
+    def item_spans(self) -> "dict[str, ItemSpans] | None":
+        """:attr:`spans`, from the full road's parse when the fast road read this document."""
+        if self.spans is None and self.full is not None:
+            self._take_full()
+        return self.spans
+
+    def _take_full(self) -> None:
+        assert self.full is not None
+        full, self.full = self.full, None
+        parsed = full()
+        self._root = parsed.root
+        if self.spans is None:
+            self.spans = parsed.spans
 
     def line(self, *pointer: Any) -> int | None:
         """1-based line of the place ``pointer`` (keys and indexes) names; the deepest node
@@ -397,6 +417,161 @@ def _parse_full(text: str, path: str) -> Parsed:
     finally:
         loader.dispose()
     return Parsed(data, path, root, spans=item_spans(root, len(text)))
+
+
+#: characters that send a text to the full road: anchors and aliases (``&`` ``*``), tags (``!``),
+#: escapes (``\``, so that every control character stands in the text itself), directives
+#: (``%``), tabs (libyaml refuses some that YAML 1.2 allows) and the line breaks on which
+#: YAML 1.1 and 1.2 differ
+_FULL_ROAD_CHARS = ("&", "*", "!", "\\", "%", "\t", "\r", "\u2028", "\u2029")
+#: what else libyaml's reader refuses and the fast parser might not
+_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: a plain scalar that may be an octal number (``017``, ``-017``, ``0o17``, ``0_7``): after a space
+#: or a line break, up to the end of its line or a comment (flow collections never reach this
+#: check); where a text has one, its numbers take the full road
+_OCTAL_LIKE = re.compile(r"(?<!\S)[-+]?0[0-9_oO][0-9A-Za-z_]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
+#: the longest word PyYAML resolves after a letter (``false``, ``FALSE``): bool and null words only
+_LONGEST_WORD = 5
+_FAST: list[Any] = []
+
+
+def _fast_parser() -> Any:
+    """``(loads, resolvers)`` of the fast road, or ``(None, None)`` when yaml-rs is not installed."""
+    if not _FAST:
+        try:
+            import yaml_rs
+            from yaml.resolver import Resolver
+        except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it every text takes the full road
+            _FAST.append((None, None))
+        else:
+            policy = yaml_rs.DuplicateKeyPolicy.Error
+
+            def loads(text: str) -> Any:
+                return yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=policy)
+
+            _FAST.append((loads, Resolver.yaml_implicit_resolvers))
+    return _FAST[0]
+
+
+def fast_plain(text: str) -> Any:
+    """``plain(parse_yaml(text).data)`` by a Rust YAML parser (yaml-rs), several times faster
+    than libyaml's composer with PyYAML's constructor — or ``None`` when this text must take
+    the full road (:func:`parse_yaml`).
+
+    The fast road answers only where both roads read a text alike. Declined before parsing:
+    a text without a final line break, anchors and aliases, tags, escapes, directives,
+    document markers, tabs, control characters, line breaks other than ``\\n``, and flow
+    collections that are not empty (``[]`` and ``{}`` pass) — the places where libyaml
+    (YAML 1.1) and a YAML 1.2 parser part. Declined after parsing: a document that is not a
+    mapping; a key that is not a text; any number but a whole one below :data:`MAX_NUMBER`
+    (``1e3`` is a text to YAML 1.1, and money must not pass through a binary float); whole
+    numbers in a text that has a zero which may start an octal one (``017`` is 15 to YAML 1.1
+    and 17 to 1.2); nesting deeper than :data:`MAX_DEPTH`; a text of nothing but line breaks
+    (an empty block scalar is ``""`` to libyaml and ``"\\n"`` to yaml-rs); and any text that
+    PyYAML's own implicit resolvers would read as something else if it stood unquoted
+    (``yes``, ``1:20``, ``2026-04-10 10:00``) — except a valid ``JJJJ-MM-TT`` date, which both
+    roads give as the same text. A parse error declines too, so errors, their wording and
+    their place always come from the full road.
+    ``tests/test_yaml_fast.py`` holds the two roads side by side on real and mutated files.
+    """
+    loads, resolvers = _fast_parser()
+    if loads is None or not text.endswith("\n"):
+        # (a block scalar at the very end of a text without a final line break ends differently)
+        return None
+    for char in _FULL_ROAD_CHARS:
+        if char in text:
+            return None
+    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text or _UNREADABLE.search(text):
+        return None
+    if "[" in text or "{" in text:
+        bare = text.replace("[]", "").replace("{}", "")
+        if "[" in bare or "{" in bare:
+            return None
+    try:
+        data = loads(text)
+    except Exception:
+        return None
+    if type(data) is not dict:
+        # every data file is a mapping; a text or list at the top is the full road's to judge
+        return None
+    verdict = _fast_values_plain(data, resolvers)
+    if verdict is False or (verdict == "numbers" and _OCTAL_LIKE.search(text)):
+        return None
+    return data
+
+
+#: texts already shown to read alike on both roads (statuses, names, dates repeat across files)
+_SAFE_TEXTS: set[str] = set()
+#: the same for the keys of a mapping, all at once (most mappings of a file share their keys)
+_SAFE_KEYS: set[tuple[Any, ...]] = set()
+
+
+def _first_chars(resolvers: dict[Any, Any]) -> frozenset[str]:
+    if not _FIRST_CHARS:
+        _FIRST_CHARS.append(frozenset([*(k for k in resolvers if k), "\n"]))
+    return _FIRST_CHARS[0]
+
+
+_FIRST_CHARS: list[frozenset[str]] = []
+
+
+def _fast_values_plain(root: Any, resolvers: dict[Any, Any]) -> bool | str:
+    """Whether every key and value under ``root`` means the same on the full road (see
+    :func:`fast_plain`); ``"numbers"`` when it does provided the text writes no number in
+    octal (``017`` is 15 to YAML 1.1, 17 to 1.2; ``0o17`` a text to 1.1)."""
+    # texts starting with one of these need a closer look (PyYAML's resolvers go by the first character)
+    first_chars = _first_chars(resolvers)
+    safe, safe_keys = _SAFE_TEXTS, _SAFE_KEYS
+    if len(safe) > 200_000 or len(safe_keys) > 10_000:
+        safe.clear()
+        safe_keys.clear()
+    numbers = False
+
+    def text_safe(text: str) -> bool:
+        if not text.strip("\n"):
+            return False
+        if len(text) > _LONGEST_WORD and text[0].isalpha():
+            # after a letter PyYAML resolves only the words of booleans and null (yes, False, NULL …)
+            safe.add(text)
+            return True
+        for tag, pattern in resolvers.get(text[0], ()):
+            if pattern.match(text):
+                # a valid date becomes the same text on both roads (plain() writes it as JJJJ-MM-TT)
+                if not (tag == "tag:yaml.org,2002:timestamp" and _DATE_ONLY.match(text) is not None
+                        and parse_date(text) is not None):
+                    return False
+                break
+        safe.add(text)
+        return True
+
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return False
+        if type(node) is dict:
+            keys = tuple(node)
+            if keys not in safe_keys:
+                for key in keys:
+                    if type(key) is not str or not key or (key[0] in first_chars and key not in safe and not text_safe(key)):
+                        return False
+                safe_keys.add(keys)
+            values: Any = node.values()
+        else:
+            values = node
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if value and value[0] in first_chars and value not in safe and not text_safe(value):
+                    return False
+            elif kind is dict or kind is list:
+                stack.append((value, depth + 1))
+            elif kind is int and abs(value) < MAX_NUMBER:
+                numbers = True
+            elif value is not None and kind is not bool:
+                return False
+    return "numbers" if numbers else True
 
 
 def _marked(exc: Any, path: str) -> InputError:

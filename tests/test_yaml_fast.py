@@ -1,0 +1,220 @@
+"""The fast YAML road (yaml-rs) and the full road (libyaml) side by side.
+
+:func:`ikz_isms.store.parse.fast_plain` may answer only where its answer is the full road's:
+``plain(parse_yaml(text).data)``, and never for a text the full road refuses. These tests hold
+the two roads against each other on the tricky scalars of YAML 1.1 versus 1.2, on every YAML
+file of the repository, and on seeded random mutations of real files (a mutation the fast
+road accepts must parse on the full road to the same values).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from ikz_isms.errors import IkzError
+from ikz_isms.store import parse as parse_module
+from ikz_isms.store.parse import fast_plain, parse_yaml, plain
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytest.importorskip("yaml_rs", reason="yaml-rs is not installed: every text takes the full road")
+
+
+def full_road(text: str):
+    """(values, None) of the full road, or (None, the error) when it refuses the text."""
+    try:
+        return plain(parse_yaml(text, "probe.yaml").data), None
+    except IkzError as exc:
+        return None, exc
+
+
+def assert_same_or_declined(text: str) -> bool:
+    """The fast road declines, or gives the full road's values for a text the full road accepts."""
+    fast = fast_plain(text)
+    if fast is None:
+        return False
+    values, error = full_road(text)
+    assert error is None, f"fast road accepts what the full road refuses ({error}):\n{text}"
+    assert fast == values, f"the roads read different values:\n{text}"
+    return True
+
+
+# plain scalars whose meaning differs between YAML 1.1 (PyYAML) and 1.2, or that are easy to get wrong
+SCALARS = [
+    "yes", "no", "on", "off", "Yes", "NO", "y", "n", "true", "False", "~", "null", "Null", "",
+    "017", "0o17", "0x1F", "0b101", "1_000", "1:20", "190:20:30", "+12", "-3", ".5", "1.", "1e3", "1.0e+3",
+    "+.5", ".inf", "-.Inf", ".nan", "2026-04-10", "2026-4-10", "2026-04-10 10:00:00", "2026-04-10T10:00:00Z",
+    "20260410", "2026-02-30", "2026-13-01", "=", "<<", "ja", "nein", "teilweise", "entbehrlich",
+    "0", "00", "-0", "123456789012345678901234", "1e", "0o8", "@x", "`x", "a: b", "x #c", "x#c",
+    "- a", "? a", "|", ">", "'", '"', "Bau & Liegenschaften", "80 %", "C:\\Programme", "a\tb",
+]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+@pytest.mark.parametrize("shape", ["value", "key", "item", "nested"])
+@pytest.mark.parametrize("quote", ["plain", "single", "double"])
+def test_tricky_scalars_read_alike_or_go_the_full_road(scalar, shape, quote):
+    if quote == "single":
+        written = "'" + scalar.replace("'", "''") + "'"
+    elif quote == "double":
+        written = '"' + scalar.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    else:
+        written = scalar
+    text = {
+        "value": f"k: {written}\n",
+        "key": f"{written}: v\n",
+        "item": f"liste:\n  - {written}\n  - b\n",
+        "nested": f"a:\n  b:\n    - c: {written}\n      d: x\n",
+    }[shape]
+    assert_same_or_declined(text)
+
+
+def test_the_yaml_1_1_readings_are_never_taken_from_the_fast_road():
+    # unquoted, PyYAML reads these as booleans, numbers, times or an error; yaml-rs as texts
+    # or other numbers: the fast road must leave every one of them to the full road
+    for scalar in ("yes", "off", "017", "0o17", "1:20", "1e3", "+.5", "2026-04-10 10:00:00", "2026-02-30", "=", "<<"):
+        assert fast_plain(f"k: {scalar}\n") is None, scalar
+        assert fast_plain(f"{scalar}: v\n") is None, scalar
+
+
+def test_a_valid_date_is_the_same_text_on_both_roads():
+    assert fast_plain("checked: 2026-04-10\n") == {"checked": "2026-04-10"} == full_road("checked: 2026-04-10\n")[0]
+    assert fast_plain("checked: '2026-04-10'\n") == {"checked": "2026-04-10"}
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",            # anchors and aliases are refused by the full road
+    "a: !foo 1\n",                 # unknown tags too
+    "a: \"\\x07\"\n",              # an escaped control character
+    "%YAML 1.1\n---\na: yes\n",    # directives
+    "a: 1\n---\nb: 2\n",           # several documents
+    "a:\tb\n",                     # tabs
+    "a: b\r\nc: d\r\n",            # other line breaks
+    "a: b\u2028c: d\n",
+    "for: [x,::y]\n",              # flow collections: libyaml refuses this, YAML 1.2 does not
+    "a: [|x]\n",
+    "k: |\n",                     # an empty block scalar: "" on one road, "\\n" on the other
+    "k: >+\n\n",
+    "? [a]\n: 1\n",                # a key that is not a text
+    "a: 1\na: 2\n",                # duplicate keys
+    "n: 017\n",                    # octal to YAML 1.1, decimal to 1.2
+    "n: 12\nm: 0o17\n",            # a whole number where the text also writes an octal-like one
+    "n: 12\nm: -07\n",
+    "n: 12\nm: 017 # Kommentar\n",
+    "n: 12\nliste:\n  - 0_7\n",
+    "betrag: 12.50\n",             # numbers with a point: money must not pass through a float
+    "n: 1e3\n",
+    "n: 1000000000000000\n",       # beyond the limit of every number in a data file
+    "\"\": leer\n",                # an empty key
+    "k: >\n  a",                  # a block scalar at the end of a text without a final line break
+    "nur ein Text\nüber zwei Zeilen\n",  # a document that is not a mapping
+    "- a\n- b\n",
+])
+def test_the_fast_road_declines(text):
+    assert fast_plain(text) is None
+
+
+def test_whole_numbers_take_the_fast_road():
+    assert fast_plain("count: 141\nneg: -3\nhex: 0x1F\n") == {"count": 141, "neg": -3, "hex": 31}
+    assert full_road("count: 141\nneg: -3\nhex: 0x1F\n")[0] == {"count": 141, "neg": -3, "hex": 31}
+    # a zero inside a text or an id is no octal number
+    text = 'count: 141\nname: "Kreisverwaltung 001"\nid: GP-01\n'
+    assert fast_plain(text) == full_road(text)[0] == {"count": 141, "name": "Kreisverwaltung 001", "id": "GP-01"}
+
+
+def test_pyyaml_resolves_only_short_words_after_a_letter():
+    # what text_safe relies on: after a letter, PyYAML's implicit resolvers know booleans and null only
+    from yaml.resolver import Resolver
+
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items():
+        if first.isalpha():
+            assert {tag.rsplit(":", 1)[-1] for tag, _ in resolvers} <= {"bool", "null"}, first
+            for _, pattern in resolvers:
+                assert not pattern.match(first + "x" * parse_module._LONGEST_WORD)
+
+
+def test_empty_flow_collections_take_the_fast_road():
+    assert fast_plain("evidence: []\nextra: {}\nname: x\n") == {"evidence": [], "extra": {}, "name": "x"}
+
+
+def test_deep_nesting_goes_the_full_road():
+    deep = "".join("  " * i + f"k{i}:\n" for i in range(parse_module.MAX_DEPTH + 2)) + "  " * (parse_module.MAX_DEPTH + 2) + "v\n"
+    assert fast_plain(deep) is None
+    assert full_road(deep)[1] is not None
+
+
+def _repository_yaml() -> list[Path]:
+    found = []
+    for folder in ("plugins", "catalogs", "ikz_isms", "features", "tests"):
+        found += sorted((REPO / folder).rglob("*.yaml"))
+    return [p for p in found if ".ikz-cache" not in p.parts]
+
+
+def test_every_yaml_file_of_the_repository_reads_alike():
+    files = _repository_yaml()
+    assert len(files) > 30
+    accepted = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        accepted += assert_same_or_declined(text)
+    # the county data of the example is the bulk: the fast road must take most files
+    assert accepted >= len(files) // 3, (accepted, len(files))
+
+
+MUTATIONS = [
+    ":", "-", " ", "  ", "\n", '"', "'", "#", "[", "]", "{", "}", ",", "|", ">", "?", "a", "0", "yes", "1e3",
+    "017", "- ", ": ", "\n  ", "\n- ", "...", "---", "@", "`", "=", "<<", "~", "null", "2026-13-01", "2026-02-28",
+    "0x1F", " #", "|-", ">+", "\n\n", '"\n', "'\n", "::", "? ", "1:20", "[]", "{}", " []", ": []", ": {}",
+    "@x", "`x", " - ", "- - ", "a: b", "{a: 1}", "[a, b]", '"a": ', "'a': ", "? a\n: b\n",
+    " |\n", " |-\n", " >\n", " |+\n  x\n\n", " |2\n", ": |\n  a\n\n", "\n\n\n", "   ",
+]
+
+
+def _mutants(count: int, seed: int):
+    sources = []
+    for path in [*sorted((REPO / "plugins").rglob("*.yaml"))[:40], *sorted((REPO / "catalogs").rglob("*.yaml"))]:
+        text = path.read_text(encoding="utf-8")
+        # at most about 3,000 characters, cut after a line
+        sources.append(text if len(text) <= 3000 else text[: text.rfind("\n", 0, 3000) + 1])
+    rng = random.Random(seed)
+    for _ in range(count):
+        text = rng.choice(sources)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(text) + 1)
+            roll = rng.random()
+            if roll < 0.4:
+                text = text[:at] + rng.choice(MUTATIONS) + text[at:]
+            elif roll < 0.7:
+                text = text[:at] + text[at + rng.randint(1, 5):]
+            else:
+                text = text[:at] + rng.choice(MUTATIONS) + text[at + rng.randint(1, 3):]
+        yield text
+
+
+def test_mutated_files_never_read_differently():
+    accepted = sum(assert_same_or_declined(text) for text in _mutants(1200, seed=20261202))
+    # the mutants must exercise the fast road, not only its refusals
+    assert accepted > 200, accepted
+
+
+def test_without_yaml_rs_every_text_takes_the_full_road(monkeypatch):
+    monkeypatch.setattr(parse_module, "_FAST", [(None, None)])
+    assert fast_plain("name: x\n") is None
+
+
+def test_a_fast_read_document_still_knows_its_lines(tmp_path):
+    from ikz_isms.store import Store
+
+    path = tmp_path / "plan.yaml"
+    path.write_text("zielobjekt: IV\npruefungen:\n  - requirement: A.1\n    status: ja\n"
+                    "  - requirement: A.2\n    status: vielleicht\n", encoding="utf-8")
+    store = Store(None)
+    parsed = store.parse(path, "yaml")
+    assert parsed.full is not None, "this text should have taken the fast road"
+    assert parsed.data["pruefungen"][1]["status"] == "vielleicht"
+    assert parsed.line("pruefungen", 1, "status") == 6
+    spans = parsed.item_spans()
+    assert spans is not None and len(spans["pruefungen"].starts) == 2
