@@ -117,7 +117,7 @@ def update_plan(session: "Session", county: "County", as_of: _dt.date, *, actor:
 def set_measure(session: "Session", county: "County", measure_id: str, changes: dict[str, Any], *,
                 actor: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Change fields of one measure (responsible, deadline, cost, state, title, description)."""
-    from ..assess.plan import STATES, parse_plan
+    from ..assess.plan import STATES, check_plan, parse_measure
     from ..store.edit import ItemEdit
     from .counties import county_files
 
@@ -137,7 +137,7 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
         # the store's read, schema-checked: from the derived cache when these bytes were read or written before
         parsed = session.store.parse(path, "plan")
         data = parsed.data
-        parse_plan(parsed)
+        check_plan(parsed)
         items = data.get("massnahmen") or []
         at = next((i for i, item in enumerate(items) if str(item.get("id")) == measure_id), None)
         if at is None:
@@ -146,8 +146,9 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
         new = dict(old)
         for name, value in changes.items():
             new[name] = value.isoformat() if isinstance(value, _dt.date) else value
+        # only compared with the new document, never changed: the other measures need no copies
         expected = dict(data)
-        expected["massnahmen"] = [dict(i) for i in items]
+        expected["massnahmen"] = list(items)
         expected["massnahmen"][at] = new
 
         # the measure's own lines are edited as text where they are plain (no round-trip engine)
@@ -158,7 +159,11 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
 
         new_text, check = session.store.new_document_for_items(path, "plan", ("massnahmen",), {at: edit}, [],
                                                                expected, fallback, text=text, parsed=parsed)
-        parse_plan(check)
+        if check.data == expected and "id" not in changes:
+            # the old plan passed check_plan just now, and only this measure changed (not its id)
+            parse_measure(check, at)
+        else:
+            check_plan(check)
         if old != new:
             tx.put(path, new_text)
             tx.journal(f"plan:{measure_id}", old, new, actor)

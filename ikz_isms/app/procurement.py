@@ -13,11 +13,16 @@ hours (a quantity) × the price valid on its own date (:func:`ikz_isms.procure.s
 ``contracts list/show/due``, the ceiling check of ``contracts calloff add``, ``check``,
 ``costs`` and ``export ocds`` all see the same call-offs, because they all come from
 :func:`load_contracts`; a call-off that cannot be priced is an error naming it.
+
+``contracts calloff add`` counts the call-offs of the contract's own file by their tally
+(:class:`~ikz_isms.procure.store.CalloffTally`: ids and sum), kept in ``.ikz-cache/calloffs/``
+for exactly the bytes it was made of (sealed like every derived cache); without one, every
+call-off of the file is read.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +38,7 @@ if TYPE_CHECKING:
     from ..procure.model import CallOff, FrameworkContract
     from ..procure.opportunities import Opportunity
     from ..procure.statement import SettlementConfig, Statement
+    from ..procure.store import CalloffTally
     from ..store import Parsed
     from .session import Session
 
@@ -101,15 +107,18 @@ def _read_source(session: "Session", path: Path, override: "Parsed | None") -> t
 
 
 def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = False,
-                   override: Mapping[Path, "Parsed"] | None = None) -> ContractSet:
+                   override: Mapping[Path, "Parsed"] | None = None,
+                   tallied: Mapping[Path, "CalloffTally"] | None = None) -> ContractSet:
     """Every contract with all its call-offs attached.
 
     Strict (default): the first problem raises its located InputError. Lenient (``check``):
     every problem is kept in ``errors`` and the file (or call-off) it concerns is left out.
     ``fresh`` reads every file again (under a lock); ``override`` supplies documents
-    already read.
+    already read. ``tallied`` (strict only) gives the :class:`~ikz_isms.procure.store.CalloffTally`
+    of contract files whose own call-offs are not attached (:func:`cached_tally`): those contracts
+    carry only the call-offs of other files, and their own ones count through the tally.
     """
-    from ..procure.store import duplicate_calloff, parse_calloffs, parse_contract, price_calloff
+    from ..procure.store import Numbers, duplicate_calloff, parse_calloff, parse_calloffs, parse_contract, price_calloff
 
     result = ContractSet()
 
@@ -135,7 +144,9 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
                 external.extend(parse_calloffs(parsed))
                 continue
             unpriced: list[InputError] = []
-            contract = parse_contract(parsed, plugin, unpriced if lenient else None)
+            # a tallied file's own call-offs are counted, not attached
+            known: list[CallOff] | None = [] if not lenient and tallied and path in tallied else None
+            contract = parse_contract(parsed, plugin, unpriced if lenient else None, calloffs=known)
         except InputError as exc:
             problem(exc)
             continue
@@ -145,7 +156,11 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
                                path=str(path), location=contract.location("id")))
             continue
         result.contracts[contract.id] = contract
-    seen = {(c.contract, c.id): c for contract in result for c in contract.calloffs}
+    seen: dict[tuple[str, str], Any] = {(c.contract, c.id): c for contract in result for c in contract.calloffs}
+    for contract in result:
+        tally = (tallied or {}).get(contract.path) if not lenient else None
+        # a call-off known by its tally only: its index, read if another file repeats its id
+        seen.update(((contract.id, calloff_id), index) for index, calloff_id in enumerate(tally.ids if tally else ()))
     for calloff in external:
         target = result.contracts.get(calloff.contract)
         if target is None:
@@ -154,6 +169,8 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
             continue
         earlier = seen.get((calloff.contract, calloff.id))
         if earlier is not None:
+            if isinstance(earlier, int):
+                earlier = parse_calloff(Numbers(target.source), ("calloffs", earlier), target.id)
             problem(duplicate_calloff(calloff, earlier))
             continue
         seen[(calloff.contract, calloff.id)] = calloff
@@ -162,6 +179,63 @@ def load_contracts(session: "Session", *, lenient: bool = False, fresh: bool = F
         except InputError as exc:
             problem(exc)
     return result
+
+
+def _tally_file(session: "Session", path: Path) -> tuple[Path, str]:
+    """(derived cache file of the tally of a contract file's call-offs, the contract file's name in the workspace)."""
+    import hashlib
+
+    name = session.workspace.layout.relative(path)
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:32]
+    return session.workspace.layout.cache_file("calloffs", f"{digest}.json"), name
+
+
+def _tally_stamp(name: str, sha256: str) -> dict[str, Any]:
+    from .. import __version__
+    from ..procure.store import TALLY_FORMAT
+
+    return {"format": TALLY_FORMAT, "version": __version__, "path": name, "sha256": sha256}
+
+
+def cached_tally(session: "Session", path: Path, parsed: "Parsed") -> "CalloffTally | None":
+    """The tally of a contract file's own call-offs that :func:`remember_tally` kept for exactly the
+    bytes ``parsed`` was read from (their SHA-256); ``None`` when there is none (the caller reads
+    every call-off). Like the parse cache, the entry is sealed with the user's key."""
+    import orjson
+
+    from ..procure.store import CalloffTally
+    from ..store import fs
+
+    if not session.store.disk_cache or parsed.sha256 is None:
+        return None
+    target, name = _tally_file(session, path)
+    content = session.store.read_cache(target, 64 * fs.MIB)
+    try:
+        cached = orjson.loads(content) if content is not None else None
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(cached, dict) or cached.get("stamp") != _tally_stamp(name, parsed.sha256):
+        return None
+    ids, total = cached.get("ids"), cached.get("total")
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or not isinstance(total, str):
+        return None
+    try:
+        return CalloffTally(tuple(ids), Decimal(total))
+    except ArithmeticError:
+        return None
+
+
+def remember_tally(session: "Session", path: Path, sha256: str | None, tally: "CalloffTally") -> None:
+    """Keep the tally of a contract file's own call-offs for the bytes whose SHA-256 is ``sha256``."""
+    import orjson
+
+    if not session.store.disk_cache or sha256 is None:
+        return
+    target, name = _tally_file(session, path)
+    # a read-only checkout still works, only without this cache
+    with contextlib.suppress(IkzError, OSError):
+        session.store.write_cache(target, orjson.dumps({"stamp": _tally_stamp(name, sha256),
+                                                        "ids": list(tally.ids), "total": str(tally.total)}))
 
 
 def legal_figures(session: "Session") -> "LegalFigures":
@@ -218,13 +292,15 @@ class CalloffRequest:
 
 @dataclass(frozen=True)
 class RecordedCalloff:
-    """A recorded call-off: the contract as it is now, the entry as written, the rules it was forced past."""
+    """A recorded call-off: its contract's id, the entry as written, the rules it was forced past, the
+    file it is recorded in and what the contract's call-offs come to now (*abgerufen*, with this one)."""
 
-    contract: "FrameworkContract"
+    contract: str
     entry: dict[str, Any]
     amount: Decimal
     refusals: list[tuple[str, str]]
     file: str
+    consumed: Decimal
 
 
 def _refused(refusals: list[tuple[str, str]], hint: str) -> RefusedError:
@@ -232,9 +308,11 @@ def _refused(refusals: list[tuple[str, str]], hint: str) -> RefusedError:
     return RefusedError(f"Abruf verweigert:\n{details}\n{hint}")
 
 
-def _amount(session: "Session", contract: "FrameworkContract", request: CalloffRequest) -> tuple[Decimal, str]:
+def _amount(session: "Session", contract: "FrameworkContract", request: CalloffRequest,
+            consumed: Decimal) -> tuple[Decimal, str]:
     """The call-off's net amount and how it was found: given, or quantity (hours) × the price
-    valid on its day (:func:`ikz_isms.procure.store.price_for`, the rule every reader uses)."""
+    valid on its day (:func:`ikz_isms.procure.store.price_for`, the rule every reader uses);
+    ``consumed``: what the contract's call-offs come to so far."""
     from ..procure.store import price_for
 
     if request.amount is not None:
@@ -247,7 +325,7 @@ def _amount(session: "Session", contract: "FrameworkContract", request: CalloffR
     except ValueError as exc:
         # a day before the first price is usually a day outside the term: say so, as a refusal
         refusals = [] if request.forced_reason else \
-            contract.calloff_refusals(request.county, request.day, Decimal(0), session.today)
+            contract.calloff_refusals(request.county, request.day, Decimal(0), session.today, consumed=consumed)
         if refusals:
             raise _refused(refusals, "Nur mit --force --reason \"…\" --amount BETRAG erfassen (Grund wird gespeichert).") \
                 from None
@@ -270,7 +348,7 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
     cannot together exceed the ceiling. Only the new call-off is added to the file; its
     comments and layout stay.
     """
-    from ..procure.store import Numbers, parse_calloff, price_calloff
+    from ..procure.store import Numbers, parse_calloff, price_calloff, tally_of
     from ..store import fs
     from ..store.edit import to_rt
 
@@ -279,15 +357,24 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
         text = session.store.raw(path, KIND).decode("utf-8-sig")
         # the store's read: from the derived cache when these bytes were read (or written) before
         parsed = session.store.parse(path, KIND)
-        contract = load_contracts(session, fresh=True, override={path: parsed}).get(contract_id)
+        # the file's own call-offs as counted when these bytes were written (or read) before, else all read now
+        tally = cached_tally(session, path, parsed)
+        contract = load_contracts(session, fresh=True, override={path: parsed},
+                                  tallied={path: tally} if tally is not None else None).get(contract_id)
         if contract.path != path:
             raise InputError(f"Vertrag '{contract_id}' steht inzwischen in {contract.path}; bitte erneut abrufen.",
                              path=str(path))
-        amount, _ = _amount(session, contract, request)
-        refusals = contract.calloff_refusals(request.county, request.day, amount, session.today)
+        others = [c for c in contract.calloffs if c.path != path]
+        if tally is None:
+            tally = tally_of([c for c in contract.calloffs if c.path == path])
+            remember_tally(session, path, parsed.sha256, tally)
+        # abgerufen: the file's own call-offs (tallied) and those of the counties' call-off files
+        consumed = sum((c.amount for c in others), tally.total)
+        amount, _ = _amount(session, contract, request, consumed)
+        refusals = contract.calloff_refusals(request.county, request.day, amount, session.today, consumed=consumed)
         if refusals and not request.forced_reason:
             raise _refused(refusals, "Nur mit --force --reason \"…\" erfassen (Grund wird gespeichert).")
-        taken = {c.id for c in contract.calloffs}
+        taken = {*tally.ids, *(c.id for c in others)}
         if request.calloff_id is not None and request.calloff_id in taken:
             raise UsageError(f"Abruf-ID '{request.calloff_id}' gibt es schon in {contract.id}.")
         entry: dict[str, Any] = {"id": request.calloff_id or _next_id(taken), "county": request.county,
@@ -319,10 +406,11 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
         added = price_calloff(contract, parse_calloff(Numbers(document), ("calloffs", len(expected["calloffs"]) - 1),
                                                       contract.id))
         session.store.write_checked(path, KIND, new_text, document)
-    own = [c for c in contract.calloffs if c.path == path]
-    written = dataclasses.replace(contract, calloffs=[*own, added, *(c for c in contract.calloffs if c.path != path)],
-                                  source=document)
-    return RecordedCalloff(written, plain_entry, amount, refusals, session.workspace.layout.relative(path))
+        if document.data == expected:
+            # the next call-off reads these bytes: their own call-offs are the old ones and this one
+            remember_tally(session, path, fs.sha256_bytes(new_text.encode("utf-8")), tally.with_calloff(added))
+    return RecordedCalloff(contract.id, plain_entry, amount, refusals, session.workspace.layout.relative(path),
+                           consumed + added.amount)
 
 
 def _contract_path(session: "Session", contract_id: str) -> Path:

@@ -12,19 +12,41 @@ Pure domain code. The types here are what the application layer
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from .modelling import Applicable, ModellingProblem
-from .records import RecordSet
-from .structure import Decisions
-from .targets import ResolvedNeed, TargetObject, TargetProblem
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..catalog.model import Catalog, Requirement
     from ..county import County
     from ..editions import Edition
     from ..workspace import CatalogPin
+    from .modelling import Applicable, ModellingProblem
+    from .records import RecordSet
+    from .structure import Decisions
+    from .targets import ResolvedNeed, TargetObject, TargetProblem
+
+#: names this package offers from its modules, imported when first asked for: a command that
+#: needs one module of the package (``plan set``: :mod:`.plan`) does not pay for the others
+_LAZY = {
+    "Applicable": "modelling", "ModellingProblem": "modelling", "RecordSet": "records", "Decisions": "structure",
+    "ResolvedNeed": "targets", "TargetObject": "targets", "TargetProblem": "targets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def _no_decisions() -> "Decisions":
+    from .structure import Decisions
+
+    return Decisions()
 
 
 @dataclass
@@ -37,7 +59,7 @@ class CountyData:
     records: RecordSet
     structure_problems: list[TargetProblem] = field(default_factory=list)
     #: the county's decisions for its Informationsverbund: approach, scale, exclusions, parameters
-    decisions: Decisions = field(default_factory=Decisions)
+    decisions: Decisions = field(default_factory=_no_decisions)
 
     def target(self, target_id: str) -> TargetObject | None:
         return next((t for t in self.targets if t.id == target_id), None)
@@ -98,6 +120,7 @@ def assess_county(data: CountyData, catalog: "Catalog", pin: "CatalogPin | None"
     """The county's data modelled onto ``catalog``: the edition's rules, then the county's decisions
     (exclusions, Kronjuwelen, approach) and its parameter values."""
     from ..editions import edition_of
+    from .modelling import Applicable
     from .tailoring import tailor
 
     edition = edition or edition_of(catalog)

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from .records import DONE_STATUSES
 
 if TYPE_CHECKING:
     from ..catalog.model import Requirement
@@ -203,38 +202,64 @@ def parse_plan(parsed: Any) -> list[Measure]:
 
     A duplicate id, an impossible date or an amount that is no money raises a located InputError.
     """
+    return [_measure(parsed, index, data, *values) for index, data, values in _checked(parsed)]
+
+
+def check_plan(parsed: Any) -> None:
+    """What :func:`parse_plan` refuses of a plan, refused the same way, without making the measures."""
+    for _ in _checked(parsed):
+        pass
+
+
+def parse_measure(parsed: Any, index: int) -> Measure:
+    """The measure at ``index`` of a parsed, schema-valid plan; an impossible date or an amount that
+    is no money raises the located InputError :func:`parse_plan` raises for it (whether its id is
+    unique is the whole plan's question)."""
+    data = parsed.data["massnahmen"][index]
+    return _measure(parsed, index, data, *_values(parsed, index, data))
+
+
+def _checked(parsed: Any) -> Iterator[tuple[int, Any, tuple[_dt.date | None, Decimal | None]]]:
+    """(index, plain values, (deadline, cost)) of each measure in file order, each checked when reached."""
     items = (parsed.data or {}).get("massnahmen") or []
-    measures: list[Measure] = []
     seen: set[str] = set()
     for index, data in enumerate(items):
         if data["id"] in seen:
             raise InputError(f"Maßnahme '{data['id']}' ist doppelt.", path=parsed.path, location=_where(parsed, index))
         seen.add(data["id"])
-        try:
-            deadline = parse_deadline(data["deadline"]) if data.get("deadline") else None
-            cost = parse_money(data["cost"]) if data.get("cost") not in (None, "") else None
-        except ValueError as exc:
-            raise InputError(str(exc), path=parsed.path, location=_where(parsed, index)) from None
-        measures.append(Measure(
-            id=str(data["id"]),
-            requirement=str(data["requirement"]),
-            target=str(data["target"]),
-            title=str(data.get("title") or "").strip(),
-            description=str(data.get("description") or "").strip(),
-            responsible=str(data.get("responsible") or "").strip(),
-            deadline=deadline,
-            cost=cost,
-            priority=int(data.get("priority") or 9),
-            state=str(data.get("state") or "geplant"),
-            gap_status=str(data.get("gap_status") or "nein"),
-            level=data.get("level"),
-            modal_verb=data.get("modal_verb"),
-            located=None,
-            effort=data.get("effort"),
-            source=parsed,
-            index=index,
-        ))
-    return measures
+        yield index, data, _values(parsed, index, data)
+
+
+def _values(parsed: Any, index: int, data: Any) -> tuple[_dt.date | None, Decimal | None]:
+    """A measure's deadline and cost; a bad one raises the InputError naming the measure's line."""
+    try:
+        deadline = parse_deadline(data["deadline"]) if data.get("deadline") else None
+        cost = parse_money(data["cost"]) if data.get("cost") not in (None, "") else None
+    except ValueError as exc:
+        raise InputError(str(exc), path=parsed.path, location=_where(parsed, index)) from None
+    return deadline, cost
+
+
+def _measure(parsed: Any, index: int, data: Any, deadline: _dt.date | None, cost: Decimal | None) -> Measure:
+    return Measure(
+        id=str(data["id"]),
+        requirement=str(data["requirement"]),
+        target=str(data["target"]),
+        title=str(data.get("title") or "").strip(),
+        description=str(data.get("description") or "").strip(),
+        responsible=str(data.get("responsible") or "").strip(),
+        deadline=deadline,
+        cost=cost,
+        priority=int(data.get("priority") or 9),
+        state=str(data.get("state") or "geplant"),
+        gap_status=str(data.get("gap_status") or "nein"),
+        level=data.get("level"),
+        modal_verb=data.get("modal_verb"),
+        located=None,
+        effort=data.get("effort"),
+        source=parsed,
+        index=index,
+    )
 
 
 def _where(parsed: Any, index: int) -> str:
@@ -282,6 +307,8 @@ def build_plan(assessment: Any, existing: list[Measure], today: _dt.date) -> lis
     the check now shows as ja/entbehrlich is set to ``umgesetzt`` (unless ``verworfen``);
     other measures without a gap are kept unchanged (see :func:`plan_notes`).
     """
+    from .records import DONE_STATUSES
+
     gaps = current_gaps(assessment)
     by_key = {m.key: m for m in existing}
     result: list[Measure] = []
@@ -335,6 +362,8 @@ def build_plan(assessment: Any, existing: list[Measure], today: _dt.date) -> lis
 
 def plan_notes(assessment: Any, measures: Iterable[Measure]) -> dict[str, str]:
     """Measures that disagree with the check, by id, with a German note for the ISB."""
+    from .records import DONE_STATUSES
+
     gaps = current_gaps(assessment)
     notes = {}
     for measure in measures:

@@ -235,12 +235,12 @@ def calloff_add(session: "Session", contract_id: str, county: str, amount: str |
     )
     recorded = record_calloff(session, contract_id, request)
     if fmt == "json":
-        click.echo(to_json({"contract": recorded.contract.id, "calloff": recorded.entry, "file": recorded.file,
+        click.echo(to_json({"contract": recorded.contract, "calloff": recorded.entry, "file": recorded.file,
                             "forced": bool(recorded.refusals)}))
         return
     click.echo(f"Abruf {recorded.entry['id']} über {money_de(recorded.amount)} für {county} in "
-               f"{recorded.contract.id} erfasst ({recorded.file}); abgerufen jetzt "
-               f"{money_de(recorded.contract.consumed())}.")
+               f"{recorded.contract} erfasst ({recorded.file}); abgerufen jetzt "
+               f"{money_de(recorded.consumed)}.")
     for _, message in recorded.refusals:
         click.echo(f"Erzwungen trotz: {message} Grund: {request.forced_reason}", err=True)
 

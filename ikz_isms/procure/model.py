@@ -291,12 +291,14 @@ class FrameworkContract:
         """Whether a call-off on ``day`` lies outside the current term as certain ``today``."""
         return day < self.term.start or day > self.certain_end(today)
 
-    def calloff_refusals(self, county: str, day: dt.date, amount: Decimal, today: dt.date) -> list[tuple[str, str]]:
+    def calloff_refusals(self, county: str, day: dt.date, amount: Decimal, today: dt.date, *,
+                         consumed: Decimal | None = None) -> list[tuple[str, str]]:
         """(code, German message) for every rule a call-off of ``amount`` by ``county`` on ``day`` breaks.
 
         The term is the current one as it is certain ``today`` (the day the call-off is
         recorded): a later renewal period only once the renewal has been exercised or can
-        no longer be stopped by notice.
+        no longer be stopped by notice. ``consumed`` is :meth:`consumed` where the caller
+        knows it without every call-off attached (a tally of the contract's file).
         """
         from ..present.de import date_de, money_de
 
@@ -309,7 +311,7 @@ class FrameworkContract:
         if self.outside_term(day, today):
             found.append(("outside-term", f"Abrufdatum {date_de(day)} liegt außerhalb der Laufzeit "
                                           f"({self.term_text(today)})."))
-        consumed = self.consumed()
+        consumed = self.consumed() if consumed is None else consumed
         if self.ceiling is not None and consumed + amount > self.ceiling:
             found.append(("ceiling", f"Höchstwert {money_de(self.ceiling)} würde überschritten: bereits abgerufen "
                                      f"{money_de(consumed)}, verbleibend {money_de(self.ceiling - consumed)}."))

@@ -274,11 +274,14 @@ def duplicate_calloff(calloff: CallOff, first: CallOff) -> InputError:
                       path=str(calloff.path), location=calloff.location)
 
 
-def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError] | None = None) -> FrameworkContract:
+def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError] | None = None, *,
+                   calloffs: list[CallOff] | None = None) -> FrameworkContract:
     """A schema-valid contract document as a FrameworkContract; semantic problems raise located InputErrors.
 
     Its call-offs are priced (:func:`price_calloff`); with ``unpriced`` given, a call-off that
     cannot be priced is left out and its error appended there instead of raised (``check``).
+    ``calloffs`` (the file's call-offs known otherwise: none, where a :class:`CalloffTally` of
+    exactly these bytes stands in for them) are taken as they are: the file's are not read.
     """
     numbers = Numbers(parsed)
     document = parsed.data
@@ -325,10 +328,13 @@ def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError
         plugin=plugin,
         source=parsed,
     )
-    calloffs = [parse_calloff(numbers, ("calloffs", index), contract.id)
-                for index in range(len(document.get("calloffs") or []))]
-    refuse_duplicate_ids(calloffs)
-    for calloff in calloffs:
+    if calloffs is not None:
+        contract.calloffs.extend(calloffs)
+        return contract
+    own = [parse_calloff(numbers, ("calloffs", index), contract.id)
+           for index in range(len(document.get("calloffs") or []))]
+    refuse_duplicate_ids(own)
+    for calloff in own:
         try:
             contract.calloffs.append(price_calloff(contract, calloff))
         except InputError as exc:
@@ -336,6 +342,29 @@ def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError
                 raise
             unpriced.append(exc)
     return contract
+
+
+@dataclass(frozen=True)
+class CalloffTally:
+    """What the call-offs recorded in one contract file come to, as :func:`parse_contract` found
+    them (checked, priced): their ids in file order and the sum of their amounts."""
+
+    ids: tuple[str, ...]
+    total: Decimal
+
+    def with_calloff(self, calloff: CallOff) -> "CalloffTally":
+        """The tally once ``calloff`` is appended to the file."""
+        return CalloffTally((*self.ids, calloff.id), self.total + calloff.amount)
+
+
+def tally_of(calloffs: list[CallOff]) -> CalloffTally:
+    """The :class:`CalloffTally` of a contract file's own call-offs."""
+    return CalloffTally(tuple(c.id for c in calloffs), sum((c.amount for c in calloffs), Decimal(0)))
+
+
+#: the form of a kept :class:`CalloffTally` (app layer); bump it whenever :func:`parse_contract`
+#: finds other call-offs or amounts in the same bytes (a kept tally must be what it finds today)
+TALLY_FORMAT = 1
 
 
 def _alert_values(numbers: Numbers, name: str, default: tuple[int, ...], most: int, label: str) -> tuple[int, ...]:

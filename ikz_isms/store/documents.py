@@ -12,8 +12,9 @@ schema-valid documents are cached, every cache file is sealed with the user's ke
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -404,8 +405,10 @@ class Store:
 
         ``expected`` is the document's plain value after the change; the splice is used only
         when its result parses to exactly that, else ``fallback`` edits the whole document.
-        ``parsed`` is ``text`` already parsed (the caller validated it), so it is not parsed again.
-        The caller holds the lock.
+        ``parsed`` is ``text`` already parsed (the caller validated it), so it is not parsed again;
+        when the store found it schema-valid (``parsed.problems == []``) and the splice is proven,
+        only the changed and added items are checked against the schema where it judges each
+        item on its own (the rest is the valid old document's). The caller holds the lock.
         """
         spec = KINDS[kind_name]
         if text is None and path.exists():
@@ -422,6 +425,9 @@ class Store:
                 if _same_text(parsed, text) else None
             if proven is not None:
                 new_text, checked = proven
+                if parsed.problems == [] and spec.schema \
+                        and _items_alone_valid(spec.schema, checked.data, str(pointer[0]), parsed.data, changes):
+                    return new_text, checked
             else:
                 new_text = splice_items(text, parsed, pointer, changes, additions)
                 if new_text is not None:
@@ -431,6 +437,45 @@ class Store:
         if new_text is None:
             new_text, _ = roundtrip_edit(text, str(path), fallback)
         return new_text, self._check_new(new_text, path, spec, checked)
+
+
+#: keys of a schema that say nothing about a document's values
+_ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", "$defs", "definitions"})
+
+
+@functools.cache
+def _items_independent(schema_name: str, key: str) -> bool:
+    """Whether the named schema judges each item of the top-level list ``key`` on its own: the
+    root only types, requires and lists properties (nothing that weighs one value against
+    another), and ``key``'s own schema is a type with one ``items`` schema (no count, no
+    uniqueness, no ``contains``)."""
+    document = _schema().schema(schema_name)
+    if set(document) - _ANNOTATIONS - {"type", "required", "additionalProperties", "properties"} \
+            or document.get("type") != "object" or not isinstance(document.get("properties"), dict):
+        return False
+    own = document["properties"].get(key)
+    if not isinstance(own, dict) or set(own) - _ANNOTATIONS - {"type", "items"} \
+            or not isinstance(own.get("items"), dict):
+        return False
+    kinds = own.get("type")
+    return kinds == "array" or (isinstance(kinds, list) and "array" in kinds)
+
+
+def _items_alone_valid(schema_name: str, data: Any, key: str, old: Any,
+                       changes: Mapping[int, Any]) -> bool:
+    """Whether ``data`` — a proven splice of the schema-valid document ``old``: the same except
+    for the changed items (``changes``) and the items appended to the list ``key`` — is
+    schema-valid, judged on those items alone where the schema judges each item on its own
+    (:func:`_items_independent`); ``False`` means "not shown", and the whole document is checked."""
+    if not _items_independent(schema_name, key):
+        return False
+    items, before = data.get(key), old.get(key)
+    if not isinstance(items, list) or not isinstance(before, list):
+        return False
+    touched = sorted(set(changes) | set(range(len(before), len(items))))
+    reduced = dict(data)
+    reduced[key] = [items[index] for index in touched]
+    return bool(_schema().is_valid(reduced, schema_name))
 
 
 def _same_text(parsed: Parsed, text: str) -> bool:
