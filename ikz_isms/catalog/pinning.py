@@ -32,7 +32,7 @@ class PinResult:
 
 def default_pin_name(stem: str) -> str:
     """A pin name from a file name: folded to lower-case ASCII, other characters as dashes."""
-    from .search import fold
+    from .textfold import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")[:MAX_PIN_NAME].rstrip("-") or "katalog"
 
@@ -121,7 +121,8 @@ def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: s
                 catalogs[name] = to_rt(entry)
 
             try:
-                store.edit(workspace.config_path, "config", mutate, lock=False)
+                if not _pin_by_text(workspace, name, entry):
+                    store.edit(workspace.config_path, "config", mutate, lock=False)
             except BaseException:
                 if previous is None:
                     fs.remove(target)
@@ -129,3 +130,37 @@ def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: s
                     store.write(target, previous)
                 raise
     return PinResult(name, relative, digest, unchanged)
+
+
+def _pin_by_text(workspace: Any, name: str, entry: dict[str, str]) -> bool:
+    """Write the pin into the config as text (:func:`~ikz_isms.catalog.pintext.pinned_text`), the
+    bytes the round trip of :meth:`~ikz_isms.store.Store.edit` would write; ``False`` — nothing
+    written — where the text's layout is not one handled there, or the new text does not read
+    back as the config with the pin, or that config is not schema-valid (the round trip then
+    decides, with its messages). The caller holds the config's lock; ``workspace`` was loaded
+    inside it, so its config is the file's.
+    """
+    from ..errors import InputError
+    from ..store import KINDS, fs, parse_yaml, plain
+    from ..store import schema as schemas
+    from .pintext import pinned_text
+
+    path = workspace.config_path
+    store = workspace.store
+    spec = KINDS["config"]
+    fs.remove_stale_temps(path.parent)  # as the round trip's edit does first
+    store.forget(path)
+    text = store.raw(path, "config").decode("utf-8-sig")
+    new_text = pinned_text(text, name, entry)
+    if new_text is None:
+        return False
+    expected = dict(workspace.config)
+    expected["catalogs"] = {**(expected.get("catalogs") or {}), name: entry}
+    try:
+        parsed = parse_yaml(new_text, str(path))
+    except InputError:
+        return False
+    if plain(parsed.data) != expected or (spec.schema and schemas.problems(expected, spec.schema)):
+        return False
+    store.write(path, new_text)
+    return True

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from ..errors import NotFoundError
 from .model import Catalog, Group, Requirement, Threat
+from .textfold import fold
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def fold(text: str) -> str:
-    """Lower-case and spell umlauts out, so "Gefährdung" and "gefaehrdung" match."""
-    text = unicodedata.normalize("NFC", text or "").casefold().translate(_UMLAUTS)
-    # accents other than the German umlauts (é, à …) are dropped
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+__all__ = ["SearchQuery", "facets", "find", "fold", "group_chain", "modal_verbs", "search_requirements"]
 
 
 @dataclass(frozen=True)

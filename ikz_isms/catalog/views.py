@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from .model import KNOWN_LEVELS, LEVEL_NAMES, Catalog, Group, Param, Requirement, Threat
-from .search import group_chain
+
+
+def _group_chain(catalog: Catalog, group_id: str | None) -> list[Group]:
+    # (imported when used: ``catalog import`` shows only level counts, without the search module)
+    from .search import group_chain
+
+    return group_chain(catalog, group_id)
 
 
 def catalog_dict(catalog: Catalog) -> dict[str, Any]:
@@ -64,7 +70,7 @@ def requirement_dict(catalog: Catalog, req: Requirement, children: dict[str, lis
         "modal_verb": req.modal_verb,
         "modal_verbs_in_text": list(req.modal_verbs_in_text),
         "statement": req.statement,
-        "groups": [group_dict(g) for g in group_chain(catalog, req.group)],
+        "groups": [group_dict(g) for g in _group_chain(catalog, req.group)],
         "parent": req.parent,
         "children": (children if children is not None else child_ids(catalog)).get(req.id, []),
         "target_objects": list(req.target_objects),
@@ -86,14 +92,14 @@ def requirement_dict(catalog: Catalog, req: Requirement, children: dict[str, lis
 
 def group_members(catalog: Catalog, group: Group) -> list[Requirement]:
     """The requirements in ``group`` or any group below it."""
-    return [r for r in catalog.requirements.values() if group in group_chain(catalog, r.group)]
+    return [r for r in catalog.requirements.values() if group in _group_chain(catalog, r.group)]
 
 
 def group_detail(catalog: Catalog, group: Group, members: list[Requirement]) -> dict[str, Any]:
     """A group with its place in the catalog, its subgroups and its requirements, for ``--format json``."""
     return {
         **group_dict(group),
-        "parents": [group_dict(g) for g in group_chain(catalog, group.parent)],
+        "parents": [group_dict(g) for g in _group_chain(catalog, group.parent)],
         "uuid": group.uuid,
         "target_object_type": group.target_object_type,
         "description": group.description,
