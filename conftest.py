@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, UPSTREAM
+from tests.support import UPSTREAM
 
 # the core tests itself with the fixtures it offers county plugin authors
 pytest_plugins = ["ikz_isms.testing"]
@@ -53,12 +53,6 @@ def run_cli(ikz_run):
 @pytest.fixture
 def example_workspace(tmp_path) -> Path:
     """A copy of the repository's example workspace (config, catalogs, plugins)."""
-    import shutil
+    from tests.support import copy_example_workspace
 
-    target = tmp_path / "ws"
-    target.mkdir()
-    shutil.copy(ROOT / "ikz-isms.yaml", target / "ikz-isms.yaml")
-    shutil.copytree(ROOT / "catalogs", target / "catalogs")
-    if (ROOT / "plugins").is_dir():
-        shutil.copytree(ROOT / "plugins", target / "plugins", ignore=shutil.ignore_patterns("*.egg-info", "__pycache__", "build"))
-    return target
+    return copy_example_workspace(tmp_path / "ws")

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
 import json
 import os
 import random
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.badinput import corpus
 from tests.support import journal_lines, journal_problems, read_records, snapshot_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,11 +75,32 @@ def modelled_pairs(ws: Path, count: int) -> list[str]:
     return pairs[:count]
 
 
+_STREAMS = itertools.count()
+
+
 def ikz(ws: Path, *args: str, **extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "ikz_isms", "--workspace", str(ws), *args],
-        capture_output=True, text=True, env=env(**extra), timeout=60,
-    )
+    """``python -m ikz_isms --workspace WS ARGS`` in a process of its own, as ``subprocess.run`` would give it.
+
+    The process is a fork of the hostile-input corpus's warm server (tests/badinput/forkserver.py):
+    a real process with exactly this environment, which dies for real where ``IKZ_ISMS_FAULT``
+    says, without paying Python's start-up and imports again (about a hundred runs in this
+    module). ``IKZ_BADINPUT_FRESH=1`` starts a fresh interpreter instead.
+    """
+    argv = [sys.executable, "-m", "ikz_isms", "--workspace", str(ws), *args]
+    if corpus.FRESH:
+        return subprocess.run(argv, capture_output=True, text=True, env=env(**extra), timeout=60)
+    streams = ws.parent / f".ikz-{os.getpid()}-{next(_STREAMS)}.streams"
+    code, stdout, stderr, timed_out = corpus.server().run(argv[3:], Path.cwd(), env(**extra), None,
+                                                          streams=streams, timeout=60)
+    if timed_out:
+        raise subprocess.TimeoutExpired(argv, 60, stdout, stderr)
+    return subprocess.CompletedProcess(argv, code, stdout.decode("utf-8"), stderr.decode("utf-8"))
+
+
+def ikz_at_once(ws: Path, runs: list[tuple[str, ...]]) -> list[subprocess.CompletedProcess]:
+    """Every run of ``runs`` at the same time, each in a process of its own (:func:`ikz`)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        return list(pool.map(lambda args: ikz(ws, *args), runs))
 
 
 def assert_county_whole(ws: Path, *, after_write: bool = True) -> None:
@@ -137,14 +161,8 @@ def test_two_processes_setting_records_concurrently_lose_no_update(example_works
 def test_eight_county_adds_at_once_lose_none(example_workspace):
     """Every read-modify-write of ikz-isms.yaml is locked: concurrent additions all land."""
     names = [f"Testkreis {chr(ord('A') + i)}" for i in range(8)]
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "ikz_isms", "--workspace", str(example_workspace), "county", "add", name],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
-        for name in names
-    ]
-    for process in procs:
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
+    for process in ikz_at_once(example_workspace, [("county", "add", name) for name in names]):
+        assert process.returncode == 0, process.stderr
     listed = json.loads(ikz(example_workspace, "county", "list", "--format", "json").stdout)
     keys = {c["key"] for c in listed["counties"] if c["member"]}
     assert {f"testkreis-{chr(ord('a') + i)}" for i in range(8)} <= keys
@@ -152,15 +170,9 @@ def test_eight_county_adds_at_once_lose_none(example_workspace):
 
 def test_eight_plan_changes_at_once_lose_none(example_workspace):
     ws = example_workspace
-    procs = [
-        subprocess.Popen([sys.executable, "-m", "ikz_isms", "--workspace", str(ws), "plan", "set", f"M-00{n}",
-                          "--county", COUNTY, "--responsible", f"Team {n}"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env())
-        for n in range(1, 9)
-    ]
-    for process in procs:
-        _, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err
+    runs = [("plan", "set", f"M-00{n}", "--county", COUNTY, "--responsible", f"Team {n}") for n in range(1, 9)]
+    for process in ikz_at_once(ws, runs):
+        assert process.returncode == 0, process.stderr
     plan = json.loads(ikz(ws, "plan", "--county", COUNTY, "--format", "json").stdout)["counties"][0]
     responsible = {m["id"]: m["responsible"] for m in plan["measures"]}
     assert all(responsible[f"M-00{n}"] == f"Team {n}" for n in range(1, 9))

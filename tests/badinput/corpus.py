@@ -57,7 +57,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, copy_example_workspace
 
 #: a command that does not answer within this many seconds is killed and the case fails
 TIMEOUT = float(os.environ.get("IKZ_BADINPUT_TIMEOUT", "20"))
@@ -186,47 +186,84 @@ class Result:
 
 def copy_example(target: Path) -> Path:
     """The same copy of the repository's example workspace the ``example_workspace`` fixture makes."""
-    target.mkdir(parents=True)
-    shutil.copy(ROOT / "ikz-isms.yaml", target / "ikz-isms.yaml")
-    shutil.copytree(ROOT / "catalogs", target / "catalogs")
-    shutil.copytree(ROOT / "plugins", target / "plugins",
-                    ignore=shutil.ignore_patterns("*.egg-info", "__pycache__", "build", ".ikz-cache"))
-    return target
+    return copy_example_workspace(target, ("*.egg-info", "__pycache__", "build", ".ikz-cache"))
 
 
-def snapshot(root: Path) -> dict[str, Any]:
+#: what :func:`snapshot` keeps of a file to know it again: (inode, size, modification, change time, mode)
+Stat = tuple[int, int, int, int, int]
+
+
+def snapshot(root: Path, seen: dict[str, tuple[Stat, Any]] | None = None, since: int | None = None) -> dict[str, Any]:
     """Every file under ``root`` (and every link and folder) → its content hash; caches and locks left out.
 
     Files above 8 MiB (the padded cases) are identified by size and modification time, so
     hashing them does not dominate the corpus's run time.
+
+    ``seen`` (filled in as files are read) makes the snapshot after a command cheap: a file
+    whose inode, size, modification time, change time and mode are those of the snapshot
+    before has the hash it had then, unread — provided its change time is earlier than
+    ``since``, the file system's time stamp of a file made just before the command ran. Any
+    write sets the change time to the file system's clock (no program can set it back), so
+    a file the command wrote has a change time of at least ``since`` and is read again; a
+    file changed in the same clock tick as ``since`` is always read again.
     """
     found: dict[str, Any] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = [d for d in dirnames if d not in (".ikz-cache", "__pycache__")]
-        base = Path(dirpath)
-        for name in dirnames:
-            path = base / name
-            if path.is_symlink():
-                found[str(path.relative_to(root))] = ("link", os.readlink(path))
-            else:
-                found[str(path.relative_to(root)) + "/"] = "dir"
-        for name in filenames:
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:  # what os.walk does with a folder it cannot list: nothing below it
+            return
+        for entry in entries:
+            name = entry.name
+            relative = prefix + name
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name in (".ikz-cache", "__pycache__"):
+                    continue
+                if entry.is_symlink():
+                    found[relative] = ("link", os.readlink(entry.path))
+                else:
+                    found[relative + "/"] = "dir"
+                    walk(entry.path, relative + os.sep)
+                continue
             if name.endswith(".lock"):
                 continue
-            path = base / name
-            relative = str(path.relative_to(root))
-            if path.is_symlink():
-                found[relative] = ("link", os.readlink(path))
+            if entry.is_symlink():
+                found[relative] = ("link", os.readlink(entry.path))
+                continue
+            info = os.stat(entry.path)
+            if info.st_size > 8 * MIB:
+                found[relative] = ("big", info.st_size, info.st_mtime_ns)
+                continue
+            key = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_mode)
+            known = seen.get(relative) if seen is not None else None
+            if known is not None and known[0] == key and since is not None and info.st_ctime_ns < since:
+                found[relative] = known[1]
                 continue
             try:
-                info = path.stat()
-                if info.st_size > 8 * MIB:
-                    found[relative] = ("big", info.st_size, info.st_mtime_ns)
-                    continue
-                found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+                with open(entry.path, "rb") as handle:
+                    found[relative] = hashlib.sha256(handle.read()).hexdigest()
             except PermissionError:
-                found[relative] = ("unreadable", path.stat().st_size, path.stat().st_mtime_ns)
+                found[relative] = ("unreadable", info.st_size, info.st_mtime_ns)
+            if seen is not None:
+                seen[relative] = (key, found[relative])
+
+    walk(str(root), "")
     return found
+
+
+def file_system_now(folder: Path) -> int:
+    """The file system's time stamp for a change made now (a file made and removed beside ``folder``)."""
+    marker = folder.parent / f".{folder.name}.now"
+    marker.touch()
+    try:
+        return marker.stat().st_mtime_ns
+    finally:
+        marker.unlink()
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -332,9 +369,13 @@ class ForkServer:
                 slot["started"].set()
                 slot["done"].set()
 
-    def run(self, args: list[str], cwd: Path, env: dict[str, str], stdin: str | None) -> Outcome:
+    def run(self, args: list[str], cwd: Path, env: dict[str, str], stdin: str | None, *,
+            streams: Path | None = None, timeout: float | None = None) -> Outcome:
+        """``python -m ikz_isms ARGS`` in ``cwd`` with exactly ``env``; its stdin, stdout and stderr are files in
+        ``streams`` (a new folder; by default beside ``cwd``), killed after ``timeout`` (:data:`TIMEOUT`) seconds."""
         ident = next(self._ids)
-        streams = cwd.parent / f".{cwd.name}.streams"  # beside the case folder: its snapshot must not see them
+        if streams is None:
+            streams = cwd.parent / f".{cwd.name}.streams"  # beside the case folder: its snapshot must not see them
         streams.mkdir()
         files = {name: streams / name for name in ("stdin", "stdout", "stderr")}
         files["stdin"].write_bytes((stdin or "").encode("utf-8"))
@@ -351,7 +392,7 @@ class ForkServer:
             self.proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
         try:
             slot["started"].wait()
-            timed_out = not slot["done"].wait(TIMEOUT)
+            timed_out = not slot["done"].wait(TIMEOUT if timeout is None else timeout)
             if timed_out and "pid" in slot:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(slot["pid"], signal.SIGKILL)
@@ -397,14 +438,16 @@ def run(case: Case, folder: Path, template: Path | None = None) -> Result:
     case.setup(ws)
     prefix = ["--workspace", str(ws)] if case.workspace else []
     argv = [sys.executable, "-m", "ikz_isms", *prefix, *resolve(case.argv, ws, outside)]
-    before = snapshot(folder)
+    seen: dict[str, tuple[Stat, Any]] = {}
+    before = snapshot(folder, seen)
+    since = file_system_now(folder)
     started = time.monotonic()
     if FRESH:
         code, stdout, stderr, timed_out = run_fresh(argv, folder, command_env(case.env), case.stdin)
     else:
         code, stdout, stderr, timed_out = server().run(argv[3:], folder, command_env(case.env), case.stdin)
     elapsed = time.monotonic() - started
-    after = snapshot(folder)
+    after = snapshot(folder, seen, since)
     return Result(code, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"), elapsed,
                   before, after, argv, timed_out)
 

@@ -9,9 +9,10 @@ requests on stdin, one JSON object per line::
 For each request it forks. The child becomes what ``python -m ikz_isms ARGV`` in ``cwd``
 with ``env`` would be: its own process group, the environment replaced, file descriptors
 0/1/2 on the named files, ``sys.argv`` and ``sys.path[0]`` as ``-m`` sets them, then the
-console script's ``run()``. Its ``SystemExit`` ends the interpreter the normal way
-(non-daemon threads joined, ``atexit`` handlers run, buffers flushed), so the exit code,
-stdout and stderr are the ones a fresh process gives. The server answers on stdout::
+console script's ``run()``. Its ``SystemExit`` ends the child as the interpreter ends a
+program (non-daemon threads joined, ``atexit`` handlers run, buffers flushed, :func:`end`),
+only without tearing the modules down, so the exit code, stdout and stderr are the ones a
+fresh process gives. The server answers on stdout::
 
     started ID PID        the child runs (the client kills the process group PID on its time-out)
     done ID CODE          the child ended; CODE as subprocess reports it (negative: killed by a signal)
@@ -149,7 +150,54 @@ def main() -> None:
         os._exit(errno.EIO)
     from ikz_isms.cli import run
 
-    run()
+    try:
+        run()
+    except SystemExit as exc:
+        end(exc.code)
+    except BaseException as exc:  # what the interpreter does with an uncaught exception
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+        end(1, interrupted=isinstance(exc, KeyboardInterrupt))
+    end(0)
+
+
+def end(code: object, *, interrupted: bool = False) -> None:
+    """End the child as the interpreter ends a program, without tearing its modules down.
+
+    What ``Py_FinalizeEx`` does that a user can see, in its order: the exit code of
+    ``SystemExit`` (``None`` is 0, a non-integer is printed to stderr and gives 1), non-daemon
+    threads joined (``threading._shutdown``, which also runs ``threading._register_atexit``
+    hooks such as the executors'), ``atexit`` handlers, stdout and stderr flushed (a failed
+    stdout flush gives 120), an uncaught ``KeyboardInterrupt`` re-raised as SIGINT. What it
+    leaves out is clearing every module and freeing every object: in a fork that touches
+    (and so copies) every page the server shares with the child, about 70 ms per case, and
+    finalizers of objects still alive at exit are not guaranteed by Python either (the
+    command line ends with ``gc.freeze()`` for the same reason, ``ikz_isms.cli._exit``).
+    """
+    import atexit
+    import threading
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        with contextlib.suppress(Exception):
+            print(code, file=sys.stderr)
+        status = 1
+    threading._shutdown()  # type: ignore[attr-defined]
+    atexit._run_exitfuncs()
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except Exception:
+        status = 120
+    with contextlib.suppress(Exception):
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    if interrupted:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    os._exit(status & 0xFF)
 
 
 if __name__ == "__main__":
