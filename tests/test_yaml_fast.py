@@ -105,6 +105,12 @@ def test_a_valid_date_is_the_same_text_on_both_roads():
     "n: 12\nm: -07\n",
     "n: 12\nm: 017 # Kommentar\n",
     "n: 12\nliste:\n  - 0_7\n",
+    "n: 12\nm:\n  017\n",           # the value on the next line
+    "n: 12\nm:   017\n",
+    "n: 12\nliste:\n  - - 017\n",
+    "n: 12\n? 017\n: x\n",
+    "n: 12\nm: +017\n",
+    "n: 12\nm: x\n  017\n",         # a continued text: one text on both roads, declined all the same
     "betrag: 12.50\n",             # numbers with a point: money must not pass through a float
     "n: 1e3\n",
     "n: 1000000000000000\n",       # beyond the limit of every number in a data file
@@ -123,6 +129,9 @@ def test_whole_numbers_take_the_fast_road():
     # a zero inside a text or an id is no octal number
     text = 'count: 141\nname: "Kreisverwaltung 001"\nid: GP-01\n'
     assert fast_plain(text) == full_road(text)[0] == {"count": 141, "name": "Kreisverwaltung 001", "id": "GP-01"}
+    # nor is a zero-led word inside a plain text (a county profile: ``name: ISB 001`` beside numbers)
+    text = "inhabitants: 303462\nisb:\n  name: ISB 001\n  room: B-017 Ost\n"
+    assert fast_plain(text) == full_road(text)[0] == {"inhabitants": 303462, "isb": {"name": "ISB 001", "room": "B-017 Ost"}}
 
 
 def test_pyyaml_resolves_only_short_words_after_a_letter():

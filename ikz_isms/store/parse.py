@@ -427,10 +427,12 @@ _FULL_ROAD_CHARS = ("&", "*", "!", "\\", "%", "\t", "\r", "\u2028", "\u2029")
 #: what else libyaml's reader refuses and the fast parser might not
 _UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-#: a plain scalar that may be an octal number (``017``, ``-017``, ``0o17``, ``0_7``): after a space
-#: or a line break, up to the end of its line or a comment (flow collections never reach this
-#: check); where a text has one, its numbers take the full road
-_OCTAL_LIKE = re.compile(r"(?<!\S)[-+]?0[0-9_oO][0-9A-Za-z_]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
+#: a plain scalar that may be an octal number (``017``, ``-017``, ``0o17``, ``0_7``), where a whole
+#: scalar can begin in block style: at the start of a line (after its indentation), or after the
+#: ``:``, ``-`` or ``?`` indicator and a space; up to the end of its line or a comment (flow
+#: collections never reach this check). ``ISB 001`` is one text on both roads and does not count.
+#: Where a text has one, its numbers take the full road.
+_OCTAL_LIKE = re.compile(r"(?:^[ ]*|[:?\-][ ]+)[-+]?0[0-9_oO][0-9A-Za-z_]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
 #: the longest word PyYAML resolves after a letter (``false``, ``FALSE``): bool and null words only
 _LONGEST_WORD = 5
 _FAST: list[Any] = []
