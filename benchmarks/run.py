@@ -748,20 +748,29 @@ def write_benches(ctx: Context, gspp: Path, env: dict[str, str], name: str, reco
     source, manifest = synthetic(spec, ctx.data_dir, gspp, ctx.python)
     ctx.manifests[name] = manifest
     ws = copy_tree(source, ctx.scratch.new_dir(f"write-{records}") / "ws")
+    # the cold row deletes the derived cache before each run: on a copy of its own, so that it
+    # does not leave the warm rows of the same round (plan, call-offs, interactive) a cold cache
+    ws_cold = copy_tree(source, ctx.scratch.new_dir(f"write-{records}-cold") / "ws")
     county = manifest["counties"][0]
     info = manifest["per_county"][county]
     suffix = {4000: "4k", 50000: "50k"}.get(records, str(records))
-    status_now = {(req, target): status for req, target, status in info["samples"]}
-    samples = list(status_now)
-    calls = [0]
+    def changes() -> Callable[[], list[str]]:
+        """Arguments of one ``assess set`` after the other on one working copy, each a real change."""
+        status_now = {(req, target): status for req, target, status in info["samples"]}
+        samples = list(status_now)
+        calls = [0]
 
-    def set_args() -> list[str]:
-        """The next sample record, set to a status it does not have (ja ↔ nein)."""
-        req, target = samples[calls[0] % len(samples)]
-        calls[0] += 1
-        status = "nein" if status_now[(req, target)] == "ja" else "ja"
-        status_now[(req, target)] = status
-        return ["assess", "set", req, target, status, "--county", county, "--responsible", "Benchmark"]
+        def set_args() -> list[str]:
+            """The next sample record, set to a status it does not have (ja ↔ nein)."""
+            req, target = samples[calls[0] % len(samples)]
+            calls[0] += 1
+            status = "nein" if status_now[(req, target)] == "ja" else "ja"
+            status_now[(req, target)] = status
+            return ["assess", "set", req, target, status, "--county", county, "--responsible", "Benchmark"]
+
+        return set_args
+
+    set_args, set_args_cold = changes(), changes()
 
     benches = [
         Bench(f"write.set-{suffix}", "write",
@@ -770,11 +779,11 @@ def write_benches(ctx: Context, gspp: Path, env: dict[str, str], name: str, reco
               lambda: ws, env, floor=FLOOR, profile_args=set_args),
         Bench(f"write.set-{suffix}-cold", "write",
               f"`assess set`, {info['records']:,} records, cold (cache deleted)",
-              f"ikz-isms assess set REQ TARGET STATUS --county {county}", lambda i: ctx.ikz(*set_args()),
-              lambda: ws, env, prepare=delete_cache(ws), floor=FLOOR, slow=records > 10000, cold=True,
-              profile_args=set_args, profile_prepare=delete_cache(ws)),
+              f"ikz-isms assess set REQ TARGET STATUS --county {county}", lambda i: ctx.ikz(*set_args_cold()),
+              lambda: ws_cold, env, prepare=delete_cache(ws_cold), floor=FLOOR, slow=records > 10000, cold=True,
+              profile_args=set_args_cold, profile_prepare=delete_cache(ws_cold)),
     ]
-    (req0, target0), status0 = samples[0], info["samples"][0][2]
+    req0, target0, status0 = info["samples"][0]
     first = ["assess", "set", req0, target0, "nein" if status0 == "ja" else "ja", "--county", county,
              "--responsible", "Benchmark"]
     ctx.diff_specs[f"write.set-{suffix}"] = (source, lambda: ctx.ikz(*first), None)
