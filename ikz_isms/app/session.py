@@ -180,12 +180,24 @@ class Session:
     # -- catalogs ------------------------------------------------------------------------
 
     def catalog(self, name: str | None = None) -> tuple["CatalogPin", "Catalog"]:
-        """(pin, catalog) of a pinned catalog, its content hash verified (once per run)."""
-        from .catalogs import load_verified
+        """(pin, catalog) of a pinned catalog, its content hash verified (once per run).
+
+        The built model comes from the derived cache (:mod:`.catalog_cache`) when one was kept
+        for exactly the pinned bytes; the hash of the file is checked first either way.
+        """
+        from ..catalog import load_catalog
+        from . import catalog_cache
+        from .catalogs import mismatch_error, pin_problem
 
         pin = self.workspace.pin(name)
         if pin.name not in self._catalogs:
-            catalog = load_verified(self, pin)
+            problem = pin_problem(self, pin)
+            if problem is not None:
+                raise mismatch_error(self, pin, problem[1])
+            catalog = catalog_cache.cached(self, pin)
+            if catalog is None:
+                catalog = load_catalog(self.workspace.catalog_path(pin), self.pm)
+                catalog_cache.remember(self, pin, catalog)
             self.edition(catalog)
             self._catalogs[pin.name] = (pin, catalog)
         return self._catalogs[pin.name]
