@@ -66,6 +66,25 @@ def tally(pairs: Iterable["Applicable"], records: "RecordSet") -> Tally:
     return Tally(counts)
 
 
+def _counted(pairs: list["Applicable"], records: "RecordSet") -> list[tuple["Applicable", str]]:
+    """Each pair with the status it counts with (:func:`status_of`), looked up once for all figures."""
+    get = records.records.get
+    counted = []
+    for pair in pairs:
+        record = get((pair.requirement.id, pair.target.id))
+        counted.append((pair, record.status if record is not None else "unbearbeitet"))
+    return counted
+
+
+def _tally_counted(counted: Iterable[tuple["Applicable", str]], approach: str) -> Tally:
+    """:func:`tally` of the pairs of ``counted`` that apply under ``approach``."""
+    counts = {status: 0 for status in STATUSES}
+    for pair, status in counted:
+        if approach in pair.approaches:
+            counts[status] += 1
+    return Tally(counts)
+
+
 def module_of(catalog: "Catalog", group_id: str | None) -> "Group | None":
     """The Baustein (Ed. 2023) or Thema (G++) a requirement's group belongs to."""
     group = catalog.groups.get(group_id) if group_id else None
@@ -74,14 +93,28 @@ def module_of(catalog: "Catalog", group_id: str | None) -> "Group | None":
     return group or (catalog.groups.get(group_id) if group_id else None)
 
 
-def by_group(assessment: "Assessment", approaches: tuple[str, ...], *, top: bool) -> list[dict[str, Any]]:
-    """Fulfilment per layer/practice (``top``) or per Baustein/topic, in catalog order."""
+def by_group(assessment: "Assessment", approaches: tuple[str, ...], *, top: bool,
+             counted: list[tuple["Applicable", str]] | None = None) -> list[dict[str, Any]]:
+    """Fulfilment per layer/practice (``top``) or per Baustein/topic, in catalog order.
+
+    ``counted``: the pairs with their statuses (:func:`_counted`), when the caller has them.
+    """
     catalog = assessment.catalog
-    records = assessment.data.records
-    buckets: dict[str, list[Applicable]] = {}
-    for pair in assessment.pairs:
-        group = catalog.top_group(pair.requirement.group) if top else module_of(catalog, pair.requirement.group)
-        buckets.setdefault(group.id if group is not None else "", []).append(pair)
+    if counted is None:
+        counted = _counted(assessment.pairs, assessment.data.records)
+    # most pairs share a few groups: each requirement group's layer or module is found once
+    bucket_of: dict[str | None, str] = {}
+    buckets: dict[str, list[tuple[Applicable, str]]] = {}
+    for item in counted:
+        group_id = item[0].requirement.group
+        gid = bucket_of.get(group_id)
+        if gid is None:
+            group = catalog.top_group(group_id) if top else module_of(catalog, group_id)
+            gid = bucket_of[group_id] = group.id if group is not None else ""
+        bucket = buckets.get(gid)
+        if bucket is None:
+            bucket = buckets[gid] = []
+        bucket.append(item)
     order = {gid: index for index, gid in enumerate(catalog.groups)}
     rows = []
     for gid in sorted(buckets, key=lambda g: order.get(g, len(order))):
@@ -89,9 +122,7 @@ def by_group(assessment: "Assessment", approaches: tuple[str, ...], *, top: bool
         rows.append({
             "id": gid or "–",
             "title": group.title if group else "ohne Gruppe",
-            "approaches": {
-                a: tally((p for p in buckets[gid] if a in p.approaches), records).as_dict() for a in approaches
-            },
+            "approaches": {a: _tally_counted(buckets[gid], a).as_dict() for a in approaches},
         })
     return rows
 
@@ -101,16 +132,16 @@ def summarize(assessment: "Assessment") -> dict[str, Any]:
     edition = assessment.edition
     records = assessment.data.records
     pairs = assessment.pairs
+    counted = _counted(pairs, records)
     result: dict[str, Any] = {
         "rule": FULFILMENT_RULE,
         "edition": edition.id,
         "labels": {"layer": edition.layer_label, "module": edition.module_label, "basis": edition.basis_label},
         "approaches": [
-            {"id": a.id, "label": a.label, **tally((p for p in pairs if a.id in p.approaches), records).as_dict()}
-            for a in edition.approaches
+            {"id": a.id, "label": a.label, **_tally_counted(counted, a.id).as_dict()} for a in edition.approaches
         ],
-        "layers": by_group(assessment, edition.approach_ids, top=True),
-        "groups": by_group(assessment, edition.approach_ids, top=False),
+        "layers": by_group(assessment, edition.approach_ids, top=True, counted=counted),
+        "groups": by_group(assessment, edition.approach_ids, top=False, counted=counted),
         "basis_gaps": basis_gaps(assessment),
         "approach": chosen_approach(assessment),
     }
