@@ -118,6 +118,11 @@ def test_a_valid_date_is_the_same_text_on_both_roads():
     "k: >\n  a",                  # a block scalar at the end of a text without a final line break
     "nur ein Text\nüber zwei Zeilen\n",  # a document that is not a mapping
     "- a\n- b\n",
+    "a: 'on'\nb: on\n",            # the same text quoted once and plain once (plain: a boolean to YAML 1.1)
+    "a: \"yes\"\nb: [yes]\n",
+    "a: '1:20'\n# 1:20 Uhr\n",      # written outside the quotes too (a comment counts)
+    "a: 'x 99001'\nb: '99001'\n",   # ... and inside another text
+    "'<<': x\n",                   # the full road refuses a merge key, quoted or not
 ])
 def test_the_fast_road_declines(text):
     assert fast_plain(text) is None
@@ -132,6 +137,21 @@ def test_whole_numbers_take_the_fast_road():
     # nor is a zero-led word inside a plain text (a county profile: ``name: ISB 001`` beside numbers)
     text = "inhabitants: 303462\nisb:\n  name: ISB 001\n  room: B-017 Ost\n"
     assert fast_plain(text) == full_road(text)[0] == {"inhabitants": 303462, "isb": {"name": "ISB 001", "room": "B-017 Ost"}}
+
+
+def test_texts_written_only_in_quotes_take_the_fast_road():
+    # a county profile's AGS and a catalog pin's version are numbers and timestamps unquoted
+    for text in ('key: lk-001\nags: "07233"\ninhabitants: 61000\n',
+                 "version: '2026-06-24T07:29:51.180608+00:00'\nsha256: 203967dad5697ec2\n",
+                 "\"017\": a\nb: 'yes'\nc: \"1:20\"\n"):
+        assert fast_plain(text) is not None, text
+        assert fast_plain(text) == full_road(text)[0]
+
+
+def test_a_quoted_text_is_not_taken_as_safe_for_the_next_file():
+    assert fast_plain("a: 'yes'\n") == {"a": "yes"}
+    # the next text writes it plain: a boolean to the full road, so the fast road must decline
+    assert fast_plain("a: yes\nb: x\n") is None
 
 
 def test_pyyaml_resolves_only_short_words_after_a_letter():
@@ -179,6 +199,7 @@ MUTATIONS = [
     "0x1F", " #", "|-", ">+", "\n\n", '"\n', "'\n", "::", "? ", "1:20", "[]", "{}", " []", ": []", ": {}",
     "@x", "`x", " - ", "- - ", "a: b", "{a: 1}", "[a, b]", '"a": ', "'a': ", "? a\n: b\n",
     " |\n", " |-\n", " >\n", " |+\n  x\n\n", " |2\n", ": |\n  a\n\n", "\n\n\n", "   ",
+    "'99001'", '"99001"', "'yes'", '"on"', "'1:20'", '"0o17"', "'2026-04-10 10:00'", "'~'", '"null"', "'.5'",
 ]
 
 
@@ -227,3 +248,96 @@ def test_a_fast_read_document_still_knows_its_lines(tmp_path):
     assert parsed.line("pruefungen", 1, "status") == 6
     spans = parsed.item_spans()
     assert spans is not None and len(spans["pruefungen"].starts) == 2
+
+
+#: scalars YAML 1.1 (libyaml with PyYAML's resolvers) and YAML 1.2 (yaml-rs) may read apart
+TRICKY = ["yes", "no", "on", "off", "Y", "n", "true", "False", "null", "~", "017", "0o17", "0x1F", "1_000", "1:20",
+          "190:20:30", "1e3", "+.5", ".5", ".inf", ".NaN", "2026-04-10", "2026-04-10 10:00", "2026-04-10T10:00:00Z",
+          "2026-02-30", "=", "<<", "99001", "07233", "-1", "+1", "0", "00", "12", "a", "ja", "x y", "lk-001", "ISB 001"]
+
+
+def _mixed_quoting(count: int, seed: int):
+    """Small documents writing the tricky scalars plain and quoted side by side, as keys, values,
+    list items and in comments: the quoted-only rule of the fast road must never be fooled."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        lines = []
+        for index in range(rng.randint(1, 5)):
+            quote = rng.choice(["", "", "'", '"'])
+            written = f"{quote}{rng.choice(TRICKY)}{quote}"
+            roll = rng.random()
+            if roll < 0.5:
+                lines.append(f"k{index}: {written}")
+            elif roll < 0.7:
+                key_quote = rng.choice(["", "'", '"'])
+                lines.append(f"{key_quote}{rng.choice(TRICKY)}{key_quote}: {written}")
+            elif roll < 0.85:
+                lines.append(f"l{index}:\n  - {written}\n  - {quote}{rng.choice(TRICKY)}{quote}")
+            else:
+                lines.append(f"# {rng.choice(TRICKY)}\nc{index}: {written}")
+        yield "\n".join(lines) + "\n"
+
+
+def test_quoted_and_plain_tricky_scalars_never_read_differently():
+    accepted = sum(assert_same_or_declined(text) for text in _mixed_quoting(1500, seed=20261203))
+    assert accepted > 300, accepted
+
+
+def test_the_kept_resolver_table_is_pyyamls(tmp_path):
+    """The table the fast road asks without importing PyYAML is the installed PyYAML's own."""
+    from yaml.resolver import Resolver
+
+    from ikz_isms.store import schema
+
+    source = parse_module._resolver_source()
+    assert source is not None and b"add_implicit_resolver" in source
+    name = parse_module._resolvers_file(source)
+    schema.cache_code_in(tmp_path)
+    try:
+        parse_module._keep_resolvers(name, Resolver.yaml_implicit_resolvers)
+        kept = parse_module._kept_resolvers(name)
+    finally:
+        schema.cache_code_in(None)
+    live = Resolver.yaml_implicit_resolvers
+    assert kept is not None and list(kept) == list(live)
+    for first, items in live.items():
+        assert [(tag, p.pattern, p.flags) for tag, p in kept[first]] == [(tag, p.pattern, p.flags) for tag, p in items]
+    # another resolver module (another PyYAML) is another file: nothing kept for it
+    assert parse_module._resolvers_file(source + b"#") != name
+
+
+def test_a_read_only_command_does_not_import_pyyaml_once_the_table_is_kept(tmp_path):
+    import subprocess
+    import sys
+
+    county = tmp_path / "landkreis.yaml"
+    county.write_text('key: lk-001\nags: "07233"\ninhabitants: 61000\nisb:\n  name: ISB 001\n', encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from ikz_isms.store import schema, parse\n"
+        f"schema.cache_code_in({str(tmp_path / 'code')!r})\n"
+        f"data = parse.fast_plain(open({str(county)!r}, encoding='utf-8').read())\n"
+        "print(data['ags'], 'yaml' in sys.modules)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    # the first run keeps PyYAML's table (beside the schemas or in the given folder) if none was
+    # kept yet; the second reads the same text without importing PyYAML
+    assert runs[1] == ["07233", "False"], runs
+
+
+def test_a_damaged_kept_table_is_not_used(tmp_path, monkeypatch):
+    from yaml.resolver import Resolver
+
+    from ikz_isms.store import schema
+
+    monkeypatch.setattr(schema, "_code_folders", lambda: [(tmp_path, True)])
+    name = parse_module._resolvers_file(parse_module._resolver_source())
+    for damaged in (b"{damaged", b'{"format": 1, "table": [["y", [["tag", "(", 0]]]]}', b'{"table": 5}'):
+        (tmp_path / name).write_bytes(damaged)
+        assert parse_module._kept_resolvers(name) is None
+    # where nothing usable is kept, the live table is used and kept again
+    monkeypatch.delitem(__import__("sys").modules, "yaml")
+    table = parse_module.implicit_resolvers()
+    assert set(table) == set(Resolver.yaml_implicit_resolvers)
+    assert parse_module._kept_resolvers(name) is not None

@@ -77,7 +77,7 @@ def _parse_yaml_plain(raw: bytes, path: str) -> Parsed:
     text = _decode_text(raw, path)
     data = fast_plain(text)
     if data is not None:
-        return Parsed(data, path, full=lambda: parse_yaml(raw, path))
+        return Parsed(data, path, full=lambda: parse_yaml(raw, path), text_of=lambda: text)
     parsed = parse_yaml(raw, path)
     parsed.data = plain(parsed.data)
     return parsed
@@ -225,7 +225,8 @@ class Store:
         # only schema-valid documents are cached: this one needs no validation again
         if known is None:
             # spans unknown: the full road's parse of the same bytes gives them and the node tree
-            return Parsed(data, str(path), problems=[], full=lambda: self._full_parse(path, spec, digest))
+            return Parsed(data, str(path), problems=[], full=lambda: self._full_parse(path, spec, digest),
+                          text_of=lambda: self._text_of(path, spec, digest))
         return Parsed(data, str(path), reparse=lambda: self._reparse(path, spec), problems=[], spans=known)
 
     def _to_disk_cache(self, path: Path, spec: Kind, digest: str, parsed: Parsed) -> None:
@@ -254,6 +255,19 @@ class Store:
         if fs.sha256_bytes(raw) != digest:
             return Parsed(None, str(path))
         return parse_yaml(raw, str(path))
+
+    def _text_of(self, path: Path, spec: Kind, digest: str) -> str | None:
+        """The text of the file whose bytes had ``digest`` (``None`` if they changed or do not decode)."""
+        try:
+            raw = fs.read_bytes(path, limit=spec.max_bytes)
+        except InputError:
+            return None
+        if fs.sha256_bytes(raw) != digest:
+            return None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return None
 
     def _reparse(self, path: Path, spec: Kind) -> Any:
         """The node tree for line lookups of a document that came from the cache."""

@@ -99,6 +99,10 @@ class Parsed:
     #: the full road's parse of the same text (:func:`parse_yaml`), for a document the fast road
     #: read (:func:`fast_plain`): its node tree and item spans are built only when asked for
     full: "Callable[[], Parsed] | None" = field(default=None, repr=False)
+    #: the text a fast-road document was read from (``None`` once unknown), so that the line of an
+    #: item of a top-level list is found without the node tree (:func:`top_item_lines`)
+    text_of: "Callable[[], str | None] | None" = field(default=None, repr=False)
+    _item_lines: "dict[str, list[int] | None]" = field(default_factory=dict, repr=False)
 
     @property
     def root(self) -> Any:
@@ -127,6 +131,11 @@ class Parsed:
     def line(self, *pointer: Any) -> int | None:
         """1-based line of the place ``pointer`` (keys and indexes) names; the deepest node
         reached answers when the pointer leads past what the document holds."""
+        if self._root is None and self.text_of is not None and len(pointer) == 2 and type(pointer[1]) is int:
+            # an item of a top-level list (a target object, a record): from the text where it shows
+            lines = self._top_item_lines(str(pointer[0]))
+            if lines is not None and 0 <= pointer[1] < len(lines):
+                return lines[pointer[1]]
         node = self.root
         if node is None:
             return None
@@ -138,6 +147,14 @@ class Parsed:
             key_node, node = child
             line = int((key_node or node).start_mark.line) + 1
         return line
+
+    def _top_item_lines(self, key: str) -> list[int] | None:
+        if key not in self._item_lines:
+            items = self.data.get(key) if type(self.data) is dict else None
+            text = self.text_of() if self.text_of is not None and type(items) is list else None
+            lines = top_item_lines(text, key) if text is not None else None
+            self._item_lines[key] = lines if lines is not None and len(lines) == len(items or ()) else None
+        return self._item_lines[key]
 
     def value_line(self, *pointer: Any) -> int | None:
         """Like :meth:`line`, but the line of the value rather than of its key."""
@@ -168,6 +185,63 @@ class Parsed:
         if node is None:
             return None
         return node.start_mark.index, node.end_mark.index, node.start_mark.column
+
+
+def top_item_lines(text: str, key: str) -> list[int] | None:
+    """The 1-based line of each item of the block sequence under the top-level key ``key``, as the
+    full road's node tree gives it (the line of the item's first token), or ``None`` wherever
+    the text does not show it beyond doubt; then the caller asks the node tree.
+
+    Meant for texts the fast road read (:func:`fast_plain`: no tabs, no flow collections, no
+    anchors, tags or escapes, no document markers). The key must stand once at the start of a
+    line with nothing after it but a comment; the items are the lines of one indentation that
+    start with ``-`` and a space, up to the first line that is less indented or at the root.
+    Declined: a line in that block with an odd number of ``"`` or of ``'`` (a quoted text may go
+    on over the next lines, where a ``-`` would mean nothing), an item without content, and
+    anything at the items' indentation that is not an item.
+    """
+    lines = text.split("\n")
+    head = f"{key}:"
+    starts = [i for i, line in enumerate(lines) if line.startswith(head)
+              and (not line[len(head):].strip() or line[len(head):].lstrip().startswith("#"))]
+    if len(starts) != 1 or text.count(f"\n{head}") + text.startswith(head) != 1:
+        return None
+    found: list[int] = []
+    indent = -1
+    pending = False
+    for number in range(starts[0] + 1, len(lines)):
+        line = lines[number]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if line.count('"') % 2 or line.count("'") % 2:
+            return None
+        here = len(line) - len(stripped)
+        if indent < 0:
+            if not stripped.startswith("-"):
+                return None
+            indent = here
+        if here < indent or (here == 0 and not stripped.startswith("-")):
+            break  # the sequence has ended: the next key of the root
+        if here == indent:
+            if not (stripped == "-" or stripped.startswith("- ")):
+                if indent == 0:
+                    break
+                return None
+            if pending:
+                return None  # the item before had no content
+            rest = stripped[1:].lstrip(" ")
+            if not rest or rest.startswith("#"):
+                pending = True
+            else:
+                found.append(number + 1)
+            continue
+        if pending:
+            found.append(number + 1)
+            pending = False
+    if pending:
+        return None
+    return found
 
 
 @dataclass(frozen=True)
@@ -443,7 +517,8 @@ def _fast_parser() -> Any:
     if not _FAST:
         try:
             import yaml_rs
-            from yaml.resolver import Resolver
+
+            resolvers = implicit_resolvers()
         except ImportError:  # pragma: no cover - yaml-rs is a dependency; without it every text takes the full road
             _FAST.append((None, None))
         else:
@@ -452,8 +527,110 @@ def _fast_parser() -> Any:
             def loads(text: str) -> Any:
                 return yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=policy)
 
-            _FAST.append((loads, Resolver.yaml_implicit_resolvers))
+            _FAST.append((loads, resolvers))
     return _FAST[0]
+
+
+#: the form of a kept resolver table (:func:`implicit_resolvers`); bump it when that form changes
+RESOLVERS_FORMAT = 1
+
+
+def _resolver_source() -> bytes | None:
+    """The bytes of the installed PyYAML's ``resolver.py``, found without importing PyYAML."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("yaml")
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for location in locations:
+        try:
+            with open(f"{location}/resolver.py", "rb") as handle:
+                return handle.read()
+        except OSError:
+            continue
+    return None
+
+
+def _resolvers_file(source: bytes) -> str:
+    import hashlib
+    import sys
+
+    key = hashlib.sha256(b"\0".join((source, sys.version.encode(), str(RESOLVERS_FORMAT).encode()))).hexdigest()
+    return f"yaml-resolvers-{key[:32]}.json"
+
+
+def implicit_resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """PyYAML's implicit resolvers (first character → ``[(tag, regex)]``), which the fast road's
+    gates ask (:func:`fast_plain`).
+
+    Importing PyYAML costs more than a read-only command's whole parse of a county (about 25 ms,
+    most of it compiling its reader's and resolvers' expressions), so the table is kept: as the
+    patterns, their flags and the first characters, in the same places as the compiled validators
+    (beside the schemas or in the user's cache, never in a workspace), under the SHA-256 of the
+    installed ``resolver.py`` and the Python version. Where PyYAML is already imported in this
+    process, its live table is used (a program may have added resolvers to it).
+    """
+    import sys
+
+    source = None if "yaml" in sys.modules else _resolver_source()
+    if source is not None:
+        kept = _kept_resolvers(_resolvers_file(source))
+        if kept is not None:
+            return kept
+    from yaml.resolver import Resolver
+
+    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
+    if source is not None:
+        _keep_resolvers(_resolvers_file(source), table)
+    return table
+
+
+def _kept_resolvers(name: str) -> dict[Any, list[tuple[str, re.Pattern[str]]]] | None:
+    import orjson
+
+    from .schema import _code_folders
+
+    for folder, _writable in _code_folders():
+        try:
+            with open(folder / name, "rb") as handle:
+                kept = orjson.loads(handle.read())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        try:
+            compiled: dict[str, re.Pattern[str]] = {}
+            table: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+            for entry in kept["table"]:
+                first, items = entry
+                table[None if first is None else str(first)] = [
+                    (str(tag), compiled.get(pattern) or compiled.setdefault(pattern, re.compile(pattern, int(flags))))
+                    for tag, pattern, flags in items
+                ]
+        except (KeyError, TypeError, ValueError, re.error):
+            continue
+        return table
+    return None
+
+
+def _keep_resolvers(name: str, table: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> None:
+    import orjson
+
+    from ..errors import OutputError
+    from . import fs
+    from .schema import _code_folders
+
+    content = orjson.dumps({"format": RESOLVERS_FORMAT, "table": [
+        [first, [[tag, pattern.pattern, pattern.flags] for tag, pattern in items]] for first, items in table.items()
+    ]})
+    for folder, writable in _code_folders():
+        if not writable:
+            continue
+        try:
+            fs.atomic_write(folder / name, content, durable=False)
+            return
+        except (OSError, InputError, OutputError):
+            continue  # read-only: the next place, else PyYAML is imported each run
 
 
 def fast_plain(text: str) -> Any:
@@ -473,7 +650,8 @@ def fast_plain(text: str) -> Any:
     (an empty block scalar is ``""`` to libyaml and ``"\\n"`` to yaml-rs); and any text that
     PyYAML's own implicit resolvers would read as something else if it stood unquoted
     (``yes``, ``1:20``, ``2026-04-10 10:00``) — except a valid ``JJJJ-MM-TT`` date, which both
-    roads give as the same text. A parse error declines too, so errors, their wording and
+    roads give as the same text, and a text the file writes only in quotes (``ags: "07233"``,
+    :func:`_only_quoted`). A parse error declines too, so errors, their wording and
     their place always come from the full road.
     ``tests/test_yaml_fast.py`` holds the two roads side by side on real and mutated files.
     """
@@ -497,7 +675,7 @@ def fast_plain(text: str) -> Any:
     if type(data) is not dict:
         # every data file is a mapping; a text or list at the top is the full road's to judge
         return None
-    verdict = _fast_values_plain(data, resolvers)
+    verdict = _fast_values_plain(data, resolvers, text)
     if verdict is False or (verdict == "numbers" and _OCTAL_LIKE.search(text)):
         return None
     return data
@@ -518,10 +696,27 @@ def _first_chars(resolvers: dict[Any, Any]) -> frozenset[str]:
 _FIRST_CHARS: list[frozenset[str]] = []
 
 
-def _fast_values_plain(root: Any, resolvers: dict[Any, Any]) -> bool | str:
+def _only_quoted(source: str, value: str) -> bool:
+    """Whether every place ``source`` writes ``value`` is ``value`` in quotes (``"99001"``,
+    ``'2026-06-24T07:29:51+00:00'``): then no plain scalar of the text is ``value``, and a text
+    ``value`` in the parsed data came from quotes, which both roads read as the same text.
+
+    Every occurrence counts, also inside other scalars and comments (``# AGS 99001``): where
+    ``value`` stands anywhere outside the quotes, the text takes the full road. Escapes and
+    ``''`` never reach this check (``\\`` sends a text to the full road; a value with a quote
+    in it is declined here)."""
+    if "'" in value or '"' in value or "\n" in value:
+        return False
+    quoted = source.count(f'"{value}"') + source.count(f"'{value}'")
+    return quoted > 0 and source.count(value) == quoted
+
+
+def _fast_values_plain(root: Any, resolvers: dict[Any, Any], source: str = "") -> bool | str:
     """Whether every key and value under ``root`` means the same on the full road (see
     :func:`fast_plain`); ``"numbers"`` when it does provided the text writes no number in
-    octal (``017`` is 15 to YAML 1.1, 17 to 1.2; ``0o17`` a text to 1.1)."""
+    octal (``017`` is 15 to YAML 1.1, 17 to 1.2; ``0o17`` a text to 1.1). ``source``: the
+    text ``root`` was read from, for texts that would mean something else unquoted
+    (:func:`_only_quoted`)."""
     # texts starting with one of these need a closer look (PyYAML's resolvers go by the first character)
     first_chars = _first_chars(resolvers)
     safe, safe_keys = _SAFE_TEXTS, _SAFE_KEYS
@@ -529,6 +724,8 @@ def _fast_values_plain(root: Any, resolvers: dict[Any, Any]) -> bool | str:
         safe.clear()
         safe_keys.clear()
     numbers = False
+    #: texts taken because this source writes them only in quotes: never kept as safe (keys included)
+    quoted: list[str] = []
 
     def text_safe(text: str) -> bool:
         if not text.strip("\n"):
@@ -542,6 +739,12 @@ def _fast_values_plain(root: Any, resolvers: dict[Any, Any]) -> bool | str:
                 # a valid date becomes the same text on both roads (plain() writes it as JJJJ-MM-TT)
                 if not (tag == "tag:yaml.org,2002:timestamp" and _DATE_ONLY.match(text) is not None
                         and parse_date(text) is not None):
+                    # quoted in this text only: not kept among the safe texts, another text may
+                    # write it plain
+                    # (``<<`` is refused by the full road quoted or not)
+                    if tag != "tag:yaml.org,2002:merge" and _only_quoted(source, text):
+                        quoted.append(text)
+                        return True
                     return False
                 break
         safe.add(text)
@@ -555,10 +758,12 @@ def _fast_values_plain(root: Any, resolvers: dict[Any, Any]) -> bool | str:
         if type(node) is dict:
             keys = tuple(node)
             if keys not in safe_keys:
+                before = len(quoted)
                 for key in keys:
                     if type(key) is not str or not key or (key[0] in first_chars and key not in safe and not text_safe(key)):
                         return False
-                safe_keys.add(keys)
+                if len(quoted) == before:
+                    safe_keys.add(keys)
             values: Any = node.values()
         else:
             values = node

@@ -1,0 +1,133 @@
+"""Lines of top-level list items from the text (ikz_isms.store.parse.top_item_lines).
+
+A target object's or a record's line is shown in every message about it. For a document the
+fast road read, the line of an item of a top-level list is taken from the text, without
+libyaml's node tree; it must be the node tree's line wherever it answers, and the text scan
+must decline wherever it cannot be sure (then the node tree answers as before).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from ikz_isms.errors import IkzError
+from ikz_isms.store.parse import fast_plain, parse_yaml, top_item_lines
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree_lines(text: str, key: str) -> list[int] | None:
+    try:
+        parsed = parse_yaml(text, "t.yaml")
+    except IkzError:
+        return None
+    items = parsed.data.get(key) if isinstance(parsed.data, dict) else None
+    if not isinstance(items, list):
+        return None
+    return [parsed.line(key, index) for index in range(len(items))]
+
+
+def assert_lines_agree(text: str, key: str) -> bool:
+    """The scan's lines are the node tree's, or the scan declines; True when it answered."""
+    found = top_item_lines(text, key)
+    if found is None:
+        return False
+    if fast_plain(text) is None:
+        return False  # only texts the fast road reads get their lines from the scan
+    tree = _tree_lines(text, key)
+    if tree is None or len(tree) != len(found):
+        return False  # the caller uses the scan only when it found one line per item
+    assert found == tree, (text, key)
+    return True
+
+
+def _top_lists(text: str) -> list[str]:
+    data = fast_plain(text)
+    if not isinstance(data, dict):
+        return []
+    return [k for k, v in data.items() if isinstance(v, list) and v]
+
+
+def test_every_repository_list_gets_the_node_trees_lines():
+    answered = 0
+    for folder in ("plugins", "catalogs", "features", "tests", "ikz_isms"):
+        for path in sorted((REPO / folder).rglob("*.yaml")):
+            if ".ikz-cache" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            for key in _top_lists(text):
+                answered += assert_lines_agree(text, key)
+    # the example's records and target objects are the bulk: the scan must answer for them
+    assert answered >= 20, answered
+
+
+LAYOUTS = [
+    # (text, key, expected lines or None when the scan must decline)
+    ("zielobjekte:\n  - id: A\n    name: x\n  - id: B\n", "zielobjekte", [2, 4]),
+    ("zielobjekte:\n- id: A\n  name: x\n- id: B\nother: 1\n", "zielobjekte", [2, 4]),
+    ("# Kopf\nzielobjekte:  # Liste\n\n  # erster\n  - id: A\n\n  - id: B\n", "zielobjekte", [5, 7]),
+    ("zielobjekte:\n  -\n    id: A\n  - # Kommentar\n\n    id: B\n", "zielobjekte", [3, 6]),
+    ("zielobjekte:\n  - id: A\n    depends_on:\n    - B\n    - C\n  - id: B\n", "zielobjekte", [2, 6]),
+    ("zielobjekte:\n  - id: A\n    text: |\n      - kein Eintrag\n      - auch keiner\n  - id: B\n", "zielobjekte", [2, 6]),
+    # a quoted text that goes on over the next line, where "- " means nothing: declined
+    ('zielobjekte:\n  - id: A\n    name: "a\n  - b"\n  - id: B\n', "zielobjekte", None),
+    ("zielobjekte:\n  - id: A\n    name: 'it''s\n  - b'\n", "zielobjekte", None),
+    # a second key of the same name, a key with a value on its line, another shape: declined
+    ("zielobjekte: []\n", "zielobjekte", None),
+    ("zielobjekte:\n  id: A\n", "zielobjekte", None),
+    ("zielobjekte:\n  -\n  - id: B\n", "zielobjekte", None),
+]
+
+
+@pytest.mark.parametrize("text, key, expected", LAYOUTS)
+def test_layouts(text, key, expected):
+    assert top_item_lines(text, key) == expected
+    if expected is not None:
+        assert _tree_lines(text, key) == expected
+
+
+MUTATIONS = ["\n", "  ", "- ", "-", "\n- ", "\n  - ", "#", " # x", '"', "'", "|", "|\n", ">", ":", "\n\n",
+             "\n  -\n", "    ", "\n- id: Z\n", "\n  - id: Z\n", "x: 1\n", "\nx: 1\n", "''", '""', "? "]
+
+
+def _sources() -> list[str]:
+    texts = []
+    for path in sorted((REPO / "plugins").rglob("*.yaml"))[:60]:
+        text = path.read_text(encoding="utf-8")
+        texts.append(text if len(text) <= 2500 else text[: text.rfind("\n", 0, 2500) + 1])
+    return [t for t in texts if _top_lists(t)]
+
+
+def test_mutated_files_never_get_other_lines():
+    sources = _sources()
+    assert sources
+    rng = random.Random(20261203)
+    answered = 0
+    for _ in range(2500):
+        text = rng.choice(sources)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.6:
+                text = text[:at] + rng.choice(MUTATIONS) + text[at:]
+            else:
+                text = text[:at] + text[at + rng.randint(1, 4):]
+        for key in _top_lists(text):
+            answered += assert_lines_agree(text, key)
+    assert answered > 300, answered
+
+
+def test_a_fast_read_record_file_names_lines_without_the_node_tree(tmp_path):
+    from ikz_isms.store import Store
+
+    path = tmp_path / "IV.yaml"
+    path.write_text("zielobjekt: IV\npruefungen:\n  - requirement: A.1\n    status: ja\n\n"
+                    "  - requirement: A.2\n    status: vielleicht\n", encoding="utf-8")
+    parsed = Store(None).parse(path, "yaml")
+    assert parsed.full is not None
+    assert parsed.line("pruefungen", 1) == 6 and parsed.line("pruefungen", 0) == 3
+    assert parsed.full is not None, "the node tree was built for an item's line"
+    # deeper places still come from the node tree, with the same answer as before
+    assert parsed.line("pruefungen", 1, "status") == 7
