@@ -76,7 +76,15 @@ def _swap_lines(lines: list[str]) -> tuple[list[str], int]:
     return lines, len(lines) - 1
 
 
-@pytest.mark.parametrize("tamper", [_edit_value, _delete_line, _swap_lines], ids=["edit", "delete", "swap"])
+def _lone_surrogate(lines: list[str]) -> tuple[list[str], int]:
+    # valid JSON, but "\\ud800" is no character UTF-8 can hold: ikz-isms never writes it
+    lines[-1] = lines[-1].replace('"actor": "ISB Vulkaneifel"', '"actor": "ISB \\ud800"', 1)
+    assert "\\ud800" in lines[-1]
+    return lines, len(lines)
+
+
+@pytest.mark.parametrize("tamper", [_edit_value, _delete_line, _swap_lines, _lone_surrogate],
+                         ids=["edit", "delete", "swap", "lone-surrogate"])
 def test_tampering_is_detected_with_the_line(run_cli, journaled, tamper):
     path = journal_path(journaled)
     lines, line = tamper(path.read_text(encoding="utf-8").splitlines())

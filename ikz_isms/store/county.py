@@ -107,8 +107,12 @@ class CountyFiles:
             entry = json.loads(last.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise _damaged(path, "die letzte Zeile ist kein gültiges JSON") from None
+        try:
+            sealed_as = journal_mod.digest(entry) if isinstance(entry, dict) else None
+        except UnicodeEncodeError:  # a lone surrogate (\\ud800): never written by ikz-isms
+            sealed_as = None
         if not isinstance(entry, dict) or any(k not in entry for k in ("seq", "hash")) \
-                or not isinstance(entry.get("seq"), int) or journal_mod.digest(entry) != entry.get("hash"):
+                or not isinstance(entry.get("seq"), int) or sealed_as != entry.get("hash"):
             raise _damaged(path, "der letzte Eintrag ist unvollständig oder verändert")
         return entry
 
@@ -192,9 +196,9 @@ class CountyFiles:
             return False
         try:
             pending = json.loads(fs.read_bytes(path, limit=JOURNAL_LIMIT).decode("utf-8"))
-            if not isinstance(pending, dict) or pending.get("version") != TRANSACTION_VERSION:
+            if not _pending_readable(pending):
                 raise ValueError
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise InputError(
                 "unvollständige Änderung eines abgebrochenen Laufs ist nicht lesbar; Datei prüfen und entfernen.",
                 path=str(path),
@@ -204,6 +208,7 @@ class CountyFiles:
         return True
 
     def _apply(self, pending: dict[str, Any]) -> None:
+        """Write what a pending transaction holds (checked by :func:`_pending_readable`)."""
         lines = base64.b64decode(pending["journal"])
         if lines:
             self._append_journal(lines, int(pending["journal_size"]))
@@ -246,3 +251,34 @@ def _damaged(path: Path, why: str) -> InputError:
         f"Journal beschädigt: {why}. Nichts geändert; ikz-isms journal verify zeigt die Stelle.",
         path=str(path),
     )
+
+
+def _pending_readable(pending: Any) -> bool:
+    """Whether a pending transaction has the form :meth:`CountyStore.transaction` writes: the
+    version, the journal's size before and its new lines (base64), and each changed file by its
+    path inside the county's data folder (base64, or ``null`` for a removed file). Anything else
+    (another shape, a path leading out of the folder, text that is no base64) is refused before
+    a byte is written."""
+    import binascii
+    from pathlib import PurePosixPath
+
+    if not isinstance(pending, dict) or pending.get("version") != TRANSACTION_VERSION:
+        return False
+    size, journal, files = pending.get("journal_size"), pending.get("journal"), pending.get("files")
+    if type(size) is not int or size < 0 or not isinstance(journal, str) or not isinstance(files, dict):
+        return False
+    try:
+        base64.b64decode(journal, validate=True)
+        for relative, encoded in files.items():
+            relative.encode("utf-8")  # (a lone surrogate is no file name)
+            parts = PurePosixPath(relative).parts
+            if not relative or "\\" in relative or "\0" in relative or relative.startswith("/") \
+                    or any(part in ("..", ".") for part in parts) or ":" in relative:
+                return False
+            if encoded is not None:
+                if not isinstance(encoded, str):
+                    return False
+                base64.b64decode(encoded, validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError, AttributeError):
+        return False
+    return True
