@@ -422,10 +422,24 @@ def list_dir(directory: Path, suffixes: tuple[str, ...] = ()) -> list[Path]:
         raise InputError("ist kein Verzeichnis.", path=str(directory)) from None
     except OSError as exc:
         raise read_error(exc, directory) from None
-    return [
+    found = [
         entry for entry in entries
         if not entry.name.startswith(".") and (not suffixes or entry.suffix in suffixes)
     ]
+    for entry in found:
+        refuse_undecodable_name(entry)
+    return found
+
+
+def refuse_undecodable_name(path: Path) -> None:
+    """A file whose name is no UTF-8 (the system hands it over with stand-in characters) cannot
+    be named in a message, a cache or a report: it is refused with the name's bytes shown."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path.name).decode("utf-8", "backslashreplace")
+        raise InputError(f"Dateiname ist kein gültiges UTF-8: '{shown}'; bitte umbenennen.",
+                         path=os.fsencode(path.parent).decode("utf-8", "backslashreplace")) from None
 
 
 def identities(directory: Path, suffixes: tuple[str, ...]) -> dict[str, tuple[int, int, int] | None]:
