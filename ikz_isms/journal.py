@@ -46,10 +46,73 @@ class JournalRead:
         return str(self.entries[-1].get("hash")) if self.entries else GENESIS
 
 
+_PLAIN_LEAVES = (str, int, bool, type(None))
+
+
+def _json_plain(value: Any) -> bool:
+    """Whether ``value`` holds only text keys, texts, whole numbers, booleans and null."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _PLAIN_LEAVES and not _json_plain(item)):
+                return False
+        return True
+    if kind is list:
+        return all(type(item) in _PLAIN_LEAVES or _json_plain(item) for item in value)
+    return kind in _PLAIN_LEAVES
+
+
+def _canonical_fast(body: Mapping[str, Any]) -> bytes | None:
+    """The canonical bytes by orjson, where they are exactly the standard library's (below):
+    text keys, no float (``1e16`` is ``1e+16`` to ``json``), whole numbers of 64 bits, no lone
+    surrogate, nesting orjson accepts — else ``None``."""
+    try:
+        if not _json_plain(body):
+            return None
+    except RecursionError:
+        return None
+    import orjson
+
+    try:
+        canonical: bytes = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:  # a lone surrogate, a number above 64 bits, deep nesting
+        return None
+    return canonical
+
+
+def _orjson() -> Any:
+    import orjson
+
+    return orjson
+
+
 def digest(entry: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the entry without ``hash``: keys sorted, no blanks,
+    non-ASCII as UTF-8 — ``json.dumps(..., ensure_ascii=False, sort_keys=True,
+    separators=(",", ":"))``, which orjson gives byte for byte for the values it takes."""
     body = {k: v for k, v in entry.items() if k != "hash"}
-    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = _canonical_fast(body)
+    if canonical is None:
+        canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` of one line, by orjson where it reads the line alike; what orjson refuses
+    (NaN, lone surrogates, deep nesting, any syntax error) and any line with a number that is
+    not whole (orjson reads a number above 64 bits as a float) are read by ``json``, so what is
+    accepted and how is the standard library's."""
+    orjson = _orjson()
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+    try:
+        if _json_plain(value):
+            return value
+    except RecursionError:
+        pass
+    return json.loads(text)
 
 
 def now() -> str:
@@ -110,7 +173,7 @@ def parse(raw: bytes) -> JournalRead:
             prev = None
             continue
         try:
-            entry = json.loads(text)
+            entry = _loads(text)
         except (json.JSONDecodeError, RecursionError):
             problems.append(JournalProblem(number, "Zeile ist kein gültiges JSON"))
             prev = None

@@ -38,6 +38,14 @@ class Applicable:
     def key(self) -> tuple[str, str]:
         return (self.requirement.id, self.target.id)
 
+    @classmethod
+    def of(cls, requirement: "Requirement", target: TargetObject, approaches: frozenset[str]) -> "Applicable":
+        """The same pair as ``Applicable(...)``, made without the frozen ``__init__``'s one
+        ``object.__setattr__`` per field (a county's modelling makes thousands)."""
+        pair = object.__new__(cls)
+        object.__setattr__(pair, "__dict__", {"requirement": requirement, "target": target, "approaches": approaches})
+        return pair
+
 
 @dataclass(frozen=True)
 class ModellingProblem:

@@ -179,6 +179,13 @@ def record_problems(data: Mapping[str, Any]) -> list[RecordProblem]:
 
 
 _new_record = object.__new__
+_set_attribute = object.__setattr__
+#: a record's fields before its values are filled in (what a missing value becomes)
+_BLANK_RECORD: dict[str, Any] = {
+    "requirement": "", "target": "", "status": "None", "statement": "", "responsible": "", "checked": None,
+    "evidence": (), "provenance": "own", "reason": "", "recheck": "", "file": "", "index": -1, "line": None,
+}
+_TEXT_FIELDS = frozenset(("requirement", "target", "statement", "responsible", "reason", "recheck"))
 
 
 def make_record(data: Mapping[str, Any], *, file: str = "", index: int = -1, line: int | None = None,
@@ -186,41 +193,38 @@ def make_record(data: Mapping[str, Any], *, file: str = "", index: int = -1, lin
     """The record of plain values ``data`` (``target``: the file's target object, in place of the record's).
 
     Built without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per field):
-    a Verbund view makes close to a million records, and filling the instance dictionary at
-    once makes the same record at a fraction of the cost.
+    a Verbund view makes close to a million records, so the instance dictionary is made from
+    the record's own keys at once (a record names a few of its ten fields). Free text is
+    stripped; a missing status is the text ``None`` (an unknown status); an empty check date
+    is none; evidence keeps its entries that say something; provenance defaults to ``own``.
     """
-    get = data.get
-    checked = get("checked")
-    evidence = get("evidence")
-    texts = []
-    for name in _TEXT_FIELDS:
-        value = get(name)
-        texts.append(value.strip() if type(value) is str else text_or_empty(value))
-    requirement, target_named, statement, responsible, provenance, reason, recheck = texts
+    values = _BLANK_RECORD.copy()
+    for name, value in data.items():
+        if name in _TEXT_FIELDS:
+            values[name] = value.strip() if type(value) is str else text_or_empty(value)
+        elif name == "status":
+            values["status"] = value if type(value) is str else str(value)
+        elif name == "checked":
+            if value is not None and value != "":
+                values["checked"] = value if type(value) is str else str(value)
+        elif name == "provenance":
+            values["provenance"] = (value.strip() if type(value) is str else text_or_empty(value)) or "own"
+        elif name == "evidence" and value:
+            values["evidence"] = tuple(str(e) for e in value if text_or_empty(e))
+    if target is not None:
+        values["target"] = target.strip()
+    values["file"] = file
+    values["index"] = index
+    values["line"] = line
     record = _new_record(CheckRecord)
-    record.__dict__.update(
-        requirement=requirement,
-        target=target_named if target is None else target.strip(),
-        status=str(get("status")),
-        statement=statement,
-        responsible=responsible,
-        checked=None if checked is None or checked == "" else str(checked),
-        evidence=tuple(str(e) for e in evidence if text_or_empty(e)) if evidence else (),
-        provenance=provenance or "own",
-        reason=reason,
-        recheck=recheck,
-        file=file,
-        index=index,
-        line=line,
-    )
+    _set_attribute(record, "__dict__", values)
     return record
-
-
-_TEXT_FIELDS = ("requirement", "target", "statement", "responsible", "provenance", "reason", "recheck")
 
 
 #: statuses a record is valid with whatever else it holds (``entbehrlich`` needs a reason)
 _PLAIN_STATUSES = frozenset(("unbearbeitet", "ja", "teilweise", "nein"))
+#: check dates already shown to be valid ``JJJJ-MM-TT`` days, this run (the same days recur across files and counties)
+_GOOD_DATES: set[str] = set()
 
 
 def parse_records(sources: Iterable[tuple["Parsed", str | None]]) -> RecordSet:
@@ -237,21 +241,25 @@ def parse_records(sources: Iterable[tuple["Parsed", str | None]]) -> RecordSet:
     first_seen: dict[tuple[str, str], CheckRecord] = {}
     duplicated: set[tuple[str, str]] = set()
     valid: list[tuple[tuple[str, str], CheckRecord]] = []
-    good_dates: set[str] = set()
+    good_dates = _GOOD_DATES
+    if len(good_dates) > 100_000:
+        good_dates.clear()
     for parsed, file_target in sources:
         result.files.append(parsed.path)
         result.sources[parsed.path] = parsed
         items = (parsed.data or {}).get("pruefungen") or []
+        path = parsed.path
         for index, item in enumerate(items):
             mismatch = None
-            if file_target is not None:
-                named = text_or_empty(item.get("target"))
+            named = item.get("target") if file_target is not None else None
+            if named is not None:
+                named = text_or_empty(named)
                 if named and named != file_target:
                     mismatch = RecordProblem(
                         "county.records.wrong-file",
                         f"Prüfeintrag nennt Zielobjekt '{named}', steht aber in der Datei von '{file_target}'.", "target",
                     )
-            record = make_record(item, file=parsed.path, index=index, target=file_target)
+            record = make_record(item, file=path, index=index, target=file_target)
             # most records break no rule of record_problems, which this shows cheaply: a status
             # that needs nothing else, a valid date, a requirement and a target
             checked = record.checked
@@ -277,6 +285,9 @@ def parse_records(sources: Iterable[tuple["Parsed", str | None]]) -> RecordSet:
                 first_seen[key] = record
             valid.append((key, record))
     records = result.records
+    if not duplicated:
+        records.update(valid)
+        return result
     for key, record in valid:
         if key in duplicated:
             record = replace(record, line=result.sources[record.file].line("pruefungen", record.index))

@@ -91,8 +91,9 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
     # figures that rest on records a migration proposed and nobody has confirmed yet
     migrated = {a: {"records": 0, "fulfilled": 0} for a in approaches}
     by_pair = records.records
-    # per requirement group: the counts of its top group (layer); most pairs share a few groups
-    counts_of: dict[str | None, dict[str, dict[str, int]]] = {}
+    # pairs counted by (approaches, requirement group, status) first: a few hundred distinct
+    # keys for thousands of pairs; each key is then added to its approaches' and layer's counts
+    tally: dict[tuple[frozenset[str], str | None, str], int] = {}
     for pair in assessment.pairs:
         pair_approaches = pair.approaches
         if not pair_approaches:
@@ -100,26 +101,18 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
         req = pair.requirement
         key = (req.id, pair.target.id)
         record = by_pair.get(key)
-        status = record.status if record is not None else "unbearbeitet"
-        if record is not None and record.provenance.startswith(MIGRATED_PREFIX):
-            for approach in pair_approaches:
-                migrated[approach]["records"] += 1
-                migrated[approach]["fulfilled"] += status in DONE_STATUSES
+        if record is None:
+            status = "unbearbeitet"
+        else:
+            status = record.status
+            if record.provenance.startswith(MIGRATED_PREFIX):
+                for approach in pair_approaches:
+                    migrated[approach]["records"] += 1
+                    migrated[approach]["fulfilled"] += status in DONE_STATUSES
         current[key] = status
         applies[key] = pair_approaches
-        layer_counts = counts_of.get(req.group)
-        if layer_counts is None:
-            if req.group not in layer_of:
-                layer_of[req.group] = catalog.top_group(req.group)
-            layer = layer_of[req.group]
-            layer_id = layer.id if layer else ""
-            layer_counts = layers.get(layer_id)
-            if layer_counts is None:
-                layer_counts = layers[layer_id] = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
-            counts_of[req.group] = layer_counts
-        for approach in pair_approaches:
-            totals[approach][status] += 1
-            layer_counts[approach][status] += 1
+        counted = (pair_approaches, req.group, status)
+        tally[counted] = tally.get(counted, 0) + 1
         if status in OPEN_STATUSES:
             entry = open_reqs.get(req.id)
             if entry is None:
@@ -127,6 +120,22 @@ def county_figures(assessment: Assessment, journal_entries: Sequence[Mapping[str
                                              "approaches": set(), "statuses": set()}
             entry["approaches"].update(pair_approaches)
             entry["statuses"].add(status)
+    # per requirement group: the counts of its top group (layer); most pairs share a few groups
+    counts_of: dict[str | None, dict[str, dict[str, int]]] = {}
+    for (pair_approaches, group_id, status), count in tally.items():
+        layer_counts = counts_of.get(group_id)
+        if layer_counts is None:
+            if group_id not in layer_of:
+                layer_of[group_id] = catalog.top_group(group_id)
+            layer = layer_of[group_id]
+            layer_id = layer.id if layer else ""
+            layer_counts = layers.get(layer_id)
+            if layer_counts is None:
+                layer_counts = layers[layer_id] = {a: dict.fromkeys(STATUSES, 0) for a in approaches}
+            counts_of[group_id] = layer_counts
+        for approach in pair_approaches:
+            totals[approach][status] += count
+            layer_counts[approach][status] += count
     group_order = {gid: index for index, gid in enumerate(catalog.groups)}
     layer_titles = {}
     for gid in sorted(layers, key=lambda g: group_order.get(g, len(group_order))):
@@ -167,8 +176,9 @@ def _state_date(records: Any, entries: Sequence[Mapping[str, Any]]) -> str | Non
     """The data's state (Datenstand): the latest check date or journal time, as the county report shows it."""
     from ..report.model import state_date
 
-    dates: list[str | None] = [r.checked for r in records]
-    dates.extend(str(e.get("time") or "") for e in entries)
+    # the latest of the distinct dates (most records share their check day with others)
+    dates: set[str | None] = {r.checked for r in records}
+    dates.update(str(e.get("time") or "") for e in entries)
     day = state_date(dates)
     return day.isoformat() if day else None
 

@@ -208,7 +208,7 @@ class Edition2023(Edition):
                     ))
                     continue
                 for req in by_baustein.get(baustein_id, ()):
-                    applicable.append(Applicable(req, target, self.applies_under(req.level, elevated)))
+                    applicable.append(Applicable.of(req, target, self.applies_under(req.level, elevated)))
         return applicable, problems
 
     def modules_of(self, catalog: "Catalog", target: "TargetObject") -> list[tuple[str, str]]:

@@ -207,7 +207,7 @@ class GrundschutzPlusPlus(Edition):
                     approaches = elevated_only if elevated else none
                 else:
                     approaches = either
-                applicable.append(Applicable(req, target, approaches))
+                applicable.append(Applicable.of(req, target, approaches))
         return applicable, problems
 
     def modules_of(self, catalog: "Catalog", target: "TargetObject") -> list[tuple[str, str]]:
