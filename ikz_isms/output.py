@@ -59,13 +59,28 @@ def emit_json(data: Any) -> None:
     click.echo(to_json(data))
 
 
-def console() -> Console:
-    import shutil
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` gives it (``COLUMNS``, else the
+    terminal of the standard output, else 120), without importing shutil (and its archive modules)."""
+    import os
 
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 120
+
+
+def console() -> Console:
     from rich.console import Console
 
     # piped output (CI logs, files) gets a wide table instead of rich's 80 columns
-    width = None if sys.stdout.isatty() else max(120, shutil.get_terminal_size((120, 24)).columns)
+    width = None if sys.stdout.isatty() else max(120, _columns())
     return Console(highlight=False, soft_wrap=False, emoji=False, markup=False, width=width)
 
 

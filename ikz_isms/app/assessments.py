@@ -67,12 +67,13 @@ def data_errors(report: dict[str, Any]) -> int:
 
 def stale_inherited(session: "Session", assessment: "Assessment") -> list[dict[str, Any]]:
     """Records inherited from shared reviews that must be checked again (expired, superseded, gone)."""
-    from ..assess.reviews import inherited_from
-    from ..assess.reviews import stale_inherited as find_stale
+    from ..assess.records import inherited_from
 
     data = assessment.data
     if not any(inherited_from(record) for record in data.records):
         return []
+    from ..assess.reviews import stale_inherited as find_stale
+
     try:
         reviews = session.reviews()
     except InputError as exc:

@@ -25,9 +25,9 @@ def county_files(session: "Session", county: "County") -> "CountyFiles":
 
 def complete_pending(session: "Session", county: "County") -> None:
     """Finish a change a killed writer left half done (see :mod:`ikz_isms.store.county`)."""
-    files = county_files(session, county)
     if not county.layout.transaction.exists():
         return
+    files = county_files(session, county)
     from ..store import fs
 
     with fs.locked(county.layout.lock):

@@ -89,6 +89,17 @@ class CheckRecord:
         return f"Zeile {self.line}" if self.line else (f"/pruefungen/{self.index}" if self.index >= 0 else "")
 
 
+#: the provenance of a record inherited from a shared review: ``review:<id>``
+PROVENANCE_PREFIX = "review:"
+
+
+def inherited_from(record: CheckRecord) -> str | None:
+    """The review id a record was inherited from, ``None`` for an own record."""
+    if record.provenance.startswith(PROVENANCE_PREFIX):
+        return record.provenance[len(PROVENANCE_PREFIX):]
+    return None
+
+
 @dataclass(frozen=True)
 class RecordProblem:
     """Why a record does not count: a rule id (as ``check`` reports it) and a German message."""

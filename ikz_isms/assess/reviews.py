@@ -30,14 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, NotFoundError, RefusedError, UsageError
-from .records import CheckRecord, RecordChange
+from .records import PROVENANCE_PREFIX, CheckRecord, RecordChange, inherited_from
 
 if TYPE_CHECKING:
     from ..store import Parsed
     from . import Assessment, CountyData
     from .records import RecordSet
 
-PROVENANCE_PREFIX = "review:"
 #: a review that runs out within this many days is shown as "läuft ab in N Tagen"
 EXPIRY_WARNING_DAYS = 90
 DEFAULT_VALIDITY_YEARS = 2
@@ -469,13 +468,6 @@ def review_delta(review: Review, assessment: "Assessment", target_id: str) -> li
         entries.append(DeltaEntry(result.requirement, result.title, result.status, result.note, state,
                                   record if answered else None))
     return entries
-
-
-def inherited_from(record: CheckRecord) -> str | None:
-    """The review id a record was inherited from, ``None`` for an own record."""
-    if record.provenance.startswith(PROVENANCE_PREFIX):
-        return record.provenance[len(PROVENANCE_PREFIX):]
-    return None
 
 
 def stale_inherited(county_data: "CountyData", reviews: dict[str, Review], *, today: _dt.date) -> list[StaleRecord]:

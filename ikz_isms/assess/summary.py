@@ -66,22 +66,28 @@ def tally(pairs: Iterable["Applicable"], records: "RecordSet") -> Tally:
     return Tally(counts)
 
 
-def _counted(pairs: list["Applicable"], records: "RecordSet") -> list[tuple["Applicable", str]]:
-    """Each pair with the status it counts with (:func:`status_of`), looked up once for all figures."""
+#: pairs counted by (requirement group, approaches, status): a few hundred keys for thousands of pairs
+Counts = dict[tuple["str | None", frozenset[str], str], int]
+
+
+def _counted(pairs: list["Applicable"], records: "RecordSet") -> Counts:
+    """How many pairs count with each status (:func:`status_of`), by requirement group and the
+    approaches they apply under: every figure of :func:`summarize` is a sum over these."""
     get = records.records.get
-    counted = []
+    counts: Counts = {}
     for pair in pairs:
         record = get((pair.requirement.id, pair.target.id))
-        counted.append((pair, record.status if record is not None else "unbearbeitet"))
-    return counted
+        key = (pair.requirement.group, pair.approaches, record.status if record is not None else "unbearbeitet")
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
-def _tally_counted(counted: Iterable[tuple["Applicable", str]], approach: str) -> Tally:
-    """:func:`tally` of the pairs of ``counted`` that apply under ``approach``."""
+def _tally_counted(counted: Iterable[tuple[tuple["str | None", frozenset[str], str], int]], approach: str) -> Tally:
+    """:func:`tally` of the counted pairs that apply under ``approach``."""
     counts = {status: 0 for status in STATUSES}
-    for pair, status in counted:
-        if approach in pair.approaches:
-            counts[status] += 1
+    for (_group, approaches, status), count in counted:
+        if approach in approaches:
+            counts[status] += count
     return Tally(counts)
 
 
@@ -94,19 +100,19 @@ def module_of(catalog: "Catalog", group_id: str | None) -> "Group | None":
 
 
 def by_group(assessment: "Assessment", approaches: tuple[str, ...], *, top: bool,
-             counted: list[tuple["Applicable", str]] | None = None) -> list[dict[str, Any]]:
+             counted: Counts | None = None) -> list[dict[str, Any]]:
     """Fulfilment per layer/practice (``top``) or per Baustein/topic, in catalog order.
 
-    ``counted``: the pairs with their statuses (:func:`_counted`), when the caller has them.
+    ``counted``: the pairs' counts (:func:`_counted`), when the caller has them.
     """
     catalog = assessment.catalog
     if counted is None:
         counted = _counted(assessment.pairs, assessment.data.records)
-    # most pairs share a few groups: each requirement group's layer or module is found once
+    # each requirement group's layer or module is found once
     bucket_of: dict[str | None, str] = {}
-    buckets: dict[str, list[tuple[Applicable, str]]] = {}
-    for item in counted:
-        group_id = item[0].requirement.group
+    buckets: dict[str, list[tuple[tuple[str | None, frozenset[str], str], int]]] = {}
+    for item in counted.items():
+        group_id = item[0][0]
         gid = bucket_of.get(group_id)
         if gid is None:
             group = catalog.top_group(group_id) if top else module_of(catalog, group_id)
@@ -138,7 +144,8 @@ def summarize(assessment: "Assessment") -> dict[str, Any]:
         "edition": edition.id,
         "labels": {"layer": edition.layer_label, "module": edition.module_label, "basis": edition.basis_label},
         "approaches": [
-            {"id": a.id, "label": a.label, **_tally_counted(counted, a.id).as_dict()} for a in edition.approaches
+            {"id": a.id, "label": a.label, **_tally_counted(counted.items(), a.id).as_dict()}
+            for a in edition.approaches
         ],
         "layers": by_group(assessment, edition.approach_ids, top=True, counted=counted),
         "groups": by_group(assessment, edition.approach_ids, top=False, counted=counted),

@@ -101,6 +101,9 @@ class Store:
         self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
         self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
         self._root_resolved: Path | None = None
+        #: cache names already worked out this run, and resolved folders (one resolve per folder)
+        self._names: dict[str, str] = {}
+        self._folders: dict[str, Path] = {}
         self.parses = 0  # counted for tests and benchmarks: each file parsed once per run
 
     # -- reading -------------------------------------------------------------------------
@@ -189,13 +192,30 @@ class Store:
         """The file's name in the derived cache: its path inside the workspace (a copied or moved
         workspace keeps its cache), else its absolute path."""
         assert self.root is not None
+        known = self._names.get(str(path))
+        if known is not None:
+            return known
         if self._root_resolved is None:
             self._root_resolved = self.root.resolve()
-        resolved = path.resolve()
+        resolved = self._resolved(path)
         try:
-            return resolved.relative_to(self._root_resolved).as_posix()
+            name = resolved.relative_to(self._root_resolved).as_posix()
         except ValueError:
-            return str(resolved)
+            name = str(resolved)
+        self._names[str(path)] = name
+        return name
+
+    def _resolved(self, path: Path) -> Path:
+        """``path.resolve()``, with its folder resolved once for all its files: a file that is
+        no symbolic link resolves to its folder's resolution and its name."""
+        name = path.name
+        if name in ("", ".", "..") or os.path.islink(path):
+            return path.resolve()
+        key = str(path.parent)
+        folder = self._folders.get(key)
+        if folder is None:
+            folder = self._folders[key] = path.parent.resolve()
+        return folder / name
 
     def _cache_path(self, path: Path) -> Path:
         import hashlib
