@@ -24,17 +24,10 @@ ENTRY = {
 
 def round_trip(text: str, name: str, entry: dict[str, str]) -> str:
     """What :func:`ikz_isms.catalog.pinning.pin_catalog` writes by the round trip."""
-    from ikz_isms.store.edit import roundtrip_edit, to_rt
+    from ikz_isms.catalog.pinning import pin_mutation
+    from ikz_isms.store.edit import roundtrip_edit
 
-    def mutate(document: Any) -> None:
-        catalogs = document.get("catalogs")
-        if catalogs is None or not hasattr(catalogs, "fa"):
-            document["catalogs"] = catalogs = to_rt(dict(catalogs or {}))
-        if not catalogs and getattr(catalogs, "fa", None) is not None:
-            catalogs.fa.set_block_style()
-        catalogs[name] = to_rt(entry)
-
-    return roundtrip_edit(text, "ikz-isms.yaml", mutate)[0]
+    return roundtrip_edit(text, "ikz-isms.yaml", pin_mutation(name, entry))[0]
 
 
 INIT = """\

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,27 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     return orjson.dumps(stored_document(catalog), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
+def pin_mutation(name: str, entry: dict[str, str]) -> Callable[[Any], None]:
+    """The round trip's change of the config for a pin: ``catalogs.<name>`` set to ``entry``.
+
+    For :meth:`~ikz_isms.store.Store.edit` (and :func:`~ikz_isms.store.edit.roundtrip_edit`):
+    a missing or plain ``catalogs`` becomes a round-trip mapping, an empty one is written in
+    block style, and the entry is set (appended, or in the old entry's place).
+    """
+
+    def mutate(document: Any) -> None:
+        from ..store.edit import to_rt
+
+        catalogs = document.get("catalogs")
+        if catalogs is None or not hasattr(catalogs, "fa"):
+            document["catalogs"] = catalogs = to_rt(dict(catalogs or {}))
+        if not catalogs and getattr(catalogs, "fa", None) is not None:
+            catalogs.fa.set_block_style()
+        catalogs[name] = to_rt(entry)
+
+    return mutate
+
+
 def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: str, force: bool = False) -> PinResult:
     """Write ``catalog`` to ``catalogs/<name>.json`` and record its pin in the config.
 
@@ -109,20 +131,9 @@ def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: s
                 "sha256": digest,
                 "imported": datetime.date.today().isoformat(),
             }
-
-            def mutate(document: Any) -> None:
-                from ..store.edit import to_rt
-
-                catalogs = document.get("catalogs")
-                if catalogs is None or not hasattr(catalogs, "fa"):
-                    document["catalogs"] = catalogs = to_rt(dict(catalogs or {}))
-                if not catalogs and getattr(catalogs, "fa", None) is not None:
-                    catalogs.fa.set_block_style()
-                catalogs[name] = to_rt(entry)
-
             try:
                 if not _pin_by_text(workspace, name, entry):
-                    store.edit(workspace.config_path, "config", mutate, lock=False)
+                    store.edit(workspace.config_path, "config", pin_mutation(name, entry), lock=False)
             except BaseException:
                 if previous is None:
                     fs.remove(target)
@@ -143,6 +154,7 @@ def _pin_by_text(workspace: Any, name: str, entry: dict[str, str]) -> bool:
     from ..errors import InputError
     from ..store import KINDS, fs, parse_yaml, plain
     from ..store import schema as schemas
+    from ..store.parse import fast_plain
     from .pintext import pinned_text
 
     path = workspace.config_path
@@ -156,11 +168,15 @@ def _pin_by_text(workspace: Any, name: str, entry: dict[str, str]) -> bool:
         return False
     expected = dict(workspace.config)
     expected["catalogs"] = {**(expected.get("catalogs") or {}), name: entry}
-    try:
-        parsed = parse_yaml(new_text, str(path))
-    except InputError:
-        return False
-    if plain(parsed.data) != expected or (spec.schema and schemas.problems(expected, spec.schema)):
+    # read back by the fast road where it answers (the same values as the full road's, without
+    # importing PyYAML), else by the full road
+    data = fast_plain(new_text)
+    if data is None:
+        try:
+            data = plain(parse_yaml(new_text, str(path)).data)
+        except InputError:
+            return False
+    if data != expected or (spec.schema and schemas.problems(expected, spec.schema)):
         return False
     store.write(path, new_text)
     return True
