@@ -1,4 +1,5 @@
-"""Lines of top-level list items from the text (ikz_isms.store.parse.top_item_lines).
+"""Lines and spans of top-level list items from the text (ikz_isms.store.parse.top_item_lines,
+top_item_spans).
 
 A target object's or a record's line is shown in every message about it. For a document the
 fast road read, the line of an item of a top-level list is taken from the text, without
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ikz_isms.errors import IkzError
-from ikz_isms.store.parse import fast_plain, parse_yaml, top_item_lines
+from ikz_isms.store.parse import fast_plain, parse_yaml, top_item_lines, top_item_spans
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,23 @@ def assert_lines_agree(text: str, key: str) -> bool:
     return True
 
 
+def assert_spans_agree(text: str, key: str) -> bool:
+    """The scan's item spans are the node tree's (:func:`item_spans`), or the scan declines;
+    True when it answered. A splice proves its change on these spans, so they must be exact."""
+    found = top_item_spans(text, key)
+    if found is None:
+        return False
+    data = fast_plain(text)
+    if data is None:
+        return False  # only texts the fast road reads get their spans from the scan
+    items = data.get(key)
+    if not isinstance(items, list) or len(items) != len(found.starts) or not all(isinstance(i, dict) for i in items):
+        return False  # the document uses the scan only with one span per item, every item a mapping
+    tree = parse_yaml(text, "t.yaml").spans or {}
+    assert tree.get(key) == found, (text, key, tree.get(key), found)
+    return True
+
+
 def _top_lists(text: str) -> list[str]:
     data = fast_plain(text)
     if not isinstance(data, dict):
@@ -51,8 +69,8 @@ def _top_lists(text: str) -> list[str]:
     return [k for k, v in data.items() if isinstance(v, list) and v]
 
 
-def test_every_repository_list_gets_the_node_trees_lines():
-    answered = 0
+def test_every_repository_list_gets_the_node_trees_lines_and_spans():
+    answered = spans = 0
     for folder in ("plugins", "catalogs", "features", "tests", "ikz_isms"):
         for path in sorted((REPO / folder).rglob("*.yaml")):
             if ".ikz-cache" in path.parts:
@@ -60,8 +78,10 @@ def test_every_repository_list_gets_the_node_trees_lines():
             text = path.read_text(encoding="utf-8-sig", errors="replace")
             for key in _top_lists(text):
                 answered += assert_lines_agree(text, key)
+                spans += assert_spans_agree(text, key)
     # the example's records and target objects are the bulk: the scan must answer for them
     assert answered >= 20, answered
+    assert spans >= 20, spans
 
 
 LAYOUTS = [
@@ -101,11 +121,11 @@ def _sources() -> list[str]:
     return [t for t in texts if _top_lists(t)]
 
 
-def test_mutated_files_never_get_other_lines():
+def test_mutated_files_never_get_other_lines_or_spans():
     sources = _sources()
     assert sources
     rng = random.Random(20261203)
-    answered = 0
+    answered = spanned = 0
     for _ in range(2500):
         text = rng.choice(sources)
         for _ in range(rng.randint(1, 3)):
@@ -116,7 +136,9 @@ def test_mutated_files_never_get_other_lines():
                 text = text[:at] + text[at + rng.randint(1, 4):]
         for key in _top_lists(text):
             answered += assert_lines_agree(text, key)
+            spanned += assert_spans_agree(text, key)
     assert answered > 300, answered
+    assert spanned > 200, spanned
 
 
 def test_a_fast_read_record_file_names_lines_without_the_node_tree(tmp_path):
@@ -131,3 +153,56 @@ def test_a_fast_read_record_file_names_lines_without_the_node_tree(tmp_path):
     assert parsed.full is not None, "the node tree was built for an item's line"
     # deeper places still come from the node tree, with the same answer as before
     assert parsed.line("pruefungen", 1, "status") == 7
+
+
+SPAN_LAYOUTS = [
+    # (text, key, whether the scan gives the spans)
+    ("zielobjekt: IV\npruefungen:\n  - requirement: A\n    status: ja\n  - requirement: B\n", "pruefungen", True),
+    ("pruefungen:\n- requirement: A\n  status: ja\n\n# Ende\nzielobjekt: IV\n", "pruefungen", True),
+    ("pruefungen:\n  - requirement: A\n    text: |\n      - kein: Eintrag\n  - requirement: B\n# Ende\n", "pruefungen", True),
+    # an item whose key stands on the next line, more spaces after the dash, a quoted key,
+    # no line break at the end, a sequence ended by a line that is not at the root: declined
+    ("pruefungen:\n  -\n    requirement: A\n", "pruefungen", False),
+    ("pruefungen:\n  -   requirement: A\n", "pruefungen", False),
+    ('pruefungen:\n  - "requirement": A\n', "pruefungen", False),
+    ("pruefungen:\n  - requirement: A", "pruefungen", False),
+    ("a:\n  pruefungen:\n  - requirement: A\n", "pruefungen", False),
+]
+
+
+@pytest.mark.parametrize("text, key, answers", SPAN_LAYOUTS)
+def test_span_layouts(text, key, answers):
+    found = top_item_spans(text, key)
+    assert (found is not None) == answers, found
+    if answers:
+        assert assert_spans_agree(text, key)
+
+
+def test_a_splice_on_a_fast_read_file_builds_no_node_tree(tmp_path, monkeypatch):
+    """Answering one check of a large record file costs the change: the spans come from the text,
+    so libyaml's node tree of the whole file is not built (it took most of an interactive answer)."""
+    from ikz_isms.store import Store
+    from ikz_isms.store.edit import splice_proven
+    from ikz_isms.store.parse import plain
+
+    path = tmp_path / "IV.yaml"
+    items = "".join(f"  - requirement: A.{n}\n    status: ja\n    erlaeuterung: Text {n}\n" for n in range(300))
+    text = "zielobjekt: IV\npruefungen:\n" + items
+    path.write_text(text, encoding="utf-8")
+    parsed = Store(None).parse(path, "yaml")
+    assert parsed.full is not None, "this text should have taken the fast road"
+    taken = []
+    full = parsed.full
+    parsed.full = lambda: taken.append(1) or full()
+    expected = plain(parsed.data)
+    expected = {**expected, "pruefungen": [dict(item) for item in expected["pruefungen"]]}
+    expected["pruefungen"][7]["status"] = "nein"
+
+    def change(item):
+        item["status"] = "nein"
+
+    proven = splice_proven(text, parsed, ("pruefungen",), {7: change}, [], expected)
+    assert proven is not None and not taken
+    new_text, document = proven
+    assert new_text == text.replace("A.7\n    status: ja", "A.7\n    status: nein")
+    assert document.spans == parse_yaml(new_text, "x").spans

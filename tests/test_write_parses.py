@@ -29,11 +29,17 @@ def spy(monkeypatch):
     documents = importlib.import_module("ikz_isms.store.documents")
     edit = importlib.import_module("ikz_isms.store.edit")
     original_parse = parse_module.parse_yaml
+    original_fast = parse_module.fast_plain
     original_proof = edit.splice_proven
 
     def parse_yaml(text, path, *args, **kwargs):
         seen["parses"].append((str(path), len(text)))
         return original_parse(text, path, *args, **kwargs)
+
+    def fast_plain(text, *args, **kwargs):
+        # the fast road knows no path: a whole file's text is told by its size
+        seen["parses"].append(("<fast>", len(text.encode("utf-8"))))
+        return original_fast(text, *args, **kwargs)
 
     def splice_proven(*args, **kwargs):
         result = original_proof(*args, **kwargs)
@@ -43,12 +49,16 @@ def spy(monkeypatch):
     for module in (parse_module, store_package, documents, edit):
         if hasattr(module, "parse_yaml"):
             monkeypatch.setattr(module, "parse_yaml", parse_yaml)
+        if hasattr(module, "fast_plain"):
+            monkeypatch.setattr(module, "fast_plain", fast_plain)
     monkeypatch.setattr(edit, "splice_proven", splice_proven)
     return seen
 
 
-def _whole_parses(seen, name):
-    return [size for path, size in seen["parses"] if path.endswith(name) and size > FULL]
+def _whole_parses(seen, name, size=None):
+    """Parses of the whole file ``name`` by either road (the fast road's by the text's size)."""
+    return [n for path, n in seen["parses"]
+            if (path.endswith(name) or (path == "<fast>" and n == size)) and n > FULL]
 
 
 def test_an_interactive_answer_parses_its_file_once(run_cli, example_workspace, spy):
@@ -59,7 +69,10 @@ def test_an_interactive_answer_parses_its_file_once(run_cli, example_workspace, 
                      "--target", "R-SERVER", "--actor", "Walk", input="ja\nSchrank abgeschlossen\nHaustechnik\nq\n")
     assert result.exit_code == 0, result.stderr
     assert "1 Antworten gespeichert" in result.output
-    assert _whole_parses(spy, "R-SERVER.yaml") == [len(before.encode("utf-8"))], spy["parses"]
+    size = len(before.encode("utf-8"))
+    # one parse of the whole file (the walk's, by the fast road), none by the full road for the write
+    assert _whole_parses(spy, "R-SERVER.yaml", size) == [size], spy["parses"]
+    assert not [n for path, n in spy["parses"] if path.endswith("R-SERVER.yaml") and n > FULL], spy["parses"]
     assert spy["proofs"] == [True], "the splice was not proven item by item"
     after = records.read_text(encoding="utf-8")
     assert "Schrank abgeschlossen" in after and after != before
@@ -68,6 +81,7 @@ def test_an_interactive_answer_parses_its_file_once(run_cli, example_workspace, 
 def test_assess_set_parses_its_file_once(run_cli, example_workspace, spy):
     records = data_dir(example_workspace, "cochem-zell") / "pruefungen" / "R-SERVER.yaml"
     size = len(records.read_text(encoding="utf-8"))
+    iv_size = len((data_dir(example_workspace, "cochem-zell") / "pruefungen" / "IV.yaml").read_bytes())
     listed = run_cli("--workspace", example_workspace, "assess", "--county", "cochem-zell", "--format", "json")
     assert listed.exit_code in (0, 1), listed.stderr
     spy["parses"].clear()
@@ -76,6 +90,6 @@ def test_assess_set_parses_its_file_once(run_cli, example_workspace, spy):
                      "cochem-zell", "--responsible", "Test")
     assert result.exit_code == 0, result.stderr
     iv = data_dir(example_workspace, "cochem-zell") / "pruefungen" / "IV.yaml"
-    assert len(_whole_parses(spy, "IV.yaml")) <= 1, spy["parses"]
+    assert len(_whole_parses(spy, "IV.yaml", iv_size)) <= 1, spy["parses"]
     assert spy["proofs"] == [True]
     assert size > 0 and "ISMS.1.A1" in iv.read_text(encoding="utf-8")

@@ -182,7 +182,9 @@ def _change_file(session: "Session", county: "County", tx: "Transaction", target
     if not isinstance(data, dict):
         data = {"zielobjekt": target, "pruefungen": []}
     items: list[dict[str, Any]] = list(data.get("pruefungen") or [])
-    expected = copy.deepcopy(data)
+    # the records are copied one level deep (each item is replaced whole, never changed in place);
+    # a deep copy of a file's thousands of records cost more than the splice
+    expected = {key: value if key == "pruefungen" else copy.deepcopy(value) for key, value in data.items()}
     expected["pruefungen"] = [dict(item) for item in items]
     index: dict[str, int] = {}
     for position, item in enumerate(items):

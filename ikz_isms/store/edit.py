@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from .fs import sha256_bytes
-from .parse import ItemSpans, Parsed, parse_yaml, plain
+from .parse import ItemSpans, Parsed, fast_plain, parse_yaml, plain
 
 
 def yaml_rt() -> Any:
@@ -414,8 +414,14 @@ def _standalone(region: str, column: int, path: str) -> Any:
             return _UNPROVEN
     if any(line.startswith(("---", "...", "%")) for line in moved):
         return _UNPROVEN
+    standalone = "\n".join(moved) + "\n"
+    # the fast road where it answers: the full road's plain values by its contract, without
+    # importing PyYAML for one item
+    value = fast_plain(standalone)
+    if value is not None:
+        return value
     try:
-        parsed = parse_yaml("\n".join(moved) + "\n", path)
+        parsed = parse_yaml(standalone, path)
     except InputError:
         return _UNPROVEN
     return plain(parsed.data)
@@ -441,7 +447,7 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
     a later finding needs a line (:attr:`Parsed.reparse`).
     """
     data = parsed.data
-    known = parsed.item_spans() if len(pointer) == 1 and isinstance(data, dict) else None
+    known = parsed.item_spans(str(pointer[0])) if len(pointer) == 1 and isinstance(data, dict) else None
     if not known or not isinstance(expected, dict):
         return None
     key = str(pointer[0])

@@ -114,9 +114,17 @@ class Parsed:
                 self.reparse = None
         return self._root
 
-    def item_spans(self) -> "dict[str, ItemSpans] | None":
-        """:attr:`spans`, from the full road's parse when the fast road read this document."""
+    def item_spans(self, key: str | None = None) -> "dict[str, ItemSpans] | None":
+        """:attr:`spans`, from the full road's parse when the fast road read this document —
+        unless the text shows the spans of the sequence under ``key`` (:func:`top_item_spans`,
+        one per item of the data): then the spans of every top-level list the text shows, and
+        the node tree is not built."""
         if self.spans is None and self.full is not None:
+            if key is not None and self.text_of is not None and type(self.data) is dict:
+                text = self.text_of()
+                found = _text_item_spans(text, self.data) if text is not None else {}
+                if key in found:
+                    return found
             self._take_full()
         return self.spans
 
@@ -200,15 +208,63 @@ def top_item_lines(text: str, key: str) -> list[int] | None:
     on over the next lines, where a ``-`` would mean nothing), an item without content, and
     anything at the items' indentation that is not an item.
     """
+    scan = _scan_top_items(text, key)
+    return None if scan is None else [number + 1 for number, _ in scan[1]]
+
+
+def top_item_spans(text: str, key: str) -> "ItemSpans | None":
+    """:class:`ItemSpans` of the block sequence under the top-level key ``key`` from the text, as
+    :func:`item_spans` takes them from the full road's node tree — or ``None`` wherever the text
+    does not show them beyond doubt (then the node tree answers).
+
+    For texts the fast road read (:func:`fast_plain`), by the scan of :func:`top_item_lines`, and
+    only in the layout ikz-isms writes: every item a line ``- key:`` (one space after the dash,
+    the key a plain word) at one indentation, the first key of each item where its mapping
+    begins; the sequence ends at the start of the first line of content at the root (column 0)
+    or at the end of the text, which must end with a line break.
+    """
+    if not text.endswith("\n"):
+        return None
+    scan = _scan_top_items(text, key)
+    if scan is None:
+        return None
+    lines, found, indent, end_line = scan
+    if not found or (end_line is not None and lines[end_line][:1] == " "):
+        return None
+    offsets = [0] * len(lines)
+    position = 0
+    for number, line in enumerate(lines):
+        offsets[number] = position
+        position += len(line) + 1
+    starts = []
+    for number, inline in found:
+        if not inline or _FIRST_KEY.match(lines[number], indent) is None:
+            return None
+        starts.append(offsets[number] + indent + 2)
+    end = offsets[end_line] if end_line is not None else len(text)
+    return ItemSpans(tuple(starts), end, indent + 2)
+
+
+#: an item's first key as ikz-isms writes it: ``- `` and a plain word, then ``:`` and a space or
+#: the end of the line
+_FIRST_KEY = re.compile(r"- [A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
+
+
+def _scan_top_items(text: str, key: str) -> tuple[list[str], list[tuple[int, bool]], int, int | None] | None:
+    """(lines of ``text``, (0-based line, content on the dash's line?) of each item of the block
+    sequence under the top-level ``key``, the items' indentation, the 0-based line that ends the
+    sequence or ``None`` at the end of the text); ``None`` where the text leaves a doubt (see
+    :func:`top_item_lines`)."""
     lines = text.split("\n")
     head = f"{key}:"
     starts = [i for i, line in enumerate(lines) if line.startswith(head)
               and (not line[len(head):].strip() or line[len(head):].lstrip().startswith("#"))]
     if len(starts) != 1 or text.count(f"\n{head}") + text.startswith(head) != 1:
         return None
-    found: list[int] = []
+    found: list[tuple[int, bool]] = []
     indent = -1
     pending = False
+    end_line: int | None = None
     for number in range(starts[0] + 1, len(lines)):
         line = lines[number]
         stripped = line.lstrip(" ")
@@ -222,10 +278,12 @@ def top_item_lines(text: str, key: str) -> list[int] | None:
                 return None
             indent = here
         if here < indent or (here == 0 and not stripped.startswith("-")):
+            end_line = number
             break  # the sequence has ended: the next key of the root
         if here == indent:
             if not (stripped == "-" or stripped.startswith("- ")):
                 if indent == 0:
+                    end_line = number
                     break
                 return None
             if pending:
@@ -234,14 +292,14 @@ def top_item_lines(text: str, key: str) -> list[int] | None:
             if not rest or rest.startswith("#"):
                 pending = True
             else:
-                found.append(number + 1)
+                found.append((number, True))
             continue
         if pending:
-            found.append(number + 1)
+            found.append((number, False))
             pending = False
     if pending:
         return None
-    return found
+    return lines, found, indent, end_line
 
 
 @dataclass(frozen=True)
@@ -266,6 +324,18 @@ class ItemSpans:
                 and all(type(v) is int for v in value[0]) and type(value[1]) is int and type(value[2]) is int):
             return None
         return cls(tuple(value[0]), value[1], value[2])
+
+
+def _text_item_spans(text: str, data: dict[str, Any]) -> dict[str, ItemSpans]:
+    """:func:`top_item_spans` of every top-level list of mappings in ``data`` that the text shows
+    with one span per item (see :meth:`Parsed.item_spans`)."""
+    found: dict[str, ItemSpans] = {}
+    for name, items in data.items():
+        if type(items) is list and items and all(type(item) is dict for item in items):
+            spans = top_item_spans(text, name)
+            if spans is not None and len(spans.starts) == len(items):
+                found[name] = spans
+    return found
 
 
 def item_spans(root: Any, length: int) -> dict[str, ItemSpans]:
