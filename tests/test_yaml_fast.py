@@ -50,6 +50,9 @@ SCALARS = [
     "20260410", "2026-02-30", "2026-13-01", "=", "<<", "ja", "nein", "teilweise", "entbehrlich",
     "0", "00", "-0", "123456789012345678901234", "1e", "0o8", "@x", "`x", "a: b", "x #c", "x#c",
     "- a", "? a", "|", ">", "'", '"', "Bau & Liegenschaften", "80 %", "C:\\Programme", "a\tb",
+    # anchors, aliases, tags and directives where a node begins, and the same characters inside a text
+    "&x", "*x", "!x", "!!str x", "%x", "& x", "* x", "a &b", "a *b", "a !b", "Achtung!", "100%", "a % b",
+    "&x a", "*x: y", "C:\\a\\b", "a\\", "\\n", "a & *b", "x - &y", "x: &y", "x ? !y",
 ]
 
 
@@ -123,9 +126,31 @@ def test_a_valid_date_is_the_same_text_on_both_roads():
     "a: '1:20'\n# 1:20 Uhr\n",      # written outside the quotes too (a comment counts)
     "a: 'x 99001'\nb: '99001'\n",   # ... and inside another text
     "'<<': x\n",                   # the full road refuses a merge key, quoted or not
+    "a: &x\n  b: 1\n",            # an anchor on a mapping, a tag on an item, an alias as an item
+    "liste:\n  - !!str 12\n",
+    "liste:\n  - *x\n",
+    "a:   &x 1\n",
+    "? &k a\n: 1\n",
+    "a: x\nb: \"C:\\\\Daten\"\n",    # a backslash where the text has double quotes (an escape)
+    "a: C:\\Daten\nb: \"x\"\n",
+    "%TAG ! tag:x,2026:\n---\na: 1\n",
+    "text: |\n  * Punkt\n  & mehr\n",  # a block scalar's line that looks like an alias: declined all the same
 ])
+
 def test_the_fast_road_declines(text):
     assert fast_plain(text) is None
+
+
+def test_prose_with_ampersands_percent_signs_and_backslashes_takes_the_fast_road():
+    """German free text writes "Bau & Liegenschaften", "80 %", "Achtung!" and Windows paths; inside
+    a text both roads read them alike, so such a file is not sent to the slow road for them."""
+    text = ("zielobjekt: IV\npruefungen:\n  - requirement: A.1\n    status: ja\n"
+            "    statement: Bau & Liegenschaften prüft 80 % der Räume; Achtung! Ablage C:\\Daten\\ISMS\n"
+            "    responsible: 'IT & Organisation'\n")
+    fast = fast_plain(text)
+    assert fast is not None
+    assert fast == full_road(text)[0]
+    assert fast["pruefungen"][0]["statement"].endswith("C:\\Daten\\ISMS")
 
 
 def test_whole_numbers_take_the_fast_road():
@@ -198,6 +223,8 @@ MUTATIONS = [
     "017", "- ", ": ", "\n  ", "\n- ", "...", "---", "@", "`", "=", "<<", "~", "null", "2026-13-01", "2026-02-28",
     "0x1F", " #", "|-", ">+", "\n\n", '"\n', "'\n", "::", "? ", "1:20", "[]", "{}", " []", ": []", ": {}",
     "@x", "`x", " - ", "- - ", "a: b", "{a: 1}", "[a, b]", '"a": ', "'a': ", "? a\n: b\n",
+    "&", "*", "!", "%", "\\", "&a ", "*a", "!a ", "%a", " & ", " * ", " ! ", "!!str ", "\\n", '\\"', "\\x07",
+    "- &a ", ": *a", ": !!int ", "\n%", "\n&", "\n*", "\n!", " %", "& b", "\\\\",
     " |\n", " |-\n", " >\n", " |+\n  x\n\n", " |2\n", ": |\n  a\n\n", "\n\n\n", "   ",
     "'99001'", '"99001"', "'yes'", '"on"', "'1:20'", '"0o17"', "'2026-04-10 10:00'", "'~'", '"null"', "'.5'",
 ]

@@ -563,11 +563,15 @@ def _parse_full(text: str, path: str) -> Parsed:
     return Parsed(data, path, root, spans=item_spans(root, len(text)))
 
 
-#: characters that send a text to the full road: anchors and aliases (``&`` ``*``), tags (``!``),
-#: escapes (``\``, so that every control character stands in the text itself), directives
-#: (``%``), tabs (libyaml refuses some that YAML 1.2 allows) and the line breaks on which
-#: YAML 1.1 and 1.2 differ
-_FULL_ROAD_CHARS = ("&", "*", "!", "\\", "%", "\t", "\r", "\u2028", "\u2029")
+#: characters that send a text to the full road wherever they stand: tabs (libyaml refuses some
+#: that YAML 1.2 allows) and the line breaks on which YAML 1.1 and 1.2 differ
+_FULL_ROAD_CHARS = ("\t", "\r", "\u2028", "\u2029")
+#: anchors and aliases (``&`` ``*``), tags (``!``) and directives (``%``) where a node can begin in
+#: block style: after a line's indentation, or after the ``-``, ``:`` or ``?`` indicator and a
+#: space (flow collections never reach this check). Inside a text (``Bau & Liegenschaften``,
+#: ``80 %``, ``Achtung!``) both roads read them as text; a place this pattern finds only looks
+#: like a node's start (``Bau - & Co``, a block scalar's line ``* Punkt``) takes the full road too.
+_NODE_INDICATOR = re.compile(r"(?:^|[-:?] )[ ]*[&*!%]", re.MULTILINE)
 #: what else libyaml's reader refuses and the fast parser might not
 _UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -709,8 +713,10 @@ def fast_plain(text: str) -> Any:
     the full road (:func:`parse_yaml`).
 
     The fast road answers only where both roads read a text alike. Declined before parsing:
-    a text without a final line break, anchors and aliases, tags, escapes, directives,
-    document markers, tabs, control characters, line breaks other than ``\\n``, and flow
+    a text without a final line break, anchors and aliases, tags and directives (``&``, ``*``,
+    ``!``, ``%`` where a node may begin: :data:`_NODE_INDICATOR`), a ``\\`` in a text with
+    double quotes (an escape), document markers, tabs, control characters, line breaks other
+    than ``\\n``, and flow
     collections that are not empty (``[]`` and ``{}`` pass) — the places where libyaml
     (YAML 1.1) and a YAML 1.2 parser part. Declined after parsing: a document that is not a
     mapping; a key that is not a text; any number but a whole one below :data:`MAX_NUMBER`
@@ -732,6 +738,12 @@ def fast_plain(text: str) -> Any:
     for char in _FULL_ROAD_CHARS:
         if char in text:
             return None
+    if "\\" in text and '"' in text:
+        # an escape, possible only in double quotes: every control character must stand in the
+        # text itself, and the two roads' escapes are not the same set
+        return None
+    if ("&" in text or "*" in text or "!" in text or "%" in text) and _NODE_INDICATOR.search(text):
+        return None
     if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text or _UNREADABLE.search(text):
         return None
     if "[" in text or "{" in text:
@@ -773,8 +785,8 @@ def _only_quoted(source: str, value: str) -> bool:
 
     Every occurrence counts, also inside other scalars and comments (``# AGS 99001``): where
     ``value`` stands anywhere outside the quotes, the text takes the full road. Escapes and
-    ``''`` never reach this check (``\\`` sends a text to the full road; a value with a quote
-    in it is declined here)."""
+    ``''`` never reach this check (a ``\\`` in a text with double quotes sends it to the full
+    road; a value with a quote in it is declined here)."""
     if "'" in value or '"' in value or "\n" in value:
         return False
     quoted = source.count(f'"{value}"') + source.count(f"'{value}'")
