@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import InputError
 from .fs import sha256_bytes
-from .parse import ItemSpans, Parsed, fast_plain, parse_yaml, plain
+from .parse import ItemSpans, Parsed, fast_plain, parse_yaml, plain, top_item_spans
 
 
 def yaml_rt() -> Any:
@@ -279,54 +279,24 @@ def _node_spans(parsed: Parsed, pointer: Sequence[Any]) -> list[tuple[int, int, 
     return [(item.start_mark.index, item.end_mark.index, column) for item in items]
 
 
-_ITEM_START = re.compile(r"( *)(- +)[A-Za-z_][A-Za-z0-9_-]*:(?: |$)")
-
-
 def _text_spans(text: str, pointer: Sequence[Any], data: Any) -> list[tuple[int, int, int]] | None:
     """(start, end, column) of each item of the block sequence under the top-level key ``pointer``,
-    found in the text's lines without building the node tree (a file ikz-isms writes has this
-    plain layout); ``None`` where the layout is any other — then the node tree decides.
+    found in the text's lines without building the node tree (:func:`~.parse.top_item_spans`, the
+    layout ikz-isms writes); ``None`` where the layout is any other — then the node tree decides.
 
-    An item starts on a line ``- key:`` at the sequence's indent; the sequence ends at the first
-    line of content further left (or at the same indent without the dash). The spans must
-    number exactly the items the document holds, and every splice is read back and compared.
+    The spans must number exactly the items the document holds; an item ends where the next
+    one's first key begins, the last where the sequence ends. Every splice is read back and compared.
     """
     if len(pointer) != 1 or not isinstance(data, dict):
         return None
     items = data.get(str(pointer[0]))
     if not isinstance(items, list) or not items:
         return None
-    heading = re.search(rf"^{re.escape(str(pointer[0]))}:[ ]*(?:#.*)?$", text, re.MULTILINE)
-    if heading is None:
+    spans = top_item_spans(text, str(pointer[0]))
+    if spans is None or len(spans.starts) != len(items):
         return None
-    position = heading.end() + 1
-    starts: list[tuple[int, int]] = []
-    indent = -1
-    end = len(text)
-    while position < len(text):
-        newline = text.find("\n", position)
-        line_end = len(text) if newline == -1 else newline
-        line = text[position:line_end]
-        stripped = line.lstrip(" ")
-        if stripped and not stripped.startswith("#"):
-            width = len(line) - len(stripped)
-            match = _ITEM_START.match(line)
-            if indent == -1:
-                if match is None:
-                    return None
-                indent = width
-            if width < indent or (width == indent and not stripped.startswith("- ")):
-                end = position
-                break
-            if width == indent:
-                if match is None:
-                    return None
-                starts.append((position + len(match.group(1)) + len(match.group(2)), len(match.group(1)) + len(match.group(2))))
-        position = line_end + 1
-    if len(starts) != len(items) or len({column for _, column in starts}) != 1:
-        return None
-    bounds = [start for start, _ in starts[1:]] + [end]
-    return [(start, bound, column) for (start, column), bound in zip(starts, bounds)]
+    bounds = [*spans.starts[1:], spans.end]
+    return [(start, bound, spans.column) for start, bound in zip(spans.starts, bounds)]
 
 
 def splice_items(
