@@ -98,6 +98,11 @@ def test_a_valid_date_is_the_same_text_on_both_roads():
     "a: b\r\nc: d\r\n",            # other line breaks
     "a: b\u2028c: d\n",
     "for: [x,::y]\n",              # flow collections: libyaml refuses this, YAML 1.2 does not
+    # flow collections beyond a simple one-line sequence of plain words
+    "a: [b: c]\n", "a: [b:c]\n", "a: ['b', c]\n", 'a: ["b"]\n', "a: [b, [c]]\n", "a: [b,\n  c]\n", "a: [- b]\n",
+    "a: [? b]\n", "a: [&x b]\n", "a: [*x]\n", "a: [!x b]\n", "a: [b #c]\n", "a: [b]#c\n", "a: [b] c\n", "a: {b: 1}\n",
+    "a: [b, ]\n", "a: [, b]\n", "a: [b,,c]\n", "a: [yes, b]\n", "a: [017]\n", "a: [b, _1]\n", "a: [+0X5]\n",
+    "a: [b  c]\n", "- [a: 1]\n", "a:\n  [b: c]\n", "a: [b, 'c d']\n", "a: [1.5]\n", "a: [1.5, b]\n",
     "a: [|x]\n",
     "k: |\n",                     # an empty block scalar: "" on one road, "\\n" on the other
     "k: >+\n\n",
@@ -124,7 +129,7 @@ def test_a_valid_date_is_the_same_text_on_both_roads():
     "a: 'on'\nb: on\n",            # the same text quoted once and plain once (plain: a boolean to YAML 1.1)
     "a: \"yes\"\nb: [yes]\n",
     "a: '1:20'\n# 1:20 Uhr\n",      # written outside the quotes too (a comment counts)
-    "a: 'x 99001'\nb: '99001'\n",   # ... and inside another text
+    "a: 'x 99001 y'\nb: '99001'\n",  # ... and inside another text, between spaces (as it could stand plain)
     "'<<': x\n",                   # the full road refuses a merge key, quoted or not
     "a: &x\n  b: 1\n",            # an anchor on a mapping, a tag on an item, an alias as an item
     "liste:\n  - !!str 12\n",
@@ -164,6 +169,28 @@ def test_whole_numbers_take_the_fast_road():
     assert fast_plain(text) == full_road(text)[0] == {"inhabitants": 303462, "isb": {"name": "ISB 001", "room": "B-017 Ost"}}
 
 
+#: whole numbers yaml-rs reads where YAML 1.1 has a text or another number (it drops underscores,
+#: takes prefixes in capitals and signs before them, and leading zeros as decimals)
+NUMBER_QUIRKS = ["_07233", "_1", "+_1", "-_13", "__6", "1_", "1__0", "1_000", "+0X5", "-0X56", "0X1F", "-0B1", "0B1",
+                 "+0o6", "0O7", "017", "-016", "0800", "+08", "0_7", "-0x5", "+0x5", "0x_1F", "0b101"]
+
+
+@pytest.mark.parametrize("token", NUMBER_QUIRKS)
+@pytest.mark.parametrize("shape", ["k: {}\nn: 3\n", "l:\n  - {}\n  - 4\n", "k:\n  {}\nn: 1\n", "a:\n  b: {} # x\n"])
+def test_numbers_yaml_rs_reads_in_its_own_way_read_alike_or_go_the_full_road(token, shape):
+    assert_same_or_declined(shape.format(token))
+
+
+def test_random_number_like_scalars_never_read_differently():
+    rng = random.Random(20261205)
+    alphabet = "0123456789_+-xXoObBaAfFeE.:G "
+    accepted = 0
+    for _ in range(6000):
+        token = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6))).strip() or "0"
+        accepted += assert_same_or_declined(f"k: {token}\nn: 3\n")
+    assert accepted > 3000, accepted
+
+
 def test_texts_written_only_in_quotes_take_the_fast_road():
     # a county profile's AGS and a catalog pin's version are numbers and timestamps unquoted
     for text in ('key: lk-001\nags: "07233"\ninhabitants: 61000\n',
@@ -171,6 +198,51 @@ def test_texts_written_only_in_quotes_take_the_fast_road():
                  "\"017\": a\nb: 'yes'\nc: \"1:20\"\n"):
         assert fast_plain(text) is not None, text
         assert fast_plain(text) == full_road(text)[0]
+
+
+def test_a_text_quoted_once_and_inside_longer_words_elsewhere_takes_the_fast_road():
+    # a plan's costs ('0.00' and '1200.00'), the legal thresholds ("3000" and "143000", "19" and
+    # "§19"): the other places are parts of longer words, never a plain scalar of their own
+    for text in ("m:\n  - cost: '0.00'\n  - cost: '1200.00'\n  - cost: '450.00'\n",
+                 'a: "3000"\nb: "143000"\nrate: "19"\nsource: §19 Abs. 3 SektVO\nref: A19x\n',
+                 "a: 'x 99001'\nb: '99001'\n"):
+        assert fast_plain(text) is not None, text
+        assert fast_plain(text) == full_road(text)[0]
+    # where the text may also be a plain scalar of its own, the full road reads it
+    for text in ("a: '0.00'\nb: 0.00\n", "a: '0.00'\nb: [0.00]\n", "a: '0.00'\nb: x 0.00\n", "a: '0.00'\n0.00: x\n",
+                 "a: '0.00'\nb: |-\n  0.00\n", "a: '19'\nb: -19\n", "a: '1:20'\nb: x:1:20\n", "a: '19' # 19\n",
+                 "a: '5.1'\nb: Version 5.1 durch\n", "a: '017'\nb: {x: 017}\n", "a: 'on'\nb: [x,on]\n"):
+        assert fast_plain(text) is None, text
+
+
+def _embedded_quoting(count: int, seed: int):
+    """Documents writing a tricky scalar quoted, and the same characters plain inside longer words,
+    after and before every kind of neighbour (letters, digits, signs, indicators, quotes)."""
+    rng = random.Random(seed)
+    neighbours = ["", "", "1", "a", "§", ".", "-", "_", "+", "/", ":", "?", ",", "[", "]", "{", "}", "#", " ", "'",
+                  '"', "(", ")", "=", "%", "!", "&", "*", "|", ">", "@", "`", "ä"]
+    for _ in range(count):
+        tricky = rng.choice(TRICKY)
+        quote = rng.choice(["'", '"'])
+        lines = [f"q: {quote}{tricky}{quote}"]
+        for index in range(rng.randint(1, 4)):
+            word = f"{rng.choice(neighbours)}{tricky}{rng.choice(neighbours)}"
+            shape = rng.random()
+            if shape < 0.5:
+                lines.append(f"k{index}: {word}")
+            elif shape < 0.7:
+                lines.append(f"l{index}:\n  - {word}")
+            elif shape < 0.85:
+                lines.append(f"t{index}: Text {word} weiter")
+            else:
+                lines.append(f"{word}: v{index}")
+        rng.shuffle(lines)
+        yield "\n".join(lines) + "\n"
+
+
+def test_texts_inside_longer_words_never_fool_the_quoted_only_rule():
+    accepted = sum(assert_same_or_declined(text) for text in _embedded_quoting(3000, seed=20261204))
+    assert accepted > 300, accepted
 
 
 def test_a_quoted_text_is_not_taken_as_safe_for_the_next_file():
@@ -188,6 +260,45 @@ def test_pyyaml_resolves_only_short_words_after_a_letter():
             assert {tag.rsplit(":", 1)[-1] for tag, _ in resolvers} <= {"bool", "null"}, first
             for _, pattern in resolvers:
                 assert not pattern.match(first + "x" * parse_module._LONGEST_WORD)
+
+
+def test_simple_flow_sequences_take_the_fast_road():
+    # members, parties, measures, roles and addresses as the example writes them
+    for text in ("members: [bernkastel-wittlich, cochem-zell]\nn: 2\n",
+                 "risiken:\n  - id: R-1\n    measures: [M-035, M-036]  # beide\n",
+                 "address: [Musterstraße 1 (BEISPIEL), 54516 Wittlich]\n",
+                 "inform: [Notfallbeauftragte/r, Leitung Krisenstab, CERT-rlp]\n",
+                 "notice: [6, 3]\nref: [SYS.1.1.A6]\n", "l:\n  - [a, b]\n  - []\n", "a:\n  [x , y ]\n",
+                 "title: Kreishaus [1] und {{ landkreise }}\n"):
+        assert fast_plain(text) is not None, text
+        assert fast_plain(text) == full_road(text)[0]
+
+
+def _flow_sequences(count: int, seed: int):
+    """Flow sequences of tricky scalars and words, spaced, quoted, nested and broken in every way,
+    as values, list items and on a line of their own."""
+    rng = random.Random(seed)
+    words = [*TRICKY, "M-035", "CERT-rlp", "(ERFUNDEN)", "Notfall/r", "a-b", "a.b", "x_1", "Straße", "a b",
+             "a  b", "a:b", "a: b", "a #b", "a#b", "-a", "- a", "?a", "? a", "&a", "*a", "!a", "%a", "@a", "|", ">",
+             "'a'", '"a"', "[a]", "{a}", "{}", "[]", "a,", "", " ", "a\\b", "a=b", "<<", "_5", "+_1", "0X5", "1_0"]
+    for _ in range(count):
+        items = [rng.choice(words) for _ in range(rng.randint(1, 4))]
+        separator = rng.choice([", ", ",", " , ", ",  "])
+        flow = "[" + rng.choice(["", " "]) + separator.join(items) + rng.choice(["", " "]) + "]"
+        flow += rng.choice(["", "", " # c", "#c", " x", "  "])
+        shape = rng.random()
+        if shape < 0.5:
+            text = f"k: {flow}\nn: 1\n"
+        elif shape < 0.8:
+            text = f"l:\n  - {flow}\n  - x\n"
+        else:
+            text = f"k:\n  {flow}\n"
+        yield text
+
+
+def test_flow_sequences_never_read_differently():
+    accepted = sum(assert_same_or_declined(text) for text in _flow_sequences(4000, seed=20261206))
+    assert accepted > 250, accepted
 
 
 def test_empty_flow_collections_take_the_fast_road():

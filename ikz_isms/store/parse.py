@@ -13,6 +13,7 @@ JSON goes through orjson (nesting is limited to 1024 by orjson itself).
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -575,12 +576,19 @@ _NODE_INDICATOR = re.compile(r"(?:^|[-:?] )[ ]*[&*!%]", re.MULTILINE)
 #: what else libyaml's reader refuses and the fast parser might not
 _UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-#: a plain scalar that may be an octal number (``017``, ``-017``, ``0o17``, ``0_7``), where a whole
+#: a plain scalar that is a whole number in other than the plain decimal form both roads read
+#: alike (``[-+]?(0|[1-9][0-9]*)``): a leading zero (``017``, ``0800``, ``0o17``, ``0x1F``), an
+#: underscore (``_5``, ``+_1``, ``1_000``) or a letter after the digits (``5G``), where a whole
 #: scalar can begin in block style: at the start of a line (after its indentation), or after the
-#: ``:``, ``-`` or ``?`` indicator and a space; up to the end of its line or a comment (flow
-#: collections never reach this check). ``ISB 001`` is one text on both roads and does not count.
-#: Where a text has one, its numbers take the full road.
-_OCTAL_LIKE = re.compile(r"(?:^[ ]*|[:?\-][ ]+)[-+]?0[0-9_oO][0-9A-Za-z_]*[ ]*(?:#[^\n]*)?$", re.MULTILINE)
+#: ``:``, ``-`` or ``?`` indicator and a space; up to the end of its line or a comment.
+#: yaml-rs reads many of these as numbers where YAML 1.1 has a text or another number (``017`` is
+#: 15 there, ``+_1`` and ``0800`` are texts): a text with one that yaml-rs reads as a number takes
+#: the full road (:func:`_numbers_alike`). ``ISB 001`` is one text on both roads and does not count.
+_NUMBER_LIKE = re.compile(
+    r"(?:^[ ]*|[:?\-][ ]+)([-+]?(?:_|0[0-9A-Za-z_]|[1-9][0-9]*[A-Za-z_])[0-9A-Za-z_]*)[ ]*(?:#[^\n]*)?$", re.MULTILINE)
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+#: what yaml-rs makes of such a scalar alone: a whole number or not
+_NUMBER_TOKENS: dict[str, bool] = {}
 #: the longest word PyYAML resolves after a letter (``false``, ``FALSE``): bool and null words only
 _LONGEST_WORD = 5
 _FAST: list[Any] = []
@@ -746,10 +754,8 @@ def fast_plain(text: str) -> Any:
         return None
     if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text or _UNREADABLE.search(text):
         return None
-    if "[" in text or "{" in text:
-        bare = text.replace("[]", "").replace("{}", "")
-        if "[" in bare or "{" in bare:
-            return None
+    if ("[" in text or "{" in text) and not _flows_simple(text):
+        return None
     try:
         data = loads(text)
     except Exception:
@@ -758,9 +764,59 @@ def fast_plain(text: str) -> Any:
         # every data file is a mapping; a text or list at the top is the full road's to judge
         return None
     verdict = _fast_values_plain(data, resolvers, text)
-    if verdict is False or (verdict == "numbers" and _OCTAL_LIKE.search(text)):
+    if verdict is False or (verdict == "numbers" and not _numbers_alike(text, loads)):
         return None
     return data
+
+
+#: where a flow collection may begin: where a node may begin in block style (after a line's
+#: indentation, or after the ``-``, ``:`` or ``?`` indicator and a space). A ``[`` or ``{`` elsewhere
+#: is a character of a text (``Kreishaus [1]``, ``{{ landkreise }}``) on both roads.
+_FLOW_START = re.compile(r"(?:^|[-:?] )[ ]*([\[{])", re.MULTILINE)
+#: a flow sequence both roads read alike: on one line, its items plain texts of words (each
+#: beginning with a letter, digit, ``_`` or ``(``, with no space, quote, ``,``, ``:``, ``#`` or
+#: bracket in it) separated by single spaces, followed by nothing but a comment
+_SIMPLE_FLOW = re.compile(
+    r"\[ *(?:[\w(][^\s,\[\]{}#'\":]*(?: [\w(][^\s,\[\]{}#'\":]*)* *, *)*"
+    r"[\w(][^\s,\[\]{}#'\":]*(?: [\w(][^\s,\[\]{}#'\":]*)* *\](?:[ ]+#[^\n]*)?[ ]*$", re.MULTILINE)
+#: a whole number in a flow sequence in other than plain decimals (see :data:`_NUMBER_LIKE`)
+_FLOW_NUMBER_LIKE = re.compile(r"[\[,][ ]*([-+]?(?:_|0[0-9A-Za-z_]|[1-9][0-9]*[A-Za-z_])[0-9A-Za-z_]*)[ ]*(?=[,\]])")
+
+
+def _flows_simple(text: str) -> bool:
+    """Whether every flow collection of ``text`` is ``[]``, ``{}`` or a simple flow sequence
+    (:data:`_SIMPLE_FLOW`, ``members: [bernkastel-wittlich, cochem-zell]``): the flow
+    collections YAML 1.1 and 1.2 read alike. Flow mappings, quotes, nesting and flow
+    collections over several lines take the full road."""
+    for match in _FLOW_START.finditer(text):
+        at = match.start(1)
+        pair = text[at:at + 2]
+        if pair in ("[]", "{}"):
+            continue
+        if pair[0] == "{" or _SIMPLE_FLOW.match(text, at) is None:
+            return False
+    return True
+
+
+def _numbers_alike(text: str, loads: Callable[[str], Any]) -> bool:
+    """Whether no scalar of ``text`` that yaml-rs may read as a whole number is written other than
+    in plain decimals (:data:`_NUMBER_LIKE`); each such scalar is asked of yaml-rs once."""
+    for match in itertools.chain(_NUMBER_LIKE.finditer(text), _FLOW_NUMBER_LIKE.finditer(text)):
+        token = match.group(1)
+        if _HEX.match(token):
+            continue  # lower-case hexadecimal without sign or underscore: the same number on both roads
+        number = _NUMBER_TOKENS.get(token)
+        if number is None:
+            try:
+                value = loads(f"k: {token}\n").get("k")
+            except Exception:
+                value = 0  # not read alone: taken as a number, the full road decides
+            number = type(value) is int
+            if len(_NUMBER_TOKENS) < 10_000:
+                _NUMBER_TOKENS[token] = number
+        if number:
+            return False
+    return True
 
 
 #: texts already shown to read alike on both roads (statuses, names, dates repeat across files)
@@ -790,7 +846,20 @@ def _only_quoted(source: str, value: str) -> bool:
     if "'" in value or '"' in value or "\n" in value:
         return False
     quoted = source.count(f'"{value}"') + source.count(f"'{value}'")
-    return quoted > 0 and source.count(value) == quoted
+    if quoted == 0:
+        return False
+    if source.count(value) == quoted:
+        return True
+    # the other places may all lie inside longer words (``0.00`` in ``'1200.00'``, ``19`` in
+    # ``§19``): a plain scalar that is ``value`` begins after a line break, a space or an
+    # indicator and ends before one
+    return _plain_occurrence(value).search(source) is None
+
+
+def _plain_occurrence(value: str) -> "re.Pattern[str]":
+    """Where ``value`` may stand as a whole plain scalar: not after a character that may go on
+    a word, not before one (see :func:`_only_quoted`)."""
+    return re.compile(rf"(?<![^\s\-?:,\[\]{{}}#&*!|>%@`'\"]){re.escape(value)}(?=[\s,\]}}:#]|\Z)")
 
 
 def _fast_values_plain(root: Any, resolvers: dict[Any, Any], source: str = "") -> bool | str:
