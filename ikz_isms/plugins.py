@@ -33,6 +33,7 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,6 +137,12 @@ class WorkspacePlugin:
     has_data: bool = False
 
 
+_ABSENT = object()
+#: what pluggy accepts as a hook implementation (plain and bound functions, static and class methods)
+_HOOKABLE = (types.FunctionType, staticmethod, classmethod, types.MethodType)
+_IMPL_MARKER = hookspecs.PROJECT + "_impl"
+
+
 class IkzPluginManager(pluggy.PluginManager):
     """A pluggy manager that also remembers where plugins came from and what failed."""
 
@@ -145,6 +152,25 @@ class IkzPluginManager(pluggy.PluginManager):
         self.infos: dict[str, PluginInfo] = {}
         self.failures: list[PluginFailure] = []
         self.skipped: list[SkippedPlugin] = []
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        """pluggy's answer, with the names of a module that cannot be hook implementations passed over first.
+
+        pluggy looks at every name of a plugin with ``inspect.getattr_static``; for a module
+        (every built-in and county plugin) a name is listed by ``dir`` only when it is in the
+        module's ``__dict__``, and a value there that is no function, static or class method
+        or bound method, or one without the ``ikz_isms_impl`` marker, is never an
+        implementation. Those names (imports, constants, helpers: most of a module) are
+        answered ``None`` here without the lookup; every other name goes to pluggy.
+        """
+        if type(plugin) is types.ModuleType:
+            value = plugin.__dict__.get(name, _ABSENT)
+            if value is _ABSENT or not isinstance(value, _HOOKABLE):
+                return None
+            if getattr(value, _IMPL_MARKER, None) is None \
+                    and getattr(getattr(value, "__func__", None), _IMPL_MARKER, None) is None:
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
 
     def register(self, plugin: Any, name: str | None = None) -> str | None:
         registered = super().register(plugin, name)

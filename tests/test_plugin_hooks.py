@@ -621,3 +621,57 @@ def test_workspace_code_runs_only_when_allowed_by_name_and_hash(workspace, run_c
     path.write_text(path.read_text(encoding="utf-8") + "\n# geändert\n", encoding="utf-8")
     changed = run_cli("plugins", cwd=workspace)
     assert not marker.exists() and "seit der Freigabe geändert" in changed.stderr
+
+
+def test_implementations_are_found_as_pluggy_finds_them(tmp_path):
+    """The manager passes over a module's names that cannot be implementations before asking pluggy;
+    on every built-in and example plugin module, and on a module with every kind of attribute,
+    it answers exactly as pluggy's own lookup does."""
+    import importlib
+    import sys
+    import types
+
+    import pluggy
+
+    from ikz_isms.plugins import DEFAULT_PLUGINS, IkzPluginManager
+
+    odd = types.ModuleType("odd_plugin")
+    source = textwrap.dedent("""
+        from ikz_isms.hookspecs import hookimpl
+
+        @hookimpl
+        def ikz_register_commands(cli): pass
+
+        @hookimpl(tryfirst=True)
+        def ikz_register_check_rules(register): pass
+
+        def unmarked(cli): pass
+
+        class Box:
+            @hookimpl
+            def ikz_register_counties(self, register): pass
+
+            @staticmethod
+            @hookimpl
+            def ikz_register_editions(register): pass
+
+        marked_static = staticmethod(hookimpl(lambda register: None))
+        static_marked = hookimpl(staticmethod(lambda register: None))
+        marked_class = classmethod(hookimpl(lambda cls, register: None))
+        bound = Box().ikz_register_counties
+        constant = 3
+        not_callable = type("Marked", (), {"ikz_isms_impl": {}})()
+    """)
+    exec(compile(source, "odd_plugin.py", "exec"), odd.__dict__)
+    modules = [importlib.import_module(name) for name in DEFAULT_PLUGINS] + [odd, sys.modules["ikz_isms.plugins"]]
+    pm = IkzPluginManager()
+    found = 0
+    for module in modules:
+        for name in dir(module):
+            ours = pm.parse_hookimpl_opts(module, name)
+            assert ours == pluggy.PluginManager.parse_hookimpl_opts(pm, module, name), (module.__name__, name)
+            found += ours is not None
+    assert found > len(DEFAULT_PLUGINS)  # the built-ins' implementations were found, not passed over
+    assert [name for name in dir(odd) if pm.parse_hookimpl_opts(odd, name) is not None] == [
+        "bound", "ikz_register_check_rules", "ikz_register_commands", "marked_class", "marked_static", "static_marked"]
+    assert pm.parse_hookimpl_opts(odd, "ikz_register_check_rules")["tryfirst"] is True
