@@ -296,6 +296,39 @@ def test_builder_for_date_takes_the_pdf_date_from_the_day():
     assert "Erstellt am 24.11.2026" in reader.pages[0].extract_text()
 
 
+def test_a_report_with_contents_is_laid_out_twice_and_its_page_numbers_hold(monkeypatch):
+    """The contents know their entries before the first pass: one pass to count pages, one to
+    draw, and every entry shows the page its heading stands on (also headings kept together with
+    what follows them, after contents long enough to take pages of their own)."""
+    pypdf = pytest.importorskip("pypdf")
+    from reportlab.platypus import Paragraph
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    from ikz_isms.report.pdf import Heading, builder_for_date
+
+    passes = []
+    build = BaseDocTemplate.build
+    monkeypatch.setattr(BaseDocTemplate, "build", lambda self, *a, **k: (passes.append(1), build(self, *a, **k))[1])
+    doc = builder_for_date(dt.date(2026, 11, 24), title="T", subject="S", marking="OFFEN", running_title="R")
+    doc.toc()
+    for number in range(1, 121):
+        if number % 7 == 0:
+            doc.keep(Heading(f"Abschnitt {number}", doc.styles.h1, 0, f"k{number}"), Paragraph("Text", doc.styles.small))
+        else:
+            doc.heading(f"Abschnitt {number}", new_page=number % 3 == 0)
+        doc.heading(f"Unterabschnitt {number}.1", level=1)
+        doc.para("Inhalt " * 40)
+    reader = pypdf.PdfReader(io.BytesIO(doc.render()))
+    assert len(passes) == 2
+    pages = [page.extract_text() for page in reader.pages]
+    # an entry: its dot leader and page number, then its title (as pypdf reads the contents)
+    listed = {title: int(page) for page, title in re.findall(r"\. (\d+)\n((?:Unter)?[Aa]bschnitt [0-9.]+)\n",
+                                                            "\n".join(pages))}
+    assert len(listed) == 240 and listed["Abschnitt 1"] > 2
+    for title, page in listed.items():
+        assert title in pages[page - 1].splitlines(), (title, page)
+
+
 def test_only_the_report_package_imports_reportlab():
     offenders = []
     for path in PACKAGE.rglob("*.py"):

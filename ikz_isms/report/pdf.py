@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -440,8 +440,34 @@ class ReportBuilder:
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
         sketch_first = any(isinstance(f, TableOfContents) for f in self.story) and \
             any(isinstance(f, Heading) for f in self.story)
+        _expect_entries(self.story)
         doc.multiBuild(list(self.story), canvasmaker=_canvas_class(self.furniture, self.epoch, sketch_first))
         return buffer.getvalue()
+
+
+def _headings(flowables: Sequence[Any]) -> Iterator[Heading]:
+    """The headings of a story in order, also those kept together with what follows them."""
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            yield flowable
+        elif isinstance(flowable, KeepTogether):
+            yield from _headings(flowable._content)
+
+
+def _expect_entries(story: Sequence[Any]) -> None:
+    """Give each table of contents its entries before the first pass, with page 0 for now.
+
+    reportlab lays out a contents table with the entries of the pass before; left empty, the
+    first pass sets a one-line table, the second pass a table of its full length (which moves
+    every page after it) and only a third has page numbers that hold. With the entries known
+    from the story, the first pass already sets the table at its full length, the second has
+    the right numbers, and ``multiBuild`` stops there. Should a heading be missed here, the
+    entries differ and reportlab simply takes another pass.
+    """
+    entries = [(h.toc_level, escape(h.toc_text), 0, h.toc_key) for h in _headings(story)]
+    for flowable in story:
+        if isinstance(flowable, TableOfContents) and entries:
+            flowable._entries = list(entries)
 
 
 def builder_for_date(day: _dt.date, *, title: str, subject: str, marking: str, running_title: str,
