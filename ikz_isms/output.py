@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,16 +92,85 @@ def print_table(
     title: str | None = None,
     right_align: Sequence[int] = (),
 ) -> None:
-    """Print a table on the terminal (rich); cells are shown literally, never as markup."""
+    """Print a table on the terminal (rich); cells are shown literally, never as markup.
+
+    Piped output (CI logs, files, scripts) of a table that fits its width and holds only
+    characters one column wide is written by :func:`plain_table`, which gives rich's bytes
+    for such a table without importing and running rich's layout (about 80 ms for a
+    100-row table); everything else — a terminal, a table to fold, a title to wrap, any
+    other character — is rich's.
+    """
+    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    if not sys.stdout.isatty():
+        text = plain_table(headers, cells, title=title, right_align=right_align, width=max(120, _columns()))
+        if text is not None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+    rich_table(headers, cells, title=title, right_align=right_align)
+
+
+def rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], *, title: str | None,
+               right_align: Sequence[int]) -> None:
+    """The table as rich lays it out (:func:`print_table` without the plain road)."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for index, header in enumerate(headers):
         table.add_column(header, justify="right" if index in right_align else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+    for row in cells:
+        table.add_row(*(Text(cell) for cell in row))
     console().print(table)
+
+
+#: characters one column wide in rich's reckoning that German tables use (ASCII, Latin-1
+#: letters and signs, dashes, quotes, the euro sign); a table with any other takes rich's road
+_NARROW = re.compile("[ -~\u00a1-\u00ac\u00ae-\u00ff\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u20ac]*")
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None, right_align: Sequence[int],
+                width: int) -> str | None:
+    """The text rich's :func:`print_table` writes for this table on a ``width`` columns wide
+    console without colours, or ``None`` where it might differ: a cell or title with a
+    character outside :data:`_NARROW`, a line break or space at either end of a cell, a
+    table wider than ``width``, a row with
+    another number of cells than the headers, a title :func:`_wrapped` cannot wrap.
+    ``tests/test_output_tables.py`` holds both side by side."""
+    count = len(headers)
+    if count == 0:
+        return None
+    columns = [str(header) for header in headers]
+    widths = [len(header) for header in columns]
+    for row in rows:
+        if len(row) != count:
+            return None
+        for index, cell in enumerate(row):
+            if len(cell) > widths[index]:
+                widths[index] = len(cell)
+    for text in (*columns, *(cell for row in rows for cell in row), title or ""):
+        if _NARROW.fullmatch(text) is None or text != text.strip(" "):
+            return None
+    total = sum(widths) + 3 * count + 1
+    if total > width:
+        return None
+    title_lines = _wrapped(title, total) if title else []
+    if title_lines is None:
+        return None
+    right = set(right_align)
+
+    def line(cells: Sequence[str], edge: str, middle: str) -> str:
+        parts = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]) for i, cell in enumerate(cells)]
+        return edge + " " + f" {middle} ".join(parts) + " " + edge + "\n"
+
+    out: list[str] = []
+    out.extend(part.ljust(total) + "\n" for part in title_lines)
+    out.append("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
+    out.append(line(columns, "┃", "┃"))
+    out.append("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
+    out.extend(line(row, "│", "│") for row in rows)
+    out.append("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
+    return "".join(out)
 
 
 @contextmanager
@@ -126,3 +196,19 @@ def progress_bar(description: str, *, enabled: bool = True) -> Iterator[Callable
             progress.update(task, completed=done, total=total or None)
 
         yield update
+
+
+def _wrapped(title: str, width: int) -> list[str] | None:
+    """The lines rich wraps a title of words into at ``width`` (as many words on a line as fit,
+    one space between them), or ``None`` for a title with a word longer than the line or
+    more than one space between words (rich folds and keeps spaces in ways of its own)."""
+    words = title.split(" ")
+    if any(not word or len(word) > width for word in words):
+        return None
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines

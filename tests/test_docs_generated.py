@@ -58,7 +58,8 @@ def with_command(group: click.Group, path: str, command: click.Command) -> click
     parent, *rest = path.split() if path else [None]
     if parent is None:
         return click.Group(group.name, commands={**group.commands, command.name: command})
-    sub = with_command(group.commands[parent], " ".join(rest), command)
+    # a lazily registered command is in group.commands only once something asked for it
+    sub = with_command(group.get_command(click.Context(group), parent), " ".join(rest), command)
     return click.Group(group.name, commands={**group.commands, parent: sub})
 
 
