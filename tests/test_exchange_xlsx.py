@@ -62,10 +62,14 @@ def check_rows(path: Path) -> list[tuple[int, dict]]:
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest not in _ROWS:
-        sheet = openpyxl.load_workbook(path)["Check"]
-        header = [c.value for c in sheet[1]]
-        _ROWS[digest] = [(cells[0].row, dict(zip(header, [c.value for c in cells])))
-                         for cells in sheet.iter_rows(min_row=2)]
+        # read-only: rows streamed as values (what the sheet holds, without building every cell object)
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            rows = book["Check"].iter_rows(values_only=True)
+            header = list(next(rows))
+            _ROWS[digest] = [(number, dict(zip(header, values))) for number, values in enumerate(rows, start=2)]
+        finally:
+            book.close()
     return [(row, dict(values)) for row, values in _ROWS[digest]]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ikz_isms.errors import IkzError
-from ikz_isms.store.parse import fast_plain, parse_yaml, top_item_lines, top_item_spans
+from ikz_isms.store.parse import fast_plain, parse_yaml, top_item_lines, top_item_spans, top_key_line
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -206,3 +206,53 @@ def test_a_splice_on_a_fast_read_file_builds_no_node_tree(tmp_path, monkeypatch)
     new_text, document = proven
     assert new_text == text.replace("A.7\n    status: ja", "A.7\n    status: nein")
     assert document.spans == parse_yaml(new_text, "x").spans
+
+
+def assert_key_lines_agree(text: str) -> int:
+    """Every top-level key's line from the text is the node tree's, or the scan declines; how many answered."""
+    data = fast_plain(text)
+    if not isinstance(data, dict):
+        return 0
+    tree = parse_yaml(text, "t.yaml")
+    answered = 0
+    for key in data:
+        found = top_key_line(text, key)
+        if found is not None:
+            assert found == tree.line(key), (key, found, tree.line(key), text)
+            answered += 1
+    return answered
+
+
+def test_top_level_keys_get_the_node_trees_line_or_none():
+    answered = 0
+    for folder in ("plugins", "catalogs", "features", "tests", "ikz_isms"):
+        for path in sorted((REPO / folder).rglob("*.yaml")):
+            if ".ikz-cache" not in path.parts:
+                answered += assert_key_lines_agree(path.read_text(encoding="utf-8-sig", errors="replace"))
+    assert answered >= 100, answered
+    rng = random.Random(20261207)
+    sources = [path.read_text(encoding="utf-8")[:2500] for path in sorted((REPO / "plugins").rglob("*.yaml"))[:60]]
+    sources = [text[: text.rfind("\n") + 1] for text in sources]
+    mutated = 0
+    for _ in range(2500):
+        text = rng.choice(sources)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            piece = rng.choice([*MUTATIONS, "approach: x\n", "\nname: y", '"\napproach:', "'\nkey: 1\n", "? a\n: b\n"])
+            text = text[:at] + piece + text[at:] if rng.random() < 0.6 else text[:at] + text[at + rng.randint(1, 4):]
+        mutated += assert_key_lines_agree(text)
+    assert mutated > 1000, mutated
+
+
+@pytest.mark.parametrize("text, key, expected", [
+    ("name: x\napproach: standard\n", "approach", 2),
+    ("# approach: alt\napproach:\n  - a\n", "approach", 2),
+    ("a: |\n  approach: im Text\napproach: b\n", "approach", 3),
+    # a quoted text over several lines could hold the key's line: declined
+    ('a: "x\napproach: b"\napproach: c\n', "approach", None),
+    ("a: 'x\napproach: b'\n", "approach", None),
+    ("approach: a\napproach: b\n", "approach", None),   # twice (the parser refuses it): no answer
+    ('"approach": a\n', "approach", None),            # quoted: not found, the tree answers
+])
+def test_key_line_layouts(text, key, expected):
+    assert top_key_line(text, key) == expected

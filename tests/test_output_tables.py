@@ -42,7 +42,7 @@ def _tables(count: int, seed: int):
 
 def test_the_plain_road_writes_richs_bytes_or_declines(capsys, monkeypatch):
     answered = declined = 0
-    for headers, rows, title, right, width in _tables(1500, seed=20261203):
+    for headers, rows, title, right, width in _tables(800, seed=20261203):
         monkeypatch.setenv("COLUMNS", str(width))
         plain = output.plain_table(headers, rows, title=title, right_align=right, width=width)
         if plain is None:

@@ -145,6 +145,13 @@ class Parsed:
             lines = self._top_item_lines(str(pointer[0]))
             if lines is not None and 0 <= pointer[1] < len(lines):
                 return lines[pointer[1]]
+        if self._root is None and self.text_of is not None and len(pointer) == 1 and type(pointer[0]) is str \
+                and type(self.data) is dict and pointer[0] in self.data:
+            # a top-level key (``approach``): from the text where it shows
+            text = self.text_of()
+            found = top_key_line(text, pointer[0]) if text is not None else None
+            if found is not None:
+                return found
         node = self.root
         if node is None:
             return None
@@ -211,6 +218,29 @@ def top_item_lines(text: str, key: str) -> list[int] | None:
     """
     scan = _scan_top_items(text, key)
     return None if scan is None else [number + 1 for number, _ in scan[1]]
+
+
+def top_key_line(text: str, key: str) -> int | None:
+    """The 1-based line of the top-level key ``key`` as the full road's node tree gives it, or
+    ``None`` wherever the text does not show it beyond doubt.
+
+    For texts the fast road read (:func:`fast_plain`). The key must be written plain at the start
+    of exactly one line, followed by ``:`` and a space or the end of the line; such a line can
+    only be a top-level key, unless a quoted text runs over several lines — so a text with a
+    line holding an odd number of ``"`` or of ``'`` is declined.
+    """
+    head = f"{key}:"
+    if not key or key[0] in "\"'?-#[{&*!|>%@`" or ": " in key or key != key.strip():
+        return None
+    found = None
+    for number, line in enumerate(text.split("\n")):
+        if line.count('"') % 2 or line.count("'") % 2:
+            return None
+        if line.startswith(head) and (len(line) == len(head) or line[len(head)] == " "):
+            if found is not None:
+                return None
+            found = number + 1
+    return found
 
 
 def top_item_spans(text: str, key: str) -> "ItemSpans | None":
