@@ -17,7 +17,25 @@ TMPFS = Path("/dev/shm")
 TMPFS_FREE = 4 * 1024**3
 
 
+#: the test process's first-generation threshold for cyclic garbage collection (Python's default: 700)
+GC_FIRST_GENERATION = 30_000
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    """Collect cyclic garbage less often, and put ``tmp_path`` on a tmpfs where there is one.
+
+    A test process keeps every imported module, collected item and loaded catalog alive while
+    thousands of commands run in it; with Python's default thresholds the cyclic collector
+    took about 15 % of its time walking them (measured with ``gc.callbacks``), with 30,000
+    about 2 %. Nothing a test checks depends on when cycles are collected.
+    """
+    import gc
+
+    gc.set_threshold(GC_FIRST_GENERATION, 50, 100)
+    _use_tmpfs(config)
+
+
+def _use_tmpfs(config: pytest.Config) -> None:
     """Put ``tmp_path`` on a tmpfs where there is one: the suite copies the example workspace thousands of times.
 
     Creating a hundred small files costs about 100 ms on this machine's disk and about 12 ms
