@@ -212,6 +212,34 @@ def test_the_fast_schema_check_is_as_strict_as_jsonschema():
         assert schema.schema(name)["$schema"] == schema.DRAFT_07 and schema._compiled(name) is not None, name
 
 
+def test_the_fast_schema_check_answers_for_documents_with_dates(example_workspace):
+    """A schema with ``format: date`` is judged by the generated validator itself: the example's
+    risk registers, emergency plans and incident logs (all with dates) pass it, and a date that is
+    no calendar day fails it — as jsonschema judges both. Before the formats were bound, every
+    such document raised inside the generated code and went to jsonschema each time."""
+    from jsonschema import Draft7Validator
+
+    from ikz_isms.store import Store, schema
+
+    store = Store(example_workspace)
+    seen = 0
+    for kind, file_name in (("risiken", "risiken.yaml"), ("notfall", "notfall.yaml"), ("vorfaelle", "vorfaelle.yaml")):
+        for path in sorted(example_workspace.glob(f"plugins/*/data/{file_name}")):
+            data = store.parse(path, kind, validate=False).data
+            assert "-" in str(data) and schema._fast_valid(data, kind), path
+            seen += 1
+            validator = Draft7Validator(schema.schema(kind), format_checker=Draft7Validator.FORMAT_CHECKER)
+            assert validator.is_valid(data), path
+    assert seen >= 6
+    register = store.parse(sorted(example_workspace.glob("plugins/*/data/risiken.yaml"))[0], "risiken",
+                           validate=False).data
+    risk = next(r for r in register["risiken"] if r.get("identified"))
+    for bad in ("2026-02-30", "2026-13-01", "01.02.2026"):
+        risk["identified"] = bad
+        assert not schema._fast_valid(register, "risiken"), bad
+        assert [p.pointer for p in schema.problems(register, "risiken")], bad
+
+
 def test_compiled_validators_are_kept_in_the_users_cache(tmp_path, monkeypatch):
     """The generated code of a schema is written once to the user's cache folder (where the
     package's own folder may not be written) and read back; a damaged file there is replaced."""

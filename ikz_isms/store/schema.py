@@ -186,9 +186,13 @@ def _compiled(name: str) -> Any:
                 break
             except (OSError, InputError, OutputError):
                 continue  # read-only: the next place, else the code is generated each run
-    namespace: dict[str, Any] = {"custom_formats": _FORMATS}
+    import functools
+
+    namespace: dict[str, Any] = {}
     exec(entry[1], namespace)
-    return namespace[entry[0]]
+    # generated code takes the formats as an argument of every function (default: none), so
+    # they are bound here; without them every ``date`` would raise and send the document to jsonschema
+    return functools.partial(namespace[entry[0]], custom_formats=_FORMATS)
 
 
 def _fast_valid(data: Any, name: str) -> bool:
