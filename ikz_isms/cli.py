@@ -41,8 +41,10 @@ def run() -> None:
     default thresholds the collector would walk them every 700 new containers (about a
     tenth of a read command's time); here the first generation is collected after
     :data:`GC_FIRST_GENERATION` new containers, which still finds the few cycles a run makes.
-    Set only in the console script's process, never by :func:`main` (which tests and plugins
-    call inside their own process).
+    The console script also keeps the code dataclasses compile (:mod:`ikz_isms.codecache`:
+    about a third of a ``check`` went into compiling the same generated methods each run).
+    Both are set only in the console script's process, never by :func:`main` (which tests and
+    plugins call inside their own process).
     """
     import gc
 
@@ -55,6 +57,9 @@ def run() -> None:
         if code is None:
             code = helpcache.record(argv, main)
         _exit(code)
+    from . import codecache
+
+    codecache.install()
     _exit(main())
 
 
