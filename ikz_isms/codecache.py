@@ -27,7 +27,6 @@ that imports ikz-isms keeps the standard library as it is.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
@@ -67,12 +66,14 @@ def folders() -> list[tuple[str, bool]]:
 
 
 def _load() -> None:
+    from .errors import InputError
+    from .store import fs
+
     _state["loaded"] = True
     for folder, _writable in folders():
         try:
-            with open(os.path.join(folder, file_name()), "rb") as stream:
-                loaded = marshal.loads(stream.read())
-        except (OSError, ValueError, EOFError, TypeError):
+            loaded = marshal.loads(fs.read_bytes(os.path.join(folder, file_name()), limit=64 << 20))
+        except (InputError, ValueError, EOFError, TypeError):
             continue
         if isinstance(loaded, dict) and all(type(k) is str and type(v) is bytes for k, v in loaded.items()):
             _stored.update(loaded)
@@ -151,20 +152,16 @@ def save() -> None:
     for module in changed:
         used = _used[module]
         _stored[module] = marshal.dumps({k: v for k, v in _codes[module].items() if k in used})
+    from .errors import IkzError
+    from .store import fs
+
     blob = marshal.dumps(_stored)
     for folder, writable in folders():
         if not writable:
             continue
-        target = os.path.join(folder, file_name())
-        temporary = f"{target}.{os.getpid()}.tmp"
         try:
-            os.makedirs(folder, exist_ok=True)
-            with open(temporary, "wb") as stream:
-                stream.write(blob)
-            os.replace(temporary, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+            fs.atomic_write(os.path.join(folder, file_name()), blob, durable=False)
+        except (IkzError, OSError):
             continue
         changed.clear()
         return

@@ -39,6 +39,9 @@ class Session:
 
     def __init__(self, workspace_dir: Path | None, pm: "IkzPluginManager | None" = None, *,
                  today: _dt.date | None = None, store: "Store | None" = None):
+        from ..store import schema
+
+        schema.new_run()  # which validator checks a document depends on how many this run checked
         self.workspace_dir = Path(workspace_dir) if workspace_dir is not None else None
         if store is None and self.workspace_dir is not None and pm is None:
             # (with a plugin manager given, the store is made when first asked: see ``store``)

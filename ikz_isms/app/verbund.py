@@ -197,6 +197,9 @@ def prefetch_figures(session: "Session", counties: "list[County]", today: _dt.da
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return
+    from ..store import schema
+
+    schema.expect_many()  # the workers check every county's records: with jsonschema-rs, imported once here
     _WORKER[:] = [(session, today)]
     gc.collect()
     gc.freeze()  # the parent's objects stay shared with the workers (no copy on a collection)

@@ -14,6 +14,13 @@ the fast validator accepts is one jsonschema accepts. The generated code of each
 kept, compiled, beside the schemas (``schemas/__pycache__``, as Python keeps bytecode) or, where
 the package may not be written, in the user's cache folder (never in a workspace);
 keyed by the schema's bytes and the library and Python versions, so a run does not generate it again.
+
+A run that checks many documents (from its :data:`NATIVE_FROM`-th, or after :func:`expect_many`:
+the Verbund's workers) checks the rest with jsonschema-rs, a validator in Rust, with the same
+rule: what it accepts is valid, what it refuses goes to jsonschema. Its regular expressions are
+Rust's, so each pattern is handed over only where it means what Python's ``re`` makes of it
+(:func:`native_pattern`); ``tests/test_schema_native.py`` holds that to every pattern and to the
+example's documents damaged field by field.
 """
 
 from __future__ import annotations
@@ -195,7 +202,132 @@ def _compiled(name: str) -> Any:
     return functools.partial(namespace[entry[0]], custom_formats=_FORMATS)
 
 
+#: from this many documents checked in one run, jsonschema-rs checks the rest (see :func:`expect_many`)
+NATIVE_FROM = 300
+_NATIVE: dict[str, Any] = {}
+_COUNT = {"documents": 0}
+
+#: escapes outside a character class that mean the same in Python's ``re`` and in Rust's regex
+_LITERAL_ESCAPES = frozenset(".-/+()[]{}\\*?|^$")
+#: the characters Python's ``\s`` matches in a text (``str.isspace()``), written out as themselves:
+#: the engines disagree on them (ECMAScript's ``\s`` has U+FEFF and lacks U+0085 and U+001C…U+001F);
+#: ``tests/test_schema_native.py`` holds this set to ``str.isspace`` over every code point
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SPACE, _NOT_SPACE = f"[{SPACES}]", f"[^{SPACES}]"
+
+
+def native_pattern(pattern: str) -> str | None:
+    """``pattern`` for Rust's regex with the meaning Python's ``re.search`` gives it, or ``None``
+    where this cannot be vouched for.
+
+    Our schemas' patterns are anchors, ASCII character classes, ``.``, quantifiers, groups and
+    ``\\S``/``\\s``. Of these only the last two differ between the engines (which characters are
+    white space), and they are written out as the characters Python means (:data:`SPACES`). Any
+    other escape (``\\d``, ``\\w``, ``\\b``, ``\\p``, …), an escape inside a class, or an inline flag
+    ``(?`` is refused. ``$`` differs too, but only
+    in the safe direction: Python's also matches before a final line break, Rust's does not, so
+    Rust refuses a text Python accepts, and a refused document is checked again by jsonschema.
+    """
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            if index + 1 >= len(pattern):
+                return None
+            escaped = pattern[index + 1]
+            if in_class or escaped not in _LITERAL_ESCAPES and escaped not in "sS":
+                return None
+            out.append(_SPACE if escaped == "s" else _NOT_SPACE if escaped == "S" else char + escaped)
+            index += 2
+            continue
+        if char == "(" and pattern.startswith("(?", index):
+            return None
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return None if in_class else "".join(out)
+
+
+def _native_schema(node: Any) -> Any:
+    """A copy of a schema with every pattern as :func:`native_pattern` writes it (``ValueError``: one it refuses)."""
+    if isinstance(node, list):
+        return [_native_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "pattern" and isinstance(value, str):
+            translated = native_pattern(value)
+            if translated is None:
+                raise ValueError(value)
+            copy[key] = translated
+        elif key == "patternProperties" and isinstance(value, dict):
+            translated_keys = {native_pattern(k): _native_schema(v) for k, v in value.items()}
+            if None in translated_keys:
+                raise ValueError("patternProperties")
+            copy[key] = translated_keys
+        else:
+            copy[key] = _native_schema(value)
+    return copy
+
+
+def _native(name: str) -> Any:
+    """The jsonschema-rs validator of a schema (``None``: not installed, or a pattern it could read otherwise)."""
+    if name not in _NATIVE:
+        validator = None
+        try:
+            import jsonschema_rs
+
+            validator = jsonschema_rs.validator_for(_native_schema(schema(name)), validate_formats=True,
+                                                    formats=_FORMATS, offline=True)
+        except Exception:  # ImportError, a refused pattern, a schema the library cannot build
+            validator = None
+        _NATIVE[name] = validator
+    return _NATIVE[name]
+
+
+def new_run() -> None:
+    """A run begins (:class:`~ikz_isms.app.Session`): its documents are counted from zero."""
+    _COUNT["documents"] = 0
+
+
+def expect_many() -> None:
+    """Many documents follow (the Verbund's counties): check them with jsonschema-rs from now on.
+
+    Called before worker processes are forked, so the library is imported once and shared.
+    Without the call, a run switches by itself at its :data:`NATIVE_FROM`-th document: below
+    that, the library's import (about 45 ms) costs more than it saves.
+    """
+    _COUNT["documents"] = max(_COUNT["documents"], NATIVE_FROM)
+    try:
+        import jsonschema_rs  # noqa: F401
+    except ImportError:  # pragma: no cover - a dependency; without it the generated code checks everything
+        return
+
+
 def _fast_valid(data: Any, name: str) -> bool:
+    """Whether ``data`` is valid, by a validator that agrees with jsonschema on every document it
+    accepts; ``False`` is only "not shown valid here" (jsonschema then decides, with messages).
+
+    The generated code (fastjsonschema) checks the first :data:`NATIVE_FROM` documents of a run,
+    jsonschema-rs (Rust, about eight times faster per record) the rest, with the patterns as
+    :func:`native_pattern` writes them and the ``date`` format as jsonschema checks it.
+    """
+    _COUNT["documents"] += 1
+    if _COUNT["documents"] > NATIVE_FROM:
+        native = _native(name)
+        if native is not None:
+            try:
+                if native.is_valid(data):
+                    return True
+            except Exception:  # a value it cannot take (a Python object JSON has no type for)
+                pass
+            return False
     compiled = _compiled(name)
     if compiled is None:
         return False
