@@ -43,22 +43,9 @@ def counts(catalog: Catalog) -> dict:
 
 def oscal_errors(document: dict) -> list[str]:
     """Errors of ``document`` against the official OSCAL 1.1.3 catalog schema."""
-    if not SCHEMA.exists():
-        pytest.skip(f"OSCAL-Schema fehlt: {SCHEMA}")
-    import regex
-    from jsonschema import Draft7Validator, FormatChecker
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.validators import extend
+    from tests.support import oscal_schema_errors
 
-    def pattern(validator, expected, instance, schema):
-        # OSCAL tokens use \p{L}, which Python's re does not know
-        if validator.is_type(instance, "string") and not regex.search(expected, instance):
-            yield ValidationError(f"{instance!r} does not match {expected!r}")
-
-    validator = extend(Draft7Validator, {"pattern": pattern})(
-        json.loads(SCHEMA.read_text(encoding="utf-8")), format_checker=FormatChecker()
-    )
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+    return oscal_schema_errors(document, SCHEMA)
 
 
 def small_catalog() -> Catalog:

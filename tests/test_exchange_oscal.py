@@ -35,23 +35,10 @@ def export(cli, kind: str, path: Path, county: str = COUNTY) -> dict:
 
 
 def schema_errors(document: dict, schema_name: str) -> list[str]:
-    """Errors against the official OSCAL 1.2.1 JSON Schema (patterns through ``regex``: they use \\p{L})."""
-    regex = pytest.importorskip("regex")
-    from jsonschema import Draft7Validator, FormatChecker
-    from jsonschema.exceptions import ValidationError
-    from jsonschema.validators import extend
+    """Errors against the official OSCAL 1.2.1 JSON Schema (tests/support.py: oscal_schema_errors)."""
+    from tests.support import oscal_schema_errors
 
-    path = UPSTREAM / "schemas" / "oscal" / "1.2.1" / schema_name
-    if not path.exists():
-        pytest.skip(f"OSCAL-Schema fehlt: {path}")
-
-    def pattern(validator, expected, instance, _schema):
-        if validator.is_type(instance, "string") and not regex.search(expected, instance):
-            yield ValidationError(f"{instance!r} does not match {expected!r}")
-
-    validator = extend(Draft7Validator, {"pattern": pattern})(json.loads(path.read_text(encoding="utf-8")),
-                                                             format_checker=FormatChecker())
-    return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(document)]
+    return oscal_schema_errors(document, UPSTREAM / "schemas" / "oscal" / "1.2.1" / schema_name)
 
 
 def trestle() -> str:
@@ -114,6 +101,23 @@ def test_ssp_ar_and_poam_of_the_example_are_valid_oscal(cli, tmp_path, upstream)
         assert list(document) == [root]
         assert document[root]["metadata"]["oscal-version"] == "1.2.1"
         assert schema_errors(document, schema) == [], kind
+
+
+@pytest.mark.upstream
+def test_the_schema_check_finds_what_breaks_the_official_schema(cli, tmp_path, upstream):
+    """The check the tests above rely on is no formality: a bad UUID, a wrong date-time, an unknown
+    field and a missing required one are each found, with the place."""
+    document = export(cli, "ssp", tmp_path / "ssp.json")
+    root = document["system-security-plan"]
+    for damage, where in ((lambda d: d.update(uuid="kein-uuid"), "uuid"),
+                          (lambda d: d["metadata"].update({"last-modified": "gestern"}), "last-modified"),
+                          (lambda d: d.update(unbekannt=1), "unbekannt"),
+                          (lambda d: d["metadata"].pop("title"), "title")):
+        damaged = json.loads(json.dumps(document))
+        damage(damaged["system-security-plan"])
+        errors = schema_errors(damaged, KINDS["ssp"][1])
+        assert errors and any(where in e for e in errors), (where, errors)
+    assert root["uuid"] and schema_errors(document, KINDS["ssp"][1]) == []
 
 
 @pytest.mark.upstream
