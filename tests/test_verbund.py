@@ -308,3 +308,26 @@ def test_own_county_from_the_environment_does_not_block_the_verbund_view(run_cli
     monkeypatch.setenv("IKZ_ISMS_COUNTY", "vulkaneifel")
     view = verbund_json(run_cli, example_workspace)
     assert len([c for g in view["groups"] for c in g["counties"]]) == 4
+
+
+def test_a_countys_fingerprint_is_taken_once_per_run_and_again_after_it_changed(example_workspace):
+    """The view's key, the county cache's check and the stamp of new figures use the identities seen
+    before the county's files were read; a change the run itself makes (county_changed) is seen."""
+    import os
+
+    from ikz_isms.app.session import Session
+    from ikz_isms.app.verbund import fingerprint
+
+    session = Session(example_workspace)
+    county = session.county("cochem-zell")
+    today = dt.date(2026, 12, 1)
+    first = fingerprint(session, county, today)
+    record = sorted(county.layout.records_dir.glob("*.yaml"))[0]
+    stat = record.stat()
+    os.utime(record, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert fingerprint(session, county, today) is first  # the same run: the identities it started from
+    assert fingerprint(Session(example_workspace), county, today) != first  # the next run sees the change
+    session.county_changed(county)
+    again = fingerprint(session, county, today)
+    assert again != first and again["files"][f"pruefungen/{record.name}"][1] == stat.st_mtime_ns + 5_000_000_000
+    assert fingerprint(session, county, dt.date(2027, 4, 1))["quarter"] != again["quarter"]

@@ -64,6 +64,9 @@ class Session:
         self._assessments: dict[str, "Assessment"] = {}
         #: Verbund figures per county key computed ahead, in worker processes (:func:`ikz_isms.app.verbund.prefetch_figures`)
         self.figures: dict[str, dict[str, Any]] = {}
+        #: each county's Verbund fingerprint, taken once per run before its files are read
+        #: (:func:`ikz_isms.app.verbund.fingerprint`); forgotten when the county changes
+        self.fingerprints: dict[str, dict[str, Any]] = {}
         self._reported_failures = 0
         self._reviews: dict[str, "Review"] | None = None
         self.warnings: list[str] = []
@@ -127,6 +130,7 @@ class Session:
         self._data.clear()
         self._assessments.clear()
         self.figures.clear()
+        self.fingerprints.clear()
 
     # -- counties ------------------------------------------------------------------------
 
@@ -243,6 +247,7 @@ class Session:
         self._data.pop(county.key, None)
         self._assessments.pop(county.key, None)
         self.figures.pop(county.key, None)
+        self.fingerprints.pop(county.key, None)
 
     def holds_county(self, county: "County") -> bool:
         """Whether the county's data is already read in this run."""

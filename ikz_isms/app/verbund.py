@@ -34,10 +34,21 @@ ENV_PSEUDONYM_KEY = "IKZ_ISMS_PSEUDONYM_KEY"
 
 def fingerprint(session: "Session", county: "County", today: _dt.date,
                 catalogs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``catalogs``: the catalog files' identities by pin, when many counties are fingerprinted at once."""
+    """Everything the county's figures are computed from, as identities (see the module's docstring).
+
+    Taken once per run and county (``session.fingerprints``, forgotten when the county changes):
+    the view's key (:func:`view_key`), the check of the county's cache and the stamp its new
+    figures are kept under all use the identities seen before any of its files was read, so a
+    file changed during the run can only make the next run compute again, never hide the change.
+    ``catalogs``: the catalog files' identities by pin, when many counties are fingerprinted at once.
+    """
     from .. import __version__
     from ..assess.verbund import FIGURES_FORMAT, quarter_label
     from ..store import fs
+
+    kept = session.fingerprints.get(county.key)
+    if kept is not None and kept["quarter"] == quarter_label(today):
+        return kept
 
     layout = county.layout
     pin = session.workspace.pin(county.profile.catalog)
@@ -51,13 +62,15 @@ def fingerprint(session: "Session", county: "County", today: _dt.date,
              "legacy": fs.stat_key(layout.legacy_records), "plan": fs.stat_key(layout.plan)}
     for name, identity in fs.identities(layout.records_dir, (".yaml",)).items():
         files[f"pruefungen/{name}"] = identity
-    return {
+    stamp = {
         "format": FIGURES_FORMAT,
         "version": __version__,
         "quarter": quarter_label(today),
         "catalog": [pin.name, pin.sha256, *(catalog[:2] if catalog else [])],
         "files": {k: list(v) if v else None for k, v in files.items()},
     }
+    session.fingerprints[county.key] = stamp
+    return stamp
 
 
 def county_figures(session: "Session", county: "County", today: _dt.date) -> dict[str, Any]:

@@ -400,8 +400,9 @@ def _county_entry(profile: Any, figures: dict[str, Any], name: str, group: dict[
         return entry
     named = profile.disclosure == "full"
     entry["shared_gaps"] = "mit Namen" if named else "ohne Namen gezählt"
+    wanted = frozenset(ids)
     for rid, info in opened.items():
-        if not any(a in ids for a in info["approaches"]):
+        if wanted.isdisjoint(info["approaches"]):
             continue
         shared = group["_open"].setdefault(rid, {"title": info["title"], "order": info["order"], "counties": [],
                                                   "unnamed": 0})
