@@ -216,3 +216,17 @@ def test_the_native_check_takes_over_after_many_documents(monkeypatch):
     schema.expect_many()
     assert schema.problems(good, "pruefungen") == [] and used == ["pruefungen"]
     schema.new_run()
+
+
+def test_deep_nesting_is_answered_not_crashed():
+    """The store lets no document nest deeper than YAML's 64 or orjson's 1,024 levels; a native
+    check of such a document (in every property of every schema, twice, for uniqueItems) answers."""
+    deep: list = []
+    node = deep
+    for _ in range(1_100):
+        node.append([])
+        node = node[0]
+    for name in _schema_names():
+        properties = schema.schema(name).get("properties") or {}
+        document = {key: [deep, deep] for key in properties}
+        assert schema._native(name).is_valid(document) in (True, False), name
