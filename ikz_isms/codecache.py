@@ -53,16 +53,10 @@ def file_name() -> str:
 
 
 def folders() -> list[tuple[str, bool]]:
-    """(folder, may be written) where the file is looked for, in order."""
-    package = os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__")
-    found = [(package, not sys.dont_write_bytecode)]
-    if not os.environ.get("IKZ_ISMS_NO_CACHE"):
-        from .userdirs import cache_folder
+    """(folder, may be written) where the file is looked for, in order (:func:`~ikz_isms.userdirs.code_folders`)."""
+    from .userdirs import code_folders
 
-        user = cache_folder("code")
-        if user is not None:
-            found.append((user, True))
-    return found
+    return code_folders(os.path.join(os.path.dirname(os.path.abspath(__file__)), "__pycache__"), "code")
 
 
 def _load() -> None:

@@ -17,3 +17,21 @@ def cache_folder(*parts: str) -> str | None:
             return None
         base = os.path.join(home, ".cache")
     return os.path.join(base, "ikz-isms", *parts)
+
+
+def code_folders(package_folder: str, *parts: str) -> list[tuple[str, bool]]:
+    """(folder, may be written) where code the package compiles and keeps is looked for, in order.
+
+    Beside the package's own bytecode (``package_folder``; written unless Python writes no
+    bytecode), then the user's cache folder ``<parts>`` (left out with ``IKZ_ISMS_NO_CACHE``).
+    Never a workspace's folder: kept code is run, and a workspace (a cloned repository) may come
+    from anyone; its code runs only as an allowed plugin.
+    """
+    import sys
+
+    found = [(package_folder, not sys.dont_write_bytecode)]
+    if not os.environ.get("IKZ_ISMS_NO_CACHE"):
+        user = cache_folder(*parts)
+        if user is not None:
+            found.append((user, True))
+    return found

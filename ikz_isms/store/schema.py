@@ -72,32 +72,17 @@ def _package_folder() -> Path:
     return Path(__file__).resolve().parent.parent / "schemas" / "__pycache__"
 
 
-def _user_folder() -> Path | None:
-    """The user's own cache (``$XDG_CACHE_HOME/ikz-isms/validators``, default ``~/.cache/…``)."""
-    from ..userdirs import cache_folder
-
-    folder = cache_folder("validators")
-    return Path(folder) if folder is not None else None
-
-
 def _code_folders() -> list[tuple[Path, bool]]:
     """(folder, may be written) where compiled validators are looked for, in order: beside the
-    schemas (written unless Python writes no bytecode), then the user's own cache folder.
-
-    Never a workspace's folder: compiled code is loaded and run, and a workspace (a cloned
-    repository) may come from anyone — its code runs only as an allowed plugin.
-    """
-    import os
+    schemas, then the user's own cache folder (:func:`~ikz_isms.userdirs.code_folders`; in tests
+    the folder :func:`cache_code_in` names instead). Never a workspace's folder."""
     import sys
 
-    folders = [(_package_folder(), not sys.dont_write_bytecode)]
+    from ..userdirs import code_folders
+
     if _CODE_CACHE:
-        folders.append((_CODE_CACHE[0], True))
-    elif not os.environ.get("IKZ_ISMS_NO_CACHE"):
-        user = _user_folder()
-        if user is not None:
-            folders.append((user, True))
-    return folders
+        return [(_package_folder(), not sys.dont_write_bytecode), (_CODE_CACHE[0], True)]
+    return [(Path(folder), writable) for folder, writable in code_folders(str(_package_folder()), "validators")]
 
 
 @cache
