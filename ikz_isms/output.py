@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -53,6 +53,8 @@ def to_json(data: Any) -> str:
     try:
         return orjson.dumps(data, default=_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
 
 
@@ -126,7 +128,13 @@ def rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], *, title:
 
 #: characters one column wide in rich's reckoning that German tables use (ASCII, Latin-1
 #: letters and signs, dashes, quotes, the euro sign); a table with any other takes rich's road
-_NARROW = re.compile("[ -~\u00a1-\u00ac\u00ae-\u00ff\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u20ac]*")
+_NARROW = "[ -~\u00a1-\u00ac\u00ae-\u00ff\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2022\u2026\u20ac]*"
+
+
+@functools.cache
+def _narrow() -> re.Pattern[str]:
+    """:data:`_NARROW`, compiled when a table is first written (not by every command that imports this module)."""
+    return re.compile(_NARROW)
 
 
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None, right_align: Sequence[int],
@@ -149,7 +157,7 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title:
             if len(cell) > widths[index]:
                 widths[index] = len(cell)
     for text in (*columns, *(cell for row in rows for cell in row), title or ""):
-        if _NARROW.fullmatch(text) is None or text != text.strip(" "):
+        if _narrow().fullmatch(text) is None or text != text.strip(" "):
             return None
     total = sum(widths) + 3 * count + 1
     if total > width:

@@ -313,3 +313,31 @@ def test_validators_work_where_no_cache_can_be_written(tmp_path, monkeypatch):
     finally:
         schema.cache_code_in(None)
         schema._compiled.cache_clear()
+
+
+def test_kept_validators_run_without_importing_their_generator(tmp_path):
+    """A validator kept from an earlier run needs no fastjsonschema (its import costs more than the
+    check): a fresh process checks a valid and an invalid document with the kept code alone."""
+    import os
+    import subprocess
+    import sys
+
+    package, cache = tmp_path / "paket", tmp_path / "code"
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ikz_isms.store import schema\n"
+        f"schema.cache_code_in(Path({str(cache)!r}))\n"
+        f"schema._package_folder = lambda: Path({str(package)!r})\n"
+        "assert schema.is_valid({'zielobjekt': 'IV', 'pruefungen': []}, 'pruefungen')\n"
+        "assert not schema.is_valid({'pruefungen': 'keine Liste'}, 'pruefungen')\n"
+        "print('fastjsonschema' in sys.modules)\n"
+    )
+    env = {**os.environ, "IKZ_ISMS_NO_ENTRY_POINTS": "1"}
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "True"  # the first run generates the code (and keeps it)
+    assert [*package.glob("pruefungen-*.marshal"), *cache.glob("pruefungen-*.marshal")]
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "False"

@@ -71,6 +71,18 @@ class Session:
         self._reviews: dict[str, "Review"] | None = None
         self.warnings: list[str] = []
         self._reported_warnings = 0
+        #: what commands are done with but the run keeps to its end (:meth:`keep`)
+        self._kept: list[Any] = []
+
+    def keep(self, value: Any) -> None:
+        """Keep ``value`` alive to the end of the run instead of freeing it now.
+
+        For a large tree a command is done with just before it ends (an imported catalog and
+        its parsed document): taking it apart costs milliseconds that the console script's
+        process never spends, as its end skips the interpreter's teardown
+        (:func:`ikz_isms.cli._quick_end`). In a process that goes on, it goes with the session.
+        """
+        self._kept.append(value)
 
     # -- what the run works on -----------------------------------------------------------
 

@@ -315,7 +315,10 @@ class _Reader:
         return value
 
     def collect_params(self, owner: dict[str, Any], pointer: str) -> None:
-        for param in self.items(owner.get("params"), pointer + "/params"):
+        params = owner.get("params")
+        if params is None:
+            return
+        for param in self.items(params, pointer + "/params"):
             if isinstance(param, dict) and param.get("id"):
                 self.params.setdefault(_text(param["id"]), _param_text(param))
 
@@ -382,7 +385,8 @@ class _Reader:
                 self.duplicate("Anforderungs-ID", requirement.id, first, here)
             else:
                 self.requirements[requirement.id] = requirement
-                if "{{" in requirement.statement or "{{" in requirement.guidance:
+                # (a statement with a placeholder has it kept as its template)
+                if requirement.statement_template or "{{" in requirement.guidance:
                     self.to_render.append(requirement)
             self.done += 1
             if self.done % _PROGRESS_STEP == 0:
@@ -399,7 +403,8 @@ class _Reader:
         for index, part in enumerate(self.items(node.get("parts"), here + "/parts")):
             if not isinstance(part, dict):
                 continue
-            self.check_keys(part, _PART_KEYS, f"{here}/parts/{index}")
+            if not _PART_KEYS.issuperset(part):  # (the pointer is written only for a part with other keys)
+                self.check_keys(part, _PART_KEYS, f"{here}/parts/{index}")
             name = part.get("name")
             if name == "statement" and statement_part is None:
                 statement_part = part
@@ -459,8 +464,11 @@ class _Reader:
         )
 
     def control_params(self, node: dict[str, Any], here: str) -> tuple[Param, ...]:
+        params = node.get("params")
+        if params is None:
+            return ()  # most controls: no pointer to write, no list to walk
         found = []
-        for param in self.items(node.get("params"), here + "/params"):
+        for param in self.items(params, here + "/params"):
             if not isinstance(param, dict) or not param.get("id"):
                 continue
             values = tuple(_text(v) for v in param.get("values") or () if _text(v))
@@ -469,8 +477,11 @@ class _Reader:
         return tuple(found)
 
     def relations(self, node: dict[str, Any], here: str) -> tuple[Relation, ...]:
+        links = node.get("links")
+        if links is None:
+            return ()
         found = []
-        for link in self.items(node.get("links"), here + "/links"):
+        for link in self.items(links, here + "/links"):
             if isinstance(link, dict):
                 href = _text(link.get("href"))
                 if href.startswith("#") and len(href) > 1:

@@ -98,6 +98,8 @@ def pin_catalog(session: Session, catalog: Catalog, *, name: str, source_name: s
 
     check_pin_name(name)
     payload = catalog_bytes(catalog)
+    # hashing megabytes lets go of the interpreter lock: the lock's library is imported meanwhile
+    fs.prepare_locking()
     digest = hashlib.sha256(payload).hexdigest()
     workspace = session.workspace
     store = workspace.store

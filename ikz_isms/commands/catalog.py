@@ -285,6 +285,7 @@ def _import_catalog(session: Session, source: Path, name: str, format_in: str | 
     with progress_bar(f"Importiere {source.name}") as update:
         cat, result = run_import(session, source, name=name, format_name=format_in, force=force, progress=update,
                                  profile_sources=sources or None)
+    session.keep(cat)  # not taken apart at the end of the command: the process ends right after
     relative, digest, unchanged = result.file, result.sha256, result.unchanged
 
     levels = level_counts(cat)

@@ -7,7 +7,6 @@ A command parses its options with these, calls one use case of the
 from __future__ import annotations
 
 import datetime as _dt
-import getpass
 import os
 from collections.abc import Callable
 from decimal import Decimal
@@ -42,6 +41,8 @@ def actor_name(actor: str | None) -> str:
     if env:
         return env
     try:
+        import getpass
+
         return getpass.getuser()
     except (KeyError, OSError):
         return "unbekannt"

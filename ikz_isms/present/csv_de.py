@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import io
 from collections.abc import Iterable, Sequence
@@ -69,6 +68,8 @@ def csv_cell(value: object) -> str:
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """The whole file as text, byte-order mark first; encode it as UTF-8 to write it."""
+    import csv  # here, not at import: the presentation package is loaded by every command
+
     buffer = io.StringIO()
     buffer.write(BOM)
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator=LINE_END, quoting=csv.QUOTE_MINIMAL)

@@ -221,6 +221,27 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+#: how the temporary file of a write is opened: created here and now (never an existing file or
+#: a link), not inherited by child processes
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def _temp_beside(target: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<random>.tmp`` beside ``target``, mode 0600: (descriptor, path).
+
+    What ``tempfile.mkstemp`` does, without importing :mod:`tempfile` (and with it ``random``,
+    ``shutil`` and the compression modules) into every command that writes a file.
+    """
+    for _attempt in range(100):
+        name = os.path.join(target.parent, f".{target.name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
+        try:
+            return os.open(name, _TEMP_FLAGS, 0o600), name
+        except FileExistsError:
+            continue  # 48 random bits taken: another name
+    raise FileExistsError(errno.EEXIST, "kein freier Name für eine temporäre Datei", str(target.parent))
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path | None = None,
                  parents: bool = True, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so readers see the old or the new file, never a mix.
@@ -231,8 +252,6 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path 
     refuses a missing folder (an output the user named) instead of creating it.
     ``durable=False`` skips the ``fsync`` (derived caches, which a crash may lose harmlessly).
     """
-    import tempfile
-
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     guard_target(target, root)
@@ -242,8 +261,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes | str, *, root: Path 
     try:
         if parents:
             target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
-        # mkstemp creates 0600; a shared workspace file keeps its mode, a new one gets the umask's
+        fd, tmp = _temp_beside(target)
+        # the temporary file is created 0600; a shared workspace file keeps its mode, a new one gets the umask's
         os.chmod(tmp, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -384,6 +403,26 @@ def remove_stale_temps(directory: Path) -> list[Path]:
 
 def lock_path(path: Path) -> Path:
     return path.parent / f".{path.name}.lock"
+
+
+def prepare_locking() -> None:
+    """Import the lock's library (``filelock``, about 10 ms) in a thread of its own, for a caller
+    about to hash or write megabytes (work that lets go of the interpreter lock) before :func:`locked`.
+
+    :func:`locked` then finds the module imported, or waits for the import to finish (Python's
+    import lock); an import that fails there fails again, with its error, in :func:`locked`.
+    """
+    import sys
+    import threading
+
+    if "filelock" in sys.modules:
+        return
+
+    def work() -> None:
+        with contextlib.suppress(Exception):
+            import filelock  # noqa: F401
+
+    threading.Thread(target=work, name="ikz-isms-import-filelock", daemon=True).start()
 
 
 @contextlib.contextmanager

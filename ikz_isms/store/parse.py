@@ -603,8 +603,10 @@ _FULL_ROAD_CHARS = ("\t", "\r", "\u2028", "\u2029")
 #: ``80 %``, ``Achtung!``) both roads read them as text; a place this pattern finds only looks
 #: like a node's start (``Bau - & Co``, a block scalar's line ``* Punkt``) takes the full road too.
 _NODE_INDICATOR = re.compile(r"(?:^|[-:?] )[ ]*[&*!%]", re.MULTILINE)
-#: what else libyaml's reader refuses and the fast parser might not
-_UNREADABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: what else libyaml's reader refuses and the fast parser might not: the control characters of
+#: :data:`_CONTROL` and the non-characters U+FFFE and U+FFFF (tested with ``in``: a character
+#: class beyond Latin-1 costs the regex compiler more than a whole config parse)
+_NONCHARACTERS = ("\ufffe", "\uffff")
 _DATE_ONLY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 #: a plain scalar that is a whole number in other than the plain decimal form both roads read
 #: alike (``[-+]?(0|[1-9][0-9]*)``): a leading zero (``017``, ``0800``, ``0o17``, ``0x1F``), an
@@ -782,7 +784,8 @@ def fast_plain(text: str) -> Any:
         return None
     if ("&" in text or "*" in text or "!" in text or "%" in text) and _NODE_INDICATOR.search(text):
         return None
-    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text or _UNREADABLE.search(text):
+    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text or _CONTROL.search(text) \
+            or any(c in text for c in _NONCHARACTERS):
         return None
     if ("[" in text or "{" in text) and not _flows_simple(text):
         return None
@@ -994,6 +997,8 @@ def parse_json(raw: bytes, path: str) -> Any:
 
 def _json_control(raw: bytes) -> int | None:
     """Offset of the first escaped control character in (valid) JSON; ``\\\\u001b`` is a backslash, not one."""
+    if b"\\u00" not in raw:
+        return None  # no escape of the first 256 code points at all (most files): no regex over megabytes
     for match in _JSON_CONTROL.finditer(raw):
         start = before = match.start()
         while before > 0 and raw[before - 1] == 0x5C:  # backslashes in front of the escape

@@ -58,7 +58,7 @@ class SchemaProblem:
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 #: bump when the way validators are generated changes (part of the code cache's key)
-CODE_FORMAT = 1
+CODE_FORMAT = 2
 _CODE_CACHE: list[Path] = []
 
 
@@ -94,9 +94,9 @@ def _schema_text(name: str) -> bytes:
 @cache
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``ikz_isms/schemas/<name>.schema.json`` (read once per run)."""
-    import json
+    import orjson
 
-    loaded: dict[str, Any] = json.loads(_schema_text(name).decode("utf-8"))
+    loaded: dict[str, Any] = orjson.loads(_schema_text(name))
     return loaded
 
 
@@ -126,16 +126,48 @@ def _is_date(value: str) -> bool:
 _FORMATS = {"date": _is_date}
 
 
+@cache
+def _generator_version() -> bytes:
+    """What identifies the installed fastjsonschema: its ``version.py``, read without importing
+    the package (its import — generator, drafts, reference resolver, ``json`` — costs more than
+    running a kept validator); its ``VERSION`` where the file cannot be found."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("fastjsonschema")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or ()) if spec is not None else ():
+        try:
+            return (Path(location) / "version.py").read_bytes()
+        except OSError:
+            continue
+    import fastjsonschema
+
+    return str(fastjsonschema.VERSION).encode()
+
+
 def code_file_name(name: str) -> str:
     """The file a schema's compiled validator is kept in: keyed by the schema's bytes, the
     generator's and Python's versions."""
     import sys
 
-    import fastjsonschema
-
     key = fs.sha256_bytes(b"\0".join((
-        _schema_text(name), fastjsonschema.VERSION.encode(), sys.version.encode(), str(CODE_FORMAT).encode())))
+        _schema_text(name), _generator_version(), sys.version.encode(), str(CODE_FORMAT).encode())))
     return f"{name}-{key[:32]}.marshal"
+
+
+class _Invalid(ValueError):
+    """What a kept validator raises for an invalid document, in place of fastjsonschema's exceptions
+    (the caller only asks whether it raised: jsonschema then finds the problems)."""
+
+    def __init__(self, message: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(message)
+
+
+#: the line with which generated code imports the generator's exceptions; kept code has it
+#: removed and finds :class:`_Invalid` under both names instead
+_GENERATED_IMPORT = "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
 
 
 @cache
@@ -146,8 +178,6 @@ def _compiled(name: str) -> Any:
         return None
     import marshal
     import types
-
-    import fastjsonschema
 
     file_name = code_file_name(name)
     folders = _code_folders()
@@ -164,8 +194,12 @@ def _compiled(name: str) -> Any:
     if entry is None:
         import re
 
+        import fastjsonschema
+
         # defaults are never filled in: the check must not change the document
         source = fastjsonschema.compile_to_code(document, formats=_FORMATS, use_default=False)
+        # where the generator writes its import as expected, the code runs without the package
+        source = source.replace(_GENERATED_IMPORT, "", 1)
         first = re.search(r"^def (validate\w*)\(", source, re.M)
         assert first is not None  # the generator defines the root schema's function first
         entry = (first.group(1), compile(source, f"<validator {name}>", "exec"))
@@ -180,7 +214,7 @@ def _compiled(name: str) -> Any:
                 continue  # read-only: the next place, else the code is generated each run
     import functools
 
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"JsonSchemaValueException": _Invalid, "JsonSchemaValuesException": _Invalid}
     exec(entry[1], namespace)
     # generated code takes the formats as an argument of every function (default: none), so
     # they are bound here; without them every ``date`` would raise and send the document to jsonschema
