@@ -266,3 +266,32 @@ def test_fold_is_still_the_search_modules() -> None:
 
     assert search.fold is textfold.fold
     assert search.fold("Gefährdung Éa") == "gefaehrdung ea"
+
+
+def _escaped_control_by_regex(raw: bytes) -> int | None:
+    """The rule of :func:`ikz_isms.store.parse._json_control` by the regex alone: the first
+    ``\\u00XX`` of a control character behind an odd number of backslashes."""
+    from ikz_isms.store.parse import _JSON_CONTROL
+
+    for match in _JSON_CONTROL.finditer(raw):
+        start = before = match.start()
+        while before > 0 and raw[before - 1] == 0x5C:
+            before -= 1
+        if (start - before) % 2 == 0:
+            return start
+    return None
+
+
+@pytest.mark.parametrize("scanned", [2000, 3, 0])
+def test_the_escape_scan_finds_what_the_regex_finds(scanned: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Escapes looked at one by one, then (after ``_ESCAPES_SCANNED``) the regex: the same answer."""
+    from ikz_isms.store import parse
+
+    monkeypatch.setattr(parse, "_ESCAPES_SCANNED", scanned)
+    pieces = [b"a", b"\\\\", b"\\n", b'\\"', b"\\u0041", b"\\u001f", b"\\u00e4", b"\\u007F", b"\\\\u0001", b"\\u2028"]
+    generator = random.Random(11)
+    for _ in range(2000):
+        raw = b'{"t": "' + b"".join(generator.choice(pieces) for _ in range(generator.randint(0, 24))) + b'"}'
+        assert parse._json_control(raw) == _escaped_control_by_regex(raw), raw
+    many = b'{"t": "' + b"\\n" * 5000 + b"\\\\u0001 \\u0002" + b'"}'
+    assert parse._json_control(many) == _escaped_control_by_regex(many) == many.index(b"\\u0002")

@@ -995,11 +995,24 @@ def parse_json(raw: bytes, path: str) -> Any:
     return data
 
 
+#: escapes :func:`_json_control` looks at one by one before its regex takes the rest
+_ESCAPES_SCANNED = 2000
+
+
 def _json_control(raw: bytes) -> int | None:
     """Offset of the first escaped control character in (valid) JSON; ``\\\\u001b`` is a backslash, not one."""
-    if b"\\u00" not in raw:
-        return None  # no escape of the first 256 code points at all (most files): no regex over megabytes
-    for match in _JSON_CONTROL.finditer(raw):
+    # the first escapes one by one (memchr finds a backslash; a file has few): each starts an
+    # escape of one character or of \uXXXX, so the scan never stops inside an escaped backslash
+    position = raw.find(b"\\")
+    for _escape in range(_ESCAPES_SCANNED):
+        if position < 0:
+            return None
+        if raw.startswith(b"\\u00", position) and _JSON_CONTROL.match(raw, position):
+            return position
+        position = raw.find(b"\\", position + 2)
+    if position < 0:
+        return None
+    for match in _JSON_CONTROL.finditer(raw, position):
         start = before = match.start()
         while before > 0 and raw[before - 1] == 0x5C:  # backslashes in front of the escape
             before -= 1
