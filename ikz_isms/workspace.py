@@ -155,7 +155,13 @@ class Workspace:
     def pin(self, name: str | None = None) -> CatalogPin:
         name = name or self.default_catalog
         pins = self.pins
-        if name is None or name not in pins:
+        if name is None:  # no catalog named and none pinned: nothing to name in the message either
+            raise NotFoundError(
+                "In der Arbeitsumgebung ist kein Katalog eingetragen – zuerst einen Katalog übernehmen: "
+                "ikz-isms catalog import DATEI.",
+                path=str(self.config_path),
+            )
+        if name not in pins:
             known = ", ".join(pins) or "keine"
             hint = "" if pins else " – zuerst einen Katalog übernehmen: ikz-isms catalog import DATEI"
             raise NotFoundError(

@@ -322,6 +322,15 @@ def test_show_unknown_id_suggests_close_matches(imported, run_cli):
     assert unknown.exit_code == 3 and "nicht eingetragen" in unknown.stderr
 
 
+def test_show_without_any_catalog_says_so(run_cli, tmp_path):
+    """A fresh workspace has no catalog: the message says that, not "Katalog 'None'"."""
+    assert run_cli("init", str(tmp_path / "ws")).exit_code == 0
+    result = run_cli("--workspace", tmp_path / "ws", "catalog", "show", "SYS.1.1")
+    assert result.exit_code == 3
+    assert "kein Katalog eingetragen" in result.stderr and "catalog import DATEI" in result.stderr
+    assert "None" not in result.stderr
+
+
 # -- search ------------------------------------------------------------------------------
 
 
