@@ -85,6 +85,29 @@ ESSENTIAL_PLUGINS = frozenset({
     "ikz_isms.checks.verbund_rules",
 })
 
+#: built-ins whose one hook is ``ikz_register_check_rules``: registered under their names as
+#: stand-ins (:func:`check_rules_stand_in`) and imported when the rules are asked for (by
+#: ``check``), not by every command (about 3 ms of a run); ``tests/test_plugin_hooks.py`` holds
+#: that they implement no other hook
+CHECK_RULE_MODULES = frozenset(name for name in DEFAULT_PLUGINS if name.startswith("ikz_isms.checks."))
+
+
+def check_rules_stand_in(module_name: str) -> types.ModuleType:
+    """A plugin for the check rules of ``module_name`` that imports the module on the first call.
+
+    A module object (never put into ``sys.modules``) with the one implementation, so that
+    registering it costs what registering a small module costs (see :meth:`IkzPluginManager.parse_hookimpl_opts`).
+    """
+    stand_in = types.ModuleType(module_name, f"Stand-in for {module_name}: its rules, imported when asked for.")
+
+    @hookspecs.hookimpl
+    def ikz_register_check_rules(register: Callable[..., Any]) -> None:
+        importlib.import_module(module_name).ikz_register_check_rules(register)
+
+    stand_in.ikz_register_check_rules = ikz_register_check_rules  # type: ignore[attr-defined]
+    return stand_in
+
+
 _current_plugin: contextvars.ContextVar[str] = contextvars.ContextVar("ikz_current_plugin", default="?")
 
 #: while set (an :class:`ikz_isms.helpcache.InputLog`), discovery reports every path it looks
@@ -598,6 +621,9 @@ def get_plugin_manager(
 
     for module_name in DEFAULT_PLUGINS:
         if block and module_name in block:
+            continue
+        if module_name in CHECK_RULE_MODULES:
+            pm.register_plugin(check_rules_stand_in(module_name), PluginInfo(module_name, "builtin", __version__))
             continue
         try:
             module = importlib.import_module(module_name)

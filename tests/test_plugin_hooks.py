@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -675,3 +676,55 @@ def test_implementations_are_found_as_pluggy_finds_them(tmp_path):
     assert [name for name in dir(odd) if pm.parse_hookimpl_opts(odd, name) is not None] == [
         "bound", "ikz_register_check_rules", "ikz_register_commands", "marked_class", "marked_static", "static_marked"]
     assert pm.parse_hookimpl_opts(odd, "ikz_register_check_rules")["tryfirst"] is True
+
+
+def _registered(hook: Any) -> list[tuple[Any, ...]]:
+    """What a hook implementation of ``ikz_register_check_rules`` registers: (rule id, arguments)."""
+    found: list[tuple[Any, ...]] = []
+    hook(lambda rule, *args, **kwargs: found.append((rule, *args[1:])))
+    return found
+
+
+def test_check_rule_modules_are_stand_ins_until_check_asks():
+    """The built-in rule modules are registered as stand-ins (``check_rules_stand_in``): each real
+    module implements ``ikz_register_check_rules`` and nothing else, with pluggy's default
+    options, so the stand-in's one plain implementation loses nothing; a command that asks for no
+    rules does not import them, and asking registers the same rules as the modules themselves."""
+    import importlib
+    import subprocess
+    import sys
+
+    import pluggy
+
+    from ikz_isms.hookspecs import hookimpl
+    from ikz_isms.plugins import CHECK_RULE_MODULES, DEFAULT_PLUGINS, IkzPluginManager, check_rules_stand_in
+
+    assert len(CHECK_RULE_MODULES) == 12 and set(DEFAULT_PLUGINS) >= CHECK_RULE_MODULES
+    pm = IkzPluginManager()
+
+    @hookimpl
+    def sample(register): pass
+
+    default = pluggy.PluginManager.parse_hookimpl_opts(pm, type("M", (), {"sample": staticmethod(sample)}), "sample")
+    for name in sorted(CHECK_RULE_MODULES):
+        module = importlib.import_module(name)
+        hooks = {attr: pm.parse_hookimpl_opts(module, attr) for attr in dir(module)}
+        marked = {attr: opts for attr, opts in hooks.items() if opts is not None}
+        assert list(marked) == ["ikz_register_check_rules"], (name, list(marked))
+        assert marked["ikz_register_check_rules"] == default, name
+        expected, got = _registered(module.ikz_register_check_rules), _registered(
+            check_rules_stand_in(name).ikz_register_check_rules)
+        assert got == expected and got, name
+
+    probe = ("import sys\n"
+             "from ikz_isms.plugins import get_plugin_manager\n"
+             "pm = get_plugin_manager(load_entry_points=False)\n"
+             "print(sorted(m for m in sys.modules if m.startswith('ikz_isms.checks.')))\n"
+             "rules = []\n"
+             "pm.contribute('ikz_register_check_rules', lambda rule, *a, plugin, **k: rules.append(plugin))\n"
+             "print(len(set(rules)))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    before, registered = done.stdout.splitlines()
+    assert before == "[]"
+    assert int(registered) == 12
