@@ -45,6 +45,11 @@ class LazyCommand:
         return command
 
 
+class ReaderGone(Exception):
+    """stdout's reader went away (``ikz-isms … | head``): carried past click, which would turn the
+    broken pipe into exit code 1, to :func:`main`, which ends quietly with exit code 0."""
+
+
 class CommandTable(click.Group):
     """The top-level group handed to ``ikz_register_commands``: commands are claimed, not added.
 
@@ -53,6 +58,12 @@ class CommandTable(click.Group):
     plugins' names. ``add_lazy_command`` registers a command by ``"module:attribute"`` and its
     short help, so its module is imported only when it runs (``--help`` stays fast).
     """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise ReaderGone() from None
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("Abgebrochen.", err=True)
         return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
+    except (BrokenPipeError, ReaderGone):
         # the reader (e.g. `| head`) went away; nothing to report
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -82,9 +82,16 @@ def _columns() -> int:
 def console() -> Console:
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would end the process with exit code 1; a reader that went away (`| head`)
+            # is no error: the command line ends as for every other write to a closed pipe
+            self.quiet = True
+            raise BrokenPipeError
+
     # piped output (CI logs, files) gets a wide table instead of rich's 80 columns
     width = None if sys.stdout.isatty() else max(120, _columns())
-    return Console(highlight=False, soft_wrap=False, emoji=False, markup=False, width=width)
+    return _Console(highlight=False, soft_wrap=False, emoji=False, markup=False, width=width)
 
 
 def print_table(

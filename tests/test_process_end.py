@@ -16,6 +16,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -122,3 +124,17 @@ def test_a_real_command_through_a_pipe(tmp_path):
                             cwd=tmp_path / "ws", env=env, stdin=subprocess.DEVNULL)
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout == "Keine Kataloge eingetragen. Importieren mit: ikz-isms catalog import DATEI\n"
+
+
+@pytest.mark.parametrize("args", [("catalog", "list"), ("catalog", "show", "SYS", "--format", "json"), ("assess",)])
+def test_a_reader_that_went_away_is_no_error(example_workspace, tmp_path, args):
+    """``ikz-isms … | head``: the reader closes the pipe before the command writes. Click alone
+    would end with exit code 1; ikz-isms ends quietly with 0, tables and JSON alike."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "IKZ_ISMS_NO_ENTRY_POINTS": "1", "XDG_CACHE_HOME": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "ikz_isms", *args], cwd=example_workspace, env=env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the command has its first line
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
