@@ -104,12 +104,13 @@ def _quick_end() -> None:
     By the time ``atexit`` handlers run, Python has joined the command's threads (and shut its
     worker pools down), and every other handler has run (this one was registered first). What
     the teardown would still do is flush the standard streams — done here — and take every
-    module and object apart, one by one: about 12 ms after a ``catalog import``, a tenth of
-    it, for memory the operating system takes back at once. Python does not promise to run
-    finalizers of objects alive at exit, and ikz-isms closes every file it writes before
-    its command returns. Only when :func:`_exit` ended the command (an uncaught exception takes
-    Python's own road), and not under a tracer or profiler (coverage, cProfile write their
-    results in the teardown) or in Python's development mode (its warnings come then).
+    module and object apart, one by one, for memory the operating system takes back at once
+    (with the imported catalog kept to the end, :meth:`~ikz_isms.app.session.Session.keep`,
+    about 5 ms of a ``catalog import``). Python does not promise to run finalizers of objects
+    alive at exit, and ikz-isms closes every file it writes before its command returns. Only
+    when :func:`_exit` ended the command (an uncaught exception takes Python's own road), and
+    not under a tracer or profiler (a coverage tool writes its data at the end) or in
+    Python's development mode (its warnings come in the teardown).
     """
     import os
 
