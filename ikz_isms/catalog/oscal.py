@@ -146,7 +146,8 @@ def _props(items: Any) -> dict[str, dict[str, Any]]:
     if isinstance(items, list):
         for prop in items:
             if isinstance(prop, dict) and "name" in prop:
-                found.setdefault(_text(prop["name"]), prop)
+                name = prop["name"]
+                found.setdefault(name if type(name) is str else _text(name), prop)
     return found
 
 
@@ -154,7 +155,8 @@ def _value(props: dict[str, dict[str, Any]], name: str, *, ns: str | None = None
     prop = props.get(name)
     if prop is None or (ns is not None and prop.get("ns") != ns):
         return ""
-    return _text(prop.get("value")).strip()
+    value = prop.get("value")
+    return (value if type(value) is str else _text(value)).strip()
 
 
 def _split(value: str, sep: str = ",") -> tuple[str, ...]:
