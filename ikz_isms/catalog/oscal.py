@@ -754,23 +754,23 @@ def _param(param: Param) -> dict[str, Any]:
 def _control(requirement: Requirement, b_s_h: bool) -> dict[str, Any]:
     r = requirement
     ed2023_level = r.level in LEVELS_ED2023 or (r.level not in LEVELS_GSPP and b_s_h)
+    # (an empty value makes no prop: _prop is asked only about the values a control has)
     props = [
-        _prop("alt-identifier", r.uuid),
-        _prop("level", r.level, NS) if ed2023_level else _prop("sec_level", r.level, _BSI_PROP_NS["sec_level"]),
-        _prop("effort_level", None if r.effort is None else str(r.effort), _BSI_PROP_NS["effort_level"]),
-        _prop("tags", ", ".join(r.tags), _BSI_PROP_NS["tags"]),
-        _prop("roles", "; ".join(r.roles), NS),
-        _prop("status", "withdrawn" if r.withdrawn else None),
+        _prop("alt-identifier", r.uuid) if r.uuid else None,
+        (_prop("level", r.level, NS) if ed2023_level else _prop("sec_level", r.level, _BSI_PROP_NS["sec_level"]))
+        if r.level else None,
+        _prop("effort_level", str(r.effort), _BSI_PROP_NS["effort_level"]) if r.effort is not None else None,
+        _prop("tags", ", ".join(r.tags), _BSI_PROP_NS["tags"]) if r.tags else None,
+        _prop("roles", "; ".join(r.roles), NS) if r.roles else None,
+        _prop("status", "withdrawn") if r.withdrawn else None,
     ]
     statement_props = [
-        _prop("modal_verb", r.modal_verb, _BSI_PROP_NS["modal_verb"]),
-        _prop(
-            "target_object_categories",
-            ", ".join(r.target_objects),
-            _BSI_PROP_NS["target_object_categories"],
-        ),
-        _prop("modal_verbs_in_text", ", ".join(r.modal_verbs_in_text), NS),
-        *(_prop(name, getattr(r, name), _BSI_PROP_NS[name], keep_spaces=True) for name in STATEMENT_FIELDS),
+        _prop("modal_verb", r.modal_verb, _BSI_PROP_NS["modal_verb"]) if r.modal_verb else None,
+        _prop("target_object_categories", ", ".join(r.target_objects), _BSI_PROP_NS["target_object_categories"])
+        if r.target_objects else None,
+        _prop("modal_verbs_in_text", ", ".join(r.modal_verbs_in_text), NS) if r.modal_verbs_in_text else None,
+        *(_prop(name, value, _BSI_PROP_NS[name], keep_spaces=True)
+          for name in STATEMENT_FIELDS if (value := getattr(r, name))),
     ]
     out: dict[str, Any] = {"id": r.id}
     if r.source_class:
