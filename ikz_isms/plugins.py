@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from . import hookspecs
-from .errors import PluginError
+from .errors import InputError, PluginError
 
 if TYPE_CHECKING:
     from .store import Store
@@ -454,6 +454,15 @@ def _import_file(name: str, path: Path) -> Any:
     return module
 
 
+def _read_plugin_file(path: Path) -> bytes:
+    """A workspace plugin's file, read only if it is a regular file: a workspace may come from
+    anywhere, and a named pipe among its plugins' files would stop every command."""
+    from .store import fs
+
+    with fs.open_regular(path) as handle:
+        return handle.read()
+
+
 def _code_hash(paths: list[Path], base: Path) -> str:
     import hashlib
 
@@ -463,8 +472,8 @@ def _code_hash(paths: list[Path], base: Path) -> str:
             observer.probe(path)
         digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
         try:
-            digest.update(path.read_bytes())
-        except OSError:
+            digest.update(_read_plugin_file(path))
+        except (OSError, InputError):  # (a named pipe in the folder is refused, never waited on)
             digest.update(b"\0unreadable")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -479,8 +488,8 @@ def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
                        directory / "src"):
             observer.probe(probed)
     try:
-        meta = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        meta = tomllib.loads(_read_plugin_file(directory / "pyproject.toml").decode("utf-8"))
+    except (OSError, InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return
     project = meta.get("project", {}) if isinstance(meta, dict) else {}
     eps = project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {}) if isinstance(project, dict) else {}

@@ -4,7 +4,8 @@ Everything that touches the file system for ikz-isms goes through this module (t
 other modules parse and validate what it reads). Guarantees, documented in
 ``docs/guarantees.md``:
 
-* a read refuses files above the size limit of their kind before reading them;
+* a read refuses files above the size limit of their kind before reading them, and anything
+  but a regular file (a named pipe would make it wait for ever) before a byte is read;
 * :func:`atomic_write` replaces a file in one ``os.replace`` after an ``fsync``, so readers
   see the old or the new bytes, never a mix; the temporary file is removed on failure and,
   when left behind by a killed writer, ignored by readers and removed by the next writer
@@ -21,8 +22,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError, LockTimeoutError, OutputError
 
@@ -81,10 +84,40 @@ def write_error(exc: OSError, path: str | os.PathLike[str]) -> OutputError:
     return OutputError(f"nicht schreibbar: {os_reason(exc)}.", path=str(path))
 
 
+#: how a file is opened for reading: never waiting (a named pipe without a writer would block
+#: the command for ever), not inherited by child processes
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """``path`` opened for reading in binary, if it is a regular file (or a link to one).
+
+    A named pipe, a device or a socket is refused with a German :class:`InputError` before a
+    byte is read: reading one could wait for ever (a pipe nobody writes to) or never end
+    (``/dev/zero``). It is opened without blocking and then looked at (``fstat``), so a pipe
+    put in place of the file at the last moment is refused too. ``OSError`` as from ``open``.
+    """
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            kind = ("eine benannte Pipe" if stat.S_ISFIFO(mode) else "ein Socket" if stat.S_ISSOCK(mode)
+                    else "ein Gerät" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "keine gewöhnliche Datei")
+            raise InputError(f"Ist {kind}, keine gewöhnliche Datei; wird nicht gelesen.", path=str(path))
+        if _READ_FLAGS & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
     """The file's bytes; a file above ``limit`` bytes is refused before it is read."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             if limit is not None:
                 size = os.fstat(handle.fileno()).st_size
                 if size > limit:
@@ -106,7 +139,7 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
 def read_head(path: str | os.PathLike[str], size: int) -> bytes:
     """The first ``size`` bytes of a file (for format detection)."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return handle.read(size)
     except OSError as exc:
         raise read_error(exc, path) from None
@@ -124,7 +157,7 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
 
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError as exc:

@@ -1,0 +1,89 @@
+"""Named pipes and devices where a file is expected: refused at once, never waited on.
+
+Opening a named pipe for reading waits until someone writes to it; a workspace can come from
+anywhere (a clone, an archive), and a pipe planted among its files must not stop a command —
+not even ``--help``, which looks at the workspace's plugins. A pipe or device named on the
+command line is refused with exit code 3 and a German message naming it. Each command runs
+in its own process with a time limit, so a regression fails instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import copy_example_workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT = 60  # seconds; each of these commands takes well under one
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="keine benannten Pipes auf diesem System")
+
+
+def _run(cwd: Path, *args: str, cache: Path, caches: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "IKZ_ISMS_NO_ENTRY_POINTS": "1", "XDG_CACHE_HOME": str(cache)}
+    env.pop("IKZ_ISMS_NO_CACHE", None)
+    if not caches:
+        env["IKZ_ISMS_NO_CACHE"] = "1"
+    try:
+        return subprocess.run([sys.executable, "-m", "ikz_isms", *args], cwd=cwd, env=env, capture_output=True,
+                              text=True, stdin=subprocess.DEVNULL, timeout=LIMIT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"ikz-isms {' '.join(args)} wartet auf eine benannte Pipe (nach {LIMIT} s abgebrochen)")
+
+
+def _pipe_in_place_of(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)
+
+
+@pytest.mark.parametrize("name", ["katalog.json", "Kompendium.xml"])
+def test_a_pipe_named_for_import_is_refused(tmp_path, name):
+    workspace = copy_example_workspace(tmp_path / "ws")
+    pipe = tmp_path / name
+    os.mkfifo(pipe)
+    done = _run(workspace, "catalog", "import", str(pipe), cache=tmp_path / "cache")
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(f"Fehler: {pipe}: Ist eine benannte Pipe, keine gewöhnliche Datei")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_device_named_for_import_is_refused(tmp_path):
+    workspace = copy_example_workspace(tmp_path / "ws")
+    done = _run(workspace, "catalog", "import", os.devnull, cache=tmp_path / "cache")
+    assert done.returncode == 3, done.stderr
+    assert "Ist ein Gerät, keine gewöhnliche Datei" in done.stderr
+
+
+@pytest.mark.parametrize("args", [("--help",), ("assess",), ("check",)])
+@pytest.mark.parametrize("planted", ["src/ikz_county_vulkaneifel/__init__.py", "pyproject.toml"])
+def test_a_pipe_among_a_plugins_files_stops_no_command(tmp_path, planted, args):
+    """The county's package files are hashed to compare with the allow-list: a pipe there is
+    unreadable, so the plugin is not run (its data still counts), and the command answers."""
+    workspace = copy_example_workspace(tmp_path / "ws")
+    plugin = workspace / "plugins" / "ikz-county-vulkaneifel"
+    assert (plugin / planted).is_file()
+    _pipe_in_place_of(plugin / planted)
+    done = _run(workspace, *args, cache=tmp_path / "cache")
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout
+
+
+def test_a_pipe_in_the_cache_is_no_cache(tmp_path):
+    """A derived cache entry replaced by a pipe is unusable, not waited on: the answer is the
+    same as without it."""
+    workspace = copy_example_workspace(tmp_path / "ws")
+    cache = tmp_path / "cache"
+    first = _run(workspace, "assess", "--format", "json", cache=cache, caches=True)
+    assert first.returncode in (0, 1), first.stderr
+    entries = sorted(p for p in (workspace / ".ikz-cache").rglob("*") if p.is_file())
+    assert entries
+    for entry in entries:
+        _pipe_in_place_of(entry)
+    again = _run(workspace, "assess", "--format", "json", cache=cache, caches=True)
+    assert (again.returncode, again.stdout) == (first.returncode, first.stdout), again.stderr
