@@ -283,6 +283,19 @@ def test_profile_is_resolved_into_a_catalog(tmp_path, run_cli):
     assert [r["title"] for r in document["catalog"]["back-matter"]["resources"]] == ["BSI IT-Grundschutz Edition 2023"]
 
 
+def test_profile_import_for_a_catalog_is_a_usage_error(tmp_path, run_cli):
+    """--profile-import names a profile's imports: given with a catalog it is exit 2, not an
+    internal error of the catalog's reader."""
+    from ikz_isms.testing import make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    result = run_cli("--workspace", ws, "catalog", "import", upstream_file(KERNEL),
+                     "--profile-import", f"x.json={upstream_file(KERNEL)}")
+    assert result.exit_code == 2, result.stderr
+    assert "--profile-import gilt nur für OSCAL-Profile" in result.stderr and "'oscal-json'" in result.stderr
+    assert not list((ws / "catalogs").glob("*.json"))
+
+
 def test_mapping_collection_is_imported_for_migrate(tmp_path, run_cli):
     from ikz_isms.testing import make_workspace
 

@@ -67,6 +67,10 @@ def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
         seen[requirement.uuid] = requirement
 
 
+#: the format whose loader takes ``sources`` (``catalog import --profile-import``)
+PROFILE_FORMAT = "oscal-profile"
+
+
 def import_catalog(session: "Session", source: Path, *, name: str | None, format_name: str | None, force: bool,
                    progress: Callable[[int, int], None] | None = None,
                    profile_sources: dict[str, Path] | None = None) -> tuple["Catalog", "PinResult"]:
@@ -75,9 +79,16 @@ def import_catalog(session: "Session", source: Path, *, name: str | None, format
     ``profile_sources``: where an OSCAL profile's imports are (file name → path), for files
     not beside the profile.
     """
-    from ..catalog import load_catalog
+    from ..catalog import find_format, load_catalog
     from ..catalog.pinning import default_pin_name, pin_catalog
 
+    if profile_sources:
+        found = find_format(source, session.pm, format_name)
+        if found.name != PROFILE_FORMAT:
+            from ..errors import UsageError
+
+            raise UsageError(f"--profile-import gilt nur für OSCAL-Profile; {source.name} hat das Format "
+                             f"'{found.name}'.")
     options = {"sources": profile_sources} if profile_sources else None
     catalog = load_catalog(source, session.pm, progress=progress, format_name=format_name, options=options)
     refuse_duplicates(catalog, source)

@@ -82,6 +82,17 @@ def detect_format(path: Path, formats: list[CatalogFormat]) -> CatalogFormat:
     )
 
 
+def find_format(path: Path, pm: IkzPluginManager, format_name: str | None = None) -> CatalogFormat:
+    """The registered format ``format_name`` (``--format-in``), else the one that recognises ``path``."""
+    formats = catalog_formats(pm)
+    if format_name:
+        matches = [f for f in formats if f.name == format_name]
+        if not matches:
+            raise UnknownFormatError(f"unbekanntes Format '{format_name}'.", path=str(path))
+        return matches[0]
+    return detect_format(path, formats)
+
+
 def load_catalog(
     path: str | Path,
     pm: IkzPluginManager,
@@ -95,14 +106,7 @@ def load_catalog(
     ``options`` go to the format's loader (e.g. ``sources`` for resolving an OSCAL profile).
     """
     path = Path(path)
-    formats = catalog_formats(pm)
-    if format_name:
-        matches = [f for f in formats if f.name == format_name]
-        if not matches:
-            raise UnknownFormatError(f"unbekanntes Format '{format_name}'.", path=str(path))
-        fmt = matches[0]
-    else:
-        fmt = detect_format(path, formats)
+    fmt = find_format(path, pm, format_name)
     catalog = fmt.load(path, progress=progress or (lambda done, total: None), **(options or {}))
     catalog.path = str(path)
     return catalog
