@@ -84,10 +84,12 @@ class CountyFiles:
             return None
         except OSError as exc:
             raise fs.read_error(exc, path) from None
+        if size == 0 and not path.is_file() and path.exists():
+            fs.read_bytes(path)  # a named pipe or a device: refused with its message, never waited on
         if size == 0:
             return None
         try:
-            with open(path, "rb") as handle:
+            with fs.open_regular(path) as handle:
                 block = 8192
                 data = b""
                 position = size
@@ -235,7 +237,7 @@ class CountyFiles:
         if size < size_before:
             raise _damaged(path, "das Journal ist kürzer als beim Beginn der unterbrochenen Änderung")
         if size > size_before:
-            with open(path, "rb") as handle:
+            with fs.open_regular(path) as handle:
                 handle.seek(size_before)
                 written = handle.read()
             if written == lines:

@@ -368,12 +368,19 @@ def append_bytes(path: str | os.PathLike[str], data: bytes, *, root: Path | None
     """
     target = Path(path)
     guard_target(target, root)
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    # without blocking: a named pipe in the file's place would otherwise wait for a reader for ever
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, flags, 0o666)
         try:
-            before = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise OutputError("ist keine gewöhnliche Datei (eine benannte Pipe oder ein Gerät); ikz-isms "
+                                  "schreibt nur in gewöhnliche Dateien.", path=str(target))
+            if getattr(os, "O_NONBLOCK", 0):
+                os.set_blocking(fd, True)
+            before = info.st_size
             if os.environ.get(FAULT_ENV) == "append-half":
                 os.write(fd, data[: len(data) // 2])
                 os._exit(FAULT_EXIT)
@@ -388,6 +395,9 @@ def append_bytes(path: str | os.PathLike[str], data: bytes, *, root: Path | None
         if exc.errno == errno.ELOOP:
             raise OutputError("ist eine symbolische Verknüpfung; ikz-isms schreibt nicht durch Verknüpfungen.",
                               path=str(target)) from None
+        if exc.errno == errno.ENXIO:  # a named pipe without a reader, opened without waiting
+            raise OutputError("ist eine benannte Pipe, keine gewöhnliche Datei; ikz-isms schreibt nur in "
+                              "gewöhnliche Dateien.", path=str(target)) from None
         raise write_error(exc, target) from None
     return before
 

@@ -87,3 +87,44 @@ def test_a_pipe_in_the_cache_is_no_cache(tmp_path):
         _pipe_in_place_of(entry)
     again = _run(workspace, "assess", "--format", "json", cache=cache, caches=True)
     assert (again.returncode, again.stdout) == (first.returncode, first.stdout), again.stderr
+
+
+def test_a_pipe_for_a_journal_stops_no_write_and_changes_nothing(tmp_path):
+    """A county's journal replaced by a pipe: ``assess set`` (which appends to it) and
+    ``journal verify`` answer with an error naming the journal, in time, and no record changes."""
+    workspace = copy_example_workspace(tmp_path / "ws")
+    data = workspace / "plugins" / "ikz-county-vulkaneifel" / "data"
+    records = data / "pruefungen" / "IV.yaml"
+    before = records.read_bytes()
+    _pipe_in_place_of(data / "journal.jsonl")
+    for args in (("assess", "set", "ISMS.1.A1", "IV", "ja", "--county", "vulkaneifel", "--statement", "Test"),
+                 ("journal", "verify", "--county", "vulkaneifel")):
+        done = _run(workspace, *args, cache=tmp_path / "cache")
+        assert done.returncode in (3, 6), done.stderr
+        assert "journal.jsonl" in done.stderr and "benannte Pipe" in done.stderr
+    assert records.read_bytes() == before
+
+
+def test_an_append_never_waits_for_a_pipe(tmp_path):
+    """The store's append itself (the journal's road): a pipe in the file's place is refused."""
+    import threading
+
+    from ikz_isms.errors import OutputError
+    from ikz_isms.store import fs
+
+    pipe = tmp_path / "journal.jsonl"
+    os.mkfifo(pipe)
+    outcome: list[BaseException | None] = []
+
+    def append() -> None:
+        try:
+            fs.append_bytes(pipe, b"{}\n")
+            outcome.append(None)
+        except BaseException as exc:  # handed to the test below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=append, daemon=True)  # (a regression would block it, not the suite)
+    worker.start()
+    worker.join(LIMIT)
+    assert outcome, "append_bytes wartet auf einen Leser der Pipe"
+    assert isinstance(outcome[0], OutputError) and "benannte Pipe" in str(outcome[0])
