@@ -454,17 +454,10 @@ def _import_file(name: str, path: Path) -> Any:
     return module
 
 
-def _read_plugin_file(path: Path) -> bytes:
-    """A workspace plugin's file, read only if it is a regular file: a workspace may come from
-    anywhere, and a named pipe among its plugins' files would stop every command."""
-    from .store import fs
-
-    with fs.open_regular(path) as handle:
-        return handle.read()
-
-
 def _code_hash(paths: list[Path], base: Path) -> str:
     import hashlib
+
+    from .store import fs
 
     digest = hashlib.sha256()
     for path in sorted(paths):
@@ -472,8 +465,9 @@ def _code_hash(paths: list[Path], base: Path) -> str:
             observer.probe(path)
         digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
         try:
-            digest.update(_read_plugin_file(path))
-        except (OSError, InputError):  # (a named pipe in the folder is refused, never waited on)
+            # the store's read: a named pipe among a workspace's files is refused, never waited on
+            digest.update(fs.read_bytes(path))
+        except InputError:
             digest.update(b"\0unreadable")
         digest.update(b"\0")
     return digest.hexdigest()
@@ -483,13 +477,15 @@ def _distribution_plugins(directory: Path) -> Iterator[WorkspacePlugin]:
     """Plugins a distribution folder declares in its ``pyproject.toml`` entry points."""
     import tomllib
 
+    from .store import fs
+
     if observer is not None:
         for probed in (directory / "pyproject.toml", directory / "data" / "landkreis.yaml", directory / "landkreis.yaml",
                        directory / "src"):
             observer.probe(probed)
     try:
-        meta = tomllib.loads(_read_plugin_file(directory / "pyproject.toml").decode("utf-8"))
-    except (OSError, InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        meta = tomllib.loads(fs.read_bytes(directory / "pyproject.toml").decode("utf-8"))
+    except (InputError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return
     project = meta.get("project", {}) if isinstance(meta, dict) else {}
     eps = project.get("entry-points", {}).get(ENTRY_POINT_GROUP, {}) if isinstance(project, dict) else {}

@@ -79,17 +79,10 @@ class CountyFiles:
         """The last entry, read from the end (appends stay constant-time); a damaged tail refuses."""
         path = self.layout.journal
         try:
-            size = os.stat(path).st_size
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise fs.read_error(exc, path) from None
-        if size == 0 and not path.is_file() and path.exists():
-            fs.read_bytes(path)  # a named pipe or a device: refused with its message, never waited on
-        if size == 0:
-            return None
-        try:
-            with fs.open_regular(path) as handle:
+            with fs.open_regular(path) as handle:  # (a named pipe or a device is refused, never waited on)
+                size = os.fstat(handle.fileno()).st_size
+                if size == 0:
+                    return None
                 block = 8192
                 data = b""
                 position = size
@@ -100,6 +93,8 @@ class CountyFiles:
                     data = handle.read(step) + data
                     if data.rstrip(b"\n").count(b"\n") >= 1 or position == 0:
                         break
+        except FileNotFoundError:
+            return None
         except OSError as exc:
             raise fs.read_error(exc, path) from None
         if not data.endswith(b"\n"):

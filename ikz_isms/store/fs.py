@@ -84,9 +84,24 @@ def write_error(exc: OSError, path: str | os.PathLike[str]) -> OutputError:
     return OutputError(f"nicht schreibbar: {os_reason(exc)}.", path=str(path))
 
 
-#: how a file is opened for reading: never waiting (a named pipe without a writer would block
-#: the command for ever), not inherited by child processes
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+#: opening without waiting: a named pipe would otherwise block the command for ever (0 where the
+#: system has no such flag, and no named pipes in the file system either)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+#: how a file is opened for reading: without waiting, not inherited by child processes
+_READ_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _irregular(mode: int) -> str | None:
+    """What a file of ``mode`` is when it is no regular file (German, for messages); ``None`` for one."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "eine benannte Pipe"
+    if stat.S_ISSOCK(mode):
+        return "ein Socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "ein Gerät"
+    return "keine gewöhnliche Datei"
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -102,11 +117,10 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-        if not stat.S_ISREG(mode):
-            kind = ("eine benannte Pipe" if stat.S_ISFIFO(mode) else "ein Socket" if stat.S_ISSOCK(mode)
-                    else "ein Gerät" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "keine gewöhnliche Datei")
+        kind = _irregular(mode)
+        if kind is not None:
             raise InputError(f"Ist {kind}, keine gewöhnliche Datei; wird nicht gelesen.", path=str(path))
-        if _READ_FLAGS & getattr(os, "O_NONBLOCK", 0):
+        if _NONBLOCK:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -369,16 +383,17 @@ def append_bytes(path: str | os.PathLike[str], data: bytes, *, root: Path | None
     target = Path(path)
     guard_target(target, root)
     # without blocking: a named pipe in the file's place would otherwise wait for a reader for ever
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | _NONBLOCK
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, flags, 0o666)
         try:
             info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise OutputError("ist keine gewöhnliche Datei (eine benannte Pipe oder ein Gerät); ikz-isms "
-                                  "schreibt nur in gewöhnliche Dateien.", path=str(target))
-            if getattr(os, "O_NONBLOCK", 0):
+            kind = _irregular(info.st_mode)
+            if kind is not None:
+                raise OutputError(f"ist {kind}, keine gewöhnliche Datei; ikz-isms schreibt nur in gewöhnliche "
+                                  "Dateien.", path=str(target))
+            if _NONBLOCK:
                 os.set_blocking(fd, True)
             before = info.st_size
             if os.environ.get(FAULT_ENV) == "append-half":
