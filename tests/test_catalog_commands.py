@@ -124,8 +124,12 @@ def test_default_name_is_a_slug_of_the_file_name(tmp_path, run_cli):
     [
         ('{"catalog": {"uuid": "x", "metadata": ', "ungültiges JSON"),
         ("Hallo, ich bin kein Katalog.\n", "unbekanntes Katalogformat"),
+        # schema-valid OSCAL, but not one control: nothing a county could be checked against
+        ('{"catalog": {"uuid": "5f0a3f0e-8d55-4a39-9d3c-1f2b3c4d5e6f", "metadata": {"title": "Leer", '
+         '"last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"}, '
+         '"groups": [{"id": "g", "title": "Nur eine Gruppe"}]}}', "keine einzige Anforderung"),
     ],
-    ids=["malformed-json", "unknown-format"],
+    ids=["malformed-json", "unknown-format", "oscal-without-controls"],
 )
 def test_bad_source_writes_nothing(tmp_path, run_cli, content, message):
     ws = make_workspace(tmp_path / "ws")
@@ -139,6 +143,45 @@ def test_bad_source_writes_nothing(tmp_path, run_cli, content, message):
     assert "Traceback" not in result.stderr
     assert (ws / "ikz-isms.yaml").read_bytes() == before
     assert not (ws / "catalogs").exists()
+
+
+def test_kompendium_without_requirements_is_refused(tmp_path, run_cli):
+    """A DocBook book with a layer chapter and Bausteine but no requirement section imports nothing."""
+    ws = make_workspace(tmp_path / "ws")
+    before = (ws / "ikz-isms.yaml").read_bytes()
+    source = tmp_path / "schichten.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<book xmlns="http://docbook.org/ns/docbook" version="5.0">'
+        "<info><title>Kompendium</title></info><chapter><title>SYS IT-Systeme</title>"
+        "<section><title>SYS.1.1 Allgemeiner Server</title><section><title>Beschreibung</title>"
+        "<para>Nur Text.</para></section></section></chapter></book>\n", encoding="utf-8")
+    result = run_cli("--workspace", ws, "catalog", "import", source)
+    assert result.exit_code == 3, result.output
+    assert "schichten.xml" in result.stderr and "keine einzige Anforderung" in result.stderr
+    assert (ws / "ikz-isms.yaml").read_bytes() == before
+    assert not (ws / "catalogs").exists()
+
+
+def test_check_reports_an_empty_catalog_in_the_workspace(tmp_path, run_cli):
+    """A pinned catalog emptied by hand (pin updated to match) is an error of `check`, not a pass."""
+    import hashlib
+
+    ws = make_workspace(tmp_path / "ws")
+    source = tmp_path / "klein.json"
+    source.write_text(json.dumps(small_catalog("Test")), encoding="utf-8")
+    assert run_cli("--workspace", ws, "catalog", "import", source, "--name", "klein").exit_code == 0
+    stored = ws / "catalogs" / "klein.json"
+    document = json.loads(stored.read_text(encoding="utf-8"))
+    for group in document["catalog"]["groups"]:
+        group.pop("controls", None)
+    stored.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    config = ws / "ikz-isms.yaml"
+    old = re.search(r"sha256: ([0-9a-f]{64})", config.read_text(encoding="utf-8")).group(1)
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        old, hashlib.sha256(stored.read_bytes()).hexdigest()), encoding="utf-8")
+    result = run_cli("--workspace", ws, "check")
+    assert result.exit_code == 1, result.output
+    assert "catalog.empty" in result.output and "keine Anforderungen" in result.output
 
 
 def test_missing_source_and_unknown_forced_format(tmp_path, run_cli):

@@ -46,7 +46,13 @@ def load_verified(session: "Session", pin: "CatalogPin") -> "Catalog":
 
 
 def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
-    """Import refuses a catalog whose control ids or control UUIDs repeat, naming the place."""
+    """Import refuses a catalog without requirements, and one whose control ids or control UUIDs
+    repeat, naming the place."""
+    if not catalog.requirements:
+        raise InputError(
+            "Katalog enthält keine einzige Anforderung; ein leerer Katalog wird nicht übernommen.",
+            path=str(path),
+        )
     for note in catalog.notes:
         if note.rule in ("catalog.duplicate-id", "catalog.duplicate-group-id"):
             raise InputError(

@@ -533,6 +533,18 @@ def dangling_relation(ctx: CheckContext) -> Iterator[Finding]:
                     )
 
 
+def empty(ctx: CheckContext) -> Iterator[Finding]:
+    """A catalog without a single requirement: nothing to check a county against."""
+    for target, catalog in ctx.loaded():
+        if not catalog.requirements:
+            yield _finding(
+                "catalog.empty",
+                ERROR,
+                "Katalog enthält keine Anforderungen; gegen ihn lässt sich nichts prüfen.",
+                target,
+            )
+
+
 def missing_modal_verb(ctx: CheckContext) -> Iterator[Finding]:
     """Active requirements without a modal verb (Ed. 2023: none anywhere in the text)."""
     for target, catalog in ctx.loaded():
@@ -621,6 +633,7 @@ def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("catalog.schema", schema, "OSCAL-1.1.3-Struktur und Eigenschaftsnamen des BSI-Schemas")
     register("catalog.duplicate-id", duplicate_id, "IDs sind eindeutig")
     register("catalog.duplicate-uuid", duplicate_uuid, "UUIDs der Anforderungen sind eindeutig")
+    register("catalog.empty", empty, "der Katalog enthält Anforderungen")
     register("catalog.dangling-relation", dangling_relation, "Verweise zeigen auf vorhandene Anforderungen")
     register("catalog.missing-modal-verb", missing_modal_verb, "jede aktive Anforderung hat ein Modalverb")
     register("catalog.unknown-level", unknown_level, "Sicherheitsniveau ist bekannt")

@@ -41,7 +41,7 @@ from typing import Any
 #: libraries the commands import lazily; preloading them is what makes a case cheap
 LIBRARIES = (
     "click", "pluggy", "jsonschema", "ruamel.yaml", "yaml", "reportlab.pdfgen.canvas", "reportlab.platypus",
-    "reportlab.pdfbase.ttfonts", "openpyxl", "orjson", "filelock", "rich", "defusedxml",
+    "reportlab.pdfbase.ttfonts", "openpyxl", "orjson", "filelock", "rich",
 )
 
 
