@@ -145,6 +145,72 @@ def test_bad_source_writes_nothing(tmp_path, run_cli, content, message):
     assert not (ws / "catalogs").exists()
 
 
+_META = ('"metadata": {"title": "T", "last-modified": "2026-01-01T00:00:00Z", "version": "1", '
+         '"oscal-version": "1.1.2"}')
+_UUID = '"uuid": "5f0a3f0e-8d55-4a39-9d3c-1f2b3c4d5e6f"'
+
+
+@pytest.mark.parametrize(
+    "body, pointer, message",
+    [
+        ('"groups": [{"id": "g", "title": ["Liste"], "controls": [{"id": "c-1", "title": "C"}]}]',
+         "/catalog/groups/0/title", "„title“ bei Gruppe muss ein Text sein"),
+        ('"controls": [{"id": "c-1", "title": {"de": "Objekt"}}]',
+         "/catalog/controls/0/title", "„title“ bei Control muss ein Text sein"),
+        ('"controls": [{"id": "c-1", "title": "C", "props": "level=B"}]',
+         "/catalog/controls/0/props", "„props“ muss eine Liste sein"),
+        ('"controls": [{"id": "c-1", "title": "C", "props": [{"name": "level", "value": 3, '
+         '"ns": "urn:ikz-isms:oscal"}]}]',
+         "/catalog/controls/0/props/0/value", "„value“ bei Eigenschaft (prop) muss ein Text sein"),
+        ('"controls": [{"id": "c-1", "title": "C", "parts": [{"name": "statement", "prose": 42}]}]',
+         "/catalog/controls/0/parts/0/prose", "„prose“ bei Teil (part) muss ein Text sein"),
+        ('"controls": [{"id": "c-1", "title": "C", "parts": ["Es MUSS."]}]',
+         "/catalog/controls/0/parts/0", "Teil (part) muss ein JSON-Objekt sein"),
+    ],
+    ids=["group-title-list", "control-title-object", "props-text", "prop-value-number", "prose-number",
+         "part-text"],
+)
+def test_oscal_value_of_the_wrong_type_is_refused(tmp_path, run_cli, body, pointer, message):
+    """What `check` reports as a wrong type (catalog.schema), import refuses, naming the JSON pointer;
+    before, such a catalog was pinned with exit 0 and `catalog show` printed Python's repr of the value."""
+    ws = make_workspace(tmp_path / "ws")
+    before = (ws / "ikz-isms.yaml").read_bytes()
+    source = tmp_path / "typen.json"
+    source.write_text('{"catalog": {' + _UUID + ", " + _META + ", " + body + "}}", encoding="utf-8")
+    result = run_cli("--workspace", ws, "catalog", "import", source)
+    assert result.exit_code == 3, result.output
+    assert f"typen.json, {pointer}: kein gültiger OSCAL-Katalog: {message}" in result.stderr
+    assert (ws / "ikz-isms.yaml").read_bytes() == before and not (ws / "catalogs").exists()
+    checked = run_cli("--workspace", ws, "check", source)
+    assert checked.exit_code == 1 and f"{pointer}: {message}" in checked.output  # the same rule
+
+
+def test_oscal_yaml_numbers(tmp_path, run_cli):
+    """YAML reads `version: 1.0` as a number: refused where OSCAL wants a text (before: exit 70 when
+    the number reached the JSON writer); a number in a field neither reader nor check types is stored."""
+    ws = make_workspace(tmp_path / "ws")
+    template = (
+        "catalog:\n  uuid: 5f0a3f0e-8d55-4a39-9d3c-1f2b3c4d5e6f\n  metadata:\n    title: YAML-Katalog\n"
+        "    last-modified: 2026-01-01T00:00:00Z\n    version: {version}\n    oscal-version: 1.1.2\n"
+        "    revisions:\n      - version: 2.0\n        title: Zweite Fassung\n"
+        "  controls:\n    - id: c-1\n      title: Eins\n      parts:\n        - name: statement\n"
+        "          prose: Es MUSS getan werden.\n"
+    )
+    source = tmp_path / "katalog.yaml"
+    source.write_text(template.format(version="1.0"), encoding="utf-8")
+    result = run_cli("--workspace", ws, "catalog", "import", source)
+    assert result.exit_code == 3, result.output
+    assert "katalog.yaml, /catalog/metadata/version: kein gültiger OSCAL-Katalog: „version“ bei metadata " \
+           "muss ein Text sein" in result.stderr
+    assert not (ws / "catalogs").exists()
+    source.write_text(template.format(version='"1.0"'), encoding="utf-8")
+    result = run_cli("--workspace", ws, "catalog", "import", source, "--name", "yaml")
+    assert result.exit_code == 0, result.output + result.stderr
+    stored = json.loads((ws / "catalogs" / "yaml.json").read_text(encoding="utf-8"))
+    assert stored["catalog"]["metadata"]["version"] == "1.0"
+    assert stored["catalog"]["metadata"]["revisions"][0]["version"] == 2.0
+
+
 def test_kompendium_without_requirements_is_refused(tmp_path, run_cli):
     """A DocBook book with a layer chapter and Bausteine but no requirement section imports nothing."""
     ws = make_workspace(tmp_path / "ws")

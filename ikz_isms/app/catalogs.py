@@ -46,8 +46,8 @@ def load_verified(session: "Session", pin: "CatalogPin") -> "Catalog":
 
 
 def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
-    """Import refuses a catalog without requirements, and one whose control ids or control UUIDs
-    repeat, naming the place."""
+    """Import refuses a catalog without requirements, an OSCAL catalog with a value of the wrong
+    JSON type, and one whose control ids or control UUIDs repeat, naming the place."""
     if not catalog.requirements:
         raise InputError(
             "Katalog enthält keine einzige Anforderung; ein leerer Katalog wird nicht übernommen.",
@@ -59,6 +59,16 @@ def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
                 f"{note.message} Ein Katalog mit doppelten IDs wird nicht übernommen (eine der beiden ginge verloren).",
                 path=str(path), location=note.location or None,
             )
+    if catalog.document is not None and (catalog.source_format == "oscal-yaml" or any(
+            note.rule == "catalog.wrong-type" for note in catalog.notes)):
+        # the reader met a value of another type than OSCAL's, or YAML (where `version: 1.0` is a
+        # number without the writer meaning one): check's structural walk names the first
+        from ..checks.catalog_rules import wrong_type
+
+        problem = wrong_type(catalog.document)
+        if problem is not None:
+            message, pointer = problem
+            raise InputError(f"kein gültiger OSCAL-Katalog: {message}", path=str(path), location=pointer)
     seen: dict[str, Any] = {}
     for requirement in catalog.requirements.values():
         if not requirement.uuid:

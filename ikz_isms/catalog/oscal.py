@@ -129,11 +129,20 @@ def refuse_empty(path: Path) -> None:
         raise InputError("Datei ist leer.", path=str(path))
 
 
+#: values the reader met of another type where OSCAL has a text, a list or an object (a number,
+#: a list or an object for a title ...): when this grows during a reading, the reader notes
+#: ``catalog.wrong-type`` and ``catalog import`` runs the exact structural check of ``check``
+#: (:func:`ikz_isms.checks.catalog_rules.wrong_type`) to name the first one. A counter, not a
+#: flag per call: the common case (every value as OSCAL types it) costs nothing.
+_RETYPED = [0]
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    _RETYPED[0] += 1
     if hasattr(value, "isoformat"):  # YAML turns unquoted timestamps into datetimes
         iso: str = value.isoformat()
         return iso
@@ -148,6 +157,10 @@ def _props(items: Any) -> dict[str, dict[str, Any]]:
             if isinstance(prop, dict) and "name" in prop:
                 name = prop["name"]
                 found.setdefault(name if type(name) is str else _text(name), prop)
+            elif not isinstance(prop, dict):
+                _RETYPED[0] += 1
+    elif items is not None:
+        _RETYPED[0] += 1
     return found
 
 
@@ -170,11 +183,19 @@ def _prose(part: dict[str, Any] | None) -> str:
     if not part:
         return ""
     lines = [_text(part.get("prose"))] if part.get("prose") else []
-    for sub in part.get("parts") or ():
+    subs = part.get("parts")
+    if not subs:
+        return lines[0] if lines else ""
+    if not isinstance(subs, list):
+        _RETYPED[0] += 1
+        return "\n".join(lines)
+    for sub in subs:
         if isinstance(sub, dict):
             text = _prose(sub)
             if text:
                 lines.append(text)
+        else:
+            _RETYPED[0] += 1
     return "\n".join(lines)
 
 
@@ -240,6 +261,7 @@ class _Reader:
             metadata = {}
         elif not isinstance(metadata, dict):
             raise self.fail("'metadata' ist kein Objekt.", "/catalog/metadata")
+        retyped = _RETYPED[0]
         self.check_keys(data, _TOP_KEYS, "")
         self.check_keys(body, _CATALOG_KEYS, "/catalog")
         self.check_keys(metadata, _METADATA_KEYS, "/catalog/metadata")
@@ -251,7 +273,7 @@ class _Reader:
         self.summarise()
         self.progress(self.total, self.total)
         threats, resources = self.back_matter(body.get("back-matter"))
-        return Catalog(
+        catalog = Catalog(
             title=_text(metadata.get("title")).strip() or self.path.stem,
             version=_text(metadata.get("version")).strip(),
             source_format=self.source_format,
@@ -267,6 +289,14 @@ class _Reader:
             threats=threats,
             document=data,
         )
+        if _RETYPED[0] != retyped:
+            self.notes.append(CatalogNote(
+                rule="catalog.wrong-type",
+                severity="error",
+                message="Werte vom falschen Typ (etwa eine Zahl, Liste oder ein Objekt, wo OSCAL einen Text "
+                        "verlangt); Einzelheiten: ikz-isms check.",
+            ))
+        return catalog
 
     def parties(self, items: Any) -> tuple[Party, ...]:
         found = []
@@ -338,6 +368,8 @@ class _Reader:
             for part in self.items(node.get("parts"), here + "/parts"):
                 if isinstance(part, dict):
                     parts.setdefault(_text(part.get("name")), part)
+                else:
+                    _RETYPED[0] += 1
             label = props.get("label") or {}
             klass = _text(node.get("class"))
             situation = parts.get("threat_situation")
@@ -404,10 +436,13 @@ class _Reader:
         statement_part = guidance_part = None
         for index, part in enumerate(self.items(node.get("parts"), here + "/parts")):
             if not isinstance(part, dict):
+                _RETYPED[0] += 1
                 continue
             if not _PART_KEYS.issuperset(part):  # (the pointer is written only for a part with other keys)
                 self.check_keys(part, _PART_KEYS, f"{here}/parts/{index}")
             name = part.get("name")
+            if type(name) is not str:
+                _RETYPED[0] += 1
             if name == "statement" and statement_part is None:
                 statement_part = part
             elif name == "guidance" and guidance_part is None:
@@ -488,6 +523,8 @@ class _Reader:
                 href = _text(link.get("href"))
                 if href.startswith("#") and len(href) > 1:
                     found.append(Relation(_text(link.get("rel")) or "related", href[1:]))
+            else:
+                _RETYPED[0] += 1
         return tuple(found)
 
     def render_params(self) -> None:

@@ -63,7 +63,18 @@ def catalog_bytes(catalog: Catalog) -> bytes:
     from .oscal import stored_document
 
     # the final newline by orjson itself: no second copy of megabytes just to append one byte
-    return orjson.dumps(stored_document(catalog), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    return orjson.dumps(stored_document(catalog), default=_json_number,
+                        option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def _json_number(value: Any) -> Any:
+    """A number the YAML reader kept exact (``Decimal``) as a JSON number; anything else stays an error."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal) and value.is_finite():
+        exponent = value.as_tuple().exponent
+        return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
 
 
 def pin_mutation(name: str, entry: dict[str, str]) -> Callable[[Any], None]:

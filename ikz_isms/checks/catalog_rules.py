@@ -97,7 +97,9 @@ BETA_PROP_NAMES = {
 
 # Importer notes a dedicated rule here already covers, so they are not reported twice.
 # The first set only when the raw OSCAL document could be walked.
-_NOTES_COVERED_BY_RAW = frozenset({"catalog.non-oscal-keys", "catalog.nonstandard-props", "catalog.duplicate-id"})
+_NOTES_COVERED_BY_RAW = frozenset({
+    "catalog.non-oscal-keys", "catalog.nonstandard-props", "catalog.duplicate-id", "catalog.wrong-type",
+})
 _NOTES_COVERED = frozenset({"catalog.modal-verb-missing", "catalog.duplicate-group-uuid"})
 
 _EXAMPLES = 3
@@ -151,8 +153,12 @@ class _Problems:
         self.counts: Counter[tuple[str, str]] = Counter()
         self.first: dict[tuple[str, str], list[str]] = {}
         self.messages: dict[tuple[str, str], str] = {}
+        #: the first value of the wrong JSON type (message, pointer): what no reader can take as it is
+        self.wrong_type: tuple[str, str] | None = None
 
-    def add(self, severity: str, message: str, pointer: Pointer) -> None:
+    def add(self, severity: str, message: str, pointer: Pointer, *, wrong_type: bool = False) -> None:
+        if wrong_type and self.wrong_type is None:
+            self.wrong_type = (message, _pointer(pointer) or "/")
         key = (severity, message)
         self.counts[key] += 1
         examples = self.first.setdefault(key, [])
@@ -164,6 +170,20 @@ class _Problems:
             examples = self.first[(severity, message)]
             text = message if count == 1 else f"{message.rstrip('.')} ({count}×, z. B. {', '.join(examples)})."
             yield _finding("catalog.schema", severity, text, target, examples[0])
+
+
+_PART_TEXTS = ("title", "prose")
+
+
+def wrong_type(document: Any) -> tuple[str, str] | None:
+    """The first value of the wrong JSON type in an OSCAL catalog document — an object, a list
+    or a text where OSCAL wants another — as (German message, JSON pointer); ``None`` if none.
+
+    What ``catalog import`` refuses: ``check`` reports the same values as ``catalog.schema``
+    errors. Keys OSCAL does not know are left to ``check`` (community catalogs carry some)."""
+    walker = _OscalWalker()
+    walker.document(document)
+    return walker.problems.wrong_type
 
 
 class _OscalWalker:
@@ -184,7 +204,7 @@ class _OscalWalker:
 
     def obj(self, node: Any, kind: str, pointer: Pointer) -> dict[str, Any] | None:
         if not isinstance(node, dict):
-            self.problems.add(ERROR, f"{KIND_NAMES[kind]} muss ein JSON-Objekt sein.", pointer)
+            self.problems.add(ERROR, f"{KIND_NAMES[kind]} muss ein JSON-Objekt sein.", pointer, wrong_type=True)
             return None
         allowed, required = _OSCAL[kind]
         if not allowed.issuperset(node):
@@ -200,7 +220,10 @@ class _OscalWalker:
 
     def token(self, node: dict[str, Any], key: str, kind: str, pointer: Pointer) -> None:
         value = node.get(key)
-        if value is not None and not (isinstance(value, str) and TOKEN_RE.match(value)):
+        if value is not None and not isinstance(value, str):
+            self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", (pointer, key),
+                              wrong_type=True)
+        elif value is not None and not TOKEN_RE.match(value):
             self.problems.add(
                 ERROR,
                 f"„{key}“ bei {KIND_NAMES[kind]} ist kein gültiges OSCAL-Token (Buchstabe oder _, "
@@ -219,14 +242,15 @@ class _OscalWalker:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.problems.add(ERROR, f"„{key}“ muss eine Liste sein.", (pointer, key))
+            self.problems.add(ERROR, f"„{key}“ muss eine Liste sein.", (pointer, key), wrong_type=True)
             return ()
         return value
 
     def strings(self, node: dict[str, Any], keys: tuple[str, ...], kind: str, pointer: Pointer) -> None:
         for key in keys:
             if key in node and not isinstance(node[key], str):
-                self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", (pointer, key))
+                self.problems.add(ERROR, f"„{key}“ bei {KIND_NAMES[kind]} muss ein Text sein.", (pointer, key),
+                                  wrong_type=True)
 
     def document(self, data: Any) -> None:
         top = self.obj(data, "top", _TOP)
@@ -304,6 +328,7 @@ class _OscalWalker:
             if part is not None:
                 self.token(part, "id", "part", here)
                 self.token(part, "name", "part", here)
+                self.strings(part, _PART_TEXTS, "part", here)
                 self.props_links(part, here)
                 self.parts(part, here)
 
