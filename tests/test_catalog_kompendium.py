@@ -328,6 +328,49 @@ def test_malformed_xml_names_line_and_column(tmp_path):
     assert str(info.value).startswith(f"{path}, Zeile 4, Spalte 3: ")
 
 
+_ONE_REQUIREMENT = (
+    '<book xmlns="http://docbook.org/ns/docbook"><info><title>K</title></info><chapter><title>SYS IT-Systeme'
+    "</title><section><title>SYS.1.1 Server</title><section><title>Anforderungen</title><section><title>"
+    "SYS.1.1.A1 Tür (B)</title><para>Es MUSS TEXT.</para></section></section></section></chapter></book>\n"
+)
+
+
+@pytest.mark.parametrize("declared", ["UTF-7", "Shift_JIS", "GBK", "gibt-es-nicht"])
+def test_an_encoding_expat_cannot_read_is_a_german_input_error(tmp_path, declared):
+    """Before: exit 70 (ValueError 'multi-byte encodings are not supported', LookupError)."""
+    path = tmp_path / "kodierung.xml"
+    path.write_text(f'<?xml version="1.0" encoding="{declared}"?>\n' + _ONE_REQUIREMENT, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        kompendium.load(path, lambda done, total: None)
+    assert info.value.message.startswith(f"XML in der Zeichenkodierung „{declared}“ wird nicht gelesen")
+    assert "UTF-8" in info.value.message and "supported" not in info.value.message
+    assert info.value.location == "Zeile 1"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("&#0;", "Zeichenreferenz auf ein in XML unzulässiges Zeichen"),
+    ("<![CDATA[ offen", "CDATA-Abschnitt nicht geschlossen"),
+    ('<phrase xmlns:x="">x</phrase>', "ein Namensraum-Präfix darf nicht aufgehoben werden"),
+    ('<phrase xmlns:xml="urn:x">x</phrase>', "das reservierte Präfix „xml“"),
+])
+def test_every_expat_error_reads_german(tmp_path, text, expected):
+    path = tmp_path / "kaputt.xml"
+    path.write_text('<?xml version="1.0"?>\n' + _ONE_REQUIREMENT.replace("TEXT", text), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        kompendium.load(path, lambda done, total: None)
+    assert f"ungültiges XML: {expected}" in info.value.message
+    assert info.value.location.startswith("Zeile ") and ", Spalte " in info.value.location
+
+
+def test_the_german_expat_table_has_every_code():
+    """A code without a German sentence would show expat's English text."""
+    from xml.parsers.expat import errors
+
+    from ikz_isms.catalog.xmlsafe import EXPAT_MESSAGES
+
+    assert {name for name in dir(errors) if name.startswith("XML_ERROR_")} <= set(EXPAT_MESSAGES)
+
+
 @pytest.mark.upstream
 def test_truncated_file_is_malformed(tmp_path):
     path = tmp_path / "abgeschnitten.xml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -214,6 +215,10 @@ def _rezip(source: Path, target: Path, *, add: dict[str, bytes] | None = None,
     ("huge", "zu groß"),
     ("foreign", "keine von ikz-isms exportierte Arbeitsmappe"),
     ("header", "Spaltenkopf"),
+    # before: exit 70 (zlib.error) and openpyxl's English messages in parentheses
+    ("corrupt-deflate", "Bestandteil xl/worksheets/sheet1.xml nicht lesbar: Prüfsumme falsch oder abgeschnitten"),
+    ("utf7-sheet", "ein Bestandteil ist kein gültiges Office-Open-XML"),
+    ("unknown-encoding", "Zeichenkodierung, die Excel nicht schreibt"),
 ])
 def test_hostile_or_foreign_workbooks_get_a_clear_error_and_change_nothing(cli, check_book, example_workspace, tmp_path,
                                                                             case, message):
@@ -251,11 +256,26 @@ def test_hostile_or_foreign_workbooks_get_a_clear_error_and_change_nothing(cli, 
         other.save(target)
     elif case == "header":
         edit(book, {"G1": "Zustand"}, target)
+    elif case == "corrupt-deflate":
+        data = bytearray(book.read_bytes())
+        with zipfile.ZipFile(book) as z:
+            info = z.getinfo("xl/worksheets/sheet1.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 100  # inside its deflate stream
+        data[start:start + 50] = b"X" * 50
+        target.write_bytes(bytes(data))
+    elif case in ("utf7-sheet", "unknown-encoding"):
+        declared = b"UTF-7" if case == "utf7-sheet" else b"gibt-es-nicht"
+        with zipfile.ZipFile(book) as z:
+            xml = z.read("xl/worksheets/sheet1.xml")
+        body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
+        _rezip(book, target, replace={"xl/worksheets/sheet1.xml":
+                                      b'<?xml version="1.0" encoding="' + declared + b'"?>' + body})
     before = state(example_workspace)
     result = cli("import", "xlsx", target, "--apply")
     assert result.exit_code == 3, (result.exit_code, result.stderr)
     assert message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "Interner Fehler" not in result.stderr
+    assert not re.search(r"Error|Unable|could not|invalid|unknown|[Ee]xception", result.stderr), result.stderr
     assert state(example_workspace) == before
 
 

@@ -359,3 +359,13 @@ def test_structure_and_decisions_add_no_parse(example_workspace):
         session.county_data(county)
     files = list(example_workspace.glob("plugins/*/data/*.yaml")) + list(example_workspace.glob("plugins/*/data/*/*.yaml"))
     assert session.store.parses <= len(files)
+
+
+def test_a_namespace_file_the_csv_module_cannot_read_is_named_in_german(run_cli, tmp_path):
+    """The csv module's reasons are English ("field larger than field limit (131072)")."""
+    namespace = tmp_path / "target_object_categories.csv"
+    namespace.write_text('Zielobjekt,Definition,ChildOfUUID,UUID\nA,"' + "x" * 200_000 + '",,u\n', encoding="utf-8")
+    result = run_cli("catalog", "categories", "--namespace", namespace, cwd=tmp_path)
+    assert result.exit_code == 3, result.output
+    assert "target_object_categories.csv" in result.stderr and "CSV nicht lesbar: ein Feld ist zu lang." in result.stderr
+    assert "field" not in result.stderr

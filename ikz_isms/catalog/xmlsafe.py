@@ -32,7 +32,7 @@ from ..errors import HostileInputError, InputError
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-# expat error codes worth a German explanation; others keep expat's English text
+# every expat error code, in German (a code expat adds later gets a German sentence with its number)
 EXPAT_MESSAGES = {
     "XML_ERROR_SYNTAX": "Syntaxfehler",
     "XML_ERROR_NO_ELEMENTS": "kein Element gefunden (Datei leer oder abgeschnitten?)",
@@ -42,16 +42,47 @@ EXPAT_MESSAGES = {
     "XML_ERROR_TAG_MISMATCH": "schließendes Tag passt nicht zum geöffneten Element",
     "XML_ERROR_DUPLICATE_ATTRIBUTE": "doppeltes Attribut",
     "XML_ERROR_JUNK_AFTER_DOC_ELEMENT": "Inhalt nach dem Ende des Wurzelelements",
+    "XML_ERROR_PARAM_ENTITY_REF": "unzulässiger Verweis auf eine Parameter-Entity",
     "XML_ERROR_UNDEFINED_ENTITY": "unbekannte Entity",
-    "XML_ERROR_UNBOUND_PREFIX": "unbekanntes Namensraum-Präfix",
-    "XML_ERROR_INCORRECT_ENCODING": "falsche Zeichenkodierung",
-    "XML_ERROR_UNKNOWN_ENCODING": "unbekannte Zeichenkodierung",
+    "XML_ERROR_RECURSIVE_ENTITY_REF": "rekursiver Entity-Verweis",
+    "XML_ERROR_ASYNC_ENTITY": "Entity endet nicht im selben Element, in dem sie beginnt",
+    "XML_ERROR_BAD_CHAR_REF": "Zeichenreferenz auf ein in XML unzulässiges Zeichen (z. B. &#0;)",
+    "XML_ERROR_BINARY_ENTITY_REF": "Verweis auf eine binäre Entity",
+    "XML_ERROR_ATTRIBUTE_EXTERNAL_ENTITY_REF": "Verweis auf eine externe Entity in einem Attribut",
     "XML_ERROR_MISPLACED_XML_PI": "XML-Deklaration nicht am Dateianfang",
+    "XML_ERROR_UNKNOWN_ENCODING": "unbekannte Zeichenkodierung",
+    "XML_ERROR_INCORRECT_ENCODING": "falsche Zeichenkodierung",
+    "XML_ERROR_UNCLOSED_CDATA_SECTION": "CDATA-Abschnitt nicht geschlossen (Datei abgeschnitten?)",
+    "XML_ERROR_EXTERNAL_ENTITY_HANDLING": "Fehler beim Verarbeiten einer externen Entity",
+    "XML_ERROR_NOT_STANDALONE": "Dokument ist nicht eigenständig (standalone)",
+    "XML_ERROR_UNEXPECTED_STATE": "unerwarteter Zustand des XML-Parsers",
+    "XML_ERROR_ENTITY_DECLARED_IN_PE": "Entity in einer Parameter-Entity deklariert",
+    "XML_ERROR_FEATURE_REQUIRES_XML_DTD": "Funktion des XML-Parsers nicht verfügbar",
+    "XML_ERROR_CANT_CHANGE_FEATURE_ONCE_PARSING": "Einstellung des XML-Parsers nach Beginn nicht änderbar",
+    "XML_ERROR_UNBOUND_PREFIX": "unbekanntes Namensraum-Präfix",
+    "XML_ERROR_UNDECLARING_PREFIX": "ein Namensraum-Präfix darf nicht aufgehoben werden (xmlns:x=\"\")",
+    "XML_ERROR_INCOMPLETE_PE": "unvollständige Markierung in einer Parameter-Entity",
+    "XML_ERROR_XML_DECL": "XML-Deklaration fehlerhaft (<?xml version=\"1.0\" …?>)",
+    "XML_ERROR_TEXT_DECL": "Textdeklaration fehlerhaft",
+    "XML_ERROR_PUBLICID": "unzulässige Zeichen in einer Public-ID",
+    "XML_ERROR_SUSPENDED": "XML-Parser angehalten",
+    "XML_ERROR_NOT_SUSPENDED": "XML-Parser nicht angehalten",
+    "XML_ERROR_ABORTED": "Lesen abgebrochen",
+    "XML_ERROR_FINISHED": "Lesen bereits beendet",
+    "XML_ERROR_SUSPEND_PE": "Anhalten in einer externen Parameter-Entity nicht möglich",
+    "XML_ERROR_RESERVED_PREFIX_XML": "das reservierte Präfix „xml“ darf nicht umgebunden oder aufgehoben werden",
+    "XML_ERROR_RESERVED_PREFIX_XMLNS": "das reservierte Präfix „xmlns“ darf nicht deklariert oder aufgehoben werden",
+    "XML_ERROR_RESERVED_NAMESPACE_URI": "ein Präfix darf nicht an einen reservierten Namensraum gebunden werden",
+    "XML_ERROR_INVALID_ARGUMENT": "ungültiges Argument für den XML-Parser",
+    "XML_ERROR_NO_BUFFER": "interner Pufferfehler des XML-Parsers",
+    "XML_ERROR_AMPLIFICATION_LIMIT_BREACH": "Grenze für die Vervielfachung durch Entities überschritten",
+    "XML_ERROR_NO_MEMORY": "nicht genug Speicher",
 }
 
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
 _SPACE = b" \t\r\n"
 _ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s>]+)")
+_DECLARED_ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{1,40})[\"']")
 
 
 def _line(raw: bytes, position: int) -> int:
@@ -114,10 +145,23 @@ def parse(raw: bytes, where: str) -> Element:
     try:
         parser.feed(raw)
         root: Element = parser.close()
+    except (ValueError, LookupError):
+        # the declared encoding is one Python does not know (LookupError), or one of several bytes
+        # per character other than UTF-8/16, which expat cannot read (ValueError): UTF-7, Shift_JIS,
+        # GBK … (ParseError is a SyntaxError, neither of these)
+        declared = _DECLARED_ENCODING.match(raw)
+        name = declared.group(1).decode("ascii", "replace") if declared else "?"
+        raise InputError(
+            f"XML in der Zeichenkodierung „{name}“ wird nicht gelesen (unbekannt oder mehrere Bytes je "
+            "Zeichen); bitte als UTF-8 speichern (so veröffentlicht das BSI).",
+            path=where, location="Zeile 1",
+        ) from None
     except ParseError as exc:
         line, column = exc.position
-        names = {expat_errors.codes.get(getattr(expat_errors, name)): name for name in EXPAT_MESSAGES}
-        reason = EXPAT_MESSAGES.get(names.get(exc.code, ""), str(exc).split(":")[0])
+        # (an older expat lacks the newest names)
+        names = {expat_errors.codes.get(text): name for name in EXPAT_MESSAGES
+                 if (text := getattr(expat_errors, name, None)) is not None}
+        reason = EXPAT_MESSAGES.get(names.get(exc.code, ""), f"Fehler {exc.code} des XML-Parsers")
         raise InputError(
             f"ungültiges XML: {reason}.", path=where, location=f"Zeile {line}, Spalte {column + 1}"
         ) from None

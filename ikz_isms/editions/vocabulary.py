@@ -139,7 +139,10 @@ def read_categories(raw: bytes, path: str) -> list[Category]:
     except UnicodeDecodeError as exc:
         raise InputError(f"kein UTF-8 (Byte {exc.start}).", path=path) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = tuple(reader.fieldnames or ())
+    try:
+        header = tuple(reader.fieldnames or ())
+    except csv.Error as exc:
+        raise InputError(f"CSV nicht lesbar: {_csv_reason(exc)}.", path=path, location="Zeile 1") from None
     missing = [name for name in ("Zielobjekt", "Definition", "ChildOfUUID", "UUID") if name not in header]
     if missing:
         raise InputError(
@@ -154,7 +157,8 @@ def read_categories(raw: bytes, path: str) -> list[Category]:
                                  location=f"Zeile {reader.line_num}")
             rows.append(row)
     except csv.Error as exc:
-        raise InputError(f"CSV nicht lesbar: {exc}.", path=path, location=f"Zeile {reader.line_num}") from None
+        raise InputError(f"CSV nicht lesbar: {_csv_reason(exc)}.", path=path,
+                         location=f"Zeile {reader.line_num}") from None
     by_uuid = {(row.get("UUID") or "").strip(): (row.get("Zielobjekt") or "").strip() for row in rows}
     found = []
     for row in rows:
@@ -201,3 +205,18 @@ def categories(namespace: list[Category] | None = None) -> list[Category]:
     for top in sorted(children.get(None, ()), key=str.casefold):
         visit(top)
     return ordered
+
+
+#: the csv module's reasons (English), as a user reads them
+_CSV_REASONS = (
+    ("line contains nul", "die Zeile enthält ein NUL-Zeichen"),
+    ("field larger than field limit", "ein Feld ist zu lang"),
+    ("new-line character seen in unquoted field", "Zeilenumbruch in einem Feld ohne Anführungszeichen"),
+    ("expected after", "nach einem schließenden Anführungszeichen fehlt das Trennzeichen"),
+    ("unexpected end of data", "die Datei endet in einem Feld in Anführungszeichen"),
+)
+
+
+def _csv_reason(exc: Exception) -> str:
+    text = str(exc).lower()
+    return next((german for english, german in _CSV_REASONS if english in text), "ungültiges CSV")

@@ -269,7 +269,11 @@ def read_workbook(data: bytes, path: str) -> ReadWorkbook:
     except (HostileInputError, InputError):
         raise
     except Exception as exc:  # openpyxl raises many kinds for broken packages
-        raise InputError(f"Arbeitsmappe nicht lesbar ({type(exc).__name__}: {str(exc)[:200]}).", path=path) from None
+        # (openpyxl's messages are English and name its internals: the user learns what to do instead)
+        reason = ("Zeichenkodierung, die Excel nicht schreibt (nur UTF-8)" if isinstance(exc, LookupError)
+                  or "encoding" in str(exc).lower() else "ein Bestandteil ist kein gültiges Office-Open-XML")
+        raise InputError(f"Arbeitsmappe nicht lesbar: {reason}; bitte in Excel öffnen und erneut als "
+                         "„Excel-Arbeitsmappe (*.xlsx)“ speichern.", path=path) from None
     if STATE_SHEET not in book.sheetnames or CHECK_SHEET not in book.sheetnames:
         raise InputError("keine von ikz-isms exportierte Arbeitsmappe (Blätter „Check“ und „_ikz“ fehlen; "
                          "ikz-isms export xlsx erzeugt eine passende).", path=path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ..errors import HostileInputError, InputError
 
@@ -39,8 +40,9 @@ def check_package(data: bytes, path: str) -> zipfile.ZipFile:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
         members = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise InputError(f"Arbeitsmappe ist beschädigt (ZIP-Paket nicht lesbar: {exc}).", path=path) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise InputError("Arbeitsmappe ist beschädigt (ZIP-Paket nicht lesbar, etwa abgeschnitten).",
+                         path=path) from None
     if len(members) > MAX_MEMBERS:
         raise HostileInputError(f"Arbeitsmappe hat {len(members)} Bestandteile (höchstens {MAX_MEMBERS}).", path=path)
     names = {m.filename.lower() for m in members}
@@ -77,8 +79,12 @@ def _check_member(package: zipfile.ZipFile, member: zipfile.ZipInfo, path: str) 
     not declare a document type."""
     try:
         data = package.read(member)
-    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError) as exc:
-        raise InputError(f"Arbeitsmappe ist beschädigt (Bestandteil {member.filename}: {exc}).", path=path) from None
+    except NotImplementedError:
+        raise InputError(f"Arbeitsmappe ist mit einem unbekannten Verfahren gepackt (Bestandteil "
+                         f"{member.filename}); bitte in Excel erneut als .xlsx speichern.", path=path) from None
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, RuntimeError):
+        raise InputError(f"Arbeitsmappe ist beschädigt (Bestandteil {member.filename} nicht lesbar: "
+                         "Prüfsumme falsch oder abgeschnitten).", path=path) from None
     if len(data) != member.file_size:
         raise InputError(f"Arbeitsmappe ist beschädigt (Bestandteil {member.filename} unvollständig).", path=path)
     head = data[:4096]
