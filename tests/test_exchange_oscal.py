@@ -267,6 +267,36 @@ def test_an_ssp_of_another_county_or_no_ssp_is_refused(cli, example_workspace, t
     assert cli("import", "oscal", "ssp", broken).exit_code == 3
 
 
+@pytest.mark.parametrize("where, value, pointer", [
+    (("control-implementation", "implemented-requirements", 0, "by-components"), True,
+     "/system-security-plan/control-implementation/implemented-requirements/0/by-components: muss eine Liste sein"),
+    (("system-implementation", "components", 0, "props"), -1,
+     "/system-security-plan/system-implementation/components/0/props: muss eine Liste sein"),
+    (("metadata", "props"), 1.5, "/system-security-plan/metadata/props: muss eine Liste sein"),
+    (("control-implementation", "implemented-requirements", 0, "by-components", 0, "props", 0, "value"),
+     {"a": 1}, "/implemented-requirements/0/by-components/0/props/0/value: muss ein Text sein"),
+    (("control-implementation", "implemented-requirements", 0, "by-components", 0, "implementation-status"),
+     ["implemented"], "/by-components/0/implementation-status: muss ein Objekt sein"),
+], ids=["by-components-bool", "component-props-number", "metadata-props-float", "prop-value-object",
+        "status-list"])
+def test_an_ssp_value_of_the_wrong_type_is_refused_with_its_pointer(cli, example_workspace, tmp_path, where,
+                                                                    value, pointer):
+    """Before: exit 70 (TypeError: 'bool' object is not iterable), or a Python repr as a record's text."""
+    path = tmp_path / "ssp.json"
+    document = export(cli, "ssp", path)
+    node = document["system-security-plan"]
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    path.write_text(json.dumps(document), encoding="utf-8")
+    before = records_snapshot(county_dir(example_workspace, COUNTY))
+    result = cli("import", "oscal", "ssp", path, "--apply")
+    assert result.exit_code == 3, result.stderr
+    assert "kein gültiges OSCAL-SSP" in result.stderr and pointer in result.stderr.replace(": kein gültiges OSCAL-SSP", "")
+    assert "nichts geändert" in result.stderr and "Interner Fehler" not in result.stderr
+    assert records_snapshot(county_dir(example_workspace, COUNTY)) == before
+
+
 # --- a full Edition 2023 county ------------------------------------------------------------------------
 
 

@@ -446,12 +446,82 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+_TYPE_NAMES: dict[type, str] = {dict: "ein Objekt", list: "eine Liste", str: "ein Text"}
+
+
+class _Shape:
+    """The JSON types of the parts of an SSP this reader uses, checked before any is read: a
+    value of another type (a number for ``props``, a text for ``by-components``) is a problem
+    with its JSON pointer, never a half-read row or a Python representation in a record."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def want(self, node: dict[str, Any], key: str, kind: type, where: str) -> Any:
+        value = node.get(key)
+        if value is None or isinstance(value, kind):
+            return value
+        self.problems.append(f"{where}/{key}: muss {_TYPE_NAMES[kind]} sein.")
+        return None
+
+    def objects(self, node: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for index, item in enumerate(self.want(node, key, list, where) or ()):
+            here = f"{where}/{key}/{index}"
+            if isinstance(item, dict):
+                found.append((here, item))
+            else:
+                self.problems.append(f"{here}: muss ein Objekt sein.")
+        return found
+
+    def texts(self, node: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+        for key in keys:
+            self.want(node, key, str, where)
+
+    def props(self, node: dict[str, Any], where: str) -> None:
+        for here, prop in self.objects(node, "props", where):
+            self.texts(prop, ("name", "value", "ns"), here)
+
+    def ssp(self, root: dict[str, Any]) -> list[str]:
+        base = "/system-security-plan"
+        meta = self.want(root, "metadata", dict, base)
+        if meta:
+            self.texts(meta, ("last-modified",), f"{base}/metadata")
+            self.props(meta, f"{base}/metadata")
+        characteristics = self.want(root, "system-characteristics", dict, base)
+        if characteristics:
+            for here, system_id in self.objects(characteristics, "system-ids", f"{base}/system-characteristics"):
+                self.texts(system_id, ("id", "identifier-type"), here)
+        implementation = self.want(root, "system-implementation", dict, base)
+        if implementation:
+            for here, component in self.objects(implementation, "components", f"{base}/system-implementation"):
+                self.texts(component, ("uuid", "title"), here)
+                self.props(component, here)
+        control = self.want(root, "control-implementation", dict, base)
+        if control:
+            for here, requirement in self.objects(control, "implemented-requirements",
+                                                  f"{base}/control-implementation"):
+                self.texts(requirement, ("control-id",), here)
+                for there, entry in self.objects(requirement, "by-components", here):
+                    self.texts(entry, ("component-uuid", "description", "remarks"), there)
+                    self.props(entry, there)
+                    status = self.want(entry, "implementation-status", dict, there)
+                    if status:
+                        self.texts(status, ("state", "remarks"), f"{there}/implementation-status")
+        return self.problems
+
+
 def read_ssp(document: Any, path: str) -> ReadSsp:
     """The rows an SSP states, with their place in the document for messages."""
     root = document.get("system-security-plan") if isinstance(document, dict) else None
     if not isinstance(root, dict):
         raise InputError("kein OSCAL-SSP (system-security-plan fehlt; assessment-results und POA&M werden nicht "
                          "eingelesen).", path=path)
+    wrong = _Shape().ssp(root)
+    if wrong:
+        more = f" (und {len(wrong) - 1} weitere Werte vom falschen Typ)" if len(wrong) > 1 else ""
+        pointer, _, message = wrong[0].partition(": ")
+        raise InputError(f"kein gültiges OSCAL-SSP: {message}{more}; nichts geändert.", path=path, location=pointer)
     found = ReadSsp()
     meta = _mapping(root.get("metadata"))
     meta_props = _props_of(meta)
