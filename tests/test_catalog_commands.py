@@ -594,3 +594,48 @@ def test_catalog_arguments_are_named_in_german(run_cli, tmp_path):
         result = run_cli(*args, cwd=tmp_path)
         assert result.exit_code == 2
         assert name in result.stderr and "SOURCE" not in result.stderr and "'OLD'" not in result.stderr
+
+
+def _profile(tmp_path: Path, name: str, imports: list, **extra) -> Path:
+    path = tmp_path / name
+    body = {"uuid": "5f0a3f0e-8d55-4a39-9d3c-1f2b3c4d5e6f", "metadata": json.loads("{" + _META + "}")["metadata"],
+            "imports": imports, **extra}
+    path.write_text(json.dumps({"profile": body}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("imports, extra, place, message", [
+    ([{"href": "klein.json", "include-controls": [{"with-ids": 5}]}], {},
+     "profil.json, /profile/imports/0/include-controls/0/with-ids", "„with-ids“ muss eine Liste sein"),
+    ([{"href": "klein.json", "include-controls": [5]}], {},
+     "profil.json, /profile/imports/0/include-controls/0", "Eintrag muss ein Objekt sein"),
+    ([{"href": "klein.json", "include-all": {}}], {"merge": [1]}, "profil.json, /profile/merge",
+     "„merge“ muss ein Objekt sein"),
+    ([{"href": "#r", "include-all": {}}], {"back-matter": {"resources": [{"uuid": "r", "rlinks": "klein.json"}]}},
+     "profil.json, /profile/back-matter/resources/0/rlinks", "„rlinks“ muss eine Liste sein"),
+    ([{"href": "kaputt.json", "include-all": {}}], {}, "kaputt.json, /catalog/groups/0/controls",
+     "kein gültiger OSCAL-Katalog: „controls“ muss eine Liste sein"),
+    ([{"href": "profil.json", "include-all": {}}], {}, "profil.json",
+     "Profile importieren einander im Kreis (profil.json → profil.json)"),
+], ids=["with-ids-number", "rule-number", "merge-list", "rlinks-text", "imported-catalog", "imports-itself"])
+def test_a_profile_of_the_wrong_shape_is_refused_with_its_place(tmp_path, run_cli, imports, extra, place, message):
+    """Before: exit 70 (TypeError: 'int' object is not iterable) or 'zu tief (mehr als 5 Ebenen)' for a circle."""
+    ws = make_workspace(tmp_path / "ws")
+    before = (ws / "ikz-isms.yaml").read_bytes()
+    (tmp_path / "klein.json").write_text(json.dumps(small_catalog("Test")), encoding="utf-8")
+    broken = small_catalog("Test")
+    broken["catalog"]["groups"][0]["controls"] = "T.1"
+    (tmp_path / "kaputt.json").write_text(json.dumps(broken), encoding="utf-8")
+    source = _profile(tmp_path, "profil.json", imports, **extra)
+    result = run_cli("--workspace", ws, "catalog", "import", source)
+    assert result.exit_code == 3, result.output + result.stderr
+    assert place in result.stderr and message in result.stderr, result.stderr
+    assert (ws / "ikz-isms.yaml").read_bytes() == before and not (ws / "catalogs").exists()
+
+
+def test_profiles_importing_each_other_name_the_circle(tmp_path, run_cli):
+    ws = make_workspace(tmp_path / "ws")
+    _profile(tmp_path, "b.json", [{"href": "a.json", "include-all": {}}])
+    source = _profile(tmp_path, "a.json", [{"href": "b.json", "include-all": {}}])
+    result = run_cli("--workspace", ws, "catalog", "import", source)
+    assert result.exit_code == 3 and "im Kreis (a.json → b.json → a.json)" in result.stderr, result.stderr

@@ -58,18 +58,67 @@ def _import_path(profile_path: Path, href: str, body: dict[str, Any], sources: M
         f"Liegt die Datei woanders: catalog import … --profile-import {name}=DATEI.", where, pointer)
 
 
+_TYPE_NAMES: dict[type, str] = {dict: "ein Objekt", list: "eine Liste", str: "ein Text"}
+
+
+def _shape(body: dict[str, Any], where: str) -> None:
+    """Refuse a value of the wrong JSON type in the parts of a profile resolution reads, with its pointer."""
+
+    def want(node: Any, key: str, kind: type, pointer: str) -> Any:
+        value = node.get(key) if isinstance(node, dict) else None
+        if value is None or isinstance(value, kind):
+            return value
+        raise _fail(f"kein gültiges OSCAL-Profil: „{key}“ muss {_TYPE_NAMES[kind]} sein.", where, f"{pointer}/{key}")
+
+    def objects(node: Any, key: str, pointer: str) -> list[tuple[str, dict[str, Any]]]:
+        found = []
+        for index, item in enumerate(want(node, key, list, pointer) or ()):
+            if not isinstance(item, dict):
+                raise _fail("kein gültiges OSCAL-Profil: Eintrag muss ein Objekt sein.", where,
+                            f"{pointer}/{key}/{index}")
+            found.append((f"{pointer}/{key}/{index}", item))
+        return found
+
+    def texts(node: Any, key: str, pointer: str) -> None:
+        for index, item in enumerate(want(node, key, list, pointer) or ()):
+            if not isinstance(item, str):
+                raise _fail("kein gültiges OSCAL-Profil: Eintrag muss ein Text sein.", where,
+                            f"{pointer}/{key}/{index}")
+
+    base = "/profile"
+    for key in ("merge", "modify", "back-matter", "metadata"):
+        want(body, key, dict, base)
+    objects(body.get("metadata"), "props", f"{base}/metadata")
+    for here, entry in objects(body, "imports", base):
+        want(entry, "href", str, here)
+        for kind in ("include-controls", "exclude-controls"):
+            for there, rule in objects(entry, kind, here):
+                texts(rule, "with-ids", there)
+                want(rule, "with-child-controls", str, there)
+    objects(body.get("modify"), "set-parameters", f"{base}/modify")
+    for here, resource in objects(body.get("back-matter"), "resources", f"{base}/back-matter"):
+        for there, link in objects(resource, "rlinks", here):
+            want(link, "href", str, there)
+
+
 def resolve(profile_path: Path, document: Any, sources: Mapping[str, Path] | None = None,
-            depth: int = 0) -> dict[str, Any]:
+            depth: int = 0, chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The resolved OSCAL catalog document of a profile document."""
     from ..store import read_json
 
     where = str(profile_path)
     sources = sources or {}
+    here = profile_path.resolve()
+    if here in chain:
+        circle = " → ".join(p.name for p in (*chain[chain.index(here):], here))
+        raise _fail(f"Profile importieren einander im Kreis ({circle}); nicht auflösbar.", where)
+    chain = (*chain, here)
     if depth > MAX_DEPTH:
         raise _fail("Profile importieren einander zu tief (mehr als 5 Ebenen).", where)
     if not isinstance(document, dict) or not isinstance(document.get("profile"), dict):
         raise _fail("kein OSCAL-Profil: das oberste JSON-Objekt hat keinen Eintrag 'profile'.", where)
     body = document["profile"]
+    _shape(body, where)
     imports = body.get("imports")
     if not isinstance(imports, list) or not imports:
         raise _fail("Profil ohne 'imports'.", where, "/profile/imports")
@@ -94,9 +143,10 @@ def resolve(profile_path: Path, document: Any, sources: Mapping[str, Path] | Non
         path = _import_path(profile_path, href, body, sources, where, pointer)
         imported = read_json(path, kind="catalog-json")
         if isinstance(imported, dict) and "profile" in imported:
-            imported = resolve(path, imported, sources, depth + 1)
+            imported = resolve(path, imported, sources, depth + 1, chain)
         if not isinstance(imported, dict) or not isinstance(imported.get("catalog"), dict):
             raise _fail(f"Import '{path.name}' ist weder OSCAL-Katalog noch -Profil.", where, pointer)
+        _refuse_wrong_types(imported, path)
         chosen = _selection(entry, where, pointer)
         catalog = imported["catalog"]
         for group in catalog.get("groups") or []:
@@ -117,6 +167,17 @@ def resolve(profile_path: Path, document: Any, sources: Mapping[str, Path] | Non
     if resources:
         result["back-matter"] = {"resources": resources}
     return {"catalog": result}
+
+
+def _refuse_wrong_types(catalog: dict[str, Any], path: Path) -> None:
+    """An imported catalog with a value of the wrong JSON type: refused as ``catalog import`` refuses
+    the catalog itself (the same structural check as ``check``), naming the imported file."""
+    from ..checks.catalog_rules import wrong_type
+
+    problem = wrong_type(catalog)
+    if problem is not None:
+        message, pointer = problem
+        raise _fail(f"kein gültiger OSCAL-Katalog: {message}", str(path), pointer)
 
 
 def _metadata(metadata: dict[str, Any], profile_path: Path) -> dict[str, Any]:
