@@ -62,7 +62,48 @@ GERMAN = {
     "path": "Pfad",
     "deprecated": "veraltet",
     "unknown error": "unbekannter Fehler",
+    "Did you mean {possibility}?": "Meinten Sie {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Meinten Sie eine davon: {possibilities}?)",
+    "Argument {name!r} takes {nargs} values.": "Argument {name!r} erwartet {nargs} Werte.",
+    "Takes {nargs} values but 1 was given.": "Erwartet {nargs} Werte, angegeben wurde 1.",
+    "Takes {nargs} values but {len} were given.": "Erwartet {nargs} Werte, angegeben wurden {len}.",
+    "{len_type} values are required, but {len_value} was given.":
+        "{len_type} Werte sind nötig, angegeben wurde {len_value}.",
+    "{len_type} values are required, but {len_value} were given.":
+        "{len_type} Werte sind nötig, angegeben wurden {len_value}.",
+    "Invalid start character for option ({option})": "Ungültiges erstes Zeichen einer Option ({option})",
+    "Value must be an iterable.": "Wert muss eine Liste sein.",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} ist nicht ausführbar.",
+    "Positional arguments": "Argumente",
+    "Press any key to continue...": "Weiter mit einer beliebigen Taste …",
+    "%(prog)s, version %(version)s": "%(prog)s, Version %(version)s",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
+        "Hinweis: Der Befehl {name!r} ist veraltet.{extra_message}",
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
+        "Hinweis: {param_type} {name!r} ist veraltet.{extra_message}",
+    "{editor}: Editing failed": "{editor}: Bearbeiten fehlgeschlagen",
+    "{editor}: Editing failed: {e}": "{editor}: Bearbeiten fehlgeschlagen: {e}",
+    "(dynamic)": "(dynamisch)",
 }
+
+#: click's strings a user never sees: mistakes in declaring a command (a developer's), Windows and
+#: shell-completion internals. Everything else click can say is in :data:`GERMAN` (a test holds
+#: the table to the installed click's source).
+NOT_SHOWN_TO_USERS = frozenset({
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.",
+    "Boolean option {decl!r} cannot use the same flag for true/false.",
+    "Could not determine name for option with declarations {decls!r}",
+    "Name '{name}' defined twice",
+    "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
+    "Did you mean to pass '--{name}'?",
+    "Windows error: {error}",
+    "Couldn't detect Bash version, shell completion is not supported.",
+    "Shell completion is not supported for Bash versions older than 4.4.",
+    "Unknown color {colour!r}",
+    "Unknown standard stream '{name}'",
+    "Choice({choices})",
+    "d",
+})
 
 
 #: click's type names (``ParamType.name``) appear in its messages ("… ist keine gültige {number_type}") and,

@@ -28,6 +28,35 @@ def test_usage_errors_exit_2_in_german(run_cli, tmp_path):
     assert "Ungültiger Wert für '--format'" in result.stderr
 
 
+def test_a_misspelt_option_gets_a_german_suggestion(run_cli, tmp_path):
+    """click 8.2+ suggests close options in English ("Did you mean '--county'?")."""
+    result = run_cli("assess", "--countyy", "x", cwd=tmp_path)
+    assert result.exit_code == ExitCode.USAGE
+    assert "Unbekannte Option '--countyy'. Meinten Sie '--county'?" in result.stderr
+    assert "Did you mean" not in result.stderr
+
+
+def test_every_message_click_can_show_a_user_is_german():
+    """Every string the installed click passes through gettext is in the German table, or named as
+    one no user sees (a developer's declaration error): a click upgrade with new messages fails here."""
+    import ast
+    from pathlib import Path
+
+    import click
+
+    from ikz_isms.click_de import GERMAN, NOT_SHOWN_TO_USERS
+
+    strings = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "ngettext")):
+                strings.update(arg.value for arg in node.args[:2]
+                               if isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+    assert strings, "no gettext calls found in click: the way click marks its messages has changed"
+    assert sorted(strings - set(GERMAN) - NOT_SHOWN_TO_USERS) == []
+
+
 def test_python_dash_m_runs_the_cli(tmp_path):
     completed = subprocess.run(
         [sys.executable, "-m", "ikz_isms", "--version"], capture_output=True, text=True, cwd=tmp_path

@@ -57,7 +57,7 @@ def update_plan(session: "Session", county: "County", as_of: _dt.date, *, actor:
     summary: dict[str, Any] = {"county": county.key, "name": county.profile.name, "added": [], "refreshed": [], "closed": []}
     with county_files(session, county).transaction() as tx:
         if path.exists():
-            text = session.store.raw(path, "plan").decode("utf-8-sig")
+            text = session.store.text(path, "plan")
             parsed = parse_yaml(text, str(path))
             data = plain(parsed.data)
             schema.raise_first(schema.problems(data, "plan", parsed), str(path))
@@ -133,7 +133,7 @@ def set_measure(session: "Session", county: "County", measure_id: str, changes: 
             path=str(path),
         )
     with county_files(session, county).transaction() as tx:
-        text = session.store.raw(path, "plan").decode("utf-8-sig")
+        text = session.store.text(path, "plan")
         # the store's read, schema-checked: from the derived cache when these bytes were read or written before
         parsed = session.store.parse(path, "plan")
         data = parsed.data

@@ -354,7 +354,7 @@ def record_calloff(session: "Session", contract_id: str, request: CalloffRequest
 
     path = _contract_path(session, contract_id)
     with fs.locked(path):
-        text = session.store.raw(path, KIND).decode("utf-8-sig")
+        text = session.store.text(path, KIND)
         # the store's read: from the derived cache when these bytes were read (or written) before
         parsed = session.store.parse(path, KIND)
         # the file's own call-offs as counted when these bytes were written (or read) before, else all read now

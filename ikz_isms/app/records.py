@@ -152,7 +152,7 @@ def _current_text(session: "Session", tx: "Transaction", path: Path) -> str | No
         return None if data is None else data.decode("utf-8")
     if not path.exists():
         return None
-    return session.store.raw(path, "pruefungen").decode("utf-8-sig")
+    return session.store.text(path, "pruefungen")
 
 
 def _change_file(session: "Session", county: "County", tx: "Transaction", target: str,
@@ -311,7 +311,7 @@ def migrate_layout(session: "Session", county: "County", tx: "Transaction") -> b
     legacy = county.layout.legacy_records
     if not legacy.exists():
         return False
-    text = session.store.raw(legacy, "pruefungen-alt").decode("utf-8-sig")
+    text = session.store.text(legacy, "pruefungen-alt")
     parsed = parse_yaml(text, str(legacy))
     data = plain(parsed.data) if parsed.data is not None else {"pruefungen": []}
     schema.raise_first(schema.problems(data, "pruefungen", parsed), str(legacy))

@@ -45,7 +45,7 @@ def current_text(session: "Session", tx: "Transaction | None", path: Path, kind:
         return None if data is None else data.decode("utf-8")
     if not path.exists():
         return None
-    return session.store.raw(path, kind).decode("utf-8-sig")
+    return session.store.text(path, kind)
 
 
 def open_document(session: "Session", tx: "Transaction | None", path: Path, kind: str, empty: str,
@@ -56,9 +56,14 @@ def open_document(session: "Session", tx: "Transaction | None", path: Path, kind
 
     original = current_text(session, tx, path, kind)
     existed = original is not None
-    text = original if original is not None and original.strip() else empty
+    text = original if original is not None else empty
     parsed = parse_yaml(text, str(path))
-    before = plain(parsed.data) if parsed.data is not None else {}
+    if parsed.data is None:
+        from ..errors import InputError
+
+        # a file there but empty (or comments only): what every read of it says, not a new register
+        raise InputError("Datei ist leer.", path=str(path))
+    before = plain(parsed.data)
     spec = KINDS[kind]
     if spec.schema:
         schema.raise_first(schema.problems(before, spec.schema, parsed), str(path))

@@ -63,10 +63,14 @@ def change_structure(session: "Session", county: "County", mutate: Callable[[Any
     path = county.layout.targets
     with county_files(session, county).transaction() as tx:
         if path.exists():
-            text = session.store.raw(path, "zielobjekte").decode("utf-8-sig")
+            text = session.store.text(path, "zielobjekte")
         else:
             text = EMPTY_FILE
         parsed = parse_yaml(text, str(path))
+        if parsed.data is None and path.exists():
+            from ..errors import InputError
+
+            raise InputError("Datei ist leer.", path=str(path))  # as every read of it says
         before = plain(parsed.data) if parsed.data is not None else {"zielobjekte": []}
         schema.raise_first(schema.problems(before, "zielobjekte", parsed), str(path))
         document = load_rt(text, str(path))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import IkzError, InputError, NotFoundError, RefusedError
+from ..store.parse import decode_text
 
 if TYPE_CHECKING:
     from ..assess import CountyData
@@ -521,7 +522,7 @@ def _stage(session: "Session", change: CountyChange, tx: "Transaction", actor: s
             tx.put(path, new_text)
             written[_relative(layout, path)] = hashlib.sha256(new_text.encode("utf-8")).hexdigest()
     saved, moved_entries = _move_references(session, change, tx, written)
-    profile_text = fs.read_bytes(layout.profile).decode("utf-8-sig")
+    profile_text = decode_text(fs.read_bytes(layout.profile), str(layout.profile))
     new_profile = _profile_text(profile_text, layout.profile, change.target_pin.name)
     tx.put(archive / "landkreis.yaml", profile_text)
     tx.put(layout.profile, new_profile)
@@ -746,7 +747,7 @@ def _plain_of(text: str, path: Path) -> dict[str, Any]:
 def _pin_in_file(path: Path) -> str | None:
     from ..store import fs, parse_yaml, plain
 
-    data = plain(parse_yaml(fs.read_bytes(path).decode("utf-8-sig"), str(path)).data)
+    data = plain(parse_yaml(decode_text(fs.read_bytes(path), str(path)), str(path)).data)
     return str(data.get("catalog")) if isinstance(data, dict) and data.get("catalog") is not None else None
 
 
@@ -818,8 +819,8 @@ def undo_change(session: "Session", county: "County", change_id: str, *, actor: 
         for relative in index["geschrieben"]:
             if relative in referencing and relative in (index.get("vorher") or []):
                 path = layout.data_dir / relative
-                text_now = fs.read_bytes(path).decode("utf-8-sig") if path.is_file() else ""
-                text_before = fs.read_bytes(archive / relative).decode("utf-8-sig")
+                text_now = decode_text(fs.read_bytes(path), str(path)) if path.is_file() else ""
+                text_before = decode_text(fs.read_bytes(archive / relative), str(archive / relative))
                 moved_back.extend(_entry_changes(referencing[relative], _plain_of(text_now, path),
                                                  _plain_of(text_before, path)))
                 tx.put(path, text_before)
@@ -828,18 +829,18 @@ def undo_change(session: "Session", county: "County", change_id: str, *, actor: 
                 continue
             target = Path(relative).stem
             path = layout.data_dir / relative
-            current = fs.read_bytes(path).decode("utf-8-sig") if path.is_file() else None
+            current = decode_text(fs.read_bytes(path), str(path)) if path.is_file() else None
             now.update(records_of(current, target))
             old_path = archive / relative
             if relative in (index.get("vorher") or []):
-                old = fs.read_bytes(old_path).decode("utf-8-sig")
+                old = decode_text(fs.read_bytes(old_path), str(old_path))
                 restored.update(records_of(old, target))
                 tx.put(path, old)
             elif path.exists():
                 tx.delete(path)
         for relative in index.get("vorher") or []:
             if relative not in index["geschrieben"]:
-                old = fs.read_bytes(archive / relative).decode("utf-8-sig")
+                old = decode_text(fs.read_bytes(archive / relative), str(archive / relative))
                 tx.put(layout.data_dir / relative, old)
                 restored.update(records_of(old, Path(relative).stem))
         tx.put(layout.profile, fs.read_bytes(archive / "landkreis.yaml"))

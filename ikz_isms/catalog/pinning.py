@@ -175,7 +175,7 @@ def _pin_by_text(workspace: Any, name: str, entry: dict[str, str]) -> bool:
     spec = KINDS["config"]
     fs.remove_stale_temps(path.parent)  # as the round trip's edit does first
     store.forget(path)
-    text = store.raw(path, "config").decode("utf-8-sig")
+    text = store.text(path, "config")
     new_text = pinned_text(text, name, entry)
     if new_text is None:
         return False

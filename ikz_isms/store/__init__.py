@@ -24,18 +24,19 @@ if TYPE_CHECKING:
     from .documents import KINDS, Kind, Store
     from .fs import atomic_write, locked, read_bytes, sha256_bytes, sha256_file
     from .layout import CountyLayout, WorkspaceLayout
-    from .parse import Parsed, parse_date, parse_json, parse_yaml, parser_message, plain
+    from .parse import Parsed, decode_text, parse_date, parse_json, parse_yaml, parser_message, plain
 
 _WHERE = {
     "KINDS": "documents", "Kind": "documents", "Store": "documents",
     "atomic_write": "fs", "locked": "fs", "read_bytes": "fs", "sha256_bytes": "fs", "sha256_file": "fs",
     "CountyLayout": "layout", "WorkspaceLayout": "layout",
     "Parsed": "parse", "parse_date": "parse", "parse_json": "parse", "parse_yaml": "parse",
-    "parser_message": "parse", "plain": "parse",
+    "parser_message": "parse", "plain": "parse", "decode_text": "parse",
 }
 
 __all__ = [
-    "KINDS", "CountyLayout", "Kind", "Parsed", "Store", "WorkspaceLayout", "atomic_write", "locked", "parse_date",
+    "KINDS", "CountyLayout", "Kind", "Parsed", "Store", "WorkspaceLayout", "atomic_write", "decode_text", "locked",
+    "parse_date",
     "parse_json", "parse_yaml", "parser_message", "plain", "read_bytes", "read_json", "sha256_bytes", "sha256_file",
 ]
 

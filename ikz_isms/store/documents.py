@@ -112,6 +112,13 @@ class Store:
         """The bytes of a file, refused above its kind's size limit."""
         return fs.read_bytes(path, limit=KINDS[kind_name].max_bytes)
 
+    def text(self, path: Path, kind_name: str) -> str:
+        """The text of a file (UTF-8, a BOM dropped) for an edit of its text: what :meth:`parse` would
+        say of bytes that are no UTF-8 (file, line and byte), never a ``UnicodeDecodeError``."""
+        from .parse import decode_text
+
+        return decode_text(self.raw(path, kind_name), str(path))
+
     def parse(self, path: Path, kind_name: str, *, validate: bool = True) -> Parsed:
         """The parsed and (``validate``) schema-checked document; problems raise located InputErrors."""
         parsed = self._parsed(path, kind_name)
@@ -399,7 +406,7 @@ class Store:
         fs.remove_stale_temps(path.parent)
         self.forget(path)
         if path.exists():
-            text = self.raw(path, kind_name).decode("utf-8-sig")
+            text = self.text(path, kind_name)
             self.parse(path, kind_name)  # refuses a broken file before any change
         elif default is not None:
             text = default()
@@ -446,7 +453,7 @@ class Store:
         """
         spec = KINDS[kind_name]
         if text is None and path.exists():
-            text = self.raw(path, kind_name).decode("utf-8-sig")
+            text = self.text(path, kind_name)
         text = text or ""
         if parsed is None:
             parsed = parse_yaml(text, str(path)) if text.strip() else None

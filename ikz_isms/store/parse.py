@@ -412,6 +412,12 @@ def _child(node: Any, part: Any) -> tuple[Any, Any] | None:
     return None
 
 
+def decode_text(raw: bytes | str, path: str) -> str:
+    """A file's bytes as text (UTF-8, a BOM dropped); bytes that are no UTF-8 are an InputError
+    naming the file, the line and the byte, the same for every road that reads text."""
+    return _decode(raw, path)
+
+
 def _decode(raw: bytes | str, path: str) -> str:
     if isinstance(raw, str):
         return raw

@@ -44,6 +44,7 @@ from tests.badinput.corpus import (
     steps,
     sub,
     table_line,
+    utf16,
     write,
     write_outside,
     yaml_attacks,
@@ -598,10 +599,11 @@ IMPORT_CASES = [
                               + DOCBOOK_BOOK + "</book>"), K_XML),
     imp("xml-unclosed", y(K_XML, SMALL_XML.replace("</chapter>", "")), K_XML),
     imp("xml-nul", y(K_XML, SMALL_XML.replace("geprüft", "gepr\x00ft")), K_XML),
-    # deep XML and XInclude are no attack on the importer (nothing is expanded or fetched): refused or imported
+    # deep XML and XInclude are no attack on the importer (nothing is expanded or fetched); a book whose
+    # sections hold no requirement is refused as an empty catalog
     imp("xml-nested-20000", y(K_XML, DOCBOOK_HEAD + DOCBOOK_BOOK + "<chapter><title>ABC Tief</title>"
                               + "<section>" * 20000 + "</section>" * 20000 + "</chapter></book>"), K_XML,
-        may_accept=True),
+        WHOLE_FILE, ("keine einzige Anforderung",)),
     imp("xml-xinclude", y(K_XML, SMALL_XML.replace("<info>", '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" '
                                                    'href="/etc/passwd" parse="text"/><info>')), K_XML, None,
         may_accept=True),
@@ -614,6 +616,48 @@ IMPORT_CASES = [
         K_XML),
 ]
 
+# -- the registers: risiken.yaml, vorfaelle.yaml, notfall.yaml ----------------------------------------
+
+RISIKEN = f"{DATA}/risiken.yaml"
+VORFAELLE = f"{DATA}/vorfaelle.yaml"
+NOTFALL = f"{DATA}/notfall.yaml"
+REGISTERS = (
+    # file, top key, a read of it, a write to it
+    ("risiken", RISIKEN, ("risk", "list", "--county", COUNTY),
+     ("risk", "treat", "R-003", "--option", "reduzieren", "--owner", "Badinput", "--deadline", "2027-01-01",
+      "--county", COUNTY, "--actor", "badinput")),
+    ("vorfaelle", VORFAELLE, ("incident", "list", "--county", COUNTY),
+     ("incident", "add", "--date", "2026-01-01", "--title", "Badinput", "--category", "sonstiges",
+      "--severity", "gering", "--county", COUNTY, "--actor", "badinput")),
+    ("notfall", NOTFALL, ("bia", "list", "--county", COUNTY),
+     ("bia", "set", "GP-KFZ", "--rto", "24h", "--county", COUNTY, "--actor", "badinput")),
+)
+
+
+def _register_writes(prefix: str, relative: str, argv: tuple[str, ...]) -> list[Case]:
+    """A write meets the file as every read does (before: exit 70 on bytes that are no UTF-8, a blank
+    register silently begun anew while `list` called it empty)."""
+    return [
+        Case(f"{prefix}-write-non-utf8", append(relative, b"# Gr\xfc\xdfe aus Latin-1\n"), argv, {3}, relative,
+             LINE, ("UTF-8",)),
+        Case(f"{prefix}-write-utf16", utf16(relative), argv, {3}, relative, LINE, ("UTF-8",)),
+        Case(f"{prefix}-write-empty", write(relative, ""), argv, {3}, relative, WHOLE_FILE, ("leer",)),
+        Case(f"{prefix}-write-null", write(relative, "null\n"), argv, {3}, relative, WHOLE_FILE, ("leer",)),
+        Case(f"{prefix}-write-comments-only", write(relative, "# geleert\n"), argv, {3}, relative, WHOLE_FILE,
+             ("leer",)),
+        Case(f"{prefix}-write-top-level-list", write(relative, "- eins\n"), argv, {3}, relative, LINE),
+        Case(f"{prefix}-write-alias-bomb", append(relative, alias_bomb()), argv, {3}, relative, LINE, ("Anker",)),
+    ]
+
+
+REGISTER_CASES = [
+    case
+    for prefix, relative, read, change in REGISTERS
+    for case in (*yaml_attacks(prefix, relative, read, duplicate=f"{prefix if prefix != 'notfall' else 'bia'}: []\n",
+                               extended=("utf16", "top-level-list")),
+                 *_register_writes(prefix, relative, change))
+]
+
 KINDS = {
     "config": CONFIG_CASES,
     "landkreis": LANDKREIS_CASES,
@@ -624,6 +668,7 @@ KINDS = {
     "review": REVIEW_CASES,
     "pinned-catalog": PINNED_CASES,
     "catalog-import": IMPORT_CASES,
+    "registers": REGISTER_CASES,
 }
 ALL = [case for cases in KINDS.values() for case in cases]
 
