@@ -170,6 +170,13 @@ class Workspace:
             )
         return pins[name]
 
+    def county_pin(self, county_key: str, name: str | None, profile_path: Path) -> CatalogPin:
+        """The pin of the catalog a county's profile names; a name not pinned is the profile's error
+        (the file that says it), worded as ``check`` reports it."""
+        if name and name not in self.pins:
+            raise NotFoundError(unpinned_county_catalog(county_key, name, self.pins), path=str(profile_path))
+        return self.pin(name)
+
     def catalog_path(self, pin: CatalogPin) -> Path:
         return self.root / pin.file
 
@@ -190,3 +197,10 @@ def require_workspace(path: str | os.PathLike[str] | None, store: Store | None =
             "oder mit 'ikz-isms init DIR' anlegen."
         )
     return Workspace.load(root, store)
+
+
+def unpinned_county_catalog(county_key: str, name: str, pins: Any) -> str:
+    """What ``assess`` and ``check`` say of a county whose profile names a catalog that is not pinned."""
+    known = ", ".join(pins) or "keine"
+    return (f"Landkreis „{county_key}“ prüft gegen Katalog „{name}“, der unter catalogs nicht eingetragen ist "
+            f"(bekannt: {known}).")

@@ -222,7 +222,8 @@ class Session:
         return self._catalogs[pin.name]
 
     def county_catalog(self, county: "County") -> tuple["CatalogPin", "Catalog"]:
-        return self.catalog(county.profile.catalog)
+        pin = self.workspace.county_pin(county.key, county.profile.catalog, county.profile_path)
+        return self.catalog(pin.name)
 
     # -- the IT-Grundschutz-Check --------------------------------------------------------
 

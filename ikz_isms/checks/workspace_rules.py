@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..hookspecs import hookimpl
+from ..workspace import unpinned_county_catalog
 from . import ERROR, WARNING, CheckContext, Finding
 
 CONFIG_FILE = "ikz-isms.yaml"
@@ -75,8 +76,7 @@ def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:
             yield Finding(
                 "workspace.config",
                 ERROR,
-                f"Landkreis „{key}“ prüft gegen Katalog „{county.profile.catalog}“, der unter "
-                "catalogs nicht eingetragen ist.",
+                unpinned_county_catalog(key, county.profile.catalog, workspace.pins),
                 workspace.layout.relative(county.profile_path),
             )
 
