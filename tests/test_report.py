@@ -142,6 +142,27 @@ def test_user_markup_is_printed_literally(example_workspace, run_cli, tmp_path):
     assert HOSTILE in words("\n".join(pages(out)))
 
 
+@pytest.mark.parametrize("statement", [
+    # the longest statement a record may have, in words; and one word that never breaks
+    " ".join(f"Nachweis{n % 97} im Betriebshandbuch" for n in range(700))[:20000],
+    "A" * 20000,
+], ids=["20000-characters-of-words", "one-20000-character-word"])
+def test_a_statement_taller_than_a_page_continues_on_the_next(example_workspace, run_cli, tmp_path, statement):
+    """Before: exit 70 (reportlab's LayoutError: a table row 3,270 points tall on a 726-point page)."""
+    result = run_cli("assess", "set", "ISMS.1.A1", "IV", "teilweise", "--statement", statement,
+                     "--county", "vulkaneifel", "--actor", "Test", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "lang.pdf"
+    result = run_cli("report", "county", "vulkaneifel", "-o", str(out), cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    text = "".join("".join(pages(out)).split())  # (page headers and the repeated table head interleave)
+    if statement.startswith("A"):
+        assert sum(len(run) for run in re.findall(r"A{10,}", text)) == len(statement)
+    else:
+        assert text.count("Betriebshandbuch") >= statement.count("Betriebshandbuch") > 600
+        assert "".join(statement.split()[-40:]) in text or "".join(statement.split()[-12:]) in text  # the end
+
+
 @pytest.mark.slow
 def test_same_input_gives_identical_bytes_and_source_date_epoch(example_workspace, run_cli, tmp_path, monkeypatch):
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"

@@ -9,7 +9,7 @@ import click
 
 from ..errors import UsageError
 from ..output import emit_json, print_table, to_json
-from ..present import MEASURE_STATES, date_de, money_de, plural_de, write_csv
+from ..present import MEASURE_STATES, date_de, money_de, plural_de, shown_text, write_csv
 from .options import (
     OUTPUT_FILE,
     actor_name,
@@ -219,5 +219,6 @@ def set_command(session: Session, measure_id: str, responsible: str | None, dead
             after = money_de(parse_money(after))
         elif name == "deadline":
             before, after = date_de(before), date_de(after)
-        shown.append(f"{LABELS[name]} {before or '–'} → {after}")
+        # a confirmation, not the text again: long values (a description of pages) are shortened
+        shown.append(f"{LABELS[name]} {shown_text(before, 120) if before else '–'} → {shown_text(after, 120)}")
     click.echo(f"Gespeichert: Maßnahme {measure_id} ({selected.profile.name}): " + ", ".join(shown))

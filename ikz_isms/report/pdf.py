@@ -158,8 +158,20 @@ class Cell(Paragraph):  # type: ignore[misc]  # reportlab is untyped
             super().drawOn(canvas, x, y, _sW)
 
 
+#: a row may be split across pages only into parts at least this tall (points): a row of ordinary
+#: height moves to the next page whole, as before; a row taller than a page (a statement of
+#: several thousand characters in a narrow column) is continued on the next page instead of
+#: ending the report with reportlab's LayoutError
+MIN_ROW_PART = 160
+
+
 class ReportTable(LongTable):  # type: ignore[misc]  # reportlab is untyped
-    """A table that, like :class:`Cell`, is not drawn on the throw-away first pass."""
+    """A table that, like :class:`Cell`, is not drawn on the throw-away first pass, and whose rows
+    taller than a page are continued on the next (:data:`MIN_ROW_PART`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("splitInRow", MIN_ROW_PART)
+        super().__init__(*args, **kwargs)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if not getattr(canvas, "sketch", False):
