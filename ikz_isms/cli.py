@@ -25,7 +25,59 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every IkzError becomes a German message and its documented exit code."""
     from .cli_app import main as run_cli
 
+    plain_streams()
     return run_cli(argv)
+
+
+#: what a terminal that cannot show a character gets instead (an ASCII or Latin-1 console:
+#: ``PYTHONIOENCODING=ascii``, a Windows code page, ``LANG=de_DE.ISO-8859-15``)
+_FALLBACK = {
+    "–": "-", "—": "-", "‑": "-", "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "«": '"', "»": '"',
+    "…": "...", "→": "->", "←": "<-", "↔": "<->", "×": "x", "·": "-", "•": "*", "€": "EUR", "§": "Par.",
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "\u00a0": " ", "\u202f": " ",
+    "✓": "ok", "✗": "x", "≥": ">=", "≤": "<=", "≠": "!=", "±": "+/-", "°": " Grad",
+    "━": "-", "─": "-", "┃": "|", "│": "|", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "┡": "+", "┩": "+",
+    "╇": "+", "┳": "+", "┻": "+", "┼": "+", "├": "+", "┤": "+", "┬": "+", "┴": "+", "└": "+", "┘": "+",
+    "┌": "+", "┐": "+", "█": "#", "░": ".", "▏": "|",
+}
+_FALLBACK_HANDLER = "ikz-isms-fallback"
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start:error.end]
+    encoding = error.encoding
+    out = []
+    for char in text:
+        substitute = _FALLBACK.get(char, "?")
+        try:  # a Latin-1 console shows ä: only what its encoding lacks is spelt out
+            substitute.encode(encoding)
+        except UnicodeEncodeError:
+            substitute = "".join(_FALLBACK.get(c, "?") for c in substitute)
+        out.append(substitute)
+    return "".join(out), error.end
+
+
+def plain_streams() -> None:
+    """stdout and stderr that cannot encode every character (not UTF-8) get a readable stand-in
+    for what they lack, instead of ending the command with UnicodeEncodeError (exit 70)."""
+    import codecs
+
+    registered = False
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if codecs.lookup(encoding).name == "utf-8":
+                continue
+        except LookupError:
+            continue
+        if not registered:
+            codecs.register_error(_FALLBACK_HANDLER, _fallback)
+            registered = True
+        stream.reconfigure(errors=_FALLBACK_HANDLER)
 
 
 #: automatic cyclic collections of the console script: the first after this many new containers

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from ikz_isms.errors import ExitCode
 from ikz_isms.workspace import Workspace
 
@@ -187,3 +189,22 @@ def test_ci_runs_exactly_the_readmes_test_command():
     assert len(commands) >= 2, "the README's first two commands: install and run; install and test"
     assert "ikz-isms assess" in commands[0] and "pytest" in commands[1]
     assert commands[1] in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp850"])
+def test_a_console_that_is_not_utf8_gets_stand_ins_not_an_internal_error(example_workspace, encoding):
+    """Before: exit 70 (UnicodeEncodeError) on the first „, – or ü a console could not show
+    (a Windows code page, LANG=de_DE.ISO-8859-15, PYTHONIOENCODING=ascii)."""
+    import os
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "IKZ_ISMS_NO_ENTRY_POINTS": "1"}
+    env.pop("IKZ_ISMS_WORKSPACE", None)
+    for argv, code in ((["assess", "--county", "vulkaneifel"], 0), (["catalog", "show", "ISMS.1.A1"], 0),
+                       (["assess", "--countyy", "x"], 2), (["catalog", "show", "GIBTS.NICHT"], 3)):
+        done = subprocess.run([sys.executable, "-m", "ikz_isms", "--workspace", str(example_workspace), *argv],
+                              capture_output=True, env=env, cwd=example_workspace)
+        assert done.returncode == code, (argv, done.stderr.decode(encoding, "replace"))
+        assert b"Interner Fehler" not in done.stderr and b"Traceback" not in done.stderr
+        # what the console gets is in its encoding (click itself treats ASCII as a misconfigured
+        # locale and writes UTF-8 there)
+        done.stdout.decode("utf-8" if encoding == "ascii" else encoding)
