@@ -173,9 +173,9 @@ class Workspace:
     def county_pin(self, county_key: str, name: str | None, profile_path: Path) -> CatalogPin:
         """The pin of the catalog a county's profile names; a name not pinned is the profile's error
         (the file that says it), worded as ``check`` reports it."""
-        if name and name not in self.pins:
+        if name and self.pins and name not in self.pins:
             raise NotFoundError(unpinned_county_catalog(county_key, name, self.pins), path=str(profile_path))
-        return self.pin(name)
+        return self.pin(name)  # (none pinned at all: the config's error, with how to import one)
 
     def catalog_path(self, pin: CatalogPin) -> Path:
         return self.root / pin.file
