@@ -174,7 +174,7 @@ def parse(raw: bytes) -> JournalRead:
             continue
         try:
             entry = _loads(text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # (ValueError: also a number of more than 4,300 digits)
             problems.append(JournalProblem(number, "Zeile ist kein gültiges JSON"))
             prev = None
             continue
@@ -205,10 +205,30 @@ def parse(raw: bytes) -> JournalRead:
             problems.append(JournalProblem(number, "Eintrag nachträglich verändert: Hash passt nicht zum Inhalt"))
         if not isinstance(entry.get("record"), str):
             problems.append(JournalProblem(number, "Eintrag nennt keinen Prüfeintrag (record)"))
+        if entry_time(entry) is None:
+            # (sealed as it stands, so the chain is not the question; readers get no time from it)
+            problems.append(JournalProblem(number, f"Zeitstempel '{str(entry.get('time'))[:40]}' ist keiner "
+                                                   "(erwartet z. B. 2026-05-28T10:00:00+00:00)"))
+            entry = {**entry, "time": None}
         prev = str(entry.get("hash"))
         expected_seq = (seq if isinstance(seq, int) and not isinstance(seq, bool) else expected_seq) + 1
         entries.append(entry)
     return JournalRead(entries, problems, number)
+
+
+def entry_time(entry: Mapping[str, Any]) -> datetime | None:
+    """The moment of an entry (aware, UTC), or ``None`` where its ``time`` is no ISO timestamp of
+    the years 1900 to 9998 (every reader of a journal's times asks here)."""
+    value = entry.get("time")
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if not 1900 <= moment.year <= 9998:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def replay(entries: Iterable[Mapping[str, Any]], prefix: str = "") -> dict[str, Any]:

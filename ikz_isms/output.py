@@ -109,7 +109,7 @@ def print_table(
     100-row table); everything else — a terminal, a table to fold, a title to wrap, any
     other character — is rich's.
     """
-    cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    cells = [["" if cell is None else _visible(str(cell)) for cell in row] for row in rows]
     if not sys.stdout.isatty():
         text = plain_table(headers, cells, title=title, right_align=right_align, width=max(120, _columns()))
         if text is not None:
@@ -117,6 +117,24 @@ def print_table(
             sys.stdout.flush()
             return
     rich_table(headers, cells, title=title, right_align=right_align)
+
+
+#: a terminal's control characters (escape sequences clear the screen, recolour, retitle the window):
+#: data from files that are not the store's (a journal line, a package) may carry them
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    return re.compile(_CONTROL)
+
+
+def _visible(text: str) -> str:
+    """A cell's text with every control character but line break and tab written out (``\\x1b``)."""
+    pattern = _control()
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], *, title: str | None,

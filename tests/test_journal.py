@@ -143,3 +143,21 @@ def test_cut_off_tail_and_unjournaled_edit_are_detected(run_cli, example_workspa
     assert "weichen vom letzten Journalstand ab" in result.output
     check = run_cli("check", "--format", "json", cwd=example_workspace)
     assert any(f["rule"] == "journal.chain" and "Journalstand" in f["message"] for f in json.loads(check.output)["findings"])
+
+
+def test_control_characters_in_a_resealed_entry_never_reach_the_terminal(run_cli, example_workspace):
+    """A journal line rewritten and sealed again by someone with write access may carry escape
+    sequences (clear the screen, recolour): journal show writes them out, as \\x1b."""
+    from ikz_isms.journal import digest
+    from tests.support import county_dir
+
+    path = county_dir(example_workspace, "vulkaneifel") / "journal.jsonl"
+    lines = path.read_bytes().splitlines()
+    entry = json.loads(lines[-1])
+    entry["actor"] = "Evil\x1b[2J\x1b[31mROT"
+    entry["hash"] = digest(entry)
+    lines[-1] = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    result = run_cli("journal", "show", "--county", "vulkaneifel", "--limit", "1", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.output and "Evil\\x1b[2J\\x1b[31mROT" in result.output.replace("\n", "")

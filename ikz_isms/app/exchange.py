@@ -10,7 +10,6 @@ journaled as made by the import (``excel-import:<file>``, ``oscal-import:<file>`
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,11 +33,12 @@ OSCAL_LIMIT = 64 * 1024 * 1024
 def data_state(session: "Session", county: "County") -> tuple[str, str]:
     """(time of the data's state as ISO UTC, journal position ``N:hash``): the journal's last entry, else
     the latest check date, else the run's day — so the same data always gives the same stamp."""
+    from ..journal import entry_time
     from .counties import county_files
 
     tail = county_files(session, county).journal_tail()
-    if tail is not None and tail.get("time"):
-        stamp = _dt.datetime.fromisoformat(str(tail["time"]).replace("Z", "+00:00")).astimezone(_dt.UTC)
+    stamp = entry_time(tail) if tail is not None else None
+    if tail is not None and stamp is not None:
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), f"{tail['seq']}:{tail['hash']}"
     dates = [r.checked for r in session.county_data(county).records if r.checked]
     day = max(dates) if dates else session.today.isoformat()

@@ -233,30 +233,29 @@ def structure_problems(targets: list[TargetObject]) -> list[TargetProblem]:
 
 
 def _find_cycle(targets: dict[str, TargetObject]) -> list[str] | None:
+    """The first dependency cycle (ids, the first repeated at the end), depth first in file order;
+    iterative, so a chain of thousands of objects is no RecursionError."""
     state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for dep in targets[node].depends_on:
+    for start in targets:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [start]
+        pending = [iter(targets[start].depends_on)]
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                state[path.pop()] = 2
+                pending.pop()
+                continue
             if dep not in targets:
                 continue
             if state.get(dep) == 1:
-                return stack[stack.index(dep):] + [dep]
+                return path[path.index(dep):] + [dep]
             if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in targets:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
+                state[dep] = 1
+                path.append(dep)
+                pending.append(iter(targets[dep].depends_on))
     return None
 
 
@@ -284,10 +283,9 @@ def resolve_needs(targets: list[TargetObject], *, path: str | None = None) -> di
     resolved: dict[str, ResolvedNeed] = {}
 
     def resolve(target_id: str) -> ResolvedNeed:
-        if target_id in resolved:
-            return resolved[target_id]
+        """The need of one object whose dependents are all resolved (see the loop below)."""
         target = by_id[target_id]
-        parents = [resolve(p) for p in dependents[target_id]]
+        parents = [resolved[p] for p in dependents[target_id]]
         dims = {}
         for dim in DIMENSIONS:
             own = target.own(dim)
@@ -309,9 +307,21 @@ def resolve_needs(targets: list[TargetObject], *, path: str | None = None) -> di
         resolved[target_id] = need
         return need
 
-    # depth of the dependents chain stays small (processes → apps → systems → rooms)
+    # dependents before the objects they depend on, without recursion (a chain may be thousands long);
+    # there is no cycle (refused above), so every object is resolved once
     for target in targets:
-        resolve(target.id)
+        if target.id in resolved:
+            continue
+        stack = [target.id]
+        while stack:
+            current = stack[-1]
+            waiting = [p for p in dependents[current] if p not in resolved]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            if current not in resolved:
+                resolve(current)
     return resolved
 
 

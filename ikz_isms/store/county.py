@@ -102,7 +102,7 @@ class CountyFiles:
         last = data.rstrip(b"\n").split(b"\n")[-1]
         try:
             entry = json.loads(last.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # (UnicodeDecodeError and JSONDecodeError are ValueErrors)
             raise _damaged(path, "die letzte Zeile ist kein gültiges JSON") from None
         try:
             sealed_as = journal_mod.digest(entry) if isinstance(entry, dict) else None

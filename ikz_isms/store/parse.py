@@ -455,7 +455,10 @@ def _loader_class() -> Any:
         digits = text.lstrip("+-")
         if len(digits) > 20:
             raise _ValueProblem(node, "Zahl liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
-        value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        try:
+            value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        except (ValueError, IndexError):  # `!!int abc`, `!!int ""`: a core tag on a text that is no number
+            raise _ValueProblem(node, f"'{str(node.value)[:40]}' ist keine ganze Zahl.") from None
         if abs(value) >= MAX_NUMBER:
             raise _ValueProblem(node, f"Zahl {node.value} liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
         return int(value)
@@ -463,8 +466,14 @@ def _loader_class() -> Any:
     def construct_timestamp(loader: Any, node: Any) -> Any:
         try:
             return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-        except (ValueError, OverflowError):
-            raise _ValueProblem(node, f"ungültiges Datum '{node.value}' (erwartet JJJJ-MM-TT).") from None
+        except (ValueError, OverflowError, AttributeError):  # (AttributeError: `!!timestamp gestern`)
+            raise _ValueProblem(node, f"ungültiges Datum '{str(node.value)[:40]}' (erwartet JJJJ-MM-TT).") from None
+
+    def construct_bool(loader: Any, node: Any) -> bool:
+        try:
+            return bool(yaml.constructor.SafeConstructor.construct_yaml_bool(loader, node))
+        except KeyError:  # `!!bool vielleicht`
+            raise _ValueProblem(node, f"'{str(node.value)[:40]}' ist kein Wahrheitswert (true oder false).") from None
 
     def refuse_tag(loader: Any, tag_suffix: Any, node: Any = None) -> Any:
         target = node if node is not None else tag_suffix
@@ -473,6 +482,7 @@ def _loader_class() -> Any:
     Loader.add_constructor("tag:yaml.org,2002:float", construct_float)
     Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
     Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:bool", construct_bool)
     Loader.add_constructor(None, refuse_tag)
     for tag in ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:set"):
         Loader.add_constructor(tag, refuse_tag)

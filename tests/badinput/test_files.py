@@ -317,7 +317,37 @@ def swap(lines: list[bytes]) -> list[bytes]:
     return lines
 
 
+def resealed_last(edit):
+    """The last entry changed and sealed again, as someone who rewrote it with the product's hash would."""
+    from ikz_isms.journal import digest
+
+    def change(lines: list[bytes]) -> list[bytes]:
+        entry = json.loads(lines[-1])
+        edit(entry)
+        entry["hash"] = digest(entry)
+        lines[-1] = json.dumps(entry, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return lines
+
+    return jl(change)
+
+
+XLSX_OUT = ("export", "xlsx", "--county", COUNTY, "-o", "{outside}/check.xlsx")
+JOURNAL_SHOW = ("journal", "show", "--county", COUNTY)
+
 JOURNAL_CASES = [
+    # a sealed entry whose time is no timestamp: before, export xlsx ended with exit 70 (fromisoformat),
+    # journal show with OverflowError (year 1); a number of 5,000 digits with ValueError (int limit)
+    Case("journal-time-text-resealed", resealed_last(lambda e: e.update(time="gestern")), VERIFY, {1}, JOURNAL,
+         table_line(443), ("Zeitstempel",)),
+    Case("journal-time-text-export", resealed_last(lambda e: e.update(time="gestern")), XLSX_OUT, ok=True,
+         writes=True),
+    # journal show lists a damaged journal with a warning naming the place (as for every damage)
+    Case("journal-time-year-1-show", resealed_last(lambda e: e.update(time="0001-01-01T00:00:00+14:00")),
+         JOURNAL_SHOW, ok=True),
+    Case("journal-int-5000-digits", jl(lambda ls: ls[:-1] + [ls[-1][:-1] + b', "x": ' + b"9" * 5000 + b"}"]),
+         VERIFY, {1}, JOURNAL, table_line(443)),
+    Case("journal-int-5000-digits-set", jl(lambda ls: ls[:-1] + [ls[-1][:-1] + b', "x": ' + b"9" * 5000 + b"}"]),
+         SET, {3}, JOURNAL, WHOLE_FILE),
     Case("journal-line-not-object", jl(lambda ls: ls[:4] + [b"[1, 2, 3]"] + ls[4:]), VERIFY, {1}, JOURNAL,
          table_line(5)),
     Case("journal-line-not-json", jl(lambda ls: ls[:4] + [b"kein json"] + ls[4:]), VERIFY, {1}, JOURNAL, table_line(5)),
