@@ -74,8 +74,8 @@ def test_lines_are_read_as_the_standard_library_reads_them(line):
 
 
 def test_a_chain_with_floats_and_big_numbers_verifies():
-    sealed = journal.seal([{"record": "A@T", "new": {"x": 0.1, "y": 2 ** 70}, "actor": "a", "time": "t"},
-                           {"record": "B@T", "new": {"x": "ü"}, "actor": "a", "time": "t"}], None)
+    sealed = journal.seal([{"record": "A@T", "new": {"x": 0.1, "y": 2 ** 70}, "actor": "a", "time": "2026-05-28T10:00:00+00:00"},
+                           {"record": "B@T", "new": {"x": "ü"}, "actor": "a", "time": "2026-05-28T10:00:00+00:00"}], None)
     raw = journal.encode(sealed)
     read = journal.parse(raw)
     assert read.problems == []

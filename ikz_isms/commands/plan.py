@@ -71,7 +71,8 @@ def _print_plan(plan: dict[str, Any], view: "PlanView") -> None:
     if not plan["exists"]:
         click.echo(f"{title}: noch kein Plan – mit 'ikz-isms plan update --county {plan['county']}' anlegen.")
         return
-    shown = [m for m in view.measures if any(d["id"] == m.id for d in plan["measures"])]
+    selected = {d["id"] for d in plan["measures"]}
+    shown = [m for m in view.measures if m.id in selected]
     if not shown:
         click.echo(f"{title}: keine Maßnahmen in der Auswahl.")
     else:

@@ -32,6 +32,9 @@ from . import fs
 from .layout import CountyLayout
 
 JOURNAL_LIMIT = 512 * fs.MIB
+#: the longest journal line ikz-isms writes is far below this (a record's texts are bounded by
+#: its schema): a last line longer than this was not written by ikz-isms
+MAX_ENTRY_BYTES = 16 * fs.MIB
 TRANSACTION_VERSION = 1
 
 
@@ -83,16 +86,26 @@ class CountyFiles:
                 size = os.fstat(handle.fileno()).st_size
                 if size == 0:
                     return None
+                # blocks that double (a long last line costs its length, not its length squared),
+                # and no line longer than ikz-isms writes: that journal was written by someone else
                 block = 8192
-                data = b""
+                chunks: list[bytes] = []
                 position = size
+                content = False  # met the last line's text yet (not only the final line breaks)
                 while position > 0:
                     step = min(block, position)
                     position -= step
                     handle.seek(position)
-                    data = handle.read(step) + data
-                    if data.rstrip(b"\n").count(b"\n") >= 1 or position == 0:
+                    chunk = handle.read(step)
+                    chunks.append(chunk)
+                    text = chunk if content else chunk.rstrip(b"\n")
+                    content = content or bool(text)
+                    if b"\n" in text or position == 0:
                         break
+                    if size - position > MAX_ENTRY_BYTES:
+                        raise _damaged(path, f"die letzte Zeile ist länger als {MAX_ENTRY_BYTES // fs.MIB} MiB")
+                    block *= 2
+                data = b"".join(reversed(chunks))
         except FileNotFoundError:
             return None
         except OSError as exc:

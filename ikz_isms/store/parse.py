@@ -883,6 +883,10 @@ def _first_chars(resolvers: dict[Any, Any]) -> frozenset[str]:
 _FIRST_CHARS: list[frozenset[str]] = []
 
 
+#: distinct texts one reading asks :func:`_only_quoted` about before it leaves the file to the full road
+_QUOTED_LOOKUPS = 64
+
+
 def _only_quoted(source: str, value: str) -> bool:
     """Whether every place ``source`` writes ``value`` is ``value`` in quotes (``"99001"``,
     ``'2026-06-24T07:29:51+00:00'``): then no plain scalar of the text is ``value``, and a text
@@ -926,6 +930,18 @@ def _fast_values_plain(root: Any, resolvers: dict[Any, Any], source: str = "") -
     numbers = False
     #: texts taken because this source writes them only in quotes: never kept as safe (keys included)
     quoted: list[str] = []
+    #: the source's answer per text (a plan writes the same ``'1.00'`` thousands of times); each
+    #: answer counts the whole source, so after :data:`_QUOTED_LOOKUPS` distinct texts the fast
+    #: road declines and the full road (linear) reads the file
+    looked_up: dict[str, bool] = {}
+
+    def only_quoted(text: str) -> bool | None:
+        known = looked_up.get(text)
+        if known is None:
+            if len(looked_up) >= _QUOTED_LOOKUPS:
+                return None
+            known = looked_up[text] = _only_quoted(source, text)
+        return known
 
     def text_safe(text: str) -> bool:
         if not text.strip("\n"):
@@ -942,7 +958,7 @@ def _fast_values_plain(root: Any, resolvers: dict[Any, Any], source: str = "") -
                     # quoted in this text only: not kept among the safe texts, another text may
                     # write it plain
                     # (``<<`` is refused by the full road quoted or not)
-                    if tag != "tag:yaml.org,2002:merge" and _only_quoted(source, text):
+                    if tag != "tag:yaml.org,2002:merge" and only_quoted(text):
                         quoted.append(text)
                         return True
                     return False
