@@ -453,6 +453,12 @@ def _loader_class() -> Any:
     def construct_int(loader: Any, node: Any) -> int:
         text = str(node.value).replace("_", "")
         digits = text.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0" and digits.isdigit() or ":" in digits:
+            # YAML 1.1 reads 0113000 as octal (38400) and 1:30 as 90 (base 60): nobody writing
+            # inhabitants or a count means that
+            raise _ValueProblem(node, f"Zahl '{str(node.value)[:40]}' mit führender Null oder Doppelpunkt ist "
+                                      "mehrdeutig (YAML liest sie oktal bzw. zur Basis 60): ohne führende Null "
+                                      "schreiben, oder als Text in Anführungszeichen.")
         if len(digits) > 20:
             raise _ValueProblem(node, "Zahl liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
         try:
@@ -1134,7 +1140,8 @@ def parse_date(value: Any) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     text = str(value).strip()
-    if len(text) != 10:
+    # JJJJ-MM-TT only: Python 3.11 also reads ISO week dates ("2026-W01-1" is 2025-12-29)
+    if len(text) != 10 or _DATE_ONLY.match(text) is None:
         return None
     try:
         return _dt.date.fromisoformat(text)

@@ -149,6 +149,11 @@ LANDKREIS_CASES = [
     Case("landkreis-inhabitants-400-digits", lk("inhabitants", "9" * 400), ASSESS, {3}, LANDKREIS, LINE),
     Case("landkreis-inhabitants-negative", lk("inhabitants", "-5"), ASSESS, {3}, LANDKREIS, "(/inhabitants)"),
     Case("landkreis-inhabitants-huge", lk("inhabitants", "999999999999"), ASSESS, {3}, LANDKREIS, "(/inhabitants)"),
+    # YAML 1.1 reads 0113000 as octal (38,400) and 1:13:00 as 4,380 (base 60); before, taken as that
+    Case("landkreis-inhabitants-leading-zero", lk("inhabitants", "0113000"), ASSESS, {3}, LANDKREIS, LINE,
+         ("führender Null",)),
+    Case("landkreis-inhabitants-base-60", lk("inhabitants", "1:13:00"), ASSESS, {3}, LANDKREIS, LINE,
+         ("Doppelpunkt",)),
     Case("landkreis-disclosure-unknown", lk("disclosure", "alles"), ASSESS, {3}, LANDKREIS, "(/disclosure)"),
     # the profile names the catalog: the message names the profile (before: ikz-isms.yaml), as check does
     Case("landkreis-catalog-unknown", lk("catalog", "gibtsnicht"), ASSESS, {3}, LANDKREIS, WHOLE_FILE,
@@ -225,6 +230,9 @@ PRUEFUNGEN_CASES = [
     Case("pruefungen-checked-02-30", pr("    checked: 2025-05-01", "    checked: 2026-02-30"), ASSESS, {3},
          PRUEFUNGEN, LINE, ("Datum",)),
     Case("pruefungen-checked-german", pr("    checked: 2025-05-01", "    checked: 31.12.2026"), CHECK, {1},
+         PRUEFUNGEN, LINE, ("Datum",)),
+    # an ISO week date: Python 3.11 reads it (2026-W01-1 is 2025-12-29, another year); before, accepted
+    Case("pruefungen-checked-week-date", pr("    checked: 2025-05-01", "    checked: 2026-W01-1"), CHECK, {1},
          PRUEFUNGEN, LINE, ("Datum",)),
     Case("pruefungen-reason-blank", pr("    reason: Gleichwertige Alternativmaßnahme umgesetzt und im "
                                        "Sicherheitskonzept begründet.", "    reason: '    '"), CHECK, {1},
