@@ -44,7 +44,12 @@ def load_rt(text: str, path: str) -> Any:
     try:
         return yaml_rt().load(text)
     except (YAMLError, ValueError) as exc:  # parse_yaml accepted it, so this is unexpected
-        raise InputError(f"ungültiges YAML ({type(exc).__name__}).", path=path) from None
+        from .parse import parser_message
+
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = " ".join(str(x) for x in (getattr(exc, "problem", None), getattr(exc, "context", None)) if x)
+        raise InputError(f"ungültiges YAML: {parser_message(problem) if problem else 'nicht lesbar'}.", path=path,
+                         location=f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None) from None
 
 
 def dump_rt(document: Any) -> str:
@@ -299,6 +304,12 @@ def _text_spans(text: str, pointer: Sequence[Any], data: Any) -> list[tuple[int,
     return [(start, bound, spans.column) for start, bound in zip(spans.starts, bounds)]
 
 
+def _bare_cr(text: str) -> bool:
+    """Whether ``text`` breaks lines with a carriage return alone (old Mac files): YAML reads them
+    as line breaks, the splices' line arithmetic does not (the whole-document edit then writes)."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
 def splice_items(
     text: str,
     parsed: Parsed,
@@ -312,6 +323,8 @@ def splice_items(
     ``changes`` maps item index → a function that edits the item's round-trip mapping;
     ``additions`` are new items appended at the end of the sequence.
     """
+    if _bare_cr(text):
+        return None
     spans = _text_spans(text, pointer, parsed.data)
     if spans is None:
         spans = _node_spans(parsed, pointer)
@@ -416,6 +429,8 @@ def splice_proven(text: str, parsed: Parsed, pointer: Sequence[Any], changes: Ma
     parser's (not ``expected``'s) and must equal ``expected``; the node tree is built only when
     a later finding needs a line (:attr:`Parsed.reparse`).
     """
+    if _bare_cr(text):
+        return None
     data = parsed.data
     known = parsed.item_spans(str(pointer[0])) if len(pointer) == 1 and isinstance(data, dict) else None
     if not known or not isinstance(expected, dict):

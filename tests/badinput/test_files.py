@@ -268,7 +268,20 @@ def pl(old: str, new: str):
 M1_DEADLINE = "    deadline: 2026-06-30"
 M1_COST = "    cost: '12000.00'"
 
+def cr_only(relative: str):
+    """Line breaks as carriage returns alone (old Mac files): YAML reads them as line breaks."""
+
+    def apply(ws: Path) -> None:
+        path = ws / relative
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+
+    return apply
+
+
 PLAN_CASES = [
+    # before: reads took it, plan set and assess set ended with 'ungültiges YAML (ScannerError)'
+    Case("plan-cr-only-set", cr_only(PLAN), PLAN_SET, ok=True, writes=True),
+    Case("plan-cr-only-records-set", cr_only(PRUEFUNGEN), SET, ok=True, writes=True),
     *yaml_attacks("plan", PLAN, PLAN_SHOW, duplicate="massnahmen: []\n"),
     Case("plan-report-alias", append(PLAN, "x: &a 1\ny: *a\n"), REPORT_PLAN, {3}, PLAN),
     Case("plan-set-broken-refused", append(PLAN, "x: [\n"), PLAN_SET, {3}, PLAN),
