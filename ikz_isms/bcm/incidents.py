@@ -107,13 +107,21 @@ def parse_incidents(parsed: Any) -> list[Incident]:
         if normal is not None and normal < day:
             raise InputError(f"Vorfall {ident}: Normalbetrieb am {normal.isoformat()} vor dem Vorfall.",
                              path=parsed.path, location=parsed.location("vorfaelle", index, "normal_operation"))
+        closed = _date(item.get("closed"), parsed, "vorfaelle", index, "closed")
+        if closed is not None and closed < day:
+            raise InputError(f"Vorfall {ident}: abgeschlossen am {closed.isoformat()}, vor dem Vorfall am "
+                             f"{day.isoformat()}.", path=parsed.path, location=parsed.location("vorfaelle", index, "closed"))
+        if closed is not None and normal is not None and closed < normal:
+            raise InputError(f"Vorfall {ident}: abgeschlossen am {closed.isoformat()}, vor dem Normalbetrieb am "
+                             f"{normal.isoformat()}.", path=parsed.path,
+                             location=parsed.location("vorfaelle", index, "closed"))
         found.append(Incident(
             id=ident, date=day, title=str(item["title"]).strip(), category=str(item["category"]),
             severity=str(item["severity"]), affected=tuple(str(a) for a in item.get("affected") or ()),
             reported=tuple(reports), measures=tuple(str(m).strip() for m in item.get("measures") or ()),
             lessons=tuple(str(m).strip() for m in item.get("lessons") or ()),
             followups=tuple(str(m) for m in item.get("followups") or ()), normal_operation=normal,
-            closed=_date(item.get("closed"), parsed, "vorfaelle", index, "closed"), index=index,
+            closed=closed, index=index,
         ))
     return found
 

@@ -65,6 +65,9 @@ def add_command(session: "Session", county: str | None, day: str, title: str, ca
         if reported_on < when:
             raise UsageError(f"--reported '{item[:60]}': gemeldet vor dem Vorfall.")
         reports.append({"to": typed_text(to, "--reported", limit=300), "date": reported_on})
+    closed_on = date_value(closed, "--closed")
+    if closed_on is not None and closed_on < when:
+        raise UsageError(f"--closed {closed_on.isoformat()}: abgeschlossen vor dem Vorfall am {when.isoformat()}.")
     if (followup_responsible or followup_deadline) and not followups:
         raise UsageError("--followup-responsible und --followup-deadline nur mit --followup.")
     values = {
@@ -72,7 +75,7 @@ def add_command(session: "Session", county: str | None, day: str, title: str, ca
         "affected": [typed_text(a, "--affected", limit=100) for a in affected], "reported": reports,
         "measures": [typed_text(m, "--measure", limit=5000) for m in measures],
         "lessons": [typed_text(m, "--lesson", limit=5000) for m in lessons],
-        "normal_operation": date_value(normal_operation, "--normal-operation"), "closed": date_value(closed, "--closed"),
+        "normal_operation": date_value(normal_operation, "--normal-operation"), "closed": closed_on,
     }
     selected = session.one_county(county)
     entry = add_incident(session, selected, values, followups=[str(typed_text(f, "--followup")) for f in followups],

@@ -713,6 +713,12 @@ REGISTER_CASES = [
     for case in (*yaml_attacks(prefix, relative, read, duplicate=f"{prefix if prefix != 'notfall' else 'bia'}: []\n",
                                extended=("utf16", "top-level-list")),
                  *_register_writes(prefix, relative, change))
+] + [
+    # an incident closed before it happened (before: accepted, while a report before it was refused)
+    Case("vorfaelle-closed-before-incident", replace(VORFAELLE, "    closed: 2025-08-29", "    closed: 2020-01-01"),
+         ("incident", "list", "--county", COUNTY), {3}, VORFAELLE, LINE, ("vor dem Vorfall",)),
+    Case("vorfaelle-closed-before-incident-check", replace(VORFAELLE, "    closed: 2025-08-29",
+                                                           "    closed: 2020-01-01"), CHECK, CHECK_CODES, VORFAELLE),
 ]
 
 KINDS = {
