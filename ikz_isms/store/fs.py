@@ -195,13 +195,25 @@ def is_inside(path: Path, root: Path) -> bool:
 
 
 def guard_target(target: Path, root: Path | None) -> None:
-    """Refuse a write that would follow a symbolic link or leave the workspace ``root``."""
+    """Refuse a write that would follow a symbolic link, leave the workspace ``root``, or replace
+    something that is no file: a device (``-o /dev/null`` run as root would put the report in
+    place of the device for every program on the machine), a named pipe, a socket, a folder."""
     if target.is_symlink():
         raise OutputError(
             "ist eine symbolische Verknüpfung; ikz-isms schreibt nicht durch Verknüpfungen "
             "(Verknüpfung durch die echte Datei ersetzen).",
             path=str(target),
         )
+    try:
+        mode = os.lstat(target).st_mode
+    except OSError:
+        mode = None  # (absent: a new file; any other problem is the write's to name)
+    what = _irregular(mode) if mode is not None else None
+    if what is not None:
+        if stat.S_ISDIR(mode or 0):
+            what = "ein Verzeichnis"
+        raise OutputError(f"ist {what}, keine Datei; ikz-isms ersetzt nur Dateien (einen Dateinamen angeben).",
+                          path=str(target))
     if root is not None and not is_inside(target.parent, root):
         raise OutputError(
             f"liegt außerhalb der Arbeitsumgebung {root} (Verzeichnis oder Verknüpfung zeigt nach außen).",

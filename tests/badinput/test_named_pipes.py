@@ -128,3 +128,28 @@ def test_an_append_never_waits_for_a_pipe(tmp_path):
     worker.join(LIMIT)
     assert outcome, "append_bytes wartet auf einen Leser der Pipe"
     assert isinstance(outcome[0], OutputError) and "benannte Pipe" in str(outcome[0])
+
+
+@pytest.mark.parametrize("kind", ["pipe", "device", "folder"])
+def test_an_output_named_for_something_else_than_a_file_is_not_replaced(tmp_path, kind):
+    """`report county -o /dev/null` run as root replaced the device with the report (os.replace
+    takes any directory entry): every program on the machine then read the PDF from /dev/null.
+    Now exit 6 before any work, the entry left as it was."""
+    ws = copy_example_workspace(tmp_path / "ws")
+    target = tmp_path / "ausgabe.pdf"
+    if kind == "pipe":
+        os.mkfifo(target)
+    elif kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("ein Gerät anlegen darf nur root")
+        os.mknod(target, 0o666 | __import__("stat").S_IFCHR, os.makedev(1, 5))  # a second /dev/zero
+    else:
+        target.mkdir()
+    before = os.lstat(target)
+    for args in (("report", "county", "vulkaneifel", "-o", str(target)),
+                 ("export", "oscal", "ssp", "--county", "vulkaneifel", "-o", str(target))):
+        done = _run(ws, *args, cache=tmp_path / "cache")
+        assert done.returncode in (2, 6), (args, done.stderr)
+        assert "Fehler:" in done.stderr and str(target) in done.stderr and "Traceback" not in done.stderr
+        after = os.lstat(target)
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (before.st_mode, before.st_ino, before.st_rdev)
