@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..present.de import cents, date_de, money_de, percent_de, quantity_de
+from .model import vat_choice
 from .statement import Bank, Line, Party, Statement, booking_code, kassenzeichen, parse_bank
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ def parse_centre(parsed: "Parsed") -> Centre:
         booking_code=str(data.get("booking_code", "")),
         payment_days=int(data["payment_days"]) if "payment_days" in data else None,
         marking=str(data.get("marking", "")),
-        vat=str(data.get("vat", "auto")), vat_reason=str(data.get("vat_reason", "")),
+        vat=vat_choice(data.get("vat", "auto")), vat_reason=str(data.get("vat_reason", "")),
         locations={key: parsed.location(key) for key in data},
     )
 

@@ -34,6 +34,16 @@ ALLOCATION_KEYS = {
 KIND_NAMES = {"framework": "Rahmenvereinbarung", "single": "Einzelvertrag"}
 
 
+def vat_choice(value: Any) -> str:
+    """``vat`` as the files mean it: ``auto``, ``yes`` or ``no``. YAML 1.1 reads an unquoted
+    ``yes``/``no`` — the way the documentation writes it — as true/false."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class PricePoint:
     """A price valid from a day on (dated price history)."""

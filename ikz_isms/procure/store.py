@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .dates import Term
-from .model import AllocationKey, CallOff, FrameworkContract, Lot, PriceModel, PricePoint
+from .model import AllocationKey, CallOff, FrameworkContract, Lot, PriceModel, PricePoint, vat_choice
 
 if TYPE_CHECKING:
     from ..store import Parsed
@@ -328,6 +328,7 @@ def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError
         plugin=plugin,
         source=parsed,
     )
+    _refuse_non_parties(contract, numbers)
     if calloffs is not None:
         contract.calloffs.extend(calloffs)
         return contract
@@ -413,6 +414,23 @@ def _price(numbers: Numbers) -> PriceModel | None:
     return PriceModel(str(node["model"]), tuple(history), bool(node.get("gross", False)))
 
 
+def _refuse_non_parties(contract: FrameworkContract, numbers: Numbers) -> None:
+    """A cost key names only the contract's parties: a county not bound by it (not among the
+    participants, or not the single contract's owner) pays nothing of it."""
+    key = contract.allocation
+    if key is None:
+        return
+    holders = contract.holders
+    for name, named in (("members", key.members), ("percentages", tuple(key.percentages))):
+        outside = [county for county in named if county not in holders]
+        if outside:
+            verb = "ist" if len(outside) == 1 else "sind"
+            raise numbers.fail(
+                f"Verteilungsschlüssel nennt {', '.join(outside)}; {verb} nicht Vertragspartei "
+                f"(Teilnehmende: {', '.join(holders) or 'keine'}), Kosten tragen nur die Vertragsparteien.",
+                "allocation", name)
+
+
 def _allocation(numbers: Numbers) -> AllocationKey | None:
     node = numbers.raw("allocation")
     if not node:
@@ -440,7 +458,7 @@ def _allocation(numbers: Numbers) -> AllocationKey | None:
                                                       up_to=True)),
         members=tuple(str(m) for m in node.get("members") or []),
         costs=figures("costs", COSTS),
-        vat=str(node.get("vat", "auto")),
+        vat=vat_choice(node.get("vat", "auto")),
         agreement=str(node.get("agreement", "")),
     )
     if key.key == "hybrid" and key.base_share is None and key.base_per_member is None:

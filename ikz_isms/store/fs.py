@@ -194,7 +194,7 @@ def is_inside(path: Path, root: Path) -> bool:
     return True
 
 
-def guard_target(target: Path, root: Path | None) -> None:
+def guard_target(target: Path, root: Path | None, *, folder: bool = False) -> None:
     """Refuse a write that would follow a symbolic link, leave the workspace ``root``, or replace
     something that is no file: a device (``-o /dev/null`` run as root would put the report in
     place of the device for every program on the machine), a named pipe, a socket, a folder."""
@@ -209,7 +209,7 @@ def guard_target(target: Path, root: Path | None) -> None:
     except OSError:
         mode = None  # (absent: a new file; any other problem is the write's to name)
     what = _irregular(mode) if mode is not None else None
-    if what is not None:
+    if what is not None and not (folder and stat.S_ISDIR(mode or 0)):  # (``folder``: a folder replaced whole)
         if stat.S_ISDIR(mode or 0):
             what = "ein Verzeichnis"
         raise OutputError(f"ist {what}, keine Datei; ikz-isms ersetzt nur Dateien (einen Dateinamen angeben).",
@@ -350,7 +350,7 @@ def replace_folder(output: Path, files: dict[str, bytes]) -> list[Path]:
     import shutil
 
     output = Path(output)
-    guard_target(output, None)
+    guard_target(output, None, folder=True)
     if output.exists() and not output.is_dir():
         raise OutputError("ist eine Datei, kein Verzeichnis.", path=str(output))
     staging = output.parent / f".{output.name}.neu.{os.getpid()}"

@@ -453,12 +453,13 @@ def _loader_class() -> Any:
     def construct_int(loader: Any, node: Any) -> int:
         text = str(node.value).replace("_", "")
         digits = text.lstrip("+-")
-        if len(digits) > 1 and digits[0] == "0" and digits.isdigit() or ":" in digits:
-            # YAML 1.1 reads 0113000 as octal (38400) and 1:30 as 90 (base 60): nobody writing
-            # inhabitants or a count means that
-            raise _ValueProblem(node, f"Zahl '{str(node.value)[:40]}' mit führender Null oder Doppelpunkt ist "
-                                      "mehrdeutig (YAML liest sie oktal bzw. zur Basis 60): ohne führende Null "
-                                      "schreiben, oder als Text in Anführungszeichen.")
+        if len(digits) > 1 and digits[0] == "0" or ":" in digits:
+            # YAML 1.1 reads 0113000 as octal (38400), 0x1F as 31 and 7:30 as 450 (base 60):
+            # nobody writing inhabitants, hours or an amount means that
+            raise _ValueProblem(node, f"Zahl '{str(node.value)[:40]}' mit führender Null, 0x/0b oder Doppelpunkt "
+                                      "ist mehrdeutig (YAML liest sie oktal, hexadezimal, binär bzw. zur Basis 60): "
+                                      "als Dezimalzahl ohne führende Null schreiben, oder als Text in "
+                                      "Anführungszeichen.")
         if len(digits) > 20:
             raise _ValueProblem(node, "Zahl liegt außerhalb des zulässigen Bereichs (kleiner als 10^15).")
         try:

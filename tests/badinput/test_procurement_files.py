@@ -130,6 +130,24 @@ CONTRACT_CASES = [
          "(/title)"),
     Case("contract-symlink-outside-calloff", link_outside(CONTRACT), CALLOFF_ADD, {6}, CONTRACT, WHOLE_FILE,
          ("Verknüpfung",)),
+    # before: a county that is no party to the contract was billed (69.042,45 €), exit 0
+    Case("contract-allocation-member-not-party", ct("  key: hybrid\n", "  key: hybrid\n  members: [bernkastel-wittlich, "
+                                                    "eifelkreis-bitburg-pruem]\n"), ALLOCATE, {3}, CONTRACT, LINE,
+         ("nicht Vertragspartei", "eifelkreis-bitburg-pruem")),
+    Case("contract-allocation-member-not-party-check", ct("  key: hybrid\n", "  key: hybrid\n  members: [hamburg]\n"),
+         CHECK, CHECK_CODES, CONTRACT, LINE, ("hamburg",)),
+    # YAML 1.1 reads 7:30 as 450 and 0x1F as 31 (before: priced so, exit 0)
+    Case("contract-payment-days-base-60", ct("allocation:\n", "payment_days: 1:30\nallocation:\n"), CONTRACTS, {3},
+         CONTRACT, LINE, ("Doppelpunkt",)),
+    Case("centre-hours-base-60", replace("catalogs/zentren/vergabestelle/stunden-2025.yaml", "hours: 7.5,",
+                                         "hours: 7:30,"), ("service-centre", "settle", "vergabestelle", "--year", "2025",
+                                                           "--date", "2026-02-01"), {3},
+         "catalogs/zentren/vergabestelle/stunden-2025.yaml", LINE),
+    # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
+    Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
+         ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
+    Case("centre-hours-hex", replace("catalogs/zentren/vergabestelle/stunden-2025.yaml", "hours: 7.5,", "hours: 0x10,"),
+         CHECK, CHECK_CODES, "catalogs/zentren/vergabestelle/stunden-2025.yaml", LINE),
 ]
 
 # -- a county's call-off file -------------------------------------------------------------
