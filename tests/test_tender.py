@@ -430,3 +430,30 @@ def test_implausible_numbers_in_a_template_are_findings_and_refuse_the_template(
     result = run_cli("tender", "new", "kaputt", "--counties", "vulkaneifel", cwd=example_workspace)
     assert result.exit_code == ExitCode.INPUT and "kaputt.yaml, Zeile" in result.stderr and message in result.stderr
     assert not (example_workspace / "vergaben").exists()
+
+
+def test_a_section_text_of_many_pages_reaches_the_tender_documents_whole(example_workspace, run_cli, tmp_path):
+    """A template's section text has no length limit in its schema; one of 150 kB made the pack
+    take many seconds (reportlab broke the paragraph's lines anew for every page it spanned):
+    long texts are now laid out as consecutive paragraphs. Every sentence reaches the PDF."""
+    template = example_workspace / "catalogs" / "vorlagen" / "endpunkt-ueberwachung.yaml"
+    lines = template.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip() == "text: >-")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent):
+        end += 1
+    sentences = [f"Satz {n} des langen Leistungstexts ist vollständig." for n in range(3000)]
+    lines[start:end] = [" " * indent + 'text: "' + " ".join(sentences) + '"']
+    template.write_text("\n".join(lines), encoding="utf-8")
+    assert _new(run_cli, example_workspace, "--need", "eifelkreis-bitburg-pruem:ueberwachung=650").exit_code == 0
+    result = run_cli("tender", "pack", "mdr", "--output", tmp_path / "pack", cwd=example_workspace)
+    assert result.exit_code == 0, result.stderr
+    text = _pdf_text(tmp_path / "pack" / "vergabeunterlagen-mdr.pdf")
+    assert all(sentence in text for sentence in (sentences[0], sentences[1500], sentences[-1]))
+    # (page heads and feet interleave with the text where it crosses a page)
+    import re
+
+    text = re.sub(r" OFFEN – Vergabeunterlagen zur Bekanntmachung OFFEN – Vergabeunterlagen zur Bekanntmachung "
+                  r"Vergabeunterlagen mdr Erstellt am [0-9.]+ Seite \d+ von \d+", "", text)
+    assert {int(n) for n in re.findall(r"Satz (\d+) des", text)} == set(range(len(sentences)))

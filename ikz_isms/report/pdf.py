@@ -165,6 +165,27 @@ class Cell(Paragraph):  # type: ignore[misc]  # reportlab is untyped
 MIN_ROW_PART = 160
 
 
+#: the longest text one paragraph flowable gets (see :meth:`ReportBuilder.para`)
+PARA_PIECE = 4000
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most about ``size`` characters, cut after a sentence's end (". ")
+    where there is one in the second half of a piece, else at a space, else hard."""
+    pieces = []
+    rest = text
+    while len(rest) > size:
+        cut = rest.rfind(". ", size // 2, size)
+        cut = cut + 1 if cut >= 0 else rest.rfind(" ", size // 2, size)
+        if cut <= 0:
+            cut = size
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
 class ReportTable(LongTable):  # type: ignore[misc]  # reportlab is untyped
     """A table that, like :class:`Cell`, is not drawn on the throw-away first pass, and whose rows
     taller than a page are continued on the next (:data:`MIN_ROW_PART`)."""
@@ -336,8 +357,24 @@ class ReportBuilder:
         self.story.append(Heading(text, style, level, f"h{self._keys}"))
 
     def para(self, text: str, style: ParagraphStyle | None = None) -> None:
-        """A paragraph of literal text."""
-        self.story.append(Paragraph(escape(text), style or self.styles.body))
+        """A paragraph of literal text.
+
+        A text longer than :data:`PARA_PIECE` characters becomes several paragraphs, cut at
+        sentence ends (or spaces) with no space between them, so it reads as one: reportlab
+        breaks a paragraph's lines again for every page it is split across, which made a section
+        text of 400 kB take minutes.
+        """
+        style = style or self.styles.body
+        if len(text) <= PARA_PIECE:
+            self.story.append(Paragraph(escape(text), style))
+            return
+        pieces = _pieces(text, PARA_PIECE)
+        first = ParagraphStyle(f"{style.name}-first", parent=style, spaceAfter=0)
+        middle = ParagraphStyle(f"{style.name}-middle", parent=style, spaceBefore=0, spaceAfter=0)
+        last = ParagraphStyle(f"{style.name}-last", parent=style, spaceBefore=0)
+        for index, piece in enumerate(pieces):
+            chosen = first if index == 0 else last if index == len(pieces) - 1 else middle
+            self.story.append(Paragraph(escape(piece), chosen))
 
     def markup(self, markup: str, style: ParagraphStyle | None = None) -> None:
         """A paragraph of our own markup; every user value in it must be escaped by the caller."""
