@@ -228,8 +228,12 @@ def package_members(session: "Session", keys: list[str], today: _dt.date) -> dic
         job = _job(session, key, today)
         if not Path(job.path).exists():
             relative = session.workspace.layout.relative(job.path)
+            # a county folder here whose profile could not be read is not "no data": say what cannot be read
+            unread = [f.message for f in session.pm.failures
+                      if f.hook == "ikz_register_counties" and f"ikz-county-{key}" in f.message]
             found[key] = Member(key, key, None, file=relative,
-                                problems=[f"weder Daten in dieser Arbeitsumgebung noch ein Paket {relative}"])
+                                problems=[f"Daten in dieser Arbeitsumgebung nicht lesbar: {unread[0]}"] if unread else
+                                [f"weder Daten in dieser Arbeitsumgebung noch ein Paket {relative}"])
             continue
         member = _cached(session, job)
         if member is not None:

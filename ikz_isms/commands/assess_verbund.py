@@ -9,6 +9,7 @@ import click
 from ..errors import UsageError
 from ..output import emit_json, print_table, progress_bar
 from ..present import DISCLOSURE_LABELS, number_de, percent_de
+from .options import unread_counties_end
 
 if TYPE_CHECKING:
     from ..app.session import Session
@@ -31,6 +32,7 @@ def show_verbund(session: Session, approach: str | None, pseudonymise: bool, fmt
         emit_json(view)
     else:
         print_verbund(view)
+    unread_counties_end(session)
 
 
 def _trend_text(points: list[dict[str, Any]], approach: str) -> str:

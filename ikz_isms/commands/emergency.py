@@ -17,6 +17,7 @@ from .options import (
     county_option,
     date_value,
     format_option,
+    unread_counties_end,
 )
 
 if TYPE_CHECKING:
@@ -249,6 +250,7 @@ def verbund_command(session: "Session", as_of: str | None, fmt: str) -> None:
     view = verbund_emergency_view(session, date_value(as_of, "--as-of"))
     if fmt == "json":
         emit_json(view)
+        unread_counties_end(session)
         return
     day = view["as_of"]
     click.echo(f"Notfallplanung im Verbund {view['verbund']} – Stichtag {date_de(day)}")
@@ -286,6 +288,7 @@ def verbund_command(session: "Session", as_of: str | None, fmt: str) -> None:
             click.echo(f"  {item['message']}")
     for note in view["notes"]:
         click.echo(f"Hinweis: {note}")
+    unread_counties_end(session)
 
 
 @emergency.command("handbook")

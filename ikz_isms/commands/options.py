@@ -55,6 +55,19 @@ def _shown(text: str) -> str:
     return shown_text(text)
 
 
+def unread_counties_end(session: Session) -> None:
+    """After a Verbund view: a county folder whose data could not be read is missing from the view
+    — an error naming the file and exit 1, as ``assess`` ends (not a footnote and exit 0)."""
+    from ..errors import ExitCode
+
+    unread = [f for f in session.pm.failures if f.hook == "ikz_register_counties"]
+    for failure in unread:
+        click.echo(f"Fehler: ein Landkreis fehlt in der Übersicht, seine Daten sind nicht lesbar: {failure.message}",
+                   err=True)
+    if unread:
+        click.get_current_context().exit(int(ExitCode.FINDINGS))
+
+
 def date_value(text: str | None, option: str) -> _dt.date | None:
     """A date typed at ``option`` as JJJJ-MM-TT within 1900–2200; ``UsageError`` otherwise.
 

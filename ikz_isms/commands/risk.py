@@ -8,7 +8,15 @@ import click
 
 from ..output import emit_json, print_table
 from ..present import date_de, plural_de
-from .options import actor_name, actor_option, as_of_option, county_option, date_value, format_option
+from .options import (
+    actor_name,
+    actor_option,
+    as_of_option,
+    county_option,
+    date_value,
+    format_option,
+    unread_counties_end,
+)
 
 if TYPE_CHECKING:
     from ..app.session import Session
@@ -69,6 +77,7 @@ def list_command(session: "Session", county: str | None, verbund: bool, as_of: s
         view = verbund_risks(session, day)
         if fmt == "json":
             emit_json(view)
+            unread_counties_end(session)
             return
         rows = []
         for row in view["counties"]:
@@ -85,6 +94,7 @@ def list_command(session: "Session", county: str | None, verbund: bool, as_of: s
                     right_align=(1, 4))
         for note in view["notes"]:
             click.echo(f"Hinweis: {note}")
+        unread_counties_end(session)
         return
     documents = [risk_view(session, c, day).document() for c in session.select_counties(county)]
     if fmt == "json":

@@ -155,6 +155,13 @@ LANDKREIS_CASES = [
     Case("landkreis-inhabitants-base-60", lk("inhabitants", "1:13:00"), ASSESS, {3}, LANDKREIS, LINE,
          ("Doppelpunkt",)),
     Case("landkreis-disclosure-unknown", lk("disclosure", "alles"), ASSESS, {3}, LANDKREIS, "(/disclosure)"),
+    # the Verbund views end as assess does (before: exit 0, 'weder Daten in dieser Arbeitsumgebung noch ein Paket')
+    Case("landkreis-disclosure-unknown-verbund", lk("disclosure", "alles"), ("assess", "--verbund"), {1}, LANDKREIS,
+         "(/disclosure)", ("nicht lesbar",)),
+    Case("landkreis-disclosure-unknown-risks", lk("disclosure", "alles"), ("risk", "list", "--verbund"), {1},
+         LANDKREIS, "(/disclosure)"),
+    Case("landkreis-disclosure-unknown-emergency", lk("disclosure", "alles"), ("emergency", "verbund"), {1},
+         LANDKREIS, "(/disclosure)"),
     # the profile names the catalog: the message names the profile (before: ikz-isms.yaml), as check does
     Case("landkreis-catalog-unknown", lk("catalog", "gibtsnicht"), ASSESS, {3}, LANDKREIS, WHOLE_FILE,
          ("gibtsnicht", "nicht eingetragen")),
