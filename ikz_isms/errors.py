@@ -33,6 +33,8 @@ _EXIT_CODE_DESCRIPTIONS = {
         "a Baustein the catalog lacks — with file and line, left out of the figures) or a county folder it could not read; "
         "`report county` and `report plan` wrote the PDF but the county's data has such errors (marked in the "
         "report, named on stderr); "
+        "`assess --verbund`, `risk list --verbund` and `emergency verbund` found a county folder whose data "
+        "could not be read (named on stderr; the view shows the others); "
         "`assess --fail-on-basis-gaps` found open Basis requirements; `journal verify` found a "
         "changed, deleted or reordered entry; `catalog list` shows a pinned catalog that is missing, changed "
         "or unreadable."
