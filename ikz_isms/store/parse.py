@@ -860,7 +860,7 @@ def _numbers_alike(text: str, loads: Callable[[str], Any]) -> bool:
     for match in itertools.chain(_NUMBER_LIKE.finditer(text), _FLOW_NUMBER_LIKE.finditer(text)):
         token = match.group(1)
         if _HEX.match(token):
-            continue  # lower-case hexadecimal without sign or underscore: the same number on both roads
+            return False  # hexadecimal: the full road refuses it as ambiguous (construct_int)
         number = _NUMBER_TOKENS.get(token)
         if number is None:
             try:
