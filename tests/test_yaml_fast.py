@@ -485,3 +485,11 @@ def test_a_damaged_kept_table_is_not_used(tmp_path, monkeypatch):
     table = parse_module.implicit_resolvers()
     assert set(table) == set(Resolver.yaml_implicit_resolvers)
     assert parse_module._kept_resolvers(name) is not None
+
+
+def test_a_second_byte_order_mark_takes_the_full_road():
+    """After the first BOM (dropped with the bytes' decoding) another one stood before the first
+    key: libyaml skips it, yaml-rs read the key '\\ufeffzielobjekt' ('unbekanntes Feld')."""
+    text = "\ufeffzielobjekt: IV\npruefungen: []\n"
+    assert fast_plain(text) is None
+    assert full_road(text)[0] == {"zielobjekt": "IV", "pruefungen": []}

@@ -618,8 +618,9 @@ def _parse_full(text: str, path: str) -> Parsed:
 
 
 #: characters that send a text to the full road wherever they stand: tabs (libyaml refuses some
-#: that YAML 1.2 allows) and the line breaks on which YAML 1.1 and 1.2 differ
-_FULL_ROAD_CHARS = ("\t", "\r", "\u2028", "\u2029")
+#: that YAML 1.2 allows), the line breaks on which YAML 1.1 and 1.2 differ, and a byte order mark
+#: left after the first one (libyaml skips it, yaml-rs makes it part of the first key)
+_FULL_ROAD_CHARS = ("\t", "\r", "\u2028", "\u2029", "\ufeff")
 #: anchors and aliases (``&`` ``*``), tags (``!``) and directives (``%``) where a node can begin in
 #: block style: after a line's indentation, or after the ``-``, ``:`` or ``?`` indicator and a
 #: space (flow collections never reach this check). Inside a text (``Bau & Liegenschaften``,
