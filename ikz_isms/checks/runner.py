@@ -124,8 +124,25 @@ def run_checks(
     plugin_result = _plugin_failures(ctx.pm, failures_before)
     if plugin_result.findings:
         results.append(plugin_result)
+    _unreadable_findings(ctx, results, input_errors)
     files = list(extra_files) + [t.display for t in ctx.targets]
     return CheckReport(results, files, input_errors, strict)
+
+
+def _unreadable_findings(ctx: CheckContext, results: list[RuleResult], input_errors: list[InputError]) -> None:
+    """A rule that reports a file it could not read at all (a contract with bytes that are no
+    UTF-8, an alias bomb in a template) as a finding: the report over it is incomplete, so the
+    run answers 3, as for an unreadable catalog (docs/exit-codes.md: 3 before 1)."""
+    unreadable = {(exc.message, exc.location or ""): exc for exc in getattr(ctx.session.store, "unreadable", ())}
+    if not unreadable:
+        return
+    known = {str(e) for e in input_errors}
+    for result in results:
+        for finding in result.findings:
+            exc = unreadable.get((finding.message, finding.location))
+            if exc is not None and str(exc) not in known:
+                input_errors.append(exc)
+                known.add(str(exc))
 
 
 def _plugin_failures(pm: IkzPluginManager, since: int) -> RuleResult:

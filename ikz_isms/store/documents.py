@@ -101,6 +101,8 @@ class Store:
         self.disk_cache = disk_cache and root is not None and not os.environ.get("IKZ_ISMS_NO_CACHE")
         self._memory: dict[tuple[str, str], tuple[Any, Parsed]] = {}
         self._root_resolved: Path | None = None
+        #: every file this store could not read as data in this run (see :meth:`_parsed`)
+        self.unreadable: list[InputError] = []
         #: cache names already worked out this run, and resolved folders (one resolve per folder)
         self._names: dict[str, str] = {}
         self._folders: dict[str, Path] = {}
@@ -164,6 +166,15 @@ class Store:
             del self._memory[key]
 
     def _parsed(self, path: Path, kind_name: str) -> Parsed:
+        try:
+            return self._read_and_parse(path, kind_name)
+        except InputError as exc:
+            # the file cannot be read as data at all (size, encoding, syntax, a hostile structure):
+            # ``check`` answers such input with exit 3 even where a rule reports it as a finding
+            self.unreadable.append(exc)
+            raise
+
+    def _read_and_parse(self, path: Path, kind_name: str) -> Parsed:
         spec = KINDS[kind_name]
         identity = fs.stat_key(path)
         key = (str(path), kind_name)

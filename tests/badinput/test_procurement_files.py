@@ -143,6 +143,11 @@ CONTRACT_CASES = [
                                          "hours: 7:30,"), ("service-centre", "settle", "vergabestelle", "--year", "2025",
                                                            "--date", "2026-02-01"), {3},
          "catalogs/zentren/vergabestelle/stunden-2025.yaml", LINE),
+    # a file that cannot be read as data at all: check answers 3 and writes no report, as for a catalog
+    # (before: exit 1 and the report written, while every other command answered 3)
+    Case("contract-check-not-utf8", corpus.append(CONTRACT, b"# Gr\xfc\xdfe\n"), CHECK, {3}, CONTRACT, LINE,
+         ("UTF-8",)),
+    Case("template-check-alias-bomb", corpus.append(TEMPLATE, corpus.alias_bomb()), CHECK, {3}, TEMPLATE, LINE),
     # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
     Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
          ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
