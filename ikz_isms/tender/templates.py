@@ -106,6 +106,12 @@ def semantic_problems(template: Template) -> list[Problem]:
         if problem is not None:
             problems.append(Problem(problem, template.line(*pointer)))
 
+    if template.id != template.path.stem:
+        # a template is found by its file name (tender new NAME): an id that differs makes it
+        # unfindable under either
+        problems.append(Problem(f"Vorlage hat die id '{template.id}', ihre Datei heißt aber "
+                                f"'{template.path.name}': id und Dateiname müssen übereinstimmen.",
+                                template.line("id")))
     lot_ids = [lot["id"] for lot in data["lots"]]
     for index, lot_id in enumerate(lot_ids):
         if lot_id in lot_ids[:index]:

@@ -148,6 +148,12 @@ CONTRACT_CASES = [
     Case("contract-check-not-utf8", corpus.append(CONTRACT, b"# Gr\xfc\xdfe\n"), CHECK, {3}, CONTRACT, LINE,
          ("UTF-8",)),
     Case("template-check-alias-bomb", corpus.append(TEMPLATE, corpus.alias_bomb()), CHECK, {3}, TEMPLATE, LINE),
+    # a template's id that is not its file name made it unfindable ('nicht gefunden (vorhanden: …)' naming
+    # the very name), while check passed it
+    Case("template-id-not-file-name", replace(TEMPLATE, "id: endpunkt-ueberwachung", "id: andere-vorlage"), CHECK,
+         CHECK_CODES, TEMPLATE, LINE, ("Dateiname",)),
+    Case("template-id-not-file-name-new", replace(TEMPLATE, "id: endpunkt-ueberwachung", "id: andere-vorlage"),
+         TENDER_NEW, {3}, TEMPLATE, LINE, ("Dateiname",)),
     # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
     Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
          ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
