@@ -42,6 +42,35 @@ def config_references(ctx: CheckContext) -> Iterator[Finding]:
             CONFIG_FILE,
             _config_line(ctx, "verbund", "lead"),
         )
+    yield from _settlement(ctx)
+
+
+def _settlement(ctx: CheckContext) -> Iterator[Finding]:
+    """``procurement.settlement`` read as the statements read it (an IBAN's check digits), and a
+    member without a recipient's address: what ``costs allocate --statements`` would refuse."""
+    from ..errors import InputError
+
+    workspace = ctx.workspace
+    assert workspace is not None
+    if not (workspace.config.get("procurement") or {}).get("settlement"):
+        return
+    from ..app.procurement import settlement_config
+
+    try:
+        settlement = settlement_config(ctx.session)
+    except InputError as exc:
+        yield Finding("workspace.config", ERROR, exc.message, CONFIG_FILE, exc.location or "")
+        return
+    missing = [key for key in workspace.members if key not in settlement.recipients]
+    if missing:
+        yield Finding(
+            "workspace.config",
+            WARNING,
+            f"Für {', '.join(missing)} fehlt unter procurement.settlement.recipients die Anschrift (name, address, "
+            "debtor): Kostenbescheide an diese Mitglieder verweigert costs allocate --statements.",
+            CONFIG_FILE,
+            _config_line(ctx, "procurement", "settlement"),
+        )
 
 
 def members_and_plugins(ctx: CheckContext) -> Iterator[Finding]:

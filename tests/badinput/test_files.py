@@ -129,6 +129,10 @@ CONFIG_CASES = [
          CONFIG, WHOLE_FILE, ("gibtsnicht",)),
     Case("config-symlink-outside-write", link_outside(CONFIG), ("county", "add", "Neuer Kreis"), {6}, CONFIG,
          WHOLE_FILE, ("Verknüpfung",)),
+    # the settlement's IBAN as the statements read it: before, check passed what costs allocate refused
+    Case("config-settlement-iban-check-digits", replace(CONFIG, "iban: DE89 3704 0044 0532 0130 00",
+                                                        "iban: DE00 3704 0044 0532 0130 00"), CHECK, {1}, CONFIG, LINE,
+         ("IBAN",)),
     Case("config-padded-comment-50mb", pad_comment(CONFIG), ASSESS, {3}, CONFIG, WHOLE_FILE, ("zu groß",), slow=True),
 ]
 
