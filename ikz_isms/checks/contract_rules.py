@@ -32,6 +32,8 @@ def ikz_register_check_rules(register: Callable[..., None]) -> None:
     register("contracts.calloff-price", calloff_price,
              "Abrufbetrag passt zu Stunden bzw. Menge × Preis am Abrufdatum")
     register("contracts.ceiling-exceeded", ceiling_exceeded, "Abrufe übersteigen den Höchstwert nicht")
+    register("contracts.allocation", allocation_settles,
+             "jedes Jahr des Verteilungsschlüssels lässt sich abrechnen (wie costs allocate)")
     register("contracts.separate-contracts", separate_contracts,
              "mehrere Landkreise mit getrennten Verträgen für dieselbe Produktkategorie")
     register("contracts.legal-figures", legal_figures, "rechtliche Kennzahlen mit Quelle und Gültigkeit")
@@ -160,6 +162,34 @@ def ceiling_exceeded(ctx: "CheckContext") -> Iterator[Finding]:
                     f"{money_de(running)}" + (f" (erzwungen: {forced})" if forced else "."),
                     _rel(ctx, calloff.path), calloff.location,
                 )
+
+
+def allocation_settles(ctx: "CheckContext") -> Iterator[Finding]:
+    """Every year a cost key names (``allocation.costs``) settled as ``costs allocate`` would:
+    a variable key without its figures, a base above the total, figures that are all zero are
+    findings here, not only a refusal at the end of the year."""
+    from ..app.procurement import county_metrics, legal_figures
+    from ..errors import InputError
+    from ..procure.costs import settle
+
+    contracts = [c for c in _contracts(ctx) if c.allocation is not None and c.allocation.costs]
+    if not contracts:
+        return
+    profiles, legal = county_metrics(ctx.session), legal_figures(ctx.session)
+    for contract in contracts:
+        assert contract.allocation is not None
+        for year in sorted(contract.allocation.costs):
+            if not year.isdigit():
+                yield Finding("contracts.allocation", ERROR,
+                              f"{contract.id}: Kostenjahr '{year}' ist keine Jahreszahl.",
+                              _rel(ctx, contract.path), contract.location("allocation"))
+                continue
+            try:
+                settle(contract, int(year), profiles, legal)
+            except InputError as exc:
+                # (the settlement's message names contract and year)
+                place = exc.location or "" if (exc.location or "").startswith("Zeile") else contract.location("allocation")
+                yield Finding("contracts.allocation", ERROR, exc.message, _rel(ctx, exc.path or contract.path), place)
 
 
 def separate_contracts(ctx: "CheckContext") -> Iterator[Finding]:

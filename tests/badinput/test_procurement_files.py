@@ -154,6 +154,9 @@ CONTRACT_CASES = [
          CHECK_CODES, TEMPLATE, LINE, ("Dateiname",)),
     Case("template-id-not-file-name-new", replace(TEMPLATE, "id: endpunkt-ueberwachung", "id: andere-vorlage"),
          TENDER_NEW, {3}, TEMPLATE, LINE, ("Dateiname",)),
+    # check settles every year the cost key names, as costs allocate does (before: passed, refused at the year's end)
+    Case("contract-allocation-base-above-total", ct('  base_share: "0.5"\n', '  base_per_member: "900000.00"\n'),
+         CHECK, CHECK_CODES, CONTRACT, LINE, ("Sockelbetrag",)),
     # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
     Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
          ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
