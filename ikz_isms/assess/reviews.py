@@ -211,10 +211,20 @@ def parse_review(parsed: "Parsed") -> Review:
         )
         for item in data.get("results") or ()
     )
+    seen: dict[str, int] = {}
     for index, result in enumerate(results):
         if result.status == "entbehrlich" and not result.reason:
             raise InputError(f"Ergebnis {result.requirement} ist entbehrlich ohne Begründung (reason).",
                              path=parsed.path, location=parsed.location("results", index))
+        if result.requirement in seen:
+            # two results for one requirement (perhaps ja and nein): which one would a county adopt?
+            raise InputError(f"Ergebnis {result.requirement} steht doppelt (zuerst als Eintrag "
+                             f"{seen[result.requirement] + 1}).", path=parsed.path,
+                             location=parsed.location("results", index, "requirement"))
+        seen[result.requirement] = index
+    if dates["valid_until"] < dates["date"]:
+        raise InputError(f"Bewertung gültig bis {dates['valid_until'].isoformat()}, vor ihrem Datum "
+                         f"{dates['date'].isoformat()}.", path=parsed.path, location=parsed.location("valid_until"))
     catalog = data["catalog"]
     review = Review(
         id=str(data["id"]),

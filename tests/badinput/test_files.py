@@ -431,6 +431,11 @@ REVIEW_CASES = [
     Case("review-adopt-alias", append(REVIEW, "x: &a 1\ny: *a\n"), ADOPT, {3}, REVIEW),
     Case("review-check-bomb", append(REVIEW, alias_bomb()), CHECK, CHECK_CODES, REVIEW),
     Case("review-id-path", rv(f"id: {REVIEW_ID}", "id: ../x"), REVIEWS, {3}, REVIEW, "(/id)"),
+    # one requirement twice (ja and nein): before, accepted, and review adopt listed it twice
+    Case("review-requirement-twice", rv("  - requirement: APP.3.1.A4", "  - requirement: APP.3.1.A1"), REVIEWS, {3},
+         REVIEW, LINE, ("doppelt",)),
+    Case("review-valid-until-before-date", rv("valid_until: 2028-03-15", "valid_until: 2025-01-01"), REVIEWS, {3},
+         REVIEW, LINE, ("vor ihrem Datum",)),
     Case("review-date-field-02-30", rv("date: 2026-03-16", "date: 2026-02-30"), REVIEWS, {3}, REVIEW, LINE, ("Datum",)),
     Case("review-valid-until-german", rv("valid_until: 2028-03-15", "valid_until: 31.12.2026"), REVIEWS, {3}, REVIEW,
          LINE, ("Datum",)),
