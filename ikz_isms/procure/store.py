@@ -232,6 +232,11 @@ def price_calloff(contract: FrameworkContract, calloff: CallOff) -> CallOff:
     its own date; a located :class:`InputError` naming the call-off when it cannot be priced."""
     import dataclasses
 
+    lots = [lot.id for lot in contract.lots]
+    if calloff.lot and lots and calloff.lot not in lots:
+        raise InputError(f"Abruf {calloff.label} nennt Los '{calloff.lot}', das der Vertrag nicht hat "
+                         f"(Lose: {', '.join(lots)}).", path=str(calloff.path) if calloff.path else None,
+                         location=calloff.location or None)
     if calloff.recorded is not None:
         return calloff
     count, what = (calloff.hours, "Stunden") if calloff.hours is not None else (calloff.quantity, "Menge")
@@ -329,6 +334,10 @@ def parse_contract(parsed: "Parsed", plugin: str = "", unpriced: list[InputError
         source=parsed,
     )
     _refuse_non_parties(contract, numbers)
+    lot_ids = [lot.id for lot in contract.lots]
+    for index, lot_id in enumerate(lot_ids):
+        if lot_id in lot_ids[:index]:
+            raise numbers.fail(f"Los '{lot_id}' ist doppelt.", "lots", index, "id")
     if calloffs is not None:
         contract.calloffs.extend(calloffs)
         return contract
@@ -405,12 +414,16 @@ def _price(numbers: Numbers) -> PriceModel | None:
     node = numbers.raw("price")
     if not node:
         return None
-    history = []
+    history: list[PricePoint] = []
     for index, item in enumerate(node.get("history") or []):
         amount = numbers.number(PRICE, "price", "history", index, "amount")
         assert amount is not None  # required by the schema
-        history.append(PricePoint(numbers.date("price", "history", index, "valid_from"), amount,
-                                  str(item.get("note", ""))))
+        valid_from = numbers.date("price", "history", index, "valid_from")
+        if any(point.valid_from == valid_from for point in history):
+            # two prices from one day: which one would a call-off of that day cost?
+            raise numbers.fail(f"Zwei Preise gelten ab {valid_from.isoformat()}; je Tag nur ein Preis.",
+                               "price", "history", index, "valid_from")
+        history.append(PricePoint(valid_from, amount, str(item.get("note", ""))))
     return PriceModel(str(node["model"]), tuple(history), bool(node.get("gross", False)))
 
 

@@ -157,6 +157,13 @@ CONTRACT_CASES = [
     # check settles every year the cost key names, as costs allocate does (before: passed, refused at the year's end)
     Case("contract-allocation-base-above-total", ct('  base_share: "0.5"\n', '  base_per_member: "900000.00"\n'),
          CHECK, CHECK_CODES, CONTRACT, LINE, ("Sockelbetrag",)),
+    # before: accepted with exit 0 (which lot, which price?)
+    Case("contract-calloff-unknown-lot", ct("  - id: A002\n", "  - id: A002\n    lot: '99'\n"), CONTRACTS, {3}, CONTRACT,
+         LINE, ("Los '99'",)),
+    Case("contract-lot-twice", ct('  - id: "2"', '  - id: "1"'), CONTRACTS, {3}, CONTRACT, LINE, ("doppelt",)),
+    Case("contract-price-twice-on-a-day", replace("catalogs/vertraege/rv-vob-beratung.yaml", "    - valid_from: 2026-04-01",
+                                                  "    - valid_from: 2025-04-01"), CONTRACTS, {3},
+         "catalogs/vertraege/rv-vob-beratung.yaml", LINE, ("Zwei Preise",)),
     # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
     Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
          ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
