@@ -20,7 +20,8 @@ def county_data_folders(plugins_dir: Path) -> list[Path]:
 
     A folder counts when something is named ``landkreis.yaml`` in it — a file, but also a
     directory or a dangling link in its place: reading it then fails with a German message
-    naming the path, where skipping the folder would only say "nicht registriert".
+    naming the path, where skipping the folder would only say "nicht registriert". So does a
+    ``data/`` folder with a county's records or journal whose ``landkreis.yaml`` is gone.
     """
     try:
         entries = sorted(p for p in plugins_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
@@ -33,6 +34,12 @@ def county_data_folders(plugins_dir: Path) -> list[Path]:
             if profile.exists() or profile.is_symlink():
                 found.append(candidate)
                 break
+        else:
+            data = entry / COUNTY_DATA_DIR
+            # a county's data without its profile (landkreis.yaml deleted): reading it fails naming
+            # the missing file, where skipping it would drop the county without a word
+            if any((data / name).exists() for name in ("journal.jsonl", "pruefungen", "zielobjekte.yaml")):
+                found.append(data)
     return found
 
 

@@ -146,6 +146,10 @@ def lk(field: str, value: str):
 LANDKREIS_CASES = [
     *yaml_attacks("landkreis", LANDKREIS, ASSESS, duplicate="key: anderer\n"),
     Case("landkreis-check-python-tag", python_tag(LANDKREIS), CHECK, CHECK_CODES, LANDKREIS),
+    # the profile deleted beside the county's records and journal: before, the county vanished and
+    # check passed with a warning that a member has no plugin
+    Case("landkreis-deleted-check", remove(LANDKREIS), CHECK, {1}, LANDKREIS, WHOLE_FILE, ("nicht gefunden",)),
+    Case("landkreis-deleted-assess", remove(LANDKREIS), ASSESS, {3}, LANDKREIS, WHOLE_FILE, ("nicht gefunden",)),
     Case("landkreis-key-path", lk("key", "../x"), ASSESS, {3}, LANDKREIS, "(/key)"),
     Case("landkreis-key-too-long", lk("key", "a" * 300), ASSESS, {3}, LANDKREIS, "(/key)", ("zu lang",)),
     Case("landkreis-name-1mb", lk("name", MB_TEXT), ASSESS, {3}, LANDKREIS, "(/name)"),
