@@ -121,11 +121,14 @@ def load_yaml(path: Path, progress: Progress | None = None) -> Catalog:
 
 
 def refuse_empty(path: Path) -> None:
+    import stat
+
     try:
-        empty = path.stat().st_size == 0
+        status = path.stat()
     except OSError:
         return  # the store's reader names the problem
-    if empty:
+    # (a device such as /dev/null has size 0 too: the store's reader says what it is)
+    if stat.S_ISREG(status.st_mode) and status.st_size == 0:
         raise InputError("Datei ist leer.", path=str(path))
 
 

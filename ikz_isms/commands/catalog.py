@@ -326,8 +326,10 @@ def list_catalogs(session: Session, fmt: str) -> None:
     for pin in workspace.pins.values():
         path = workspace.catalog_path(pin)
         count = active = None
-        if not path.is_file():
+        if not path.is_file() and not path.exists():
             status = "missing"
+        elif not path.is_file():
+            status = "unreadable"  # a device, a folder, a pipe in the pin's place: there, but no file
         else:
             status = "ok" if sha256_file(path) == pin.sha256 else "changed"
             try:
