@@ -267,6 +267,8 @@ def parse_actuals(parsed: "Parsed", centre: Centre, year: int) -> Actuals:
                                "entries", index, "service")
         hours = numbers.number(NumberRule("Stunden", places=2), "entries", index, "hours")
         assert hours is not None
+        if item.get("recorded") is not None:
+            numbers.date("entries", index, "recorded")  # when it was entered: a real day, as every date
         entries.append(HoursEntry(day, str(item["member"]), str(item["service"]), hours,
                                   str(item.get("description", "")), parsed.location("entries", index)))
     paid: dict[str, Decimal] = {}

@@ -173,6 +173,8 @@ def parse_calloff(numbers: Numbers, pointer: tuple[Any, ...], contract_id: str) 
     """
     node = numbers.raw(*pointer)
     forced = node.get("forced") or {}
+    if isinstance(forced, dict) and forced.get("recorded") is not None:
+        numbers.date(*pointer, "forced", "recorded")  # when the refusal was overridden: a real day
     amount = numbers.number(CALLOFF_AMOUNT, *pointer, "amount")
     return CallOff(
         id=str(node["id"]),

@@ -167,6 +167,11 @@ CONTRACT_CASES = [
     # the documentation writes `vat: no`; YAML 1.1 reads false (before: 'Wert 'False' nicht erlaubt')
     Case("centre-vat-no-as-documented", replace("catalogs/zentren/vergabestelle/zentrum.yaml", "vat: auto ", "vat: no   "),
          ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), ok=True),
+    # a bookkeeping date that is no day (before: accepted, it is only a pattern in the schema)
+    Case("centre-recorded-02-30", replace("catalogs/zentren/vergabestelle/stunden-2025.yaml", "hours: 7.5,",
+                                          "hours: 7.5, recorded: '2025-02-30',"),
+         ("service-centre", "settle", "vergabestelle", "--year", "2025", "--date", "2026-02-01"), {3},
+         "catalogs/zentren/vergabestelle/stunden-2025.yaml", LINE, ("Datum",)),
     Case("centre-hours-hex", replace("catalogs/zentren/vergabestelle/stunden-2025.yaml", "hours: 7.5,", "hours: 0x10,"),
          CHECK, CHECK_CODES, "catalogs/zentren/vergabestelle/stunden-2025.yaml", LINE),
 ]
