@@ -45,7 +45,7 @@ def load_verified(session: "Session", pin: "CatalogPin") -> "Catalog":
     return load_catalog(session.workspace.catalog_path(pin), session.pm)
 
 
-def refuse_duplicates(catalog: "Catalog", path: Path) -> None:
+def refuse_unusable(catalog: "Catalog", path: Path) -> None:
     """Import refuses a catalog without requirements, an OSCAL catalog with a value of the wrong
     JSON type, and one whose control ids or control UUIDs repeat, naming the place."""
     if not catalog.requirements:
@@ -107,7 +107,7 @@ def import_catalog(session: "Session", source: Path, *, name: str | None, format
                              f"'{found.name}'.")
     options = {"sources": profile_sources} if profile_sources else None
     catalog = load_catalog(source, session.pm, progress=progress, format_name=format_name, options=options)
-    refuse_duplicates(catalog, source)
+    refuse_unusable(catalog, source)
     session.edition(catalog)
     result = pin_catalog(session, catalog, name=name or default_pin_name(source.stem), source_name=source.name,
                          force=force)

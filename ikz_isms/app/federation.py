@@ -230,8 +230,8 @@ def package_members(session: "Session", keys: list[str], today: _dt.date) -> dic
             relative = session.workspace.layout.relative(job.path)
             # a county folder here whose profile could not be read is not "no data": say what cannot be read
             root = f"{session.workspace.root}{os.sep}"
-            unread = [f.message.replace(root, "") for f in session.pm.failures  # (paths as the workspace's)
-                      if f.hook == "ikz_register_counties" and f"ikz-county-{key}" in f.message]
+            unread = [message.replace(root, "") for message in session.unread_counties()  # (paths as the workspace's)
+                      if f"ikz-county-{key}" in message]
             found[key] = Member(key, key, None, file=relative,
                                 problems=[f"Daten in dieser Arbeitsumgebung nicht lesbar: {unread[0]}"] if unread else
                                 [f"weder Daten in dieser Arbeitsumgebung noch ein Paket {relative}"])

@@ -164,6 +164,11 @@ class Session:
         counties = self.counties()
         return [counties[key] for key in self.workspace.members if key in counties]
 
+    def unread_counties(self) -> list[str]:
+        """The messages of county folders whose data could not be read (no county registered for them)."""
+        self.counties()
+        return [f.message for f in self.pm.failures if f.hook == "ikz_register_counties"]
+
     def missing_members(self) -> list[str]:
         counties = self.counties()
         return [key for key in self.workspace.members if key not in counties]
@@ -174,7 +179,7 @@ class Session:
         if key not in counties:
             known = ", ".join(counties) or "keine"
             # a county folder whose profile cannot be read registers no county: say which file, not only "unknown"
-            unread = [f.message for f in self.pm.failures if f.hook == "ikz_register_counties"]
+            unread = self.unread_counties()
             why = f"; nicht lesbar: {'; '.join(m.rstrip('.') for m in unread)}" if unread else ""
             raise NotFoundError(f"Landkreis '{key}' ist in dieser Arbeitsumgebung nicht registriert (bekannt: {known})"
                                 f"{why}.")

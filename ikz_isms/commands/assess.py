@@ -208,10 +208,9 @@ def assess(ctx: click.Context, county: str | None, approach: str | None, by_grou
             _print_county(report, by_group)
     errors = sum(data_errors(r) for r in reports)
     # a county folder that could not be read is missing from the figures above: an error, not a footnote
-    unread = [f for f in session.pm.failures if f.hook == "ikz_register_counties"] if county is None else []
-    for failure in unread:
-        click.echo(f"Fehler: ein Landkreis fehlt in den Zahlen, seine Daten sind nicht lesbar: {failure.message}",
-                   err=True)
+    unread = session.unread_counties() if county is None else []
+    for message in unread:
+        click.echo(f"Fehler: ein Landkreis fehlt in den Zahlen, seine Daten sind nicht lesbar: {message}", err=True)
     if unread and not errors:
         ctx.exit(int(ExitCode.FINDINGS))
     if errors:

@@ -60,10 +60,9 @@ def unread_counties_end(session: Session) -> None:
     — an error naming the file and exit 1, as ``assess`` ends (not a footnote and exit 0)."""
     from ..errors import ExitCode
 
-    unread = [f for f in session.pm.failures if f.hook == "ikz_register_counties"]
-    for failure in unread:
-        click.echo(f"Fehler: ein Landkreis fehlt in der Übersicht, seine Daten sind nicht lesbar: {failure.message}",
-                   err=True)
+    unread = session.unread_counties()
+    for message in unread:
+        click.echo(f"Fehler: ein Landkreis fehlt in der Übersicht, seine Daten sind nicht lesbar: {message}", err=True)
     if unread:
         click.get_current_context().exit(int(ExitCode.FINDINGS))
 
