@@ -269,14 +269,15 @@ def test_an_ssp_of_another_county_or_no_ssp_is_refused(cli, example_workspace, t
 
 @pytest.mark.parametrize("where, value, pointer", [
     (("control-implementation", "implemented-requirements", 0, "by-components"), True,
-     "/system-security-plan/control-implementation/implemented-requirements/0/by-components: muss eine Liste sein"),
+     ("/system-security-plan/control-implementation/implemented-requirements/0/by-components",
+      "„by-components“ muss eine Liste sein")),
     (("system-implementation", "components", 0, "props"), -1,
-     "/system-security-plan/system-implementation/components/0/props: muss eine Liste sein"),
-    (("metadata", "props"), 1.5, "/system-security-plan/metadata/props: muss eine Liste sein"),
+     ("/system-security-plan/system-implementation/components/0/props", "„props“ muss eine Liste sein")),
+    (("metadata", "props"), 1.5, ("/system-security-plan/metadata/props", "„props“ muss eine Liste sein")),
     (("control-implementation", "implemented-requirements", 0, "by-components", 0, "props", 0, "value"),
-     {"a": 1}, "/implemented-requirements/0/by-components/0/props/0/value: muss ein Text sein"),
+     {"a": 1}, ("/implemented-requirements/0/by-components/0/props/0/value", "„value“ muss ein Text sein")),
     (("control-implementation", "implemented-requirements", 0, "by-components", 0, "implementation-status"),
-     ["implemented"], "/by-components/0/implementation-status: muss ein Objekt sein"),
+     ["implemented"], ("/by-components/0/implementation-status", "„implementation-status“ muss ein Objekt sein")),
 ], ids=["by-components-bool", "component-props-number", "metadata-props-float", "prop-value-object",
         "status-list"])
 def test_an_ssp_value_of_the_wrong_type_is_refused_with_its_pointer(cli, example_workspace, tmp_path, where,
@@ -292,7 +293,8 @@ def test_an_ssp_value_of_the_wrong_type_is_refused_with_its_pointer(cli, example
     before = records_snapshot(county_dir(example_workspace, COUNTY))
     result = cli("import", "oscal", "ssp", path, "--apply")
     assert result.exit_code == 3, result.stderr
-    assert "kein gültiges OSCAL-SSP" in result.stderr and pointer in result.stderr.replace(": kein gültiges OSCAL-SSP", "")
+    place, message = pointer
+    assert f"{place}: kein gültiges OSCAL-SSP: {message}" in result.stderr
     assert "nichts geändert" in result.stderr and "Interner Fehler" not in result.stderr
     assert records_snapshot(county_dir(example_workspace, COUNTY)) == before
 

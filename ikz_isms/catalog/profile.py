@@ -58,47 +58,26 @@ def _import_path(profile_path: Path, href: str, body: dict[str, Any], sources: M
         f"Liegt die Datei woanders: catalog import … --profile-import {name}=DATEI.", where, pointer)
 
 
-_TYPE_NAMES: dict[type, str] = {dict: "ein Objekt", list: "eine Liste", str: "ein Text"}
-
-
 def _shape(body: dict[str, Any], where: str) -> None:
     """Refuse a value of the wrong JSON type in the parts of a profile resolution reads, with its pointer."""
+    from ..store.shape import JsonShape
 
-    def want(node: Any, key: str, kind: type, pointer: str) -> Any:
-        value = node.get(key) if isinstance(node, dict) else None
-        if value is None or isinstance(value, kind):
-            return value
-        raise _fail(f"kein gültiges OSCAL-Profil: „{key}“ muss {_TYPE_NAMES[kind]} sein.", where, f"{pointer}/{key}")
-
-    def objects(node: Any, key: str, pointer: str) -> list[tuple[str, dict[str, Any]]]:
-        found = []
-        for index, item in enumerate(want(node, key, list, pointer) or ()):
-            if not isinstance(item, dict):
-                raise _fail("kein gültiges OSCAL-Profil: Eintrag muss ein Objekt sein.", where,
-                            f"{pointer}/{key}/{index}")
-            found.append((f"{pointer}/{key}/{index}", item))
-        return found
-
-    def texts(node: Any, key: str, pointer: str) -> None:
-        for index, item in enumerate(want(node, key, list, pointer) or ()):
-            if not isinstance(item, str):
-                raise _fail("kein gültiges OSCAL-Profil: Eintrag muss ein Text sein.", where,
-                            f"{pointer}/{key}/{index}")
-
+    shape = JsonShape()
     base = "/profile"
     for key in ("merge", "modify", "back-matter", "metadata"):
-        want(body, key, dict, base)
-    objects(body.get("metadata"), "props", f"{base}/metadata")
-    for here, entry in objects(body, "imports", base):
-        want(entry, "href", str, here)
+        shape.want(body, key, dict, base)
+    shape.objects(body.get("metadata"), "props", f"{base}/metadata")
+    for here, entry in shape.objects(body, "imports", base):
+        shape.want(entry, "href", str, here)
         for kind in ("include-controls", "exclude-controls"):
-            for there, rule in objects(entry, kind, here):
-                texts(rule, "with-ids", there)
-                want(rule, "with-child-controls", str, there)
-    objects(body.get("modify"), "set-parameters", f"{base}/modify")
-    for here, resource in objects(body.get("back-matter"), "resources", f"{base}/back-matter"):
-        for there, link in objects(resource, "rlinks", here):
-            want(link, "href", str, there)
+            for there, rule in shape.objects(entry, kind, here):
+                shape.text_items(rule, "with-ids", there)
+                shape.want(rule, "with-child-controls", str, there)
+    shape.objects(body.get("modify"), "set-parameters", f"{base}/modify")
+    for here, resource in shape.objects(body.get("back-matter"), "resources", f"{base}/back-matter"):
+        for there, link in shape.objects(resource, "rlinks", here):
+            shape.want(link, "href", str, there)
+    shape.raise_first("OSCAL-Profil", where)
 
 
 def resolve(profile_path: Path, document: Any, sources: Mapping[str, Path] | None = None,

@@ -32,6 +32,7 @@ from .rows import CheckRow, RowValues, check_rows, norm
 if TYPE_CHECKING:
     from ..assess import Assessment
     from ..assess.plan import PlanView
+    from ..store.shape import JsonShape
 
 OSCAL_VERSION = "1.2.1"
 #: the namespace of ikz-isms's own properties (as in its catalogs)
@@ -446,69 +447,41 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-_TYPE_NAMES: dict[type, str] = {dict: "ein Objekt", list: "eine Liste", str: "ein Text"}
+def _ssp_shape(root: dict[str, Any]) -> "JsonShape":
+    """The JSON types of every part of an SSP this reader uses (:class:`~ikz_isms.store.shape.JsonShape`)."""
+    from ..store.shape import JsonShape
 
+    shape = JsonShape()
 
-class _Shape:
-    """The JSON types of the parts of an SSP this reader uses, checked before any is read: a
-    value of another type (a number for ``props``, a text for ``by-components``) is a problem
-    with its JSON pointer, never a half-read row or a Python representation in a record."""
+    def props(node: dict[str, Any], where: str) -> None:
+        for here, prop in shape.objects(node, "props", where):
+            shape.texts(prop, ("name", "value", "ns"), here)
 
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def want(self, node: dict[str, Any], key: str, kind: type, where: str) -> Any:
-        value = node.get(key)
-        if value is None or isinstance(value, kind):
-            return value
-        self.problems.append(f"{where}/{key}: muss {_TYPE_NAMES[kind]} sein.")
-        return None
-
-    def objects(self, node: dict[str, Any], key: str, where: str) -> list[tuple[str, dict[str, Any]]]:
-        found = []
-        for index, item in enumerate(self.want(node, key, list, where) or ()):
-            here = f"{where}/{key}/{index}"
-            if isinstance(item, dict):
-                found.append((here, item))
-            else:
-                self.problems.append(f"{here}: muss ein Objekt sein.")
-        return found
-
-    def texts(self, node: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
-        for key in keys:
-            self.want(node, key, str, where)
-
-    def props(self, node: dict[str, Any], where: str) -> None:
-        for here, prop in self.objects(node, "props", where):
-            self.texts(prop, ("name", "value", "ns"), here)
-
-    def ssp(self, root: dict[str, Any]) -> list[str]:
-        base = "/system-security-plan"
-        meta = self.want(root, "metadata", dict, base)
-        if meta:
-            self.texts(meta, ("last-modified",), f"{base}/metadata")
-            self.props(meta, f"{base}/metadata")
-        characteristics = self.want(root, "system-characteristics", dict, base)
-        if characteristics:
-            for here, system_id in self.objects(characteristics, "system-ids", f"{base}/system-characteristics"):
-                self.texts(system_id, ("id", "identifier-type"), here)
-        implementation = self.want(root, "system-implementation", dict, base)
-        if implementation:
-            for here, component in self.objects(implementation, "components", f"{base}/system-implementation"):
-                self.texts(component, ("uuid", "title"), here)
-                self.props(component, here)
-        control = self.want(root, "control-implementation", dict, base)
-        if control:
-            for here, requirement in self.objects(control, "implemented-requirements",
-                                                  f"{base}/control-implementation"):
-                self.texts(requirement, ("control-id",), here)
-                for there, entry in self.objects(requirement, "by-components", here):
-                    self.texts(entry, ("component-uuid", "description", "remarks"), there)
-                    self.props(entry, there)
-                    status = self.want(entry, "implementation-status", dict, there)
-                    if status:
-                        self.texts(status, ("state", "remarks"), f"{there}/implementation-status")
-        return self.problems
+    base = "/system-security-plan"
+    meta = shape.want(root, "metadata", dict, base)
+    if meta:
+        shape.texts(meta, ("last-modified",), f"{base}/metadata")
+        props(meta, f"{base}/metadata")
+    characteristics = shape.want(root, "system-characteristics", dict, base)
+    if characteristics:
+        for here, system_id in shape.objects(characteristics, "system-ids", f"{base}/system-characteristics"):
+            shape.texts(system_id, ("id", "identifier-type"), here)
+    implementation = shape.want(root, "system-implementation", dict, base)
+    if implementation:
+        for here, component in shape.objects(implementation, "components", f"{base}/system-implementation"):
+            shape.texts(component, ("uuid", "title"), here)
+            props(component, here)
+    control = shape.want(root, "control-implementation", dict, base)
+    if control:
+        for here, requirement in shape.objects(control, "implemented-requirements", f"{base}/control-implementation"):
+            shape.texts(requirement, ("control-id",), here)
+            for there, entry in shape.objects(requirement, "by-components", here):
+                shape.texts(entry, ("component-uuid", "description", "remarks"), there)
+                props(entry, there)
+                status = shape.want(entry, "implementation-status", dict, there)
+                if status:
+                    shape.texts(status, ("state", "remarks"), f"{there}/implementation-status")
+    return shape
 
 
 def read_ssp(document: Any, path: str) -> ReadSsp:
@@ -517,11 +490,7 @@ def read_ssp(document: Any, path: str) -> ReadSsp:
     if not isinstance(root, dict):
         raise InputError("kein OSCAL-SSP (system-security-plan fehlt; assessment-results und POA&M werden nicht "
                          "eingelesen).", path=path)
-    wrong = _Shape().ssp(root)
-    if wrong:
-        more = f" (und {len(wrong) - 1} weitere Werte vom falschen Typ)" if len(wrong) > 1 else ""
-        pointer, _, message = wrong[0].partition(": ")
-        raise InputError(f"kein gültiges OSCAL-SSP: {message}{more}; nichts geändert.", path=path, location=pointer)
+    _ssp_shape(root).raise_first("OSCAL-SSP", path, "; nichts geändert.")
     found = ReadSsp()
     meta = _mapping(root.get("metadata"))
     meta_props = _props_of(meta)
